@@ -1,0 +1,86 @@
+"""House defaults from an optional ``articlekit.toml`` beside the sources.
+
+A publisher states its house data once; every article in the folder inherits it
+and may override any key in its own front matter::
+
+    publication = "Global Insights"   # journal or site name
+    issn = "2686-1887"
+    publisher = "Institute of International Studies"
+    license = "CC BY 4.0"
+    lang = "en"
+    styles = "house-style"            # folder of CSS, relative to this file
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .errors import ArticleError
+
+CONFIG_NAME = "articlekit.toml"
+
+#: Keys an ``articlekit.toml`` may set, with what each means.
+KEYS: dict[str, str] = {
+    "publication": "name of the journal, magazine or site",
+    "issn": "the publication's ISSN",
+    "publisher": "publisher name",
+    "license": "licence statement or URL",
+    "lang": "default BCP 47 language tag",
+    "article_type": "default JATS article-type",
+    "section": "default section heading (JATS subj-group)",
+    "keywords": "keywords every article carries",
+    "styles": "folder of house-style CSS, relative to the config file",
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Defaults for one sources folder."""
+
+    path: Path | None = None
+    defaults: dict[str, Any] = field(default_factory=dict)
+    styles_dir: Path | None = None
+
+
+def _line_of(text: str, key: str) -> int | None:
+    for i, line in enumerate(text.splitlines(), 1):
+        if re.match(rf"^\s*{re.escape(key)}\s*=", line):
+            return i
+    return None
+
+
+@lru_cache(maxsize=64)
+def load_config(folder: Path) -> Config:
+    """The config that applies to sources in ``folder`` (an empty one if there is no file)."""
+    path = folder / CONFIG_NAME
+    if not path.is_file():
+        return Config()
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise ArticleError(path, "not valid UTF-8") from None
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"line (\d+)(?:, column (\d+))?", str(e))
+        line = int(m.group(1)) if m else None
+        raise ArticleError(path, f"TOML syntax error: {str(e).split(' (at')[0]}", line) from None
+    for key, value in data.items():
+        if key not in KEYS:
+            hint = difflib.get_close_matches(key, KEYS, n=1, cutoff=0.6)
+            msg = f"unknown key '{key}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+            raise ArticleError(path, msg, _line_of(text, key))
+        expected = list if key == "keywords" else str
+        if not isinstance(value, expected):
+            raise ArticleError(path, f"'{key}' must be a {'list' if expected is list else 'string'}", _line_of(text, key))
+    styles_dir = None
+    if "styles" in data:
+        styles_dir = (folder / data.pop("styles")).resolve()
+        if not styles_dir.is_dir():
+            raise ArticleError(path, f"styles folder {styles_dir} does not exist", _line_of(text, "styles"))
+    return Config(path=path, defaults=data, styles_dir=styles_dir)

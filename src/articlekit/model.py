@@ -1,0 +1,139 @@
+"""The in-memory article that every writer reads.
+
+An :class:`Article` is produced once by :mod:`articlekit.reader`, completed by the
+passes in :mod:`articlekit.transforms`, and then handed, read-only, to the writers.
+
+The body is kept as pandoc's JSON document tree (a list of block dicts such as
+``{"t": "Para", "c": [...]}``), with two articlekit conventions that the
+transforms establish and every writer relies on:
+
+* Top-level sections are ``Div`` blocks with the classes ``["section", "level1"]``
+  (deeper ones ``level2`` …), whose first child is the section's ``Header``.
+  Header levels are normalised so the shallowest heading in the body is level 1.
+* Every pandoc ``Note`` inline is replaced by a :data:`NOTE_REFS` inline::
+
+      {"t": "NoteRefs", "c": [{"number": 6, "note_id": "fn6", "ref_id": "fnref6"},
+                              {"number": 7, "note_id": "fn7", "ref_id": "fnref7"}]}
+
+  One ``NoteRefs`` node is one superscript cluster: adjacent references in the
+  source (``[^6][^7]``) share a node and are printed ``6,7``.  The note text
+  itself lives once in :attr:`Article.notes`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: The pandoc-tree node type that stands for a cluster of note references.
+NOTE_REFS = "NoteRefs"
+
+Block = dict[str, Any]
+Inline = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Person:
+    """An author or an editor."""
+
+    name: str
+    given: str | None = None
+    family: str | None = None
+    degrees: str | None = None
+    affiliation: str | None = None
+    orcid: str | None = None
+    email: str | None = None
+
+    @property
+    def display_name(self) -> str:
+        """The name followed by post-nominal degrees, as a byline prints it."""
+        return f"{self.name}, {self.degrees}" if self.degrees else self.name
+
+    @property
+    def file_as(self) -> str:
+        """Sort form, "Family, Given" (or the name alone when it has no parts)."""
+        if self.family and self.given:
+            return f"{self.family}, {self.given}"
+        return self.family or self.name
+
+
+@dataclass(frozen=True)
+class Image:
+    """The article's lead picture; any part may be missing (the first article has only a credit)."""
+
+    src: str | None = None
+    alt: str | None = None
+    credit: str | None = None
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Validated front matter merged over the folder's ``articlekit.toml`` defaults.
+
+    ``title`` and ``subtitle`` are pandoc inline lists (front matter may use inline
+    Markdown); ``title_text`` and ``subtitle_text`` are their plain-text forms for
+    places that take no markup (``<title>``, PDF info, OPF).
+    """
+
+    title: list[Inline]
+    title_text: str
+    date: _dt.date
+    authors: tuple[Person, ...]
+    editors: tuple[Person, ...] = ()
+    subtitle: list[Inline] | None = None
+    subtitle_text: str | None = None
+    lang: str = "en"
+    image: Image | None = None
+    publisher: str | None = None
+    publication: str | None = None
+    issn: str | None = None
+    keywords: tuple[str, ...] = ()
+    abstract: list[Block] | None = None
+    abstract_text: str | None = None
+    license: str | None = None
+    doi: str | None = None
+    article_type: str | None = None
+    section: str | None = None
+
+
+@dataclass
+class Note:
+    """One endnote, stored once however often it is referenced.
+
+    ``ref_ids`` holds the id of every reference to the note, in reading order; the
+    first is ``fnref<N>``, later ones ``fnref<N>-2``, ``fnref<N>-3`` …  Each writer
+    links the note back to every one of them.
+    """
+
+    number: int
+    label: str | None
+    blocks: list[Block]
+    ref_ids: list[str] = field(default_factory=list)
+    line: int | None = None
+
+    @property
+    def id(self) -> str:
+        return f"fn{self.number}"
+
+
+@dataclass
+class Article:
+    """A parsed, validated and transformed article."""
+
+    path: Path
+    metadata: Metadata
+    body: list[Block]
+    notes: list[Note] = field(default_factory=list)
+    styles_dir: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        """The file stem, which names every output of the article."""
+        return self.path.stem
+
+    @property
+    def source_dir(self) -> Path:
+        return self.path.parent

@@ -1,0 +1,1 @@
+"""Renderings of an article's content shared by several writers."""

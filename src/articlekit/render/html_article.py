@@ -1,0 +1,120 @@
+"""The whole article as one ``<article>`` element: header, body, credits, notes.
+
+The HTML page and the print edition both start from this; the EPUB splits the
+same pieces across its documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from markupsafe import Markup
+
+from ..model import Article, Person
+from .html_body import HtmlOptions, render_blocks, render_body, render_inlines, render_notes
+from .templates import render
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+def date_text(date: dt.date) -> str:
+    """A publication date as readers see it: "21 May 2018"."""
+    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
+
+
+def description(article: Article, limit: int = 300) -> str:
+    """A one-paragraph summary: the abstract, else the lede's opening text."""
+    from ..tree import stringify
+
+    text = article.metadata.abstract_text
+    if not text:
+        first = next((b for b in article.body if b["t"] == "Para"), None)
+        text = stringify(first["c"]) if first else ""
+    if len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0] + "\u2026"
+    return text
+
+
+def _person_ld(p: Person) -> dict[str, Any]:
+    out: dict[str, Any] = {"@type": "Person", "name": p.name}
+    if p.given:
+        out["givenName"] = p.given
+    if p.family:
+        out["familyName"] = p.family
+    if p.degrees:
+        out["honorificSuffix"] = p.degrees
+    if p.affiliation:
+        out["affiliation"] = {"@type": "Organization", "name": p.affiliation}
+    if p.orcid:
+        out["identifier"] = f"https://orcid.org/{p.orcid}"
+        out["sameAs"] = f"https://orcid.org/{p.orcid}"
+    if p.email:
+        out["email"] = p.email
+    return out
+
+
+def json_ld(article: Article) -> str:
+    """schema.org ``ScholarlyArticle`` JSON-LD, safe to place inside ``<script>``."""
+    m = article.metadata
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": m.title_text,
+        "datePublished": m.date.isoformat(),
+        "inLanguage": m.lang,
+        "author": [_person_ld(p) for p in m.authors],
+    }
+    if m.subtitle_text:
+        data["alternativeHeadline"] = m.subtitle_text
+    if m.editors:
+        data["editor"] = [_person_ld(p) for p in m.editors]
+    if m.publisher:
+        data["publisher"] = {"@type": "Organization", "name": m.publisher}
+    if m.publication:
+        part: dict[str, Any] = {"@type": "Periodical", "name": m.publication}
+        if m.issn:
+            part["issn"] = m.issn
+        data["isPartOf"] = part
+    if m.keywords:
+        data["keywords"] = list(m.keywords)
+    if m.abstract_text:
+        data["abstract"] = m.abstract_text
+    if m.license:
+        data["license"] = m.license
+    if m.doi:
+        data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": m.doi}
+        data["sameAs"] = f"https://doi.org/{m.doi}"
+    if m.image:
+        img: dict[str, Any] = {"@type": "ImageObject"}
+        if m.image.src:
+            img["contentUrl"] = m.image.src
+        if m.image.credit:
+            img["creditText"] = m.image.credit
+        if m.image.alt:
+            img["description"] = m.image.alt
+        data["image"] = img
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    # Never let the data close its <script> element or open a comment.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def render_article(article: Article, options: HtmlOptions | None = None, image_src: str | None = None) -> str:
+    """The ``<article>`` element: header (title, byline, date, picture), body, credits, notes."""
+    m = article.metadata
+    return render(
+        "article.html.j2",
+        meta=m,
+        title=Markup(render_inlines(article, m.title)),
+        subtitle=Markup(render_inlines(article, m.subtitle)) if m.subtitle else None,
+        abstract=Markup(render_blocks(article, m.abstract)) if m.abstract else None,
+        section=m.section,
+        date_text=date_text(m.date),
+        image_src=image_src,
+        body=Markup(render_body(article, options)),
+        notes=Markup(render_notes(article, options)),
+    )

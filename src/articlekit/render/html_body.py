@@ -1,0 +1,398 @@
+"""An article's body and notes as HTML, shared by the HTML, EPUB and PDF writers.
+
+One function per pandoc node type, like pandoc's own writers.  Raw HTML from
+the source passes through here only to be cleaned, with everything else, by
+:func:`sanitise` (nh3, an allowlist): no script, no event handler, no ``style``
+attribute, no ``javascript:`` or ``data:`` URL survives.
+
+Headings are one level below their section's depth plus one (the article title
+is ``h1``, top-level sections ``h2``).  Note references are ``<sup>`` clusters
+of ``<a role="doc-noteref">`` links; the notes are an ordered list in a
+``<section role="doc-endnotes">``, each with a back-link to every reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+import nh3
+
+from ..model import Article, Block, Inline, Note
+from ..safety import SAFE_LINK_SCHEMES, safe_link
+from ..tree import stringify
+
+# ---------------------------------------------------------------------------
+# Sanitising
+
+#: Elements the body may contain after cleaning.
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col", "colgroup",
+    "dd", "del", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "rp", "rt", "ruby",
+    "s", "samp", "section", "small", "span", "strong", "sub", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
+})
+_ATTRIBUTES: dict[str, set[str]] = {
+    "*": {"id", "class", "lang", "dir", "title", "role", "aria-label", "aria-labelledby", "aria-describedby"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "ol": {"start", "type", "reversed"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "time": {"datetime"},
+    "q": {"cite"},
+    "blockquote": {"cite"},
+    "del": {"datetime"},
+    "ins": {"datetime"},
+}
+
+
+def sanitise(html: str) -> str:
+    """Clean an HTML fragment against articlekit's allowlist."""
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags={"script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math"},
+        attributes={k: set(v) for k, v in _ATTRIBUTES.items()},
+        link_rel=None,
+        url_schemes=set(SAFE_LINK_SCHEMES),
+        strip_comments=True,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Rendering
+
+
+@dataclass(frozen=True)
+class HtmlOptions:
+    """What differs between the HTML, EPUB and print renderings of the same body."""
+
+    #: Heading level of the article title; top-level sections are one below it.
+    title_level: int = 1
+    #: Where a note's back-links go: "end" (the web) or "start" (e-readers' pop-ups).
+    backlinks: str = "end"
+    #: Maps an image ``src`` from the source to the URL the output uses.
+    image_url: Callable[[str], str] | None = None
+    #: Heading of the notes section.
+    notes_heading: str = "Notes"
+
+
+def _attr(name: str, value: str | int | None) -> str:
+    return "" if value is None or value == "" else f' {name}="{escape(str(value), quote=True)}"'
+
+
+def _id_class(attr: list[Any], extra_classes: tuple[str, ...] = ()) -> str:
+    ident, classes, kvs = attr
+    out = _attr("id", ident)
+    classes = [c for c in (*extra_classes, *classes) if c]
+    if classes:
+        out += _attr("class", " ".join(classes))
+    for k, v in kvs:
+        if k in ("lang", "dir", "title"):
+            out += _attr(k, v)
+    return out
+
+
+class HtmlRenderer:
+    """Renders pandoc blocks and inlines of one article to an HTML string."""
+
+    def __init__(self, article: Article, options: HtmlOptions | None = None) -> None:
+        self.article = article
+        self.options = options or HtmlOptions()
+
+    # -- inlines -----------------------------------------------------------
+
+    def inlines(self, nodes: list[Inline] | None) -> str:
+        return "".join(self.inline(n) for n in nodes or [])
+
+    def inline(self, node: Inline) -> str:
+        t, c = node["t"], node.get("c")
+        method = getattr(self, f"i_{t}", None)
+        if method is None:
+            return ""
+        return method(c)
+
+    def i_Str(self, c: str) -> str:  # noqa: N802 - named after pandoc's node types
+        return escape(c, quote=False)
+
+    def i_Space(self, c: None) -> str:  # noqa: N802
+        return " "
+
+    def i_SoftBreak(self, c: None) -> str:  # noqa: N802
+        return "\n"
+
+    def i_LineBreak(self, c: None) -> str:  # noqa: N802
+        return "<br>\n"
+
+    def _wrap(self, tag: str, c: list[Inline]) -> str:
+        return f"<{tag}>{self.inlines(c)}</{tag}>"
+
+    def i_Emph(self, c: list[Inline]) -> str:  # noqa: N802
+        return self._wrap("em", c)
+
+    def i_Strong(self, c: list[Inline]) -> str:  # noqa: N802
+        return self._wrap("strong", c)
+
+    def i_Underline(self, c: list[Inline]) -> str:  # noqa: N802
+        return self._wrap("u", c)
+
+    def i_Strikeout(self, c: list[Inline]) -> str:  # noqa: N802
+        return self._wrap("del", c)
+
+    def i_Superscript(self, c: list[Inline]) -> str:  # noqa: N802
+        return self._wrap("sup", c)
+
+    def i_Subscript(self, c: list[Inline]) -> str:  # noqa: N802
+        return self._wrap("sub", c)
+
+    def i_SmallCaps(self, c: list[Inline]) -> str:  # noqa: N802
+        return f'<span class="smallcaps">{self.inlines(c)}</span>'
+
+    def i_Quoted(self, c: list[Any]) -> str:  # noqa: N802
+        open_, close = ("\u201c", "\u201d") if c[0]["t"] == "DoubleQuote" else ("\u2018", "\u2019")
+        return f"{open_}{self.inlines(c[1])}{close}"
+
+    def i_Cite(self, c: list[Any]) -> str:  # noqa: N802
+        return self.inlines(c[1])
+
+    def i_Code(self, c: list[Any]) -> str:  # noqa: N802
+        return f"<code{_id_class(c[0])}>{escape(c[1], quote=False)}</code>"
+
+    def i_Math(self, c: list[Any]) -> str:  # noqa: N802
+        return f'<span class="math">{escape(c[1], quote=False)}</span>'
+
+    def i_RawInline(self, c: list[str]) -> str:  # noqa: N802
+        return c[1] if c[0] == "html" else ""
+
+    def i_Link(self, c: list[Any]) -> str:  # noqa: N802
+        attr, content, (url, title) = c
+        if not safe_link(url):
+            return f"<span{_id_class(attr)}>{self.inlines(content)}</span>"
+        return f'<a{_id_class(attr)} href="{escape(url, quote=True)}"{_attr("title", title)}>{self.inlines(content)}</a>'
+
+    def image_url(self, src: str) -> str:
+        return self.options.image_url(src) if self.options.image_url else src
+
+    def i_Image(self, c: list[Any]) -> str:  # noqa: N802
+        attr, alt, (src, title) = c
+        size = "".join(_attr(k, v) for k, v in attr[2] if k in ("width", "height") and v.isdigit())
+        return (
+            f'<img{_id_class(attr)} src="{escape(self.image_url(src), quote=True)}"'
+            f' alt="{escape(stringify(alt), quote=True)}"{_attr("title", title)}{size}>'
+        )
+
+    def i_Span(self, c: list[Any]) -> str:  # noqa: N802
+        return f"<span{_id_class(c[0])}>{self.inlines(c[1])}</span>"
+
+    def i_NoteRefs(self, c: list[dict[str, Any]]) -> str:  # noqa: N802
+        links = ",".join(
+            f'<a href="#{r["note_id"]}" id="{r["ref_id"]}" role="doc-noteref"'
+            f' aria-label="Note {r["number"]}">{r["number"]}</a>'
+            for r in c
+        )
+        return f'<sup class="noteref">{links}</sup>'
+
+    # -- blocks ------------------------------------------------------------
+
+    def blocks(self, nodes: list[Block], depth: int = 0) -> str:
+        return "\n".join(self.block(b, depth) for b in nodes)
+
+    def block(self, node: Block, depth: int = 0) -> str:
+        t, c = node["t"], node.get("c")
+        method = getattr(self, f"b_{t}", None)
+        if method is None:
+            return ""
+        return method(c, depth)
+
+    def b_Plain(self, c: list[Inline], depth: int) -> str:  # noqa: N802
+        return self.inlines(c)
+
+    def b_Para(self, c: list[Inline], depth: int) -> str:  # noqa: N802
+        return f"<p>{self.inlines(c)}</p>"
+
+    def b_LineBlock(self, c: list[list[Inline]], depth: int) -> str:  # noqa: N802
+        return '<div class="line-block">' + "<br>\n".join(self.inlines(line) for line in c) + "</div>"
+
+    def b_CodeBlock(self, c: list[Any], depth: int) -> str:  # noqa: N802
+        attr, text = c
+        lang = next((cls for cls in attr[1] if cls), None)
+        cls = _attr("class", f"language-{lang}") if lang else ""
+        return f"<pre{_attr('id', attr[0])}><code{cls}>{escape(text, quote=False)}</code></pre>"
+
+    def b_RawBlock(self, c: list[str], depth: int) -> str:  # noqa: N802
+        return c[1] if c[0] == "html" else ""
+
+    def b_BlockQuote(self, c: list[Block], depth: int) -> str:  # noqa: N802
+        return f"<blockquote>\n{self.blocks(c, depth)}\n</blockquote>"
+
+    def _items(self, items: list[list[Block]], depth: int) -> str:
+        return "\n".join(f"<li>{self.blocks(item, depth)}</li>" for item in items)
+
+    def b_OrderedList(self, c: list[Any], depth: int) -> str:  # noqa: N802
+        (start, style, _delim), items = c
+        kind = {"LowerAlpha": "a", "UpperAlpha": "A", "LowerRoman": "i", "UpperRoman": "I"}.get(style["t"])
+        return f"<ol{_attr('start', start if start != 1 else None)}{_attr('type', kind)}>\n{self._items(items, depth)}\n</ol>"
+
+    def b_BulletList(self, c: list[list[Block]], depth: int) -> str:  # noqa: N802
+        return f"<ul>\n{self._items(c, depth)}\n</ul>"
+
+    def b_DefinitionList(self, c: list[Any], depth: int) -> str:  # noqa: N802
+        parts = []
+        for term, defs in c:
+            parts.append(f"<dt>{self.inlines(term)}</dt>")
+            parts.extend(f"<dd>{self.blocks(d, depth)}</dd>" for d in defs)
+        return "<dl>\n" + "\n".join(parts) + "\n</dl>"
+
+    def heading_level(self, level: int) -> int:
+        return min(6, self.options.title_level + level)
+
+    def b_Header(self, c: list[Any], depth: int) -> str:  # noqa: N802
+        level, attr, content = c
+        h = self.heading_level(level)
+        return f"<h{h}{_id_class(attr)}>{self.inlines(content)}</h{h}>"
+
+    def b_HorizontalRule(self, c: None, depth: int) -> str:  # noqa: N802
+        return "<hr>"
+
+    def b_Div(self, c: list[Any], depth: int) -> str:  # noqa: N802
+        attr, content = c
+        if "section" in attr[1]:
+            classes = [cls for cls in attr[1] if cls != "section"]
+            return f"<section{_id_class([attr[0], classes, attr[2]])}>\n{self.blocks(content, depth + 1)}\n</section>"
+        return f"<div{_id_class(attr)}>\n{self.blocks(content, depth)}\n</div>"
+
+    def b_Figure(self, c: list[Any], depth: int) -> str:  # noqa: N802
+        attr, caption, content = c
+        cap = self.caption(caption)
+        body = self.blocks(content, depth)
+        return f"<figure{_id_class(attr)}>\n{body}\n" + (f"<figcaption>{cap}</figcaption>\n" if cap else "") + "</figure>"
+
+    def caption(self, caption: list[Any]) -> str:
+        short, blocks = caption
+        if len(blocks) == 1 and blocks[0]["t"] in ("Para", "Plain"):
+            return self.inlines(blocks[0]["c"])
+        return self.blocks(blocks)
+
+    def _cell(self, tag: str, cell: list[Any], aligns: list[str], col: int, scope: str | None) -> str:
+        attr, align, rowspan, colspan, content = cell
+        align = align["t"] if align["t"] != "AlignDefault" else aligns[col] if col < len(aligns) else "AlignDefault"
+        cls = {"AlignLeft": "align-left", "AlignRight": "align-right", "AlignCenter": "align-center"}.get(align)
+        a = _id_class(attr, (cls,) if cls else ())
+        a += _attr("rowspan", rowspan if rowspan > 1 else None) + _attr("colspan", colspan if colspan > 1 else None)
+        a += _attr("scope", scope)
+        if len(content) == 1 and content[0]["t"] == "Plain":
+            inner = self.inlines(content[0]["c"])
+        else:
+            inner = self.blocks(content)
+        return f"<{tag}{a}>{inner}</{tag}>"
+
+    def _rows(self, rows: list[Any], aligns: list[str], header: bool, row_heads: int = 0) -> str:
+        out = []
+        for attr, cells in rows:
+            parts = []
+            col = 0
+            for i, cell in enumerate(cells):
+                if header:
+                    parts.append(self._cell("th", cell, aligns, col, "col"))
+                elif i < row_heads:
+                    parts.append(self._cell("th", cell, aligns, col, "row"))
+                else:
+                    parts.append(self._cell("td", cell, aligns, col, None))
+                col += cell[3]
+            out.append(f"<tr{_id_class(attr)}>{''.join(parts)}</tr>")
+        return "\n".join(out)
+
+    def b_Table(self, c: list[Any], depth: int) -> str:  # noqa: N802
+        attr, caption, colspecs, head, bodies, foot = c
+        aligns = [spec[0]["t"] for spec in colspecs]
+        parts = [f"<table{_id_class(attr)}>"]
+        cap = self.caption(caption)
+        if cap:
+            parts.append(f"<caption>{cap}</caption>")
+        if head[1]:
+            parts.append(f"<thead>\n{self._rows(head[1], aligns, True)}\n</thead>")
+        for body in bodies:
+            battr, row_heads, inter, rows = body
+            parts.append(f"<tbody{_id_class(battr)}>")
+            if inter:
+                parts.append(self._rows(inter, aligns, True))
+            parts.append(self._rows(rows, aligns, False, row_heads))
+            parts.append("</tbody>")
+        if foot[1]:
+            parts.append(f"<tfoot>\n{self._rows(foot[1], aligns, False)}\n</tfoot>")
+        parts.append("</table>")
+        return "\n".join(parts)
+
+    # -- notes -------------------------------------------------------------
+
+    def backlinks(self, note: Note) -> str:
+        many = len(note.ref_ids) > 1
+        links = []
+        for i, ref in enumerate(note.ref_ids):
+            mark = "\u21a9\ufe0e" + (f"<sup>{_letter(i)}</sup>" if many else "")
+            label = f"Back to reference {note.number}" + (f" ({_letter(i)})" if many else "")
+            links.append(f'<a href="#{ref}" role="doc-backlink" aria-label="{label}">{mark}</a>')
+        return " ".join(links)
+
+    def note_item(self, note: Note) -> str:
+        back = self.backlinks(note)
+        if self.options.backlinks == "start":
+            return f'<li id="{note.id}">{back} {self.blocks(note.blocks)}</li>'
+        body = self.blocks(note.blocks)
+        if body.endswith("</p>"):
+            body = body[: -len("</p>")] + f" {back}</p>"
+        else:
+            body += f"<p>{back}</p>"
+        return f'<li id="{note.id}">{body}</li>'
+
+    def notes(self) -> str:
+        """The endnotes section, or an empty string when the article has no notes."""
+        if not self.article.notes:
+            return ""
+        h = self.heading_level(1)
+        items = "\n".join(self.note_item(n) for n in self.article.notes)
+        return (
+            f'<section id="notes" class="endnotes" role="doc-endnotes" aria-labelledby="notes-heading">\n'
+            f'<h{h} id="notes-heading">{escape(self.options.notes_heading)}</h{h}>\n<ol>\n{items}\n</ol>\n</section>'
+        )
+
+
+def _letter(i: int) -> str:
+    letters = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        letters = chr(97 + r) + letters
+    return letters
+
+
+def render_body(article: Article, options: HtmlOptions | None = None) -> str:
+    """The article body as a sanitised HTML fragment (sections, no title, no notes)."""
+    return sanitise(HtmlRenderer(article, options).blocks(article.body))
+
+
+def render_notes(article: Article, options: HtmlOptions | None = None) -> str:
+    """The endnotes section as a sanitised HTML fragment ('' when there are none)."""
+    return sanitise(HtmlRenderer(article, options).notes())
+
+
+def render_inlines(article: Article, inlines: list[Inline] | None) -> str:
+    """Inline content (a title, a subtitle) as sanitised HTML."""
+    return sanitise(HtmlRenderer(article).inlines(inlines))
+
+
+def render_blocks(article: Article, blocks: list[Block] | None) -> str:
+    """Block content (an abstract) as sanitised HTML."""
+    return sanitise(HtmlRenderer(article).blocks(blocks or []))
+
+
+__all__ = [
+    "ALLOWED_TAGS", "HtmlOptions", "HtmlRenderer", "render_blocks", "render_body", "render_inlines",
+    "render_notes", "sanitise",
+]
