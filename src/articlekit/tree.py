@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from .model import NOTE_REFS, Block, Inline
+
+_SPACES = re.compile(r"[ \t\n\r\f]+")
 
 #: Inline node types whose content (``c``) is a list of inlines.
 INLINE_CONTAINERS = frozenset(
@@ -71,7 +74,8 @@ def stringify(nodes: list[Any] | dict[str, Any] | None, *, notes: bool = False) 
         # RawInline/RawBlock are untrusted and carry no text of their own here.
 
     visit(nodes)
-    return " ".join("".join(out).split())
+    # Collapse only ASCII white space: a no-break space is part of the text.
+    return _SPACES.sub(" ", "".join(out)).strip(" ")
 
 
 def walk_inline_lists(blocks: list[Block], fn: Callable[[list[Inline]], list[Inline]]) -> None:

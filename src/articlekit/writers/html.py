@@ -23,7 +23,7 @@ def to_html(article: Article, options: WriteOptions | None = None) -> str:
     image_src = article.metadata.image.src if article.metadata.image else None
     body = render_article(article, image_src=image_src)
     if options.fragment:
-        return body
+        return body.strip() + "\n"
     return render(
         "page.html.j2",
         meta=article.metadata,

@@ -1,0 +1,92 @@
+"""The note-numbering transform, alone and through the reader."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import FIXTURES
+
+import articlekit
+from articlekit.model import NOTE_REFS
+from articlekit.tree import stringify
+
+
+def clusters(article: articlekit.Article) -> list[list[tuple[int, str]]]:
+    """Every reference cluster, in reading order, as (number, ref_id) pairs."""
+    found: list[list[tuple[int, str]]] = []
+
+    def walk(node):  # pandoc's JSON lists are in document order, so depth-first is reading order
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            if node.get("t") == NOTE_REFS:
+                found.append([(r["number"], r["ref_id"]) for r in node["c"]])
+            else:
+                walk(node.get("c"))
+
+    walk(article.body)
+    return found
+
+
+@pytest.fixture(scope="module")
+def numbering() -> articlekit.Article:
+    return articlekit.load(FIXTURES / "notes" / "numbering.md")
+
+
+def test_numbers_follow_first_reference_not_labels_or_definitions(numbering):
+    labels = [n.label for n in numbering.notes]
+    assert labels == ["zeta", "alpha", None, "b", "c", "d", "e", "f", "ibid1", "ibid2"]
+    assert [n.number for n in numbering.notes] == list(range(1, 11))
+
+
+def test_repeated_label_is_one_note_with_a_backlink_per_reference(numbering):
+    zeta = numbering.notes[0]
+    assert zeta.ref_ids == ["fnref1", "fnref1-2", "fnref1-3"]
+    assert sum(1 for n in numbering.notes if n.label == "zeta") == 1
+
+
+def test_identical_texts_under_different_labels_stay_two_notes(numbering):
+    ibids = [n for n in numbering.notes if n.label in ("ibid1", "ibid2")]
+    assert [n.number for n in ibids] == [9, 10]
+    assert all(stringify(n.blocks) == "Ibid." for n in ibids)
+
+
+def test_adjacent_references_form_one_cluster(numbering):
+    found = clusters(numbering)
+    assert [[num for num, _ in c] for c in found] == [[1], [2], [1], [3], [4, 5], [6, 7, 8], [9], [10], [1]]
+
+
+def test_multi_paragraph_note_keeps_its_paragraphs_and_loses_the_marker(numbering):
+    zeta = numbering.notes[0]
+    assert [b["t"] for b in zeta.blocks] == ["Para", "Para"]
+    text = stringify(zeta.blocks)
+    assert text == "Zeta, first paragraph. Zeta, second paragraph."
+    assert "articlekit-note" not in repr(numbering.notes)
+
+
+def test_inline_note_is_numbered_in_place(numbering):
+    inline = numbering.notes[2]
+    assert inline.label is None
+    assert stringify(inline.blocks) == "Inline note text."
+
+
+def test_definition_line_is_kept_for_error_messages(numbering):
+    assert numbering.notes[0].line == 17  # "[^zeta]: ..." in numbering.md
+
+
+def test_unused_definition_is_a_warning_and_an_error_when_strict():
+    path = FIXTURES / "notes" / "unused.md"
+    article = articlekit.load(path)
+    assert [n.label for n in article.notes] == ["used"]
+    assert article.warnings == [f"{path}:10: note [^spare] is defined but never referenced"]
+    with pytest.raises(articlekit.ArticlekitError, match=r"unused\.md:10: note \[\^spare\]"):
+        articlekit.load(path, strict=True)
+
+
+def test_sample_article_has_ten_notes_and_the_six_seven_cluster():
+    from seed import SAMPLE, note_texts
+
+    article = articlekit.load(SAMPLE)
+    assert [n.number for n in article.notes] == list(range(1, 11))
+    assert [stringify(n.blocks) for n in article.notes] == note_texts()
+    assert [[num for num, _ in c] for c in clusters(article)] == [[1], [2], [3], [4], [5], [6, 7], [8], [9], [10]]
