@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ArticleError, ArticleErrors
 
@@ -101,6 +101,16 @@ class PersonModel(BaseModel):
             raise ValueError(f"invalid ORCID {v!r}: expected 0000-0000-0000-000X with a valid check digit")
         return m.group(1)
 
+    @model_validator(mode="after")
+    def _parts(self) -> PersonModel:
+        if (self.given is None) != (self.family is None):
+            raise ValueError(f"{self.name!r}: give both 'given' and 'family', or neither")
+        if self.given is None and " " not in self.name:
+            raise ValueError(
+                f"{self.name!r} has no space to split into given and family names: add 'given' and 'family'"
+            )
+        return self
+
     @field_validator("email")
     @classmethod
     def _email(cls, v: str | None) -> str | None:
@@ -177,17 +187,6 @@ class FrontMatter(BaseModel):
             raise ValueError(f"invalid DOI {v!r}: expected 10.NNNN/suffix")
         return v
 
-    @field_validator("authors", "editors")
-    @classmethod
-    def _parts(cls, people: list[PersonModel]) -> list[PersonModel]:
-        for p in people:
-            if (p.given is None) != (p.family is None):
-                raise ValueError(f"{p.name!r}: give both 'given' and 'family', or neither")
-            if p.given is None and " " not in p.name:
-                raise ValueError(
-                    f"{p.name!r} has no space to split into given and family names: add 'given' and 'family'"
-                )
-        return people
 
 
 FIELDS: tuple[str, ...] = tuple(FrontMatter.model_fields)
