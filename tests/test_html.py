@@ -7,11 +7,11 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+
+import articlekit
 from conftest import FIXTURES, run_cli
 from seed import SAMPLE, normalise, note_texts, sentences
 from validators import nu_check
-
-import articlekit
 
 
 def parse(path: Path) -> lxml.html.HtmlElement:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES
 
 import articlekit
 from articlekit.model import NOTE_REFS
 from articlekit.tree import stringify
+from conftest import FIXTURES
 
 
 def clusters(article: articlekit.Article) -> list[list[tuple[int, str]]]:

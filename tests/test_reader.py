@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import FIXTURES
-from seed import SAMPLE
 
 import articlekit
 from articlekit.tree import stringify
+from conftest import FIXTURES
+from seed import SAMPLE
 
 
 def test_sample_metadata():
@@ -70,7 +70,8 @@ def test_front_matter_overrides_toml(tmp_path):
 
 def test_heading_levels_start_at_one_whatever_the_author_wrote(tmp_path):
     src = tmp_path / "h.md"
-    src.write_text("---\ntitle: T\ndate: 2020-01-01\nauthors: [A B]\n---\n\n### Deep\n\n#### Deeper\n", encoding="utf-8")
+    head = "---\ntitle: T\ndate: 2020-01-01\nauthors: [A B]\n---\n\n"
+    src.write_text(head + "### Deep\n\n#### Deeper\n", encoding="utf-8")
     body = articlekit.load(src).body
     outer = body[0]
     assert outer["c"][0][1] == ["section", "level1"] and outer["c"][1][0]["c"][0] == 1

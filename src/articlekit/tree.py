@@ -34,9 +34,7 @@ def stringify(nodes: list[Any] | dict[str, Any] | None, *, notes: bool = False) 
         t, c = node["t"], node.get("c")
         if t == "Str":
             out.append(c)
-        elif t in ("Space", "SoftBreak"):
-            out.append(" ")
-        elif t == "LineBreak":
+        elif t in ("Space", "SoftBreak") or t == "LineBreak":
             out.append(" ")
         elif t in ("Code", "Math"):
             out.append(c[1])
@@ -47,9 +45,7 @@ def stringify(nodes: list[Any] | dict[str, Any] | None, *, notes: bool = False) 
             out.append(q[1])
         elif t in INLINE_CONTAINERS:
             visit(c)
-        elif t in ("Link", "Image", "Span"):
-            visit(c[1] if t == "Span" else c[1])
-        elif t == "Cite":
+        elif t in ("Link", "Image", "Span", "Cite"):
             visit(c[1])
         elif t == NOTE_REFS:
             if notes:
@@ -92,9 +88,7 @@ def walk_inline_lists(blocks: list[Block], fn: Callable[[list[Inline]], list[Inl
             t, c = node.get("t"), node.get("c")
             if t in INLINE_CONTAINERS:
                 node["c"] = inlines(c)
-            elif t in ("Link", "Image", "Span", "Cite"):
-                c[1] = inlines(c[1])
-            elif t == "Quoted":
+            elif t in ("Link", "Image", "Span", "Cite") or t == "Quoted":
                 c[1] = inlines(c[1])
         return new
 

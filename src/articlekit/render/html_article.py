@@ -10,11 +10,9 @@ import datetime as dt
 import json
 from typing import Any
 
-from markupsafe import Markup
-
 from ..model import Article, Person
 from .html_body import HtmlOptions, render_blocks, render_body, render_inlines, render_notes
-from .templates import render
+from .templates import render, trusted
 
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -109,12 +107,12 @@ def render_article(article: Article, options: HtmlOptions | None = None, image_s
     return render(
         "article.html.j2",
         meta=m,
-        title=Markup(render_inlines(article, m.title)),
-        subtitle=Markup(render_inlines(article, m.subtitle)) if m.subtitle else None,
-        abstract=Markup(render_blocks(article, m.abstract)) if m.abstract else None,
+        title=trusted(render_inlines(article, m.title)),
+        subtitle=trusted(render_inlines(article, m.subtitle)) if m.subtitle else None,
+        abstract=trusted(render_blocks(article, m.abstract)) if m.abstract else None,
         section=m.section,
         date_text=date_text(m.date),
         image_src=image_src,
-        body=Markup(render_body(article, options)),
-        notes=Markup(render_notes(article, options)),
+        body=trusted(render_body(article, options)),
+        notes=trusted(render_notes(article, options)),
     )

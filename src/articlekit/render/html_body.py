@@ -174,7 +174,8 @@ class HtmlRenderer:
         attr, content, (url, title) = c
         if not safe_link(url):
             return f"<span{_id_class(attr)}>{self.inlines(content)}</span>"
-        return f'<a{_id_class(attr)} href="{escape(url, quote=True)}"{_attr("title", title)}>{self.inlines(content)}</a>'
+        href = escape(url, quote=True)
+        return f'<a{_id_class(attr)} href="{href}"{_attr("title", title)}>{self.inlines(content)}</a>'
 
     def image_url(self, src: str) -> str:
         return self.options.image_url(src) if self.options.image_url else src
@@ -237,7 +238,8 @@ class HtmlRenderer:
     def b_OrderedList(self, c: list[Any], depth: int) -> str:  # noqa: N802
         (start, style, _delim), items = c
         kind = {"LowerAlpha": "a", "UpperAlpha": "A", "LowerRoman": "i", "UpperRoman": "I"}.get(style["t"])
-        return f"<ol{_attr('start', start if start != 1 else None)}{_attr('type', kind)}>\n{self._items(items, depth)}\n</ol>"
+        attrs = _attr("start", start if start != 1 else None) + _attr("type", kind)
+        return f"<ol{attrs}>\n{self._items(items, depth)}\n</ol>"
 
     def b_BulletList(self, c: list[list[Block]], depth: int) -> str:  # noqa: N802
         return f"<ul>\n{self._items(c, depth)}\n</ul>"
@@ -271,10 +273,11 @@ class HtmlRenderer:
         attr, caption, content = c
         cap = self.caption(caption)
         body = self.blocks(content, depth)
-        return f"<figure{_id_class(attr)}>\n{body}\n" + (f"<figcaption>{cap}</figcaption>\n" if cap else "") + "</figure>"
+        figcaption = f"<figcaption>{cap}</figcaption>\n" if cap else ""
+        return f"<figure{_id_class(attr)}>\n{body}\n{figcaption}</figure>"
 
     def caption(self, caption: list[Any]) -> str:
-        short, blocks = caption
+        _short, blocks = caption
         if len(blocks) == 1 and blocks[0]["t"] in ("Para", "Plain"):
             return self.inlines(blocks[0]["c"])
         return self.blocks(blocks)

@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -24,3 +25,8 @@ def environment() -> jinja2.Environment:
 
 def render(name: str, **context: object) -> str:
     return environment().get_template(name).render(**context)
+
+
+def trusted(html: str) -> Markup:
+    """Mark HTML as safe for a template: only for articlekit's own, already sanitised output."""
+    return Markup(html)  # noqa: S704 - callers pass nh3-sanitised or articlekit-generated markup

@@ -8,12 +8,10 @@ schema.org JSON-LD with authors, editors and the publication date.
 
 from __future__ import annotations
 
-from markupsafe import Markup
-
 from ..model import Article
 from ..options import WriteOptions
 from ..render.html_article import description, json_ld, render_article
-from ..render.templates import render
+from ..render.templates import render, trusted
 from ..styles import read_style
 
 
@@ -28,9 +26,9 @@ def to_html(article: Article, options: WriteOptions | None = None) -> str:
         "page.html.j2",
         meta=article.metadata,
         description=description(article),
-        css=Markup(read_style("html.css", options.styles_dir, article.styles_dir).replace("</", "<\\/")),
-        json_ld=Markup(json_ld(article)),
-        article=Markup(body),
+        css=trusted(read_style("html.css", options.styles_dir, article.styles_dir).replace("</", "<\\/")),
+        json_ld=trusted(json_ld(article)),
+        article=trusted(body),
     )
 
 
