@@ -1,0 +1,469 @@
+"""The EPUB writer: an EPUB 3.3 ebook (with an EPUB 2 NCX) that passes EPUBCheck and Ace.
+
+The book, in reading order::
+
+    cover.xhtml      the lead picture, when the article has one (image.src)
+    title.xhtml      title, subtitle, authors, editors with degrees, date, picture credit, …
+    text.xhtml       the body; a long article is split at its top-level sections
+                     into text-01.xhtml, text-02.xhtml, …
+    notes.xhtml      the endnotes, one ordered list, each note with back-links
+    nav.xhtml        table of contents and landmarks (outside the reading order)
+
+Chapters reuse :mod:`articlekit.render.html_body`, rendered with back-links at
+the *start* of each note so e-reader pop-ups show one note only, then turned
+into XHTML with ``epub:type`` semantics (:mod:`articlekit.render.epub_xhtml`).
+ebooklib writes the package (OPF, NCX, container); :mod:`articlekit.render.epub_zip`
+then rewrites the archive so the same source always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ebooklib import epub
+from lxml import etree
+
+from .. import __version__
+from ..errors import ArticleError
+from ..model import Article, Block
+from ..options import WriteOptions
+from ..render.epub_package import add_to_book, build_moment, package_metadata
+from ..render.epub_resources import ImageResource, collect_images
+from ..render.epub_xhtml import (
+    EPUB_TYPE,
+    XML_LANG,
+    add_epub_semantics,
+    append_html,
+    backlinks_into_paragraph,
+    new_document,
+    relink,
+    serialise,
+    sub,
+    text_direction,
+)
+from ..render.epub_zip import repack
+from ..render.html_article import date_text
+from ..render.html_body import HtmlOptions, HtmlRenderer, render_blocks, render_inlines, render_notes, sanitise
+from ..styles import read_style
+from ..tree import stringify
+
+#: A body whose HTML is larger than this (bytes) is split into one file per top-level
+#: section: reading systems paginate small files faster, and some refuse very large ones.
+SPLIT_BYTES = 64 * 1024
+
+STYLESHEET = "styles/epub.css"
+COVER, TITLE_PAGE, NOTES, NAV = "cover.xhtml", "title.xhtml", "notes.xhtml", "nav.xhtml"
+
+#: Words the book adds itself (the article supplies everything else).
+LABELS = {
+    "contents": "Contents",
+    "landmarks": "Landmarks",
+    "cover": "Cover",
+    "title_page": "Title page",
+    "start": "Start of text",
+    "notes": "Notes",
+    "abstract": "Abstract",
+    "picture": "Picture",
+    "editor": "Editor",
+    "editors": "Editors",
+    "keywords": "Keywords",
+    "license": "License",
+    "by": "By",
+    "and": "and",
+}
+LABELS_LANG = "en"
+
+
+@dataclass
+class Document:
+    """One XHTML content document of the book."""
+
+    name: str
+    title: str
+    root: etree._Element
+    #: Landmark (``epub:type``) this document starts, if any.
+    landmark: str | None = None
+
+
+@dataclass
+class TocEntry:
+    label: str
+    href: str
+    children: list[TocEntry] = field(default_factory=list)
+
+
+class _Xhtml(epub.EpubHtml):
+    """A content document whose XHTML articlekit has already written (ebooklib would re-parse it)."""
+
+    def get_content(self, default: bytes | None = None) -> bytes:
+        return self.content
+
+
+def _in_labels_language(el: etree._Element, article_lang: str) -> etree._Element:
+    """Mark ``el`` as English when the article is not (and as left-to-right inside right-to-left text)."""
+    if article_lang.split("-")[0].lower() != LABELS_LANG:
+        el.set("lang", LABELS_LANG)
+        el.set(XML_LANG, LABELS_LANG)
+        if text_direction(article_lang):
+            el.set("dir", "ltr")
+    return el
+
+
+def _label(el: etree._Element, key: str, article_lang: str) -> etree._Element:
+    """Put one of the book's own words into ``el``."""
+    el.text = LABELS[key]
+    return _in_labels_language(el, article_lang)
+
+
+def _join_names(names: list[str], last: str) -> str:
+    """Names as "A, B and C"; names holding commas ("Name, MA") are kept apart by semicolons."""
+    if len(names) <= 1:
+        return "".join(names)
+    sep = "; " if any("," in n for n in names) else ", "
+    return sep.join(names[:-1]) + f" {last} " + names[-1]
+
+
+# ---------------------------------------------------------------------------
+# Documents
+
+
+def cover_document(article: Article, image: ImageResource) -> Document:
+    m = article.metadata
+    root, body = new_document(m.lang, LABELS["cover"], STYLESHEET)
+    body.set(EPUB_TYPE, "cover")
+    box = sub(body, "div", {"class": "cover"})
+    alt = (m.image.alt if m.image and m.image.alt else None) or m.title_text
+    sub(box, "img", {"src": image.href, "alt": alt, "role": "doc-cover"})
+    return Document(COVER, LABELS["cover"], root, "cover")
+
+
+def title_page(article: Article) -> Document:
+    """Title, subtitle, authors, editors with degrees, date, publication, credits, abstract."""
+    m = article.metadata
+    lang = m.lang
+    root, body = new_document(lang, m.title_text, STYLESHEET)
+    body.set(EPUB_TYPE, "frontmatter")
+    page = sub(body, "section", {"class": "titlepage", "aria-labelledby": "title-heading"})
+    page.set(EPUB_TYPE, "titlepage")
+    if m.section:
+        sub(page, "p", {"class": "section-label"}, m.section)
+    h1 = sub(page, "h1", {"id": "title-heading", "class": "title"})
+    append_html(h1, render_inlines(article, m.title))
+    if m.subtitle:
+        append_html(sub(page, "p", {"class": "subtitle"}), render_inlines(article, m.subtitle))
+
+    byline = sub(page, "p", {"class": "byline"})
+    _label(sub(byline, "span", {"class": "by"}), "by", lang).tail = " "
+    names = [p.display_name for p in m.authors]
+    between = "; " if any("," in n for n in names) else ", "
+    for i, name in enumerate(names):
+        if i:
+            byline[-1].tail = (byline[-1].tail or "") + (between if i < len(names) - 1 else f" {LABELS['and']} ")
+        sub(byline, "span", {"class": "author"}, name)
+    for person in m.authors:
+        if not (person.affiliation or person.orcid):
+            continue
+        note = sub(page, "p", {"class": "contributor-note"})
+        note.text = person.name + (f", {person.affiliation}" if person.affiliation else "")
+        if person.orcid:
+            note.text += ". ORCID: "
+            url = f"https://orcid.org/{person.orcid}"
+            sub(note, "a", {"href": url}, url)
+
+    if m.editors:
+        editors = sub(page, "p", {"class": "editors"})
+        _label(sub(editors, "span"), "editors" if len(m.editors) > 1 else "editor", lang).tail = ": "
+        editors[-1].tail += _join_names([p.display_name for p in m.editors], "&")
+
+    dateline = sub(page, "p", {"class": "dateline"})
+    _in_labels_language(sub(dateline, "time", {"datetime": m.date.isoformat()}, date_text(m.date)), lang)
+
+    if m.publication:
+        sub(page, "p", {"class": "publication"}, m.publication + (f" \u00b7 ISSN {m.issn}" if m.issn else ""))
+    if m.publisher:
+        sub(page, "p", {"class": "publisher"}, m.publisher)
+    if m.image and m.image.credit:
+        credit = sub(page, "p", {"class": "credit"})
+        _label(sub(credit, "span"), "picture", lang).tail = f": {m.image.credit}"
+    if m.doi:
+        ident = sub(page, "p", {"class": "identifier"}, "DOI: ")
+        url = f"https://doi.org/{m.doi}"
+        sub(ident, "a", {"href": url}, url)
+    if m.license:
+        rights = sub(page, "p", {"class": "rights"})
+        _label(sub(rights, "span"), "license", lang).tail = ": "
+        if m.license.startswith(("https://", "http://")):
+            sub(rights, "a", {"href": m.license}, m.license)
+        else:
+            rights[-1].tail += m.license
+    if m.keywords:
+        keywords = sub(page, "p", {"class": "keywords"})
+        _label(sub(keywords, "span"), "keywords", lang).tail = ": " + ", ".join(m.keywords)
+    if m.abstract:
+        abstract = sub(page, "section", {"class": "abstract", "aria-labelledby": "abstract-heading"})
+        _label(sub(abstract, "h2", {"id": "abstract-heading"}), "abstract", lang)
+        append_html(abstract, render_blocks(article, m.abstract))
+    return Document(TITLE_PAGE, m.title_text, root, "titlepage")
+
+
+def _section_title(block: Block) -> str:
+    """Plain text of a section's heading (never with note numbers)."""
+    header = block["c"][1][0] if block["c"][1] and block["c"][1][0]["t"] == "Header" else None
+    return stringify(header["c"][2]) if header else ""
+
+
+def _is_section(block: Block, level: int = 1) -> bool:
+    return block["t"] == "Div" and "section" in block["c"][0][1] and f"level{level}" in block["c"][0][1]
+
+
+def body_parts(body: list[Block]) -> list[list[Block]]:
+    """The body cut before each top-level section; the lede stays with the first section."""
+    parts: list[list[Block]] = [[]]
+    seen_section = False
+    for block in body:
+        if _is_section(block) and seen_section:
+            parts.append([])
+        seen_section = seen_section or _is_section(block)
+        parts[-1].append(block)
+    return [p for p in parts if p]
+
+
+def text_documents(article: Article, options: HtmlOptions, split_bytes: int) -> list[Document]:
+    """The body as one document, or one per top-level section when it is long."""
+    renderer = HtmlRenderer(article, options)
+    parts = body_parts(article.body) or [[]]
+    rendered = [sanitise(renderer.blocks(part)) for part in parts]
+    if len(parts) > 1 and sum(len(h.encode()) for h in rendered) <= split_bytes:
+        rendered, parts = ["\n".join(rendered)], [[b for p in parts for b in p]]
+    m = article.metadata
+    docs = []
+    for n, (part, html) in enumerate(zip(parts, rendered, strict=True), 1):
+        name = "text.xhtml" if len(parts) == 1 else f"text-{n:02d}.xhtml"
+        title = m.title_text if n == 1 else (_section_title(part[0]) or m.title_text)
+        root, body = new_document(m.lang, title, STYLESHEET)
+        body.set(EPUB_TYPE, "bodymatter")
+        append_html(body, html)
+        add_epub_semantics(root)
+        docs.append(Document(name, title, root, "bodymatter" if n == 1 else None))
+    return docs
+
+
+def notes_document(article: Article, options: HtmlOptions) -> Document:
+    m = article.metadata
+    root, body = new_document(m.lang, options.notes_heading, STYLESHEET)
+    body.set(EPUB_TYPE, "backmatter")
+    append_html(body, render_notes(article, options))
+    add_epub_semantics(root)
+    backlinks_into_paragraph(root)
+    for heading in root.iterfind(".//{*}h2[@id='notes-heading']"):
+        _in_labels_language(heading, m.lang)
+    return Document(NOTES, options.notes_heading, root, "endnotes")
+
+
+# ---------------------------------------------------------------------------
+# Navigation
+
+
+def _locate(docs: list[Document]) -> Callable[[str], str | None]:
+    where: dict[str, str] = {}
+    for doc in docs:
+        for ident in doc.root.xpath("//@id"):
+            where.setdefault(str(ident), doc.name)
+    return where.get
+
+
+def _section_entries(blocks: list[Block], level: int, locate: Callable[[str], str | None],
+                     fallback: str) -> list[TocEntry]:
+    entries = []
+    for block in blocks:
+        if not _is_section(block, level):
+            continue
+        ident = block["c"][0][0]
+        doc = locate(ident) if ident else None
+        href = f"{doc}#{ident}" if doc else fallback
+        label = _section_title(block) or f"\u00a7 {len(entries) + 1}"
+        entries.append(TocEntry(label, href, _section_entries(block["c"][1], level + 1, locate, href.split("#")[0])))
+    return entries
+
+
+def table_of_contents(article: Article, docs: list[Document], text_docs: list[Document]) -> list[TocEntry]:
+    """Title page, every section (nested), the notes; labels are plain text, so no note number reaches them."""
+    locate = _locate(text_docs)
+    toc = [TocEntry(article.metadata.title_text, TITLE_PAGE)]
+    toc.extend(_section_entries(article.body, 1, locate, text_docs[0].name))
+    if any(d.name == NOTES for d in docs):
+        toc.append(TocEntry(LABELS["notes"], NOTES))
+    return toc
+
+
+def nav_document(article: Article, toc: list[TocEntry], docs: list[Document]) -> Document:
+    lang = article.metadata.lang
+    root, body = new_document(lang, LABELS["contents"], STYLESHEET)
+    nav = sub(body, "nav", {"id": "toc", "role": "doc-toc", "aria-labelledby": "toc-heading"})
+    nav.set(EPUB_TYPE, "toc")
+    _label(sub(nav, "h1", {"id": "toc-heading"}), "contents", lang)
+
+    def entries(parent: etree._Element, items: list[TocEntry]) -> None:
+        ol = sub(parent, "ol")
+        for item in items:
+            li = sub(ol, "li")
+            a = sub(li, "a", {"href": item.href}, item.label)
+            if item.href == NOTES:
+                _label(a, "notes", lang)
+            if item.children:
+                entries(li, item.children)
+
+    entries(nav, toc)
+
+    landmarks = sub(body, "nav", {"id": "landmarks", "hidden": "hidden", "aria-labelledby": "landmarks-heading"})
+    landmarks.set(EPUB_TYPE, "landmarks")
+    _label(sub(landmarks, "h2", {"id": "landmarks-heading"}), "landmarks", lang)
+    ol = sub(landmarks, "ol")
+    marks = [(d.landmark, d.name) for d in docs if d.landmark]
+    marks.insert([k for k, _ in marks].index("titlepage") + 1, ("toc", f"{NAV}#toc"))
+    words = {"cover": "cover", "titlepage": "title_page", "toc": "contents", "bodymatter": "start", "endnotes": "notes"}
+    for kind, href in marks:
+        a = sub(sub(ol, "li"), "a", {"href": href})
+        a.set(EPUB_TYPE, kind)
+        _label(a, words[kind], lang)
+    return Document(NAV, LABELS["contents"], root)
+
+
+def _ncx_entries(items: list[TocEntry], counter: list[int]) -> list[object]:
+    out: list[object] = []
+    for item in items:
+        counter[0] += 1
+        link = epub.Link(item.href, item.label, f"navpoint-{counter[0]}")
+        out.append((link, _ncx_entries(item.children, counter)) if item.children else link)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# The package
+
+
+def _fix_package(lang: str) -> Callable[[str, bytes], bytes]:
+    """Rewrites ebooklib's OPF and NCX: ``xml:lang`` (and ``dir``) on the root, no reserved-prefix redeclaration."""
+
+    def fix(name: str, data: bytes) -> bytes:
+        if not name.endswith((".opf", ".ncx")):
+            return data
+        tree = etree.ElementTree(etree.fromstring(data))
+        root = tree.getroot()
+        root.set(XML_LANG, lang)
+        if name.endswith(".ncx"):
+            # ebooklib always writes depth 0; EPUB 2 reading systems read the real nesting depth here.
+            ns = {"ncx": "http://www.daisy.org/z3986/2005/ncx/"}
+            depth = max((len(p.xpath("ancestor-or-self::ncx:navPoint", namespaces=ns))
+                         for p in root.iterfind(".//ncx:navPoint", ns)), default=1)
+            for meta in root.iterfind("ncx:head/ncx:meta[@name='dtb:depth']", ns):
+                meta.set("content", str(depth))
+        if name.endswith(".opf"):
+            direction = text_direction(lang)
+            if direction:
+                root.set("dir", direction)
+            # ebooklib declares "rendition:", a prefix EPUB reserves; declaring it again is an error.
+            if root.get("prefix", "").split() == ["rendition:", "http://www.idpf.org/vocab/rendition/#"]:
+                del root.attrib["prefix"]
+        return etree.tostring(tree, xml_declaration=True, encoding="utf-8")
+
+    return fix
+
+
+def build_epub(article: Article, options: WriteOptions, *, split_bytes: int = SPLIT_BYTES) -> bytes:
+    """The article as EPUB bytes; ``split_bytes`` is the body size above which it is split."""
+    m = article.metadata
+    moment = build_moment(article)
+    images = collect_images(article, allow_remote=options.allow_remote)
+
+    def image_url(src: str) -> str:
+        try:
+            return images[src].href
+        except KeyError:
+            raise ArticleError(article.path, f"image {src!r} was not collected") from None
+
+    html_options = HtmlOptions(backlinks="start", image_url=image_url, notes_heading=LABELS["notes"])
+    cover_image = images.get(m.image.src) if m.image and m.image.src else None
+
+    docs: list[Document] = []
+    if cover_image:
+        docs.append(cover_document(article, cover_image))
+    docs.append(title_page(article))
+    text_docs = text_documents(article, html_options, split_bytes)
+    docs.extend(text_docs)
+    if article.notes:
+        docs.append(notes_document(article, html_options))
+    relink({d.name: d.root for d in docs}, [d.name for d in docs])
+    toc = table_of_contents(article, docs, text_docs)
+    nav = nav_document(article, toc, docs)
+
+    meta = package_metadata(
+        article,
+        modified=moment,
+        has_images=bool(images),
+        images_described=_images_described(docs),
+        animated_images=any(i.media_type in ("image/gif", "image/webp") for i in images.values()),
+    )
+
+    book = epub.EpubBook()
+    book.metadata[epub.NAMESPACES["OPF"]].pop("generator", None)  # ebooklib's version would change the bytes
+    add_to_book(meta, book)
+    book.add_metadata(None, "meta", "", {"name": "generator", "content": f"articlekit {__version__}"})
+    if text_direction(m.lang):
+        book.set_direction("rtl")
+
+    items: dict[str, _Xhtml] = {}
+    for doc in [nav, *docs]:
+        uid = "titlepage" if doc.name == TITLE_PAGE else doc.name.removesuffix(".xhtml")
+        item = _Xhtml(uid=uid, file_name=doc.name,
+                      media_type="application/xhtml+xml", title=doc.title, lang=m.lang)
+        item.content = serialise(doc.root)
+        if doc is nav:
+            item.properties = ["nav"]
+        items[doc.name] = book.add_item(item)
+    css = read_style("epub.css", options.styles_dir, article.styles_dir)
+    book.add_item(epub.EpubItem(uid="css", file_name=STYLESHEET, media_type="text/css", content=css.encode("utf-8")))
+    for n, image in enumerate(images.values(), 1):
+        if image is cover_image:
+            item = epub.EpubCover(uid="cover-image", file_name=image.href)
+            book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+        else:
+            item = epub.EpubImage(uid=f"image-{n}", file_name=image.href)
+        item.media_type = image.media_type
+        item.content = image.data
+        book.add_item(item)
+    book.add_item(epub.EpubNcx())
+
+    # The nav document is in the spine only so the landmarks may point at it; it is not read in order.
+    book.spine = [items[d.name] for d in docs[:1 + bool(cover_image)]] + [(items[NAV], "no")]
+    book.spine += [items[d.name] for d in docs[1 + bool(cover_image):]]
+    book.toc = _ncx_entries(toc, [0])
+    guide_types = {"cover": "cover", "titlepage": "title-page", "bodymatter": "text", "endnotes": "notes"}
+    book.guide = [{"type": guide_types[d.landmark], "href": d.name, "title": d.title} for d in docs if d.landmark]
+    book.guide.insert(2 if cover_image else 1, {"type": "toc", "href": NAV, "title": LABELS["contents"]})
+
+    out = io.BytesIO()
+    epub.write_epub(out, book, {
+        "epub3_pages": False,  # would turn every element with epub:type and id into a page-list entry
+        "epub3_landmark": False,  # the nav document is articlekit's own
+        "mtime": moment,
+        "raise_exceptions": True,
+        "play_order": {"enabled": True, "start_from": 1},  # the NCX DTD requires playOrder
+    })
+    return repack(out.getvalue(), moment, _fix_package(m.lang))
+
+
+def _images_described(docs: list[Document]) -> bool:
+    """Whether every image in the book has a text alternative."""
+    return all((img.get("alt") or "").strip() for d in docs for img in d.root.iter("{*}img"))
+
+
+def to_epub(article: Article, options: WriteOptions | None = None) -> bytes:
+    """The article as an EPUB 3 file."""
+    return build_epub(article, options or WriteOptions())
+
+
+def write(article: Article, options: WriteOptions) -> bytes:
+    return build_epub(article, options)
