@@ -112,6 +112,8 @@ def render_article(article: Article, options: HtmlOptions | None = None, image_s
         abstract=trusted(render_blocks(article, m.abstract)) if m.abstract else None,
         section=m.section,
         date_text=date_text(m.date),
+        # "A, MA; B, S.IP & C": semicolons when a name carries comma-separated degrees.
+        editor_sep="; " if any("," in p.display_name for p in m.editors) else ", ",
         image_src=image_src,
         body=trusted(render_body(article, options)),
         notes=trusted(render_notes(article, options)),
