@@ -1,0 +1,251 @@
+"""An article's metadata as JATS 1.3 ``<front>``, and its lead picture as a ``<fig>``.
+
+What the front matter says becomes the elements archives and indexers read
+(JATS4R and PMC conventions): ``<journal-meta>`` only with real journal data
+(never an empty ``journal-id`` or ``issn``); authors and editors in separate
+``<contrib-group>`` elements, each person with ``<name>`` parts, ``<degrees>``,
+an ORCID ``<contrib-id>``, and ``<aff>`` links; a full ``<pub-date>``; the
+licence as ``<ali:license_ref>`` when its URL is known.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from lxml import etree
+
+from ..errors import ArticleError
+from ..model import Article, Metadata, Person
+from .jats_body import JatsRenderer
+from .jats_xml import ALI, Element, new
+
+#: ``article-type`` values: the JATS 1.3 Tag Library's suggested list plus the
+#: values PMC adds.  Anything else is refused, since indexers reject unknown types.
+ARTICLE_TYPES = frozenset({
+    "abstract", "addendum", "announcement", "article-commentary", "book-review", "books-received",
+    "brief-report", "calendar", "case-report", "collection", "correction", "data-paper", "discussion",
+    "dissertation", "editorial", "expression-of-concern", "in-brief", "introduction", "letter",
+    "meeting-report", "methods-article", "news", "obituary", "oration", "other", "partial-retraction",
+    "product-review", "protocol", "rapid-communication", "reply", "reprint", "research-article",
+    "retraction", "review-article", "systematic-review", "translation",
+})
+
+_CC_TEXT = re.compile(r"^CC[\s-]?(0|BY(?:-NC)?(?:-SA|-ND)?)[\s-]+(\d\.\d)$", re.IGNORECASE)
+_CC_URL = re.compile(
+    r"^https?://creativecommons\.org/(?:licenses/(by(?:-nc)?(?:-sa|-nd)?)|publicdomain/(zero))/(\d\.\d)/?$",
+    re.IGNORECASE,
+)
+
+
+def article_type(article: Article) -> str:
+    """The ``article-type``: the front matter's ``article_type``, ``other`` by default."""
+    value = article.metadata.article_type or "other"
+    if value not in ARTICLE_TYPES:
+        hint = difflib.get_close_matches(value, sorted(ARTICLE_TYPES), n=1, cutoff=0.6)
+        raise ArticleError(
+            article.path,
+            f"'article_type': {value!r} is not a JATS article-type"
+            + (f" (did you mean {hint[0]!r}?)" if hint else "; use for example 'research-article' or 'other'"),
+        )
+    return value
+
+
+def license_url(text: str) -> str | None:
+    """The URL of a licence: given as one, or a Creative Commons name such as "CC BY 4.0"."""
+    text = text.strip()
+    if re.match(r"^https?://\S+$", text):
+        return text
+    m = _CC_TEXT.match(text)
+    if not m:
+        return None
+    kind, version = m.group(1).lower(), m.group(2)
+    if kind == "0":
+        return f"https://creativecommons.org/publicdomain/zero/{version}/"
+    return f"https://creativecommons.org/licenses/{kind}/{version}/"
+
+
+def license_name(text: str) -> str | None:
+    """The short name ("CC BY-SA 4.0") of a Creative Commons licence URL."""
+    m = _CC_URL.match(text.strip())
+    if not m:
+        return None
+    if m.group(2):
+        return f"CC0 {m.group(3)}"
+    return f"CC {m.group(1).upper()} {m.group(3)}"
+
+
+def _sub(parent: Element, tag: str, text: str | None = None, **attrs: str) -> Element:
+    el = etree.SubElement(parent, tag, {k.replace("_", "-"): v for k, v in attrs.items()})
+    if text is not None:
+        el.text = text
+    return el
+
+
+class FrontBuilder:
+    """Builds ``<front>`` for one article, with the body renderer for inline markup and ids."""
+
+    def __init__(self, article: Article, renderer: JatsRenderer) -> None:
+        self.article = article
+        self.meta: Metadata = article.metadata
+        self.renderer = renderer
+        self.text = renderer.text
+        # Affiliations are numbered once, in order of first mention, and shared by authors and editors.
+        self.aff_ids: dict[str, str] = {}
+        for person in (*self.meta.authors, *self.meta.editors):
+            if person.affiliation and person.affiliation not in self.aff_ids:
+                self.aff_ids[person.affiliation] = renderer.ids.reserve(f"aff{len(self.aff_ids) + 1}")
+        image = self.meta.image
+        self.has_picture = image is not None and bool(image.src or image.credit)
+        self.picture_id = renderer.ids.reserve("lead-image") if self.has_picture else None
+
+    def front(self) -> Element:
+        front = new("front")
+        journal = self.journal_meta()
+        if journal is not None:
+            front.append(journal)
+        front.append(self.article_meta())
+        return front
+
+    def journal_meta(self) -> Element | None:
+        """``<journal-meta>`` with what is known, or None when nothing is."""
+        m = self.meta
+        if not (m.publication or m.issn or m.publisher):
+            return None
+        jm = new("journal-meta")
+        if m.publication:
+            # No journal abbreviation is configured; the title is the publisher's own id for it.
+            _sub(jm, "journal-id", self.text(m.publication), journal_id_type="publisher-id")
+            _sub(_sub(jm, "journal-title-group"), "journal-title", self.text(m.publication))
+        if m.issn:
+            _sub(jm, "issn", m.issn)
+        if m.publisher:
+            _sub(_sub(jm, "publisher"), "publisher-name", self.text(m.publisher))
+        return jm
+
+    def article_meta(self) -> Element:
+        m = self.meta
+        am = new("article-meta")
+        if m.doi:
+            _sub(am, "article-id", self.text(m.doi), pub_id_type="doi")
+        if m.section:
+            group = _sub(_sub(am, "article-categories"), "subj-group", subj_group_type="heading")
+            _sub(group, "subject", self.text(m.section))
+        am.append(self.title_group())
+        am.append(self.contrib_group(m.authors, "author", "authors"))
+        if m.editors:
+            am.append(self.contrib_group(m.editors, "editor", "editors", role="Editor"))
+        for affiliation, aff_id in self.aff_ids.items():
+            _sub(am, "aff", self.text(affiliation), id=aff_id)
+        am.append(self.pub_date())
+        if m.license:
+            am.append(self.permissions(m.license))
+        if m.abstract:
+            abstract = new("abstract")
+            self.renderer.blocks(abstract, m.abstract)
+            if len(abstract):
+                am.append(abstract)
+        if m.keywords:
+            group = _sub(am, "kwd-group", kwd_group_type="author")
+            for kw in m.keywords:
+                _sub(group, "kwd", self.text(kw))
+        return am
+
+    def title_group(self) -> Element:
+        group = new("title-group")
+        title = _sub(group, "article-title")
+        self.renderer.inlines_into(title, self.meta.title)
+        if self.meta.subtitle:
+            subtitle = new("subtitle")
+            self.renderer.inlines_into(subtitle, self.meta.subtitle)
+            if len(subtitle) or (subtitle.text or "").strip():
+                group.append(subtitle)
+        return group
+
+    def contrib_group(self, people: tuple[Person, ...], contrib_type: str, content_type: str,
+                      role: str | None = None) -> Element:
+        group = new("contrib-group", {"content-type": content_type})
+        for person in people:
+            group.append(self.contrib(person, contrib_type, role))
+        return group
+
+    def contrib(self, p: Person, contrib_type: str, role: str | None) -> Element:
+        """One ``<contrib>``, children in the order the Publishing DTD requires."""
+        c = new("contrib", {"contrib-type": contrib_type})
+        if p.orcid:
+            _sub(c, "contrib-id", f"https://orcid.org/{p.orcid}", contrib_id_type="orcid")
+        c.append(self.name(p))
+        if p.degrees:
+            _sub(c, "degrees", self.text(p.degrees))
+        if role:
+            _sub(c, "role", role)
+        if p.affiliation:
+            _sub(c, "xref", ref_type="aff", rid=self.aff_ids[p.affiliation])
+        if p.email:
+            _sub(c, "email", self.text(p.email))
+        return c
+
+    def name(self, p: Person) -> Element:
+        """``<name>`` with its parts; "eastern" when the name is written family name first."""
+        family, given = p.family, p.given
+        if family:
+            eastern = bool(given) and p.name.replace(" ", "").startswith(family.replace(" ", "")) \
+                and not p.name.startswith(given or "")
+            name = new("name", {"name-style": "eastern" if eastern else "western"})
+            _sub(name, "surname", self.text(family))
+            if given:
+                _sub(name, "given-names", self.text(given))
+            return name
+        if given:
+            name = new("name", {"name-style": "given-only"})
+            _sub(name, "given-names", self.text(given))
+            return name
+        name = new("string-name")
+        name.text = self.text(p.name)
+        return name
+
+    def pub_date(self) -> Element:
+        d = self.meta.date
+        date = new("pub-date", {
+            "date-type": "pub", "publication-format": "electronic", "iso-8601-date": d.isoformat(),
+        })
+        _sub(date, "day", f"{d.day:02d}")
+        _sub(date, "month", f"{d.month:02d}")
+        _sub(date, "year", f"{d.year:04d}")
+        return date
+
+    def permissions(self, statement: str) -> Element:
+        """``<permissions><license>``: the URL as ``<ali:license_ref>``, the words as ``<license-p>``."""
+        permissions = new("permissions")
+        lic = _sub(permissions, "license")
+        url = license_url(statement)
+        if url:
+            etree.SubElement(lic, f"{{{ALI}}}license_ref").text = self.text(url)
+        words = statement if url != statement.strip() else license_name(statement)
+        if words:
+            _sub(lic, "license-p", self.text(words))
+        return permissions
+
+    def lead_picture(self) -> Element | None:
+        """The lead picture as ``<fig id="lead-image">``: its graphic, if any, and its credit.
+
+        Without a picture file (the credit alone is known) the figure carries only
+        its ``<attrib>``: the credit stays where a reader of the XML looks for it,
+        in the same element whether or not the picture ships with the article.
+        """
+        image = self.meta.image
+        if image is None or self.picture_id is None:
+            return None
+        fig = new("fig", {"id": self.picture_id, "fig-type": "lead-image"})
+        if image.src:
+            graphic = etree.SubElement(fig, "graphic", self.renderer.graphic_attrs(image.src))
+            if image.alt:
+                _sub(graphic, "alt-text", self.text(image.alt))
+        elif image.alt:
+            _sub(fig, "alt-text", self.text(image.alt))
+        if image.credit:
+            _sub(fig, "attrib", self.text(image.credit))
+        return fig
+
+
+__all__ = ["ARTICLE_TYPES", "FrontBuilder", "article_type", "license_name", "license_url"]
