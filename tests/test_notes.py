@@ -90,3 +90,18 @@ def test_sample_article_has_ten_notes_and_the_six_seven_cluster():
     assert [n.number for n in article.notes] == list(range(1, 11))
     assert [stringify(n.blocks) for n in article.notes] == note_texts()
     assert [[num for num, _ in c] for c in clusters(article)] == [[1], [2], [3], [4], [5], [6, 7], [8], [9], [10]]
+
+
+def test_notes_in_a_figure_caption_are_counted_once(tmp_path):
+    (tmp_path / "figure.png").write_bytes((FIXTURES / "articles" / "figure.png").read_bytes())
+    src = tmp_path / "fig.md"
+    src.write_text(
+        "---\ntitle: Fig\ndate: 2020-01-01\nauthors: [A B]\n---\n\nText.[^a]\n\n"
+        "![A caption with a note.[^a] And inline.^[Inline in caption.]](figure.png)\n\n[^a]: Note A.\n",
+        encoding="utf-8",
+    )
+    article = articlekit.load(src)
+    assert [(n.number, n.ref_ids) for n in article.notes] == [(1, ["fnref1", "fnref1-2"]), (2, ["fnref2"])]
+    html = articlekit.to_html(article, fragment=True)
+    assert 'alt="A caption with a note. And inline."' in html
+    assert html.count('role="doc-noteref"') == 3

@@ -86,7 +86,10 @@ class _Numberer:
                 continue
             if t in INLINE_CONTAINERS:
                 node["c"] = self.inlines(node["c"])
-            elif t in ("Link", "Image", "Span", "Cite", "Quoted"):
+            elif t == "Image":
+                if any(n.get("t") == "Note" for n in _flatten(node["c"][1])):
+                    raise ArticleError(self.article.path, "a note cannot stand in an image's description", None)
+            elif t in ("Link", "Span", "Cite", "Quoted"):
                 node["c"][1] = self.inlines(node["c"][1])
             out.append(node)
         return out
@@ -117,6 +120,10 @@ class _Numberer:
                     for d in defs:
                         self.blocks(d)
             elif t == "Figure":
+                # pandoc copies a figure's caption into its image's description; the
+                # caption is the one place its notes are referenced.
+                for image in _figure_images(c[2]):
+                    image["c"][1] = _without_notes(image["c"][1])
                 self.blocks(c[1][1])
                 self.blocks(c[2])
             elif t == "Table":
@@ -125,6 +132,38 @@ class _Numberer:
                 for row in iter_table_rows(head, bodies, foot):
                     for cell in row[1]:
                         self.blocks(cell[4])
+
+
+def _flatten(node: Any) -> list[dict[str, Any]]:
+    """Every dict node under ``node`` (a JSON walk)."""
+    out: list[dict[str, Any]] = []
+    stack = [node]
+    while stack:
+        cur = stack.pop()
+        if isinstance(cur, list):
+            stack.extend(cur)
+        elif isinstance(cur, dict):
+            out.append(cur)
+            stack.append(cur.get("c"))
+    return out
+
+
+def _figure_images(blocks: list[Block]) -> list[Inline]:
+    return [n for n in _flatten(blocks) if n.get("t") == "Image"]
+
+
+def _without_notes(inlines: list[Inline]) -> list[Inline]:
+    out = []
+    for node in inlines:
+        if node.get("t") == "Note":
+            continue
+        t = node.get("t")
+        if t in INLINE_CONTAINERS:
+            node = {**node, "c": _without_notes(node["c"])}
+        elif t in ("Link", "Span", "Cite", "Quoted"):
+            node = {**node, "c": [*node["c"][:1], _without_notes(node["c"][1]), *node["c"][2:]]}
+        out.append(node)
+    return out
 
 
 def _has_content(blocks: list[Block]) -> bool:
