@@ -1,0 +1,165 @@
+"""Fonts for the print edition: a book face from a pip-installed font package, and fallbacks.
+
+The body face is an OFL family that ships as package data in a ``fontpkg-*``
+distribution (``fontpkg-source-serif-4`` is a dependency of articlekit), so the
+print edition looks the same wherever articlekit is installed and the face can
+be embedded in the PDF.  The files are found through fontpkg's registry, which
+reads each font package's ``metadata.json`` with :mod:`importlib.resources`.
+
+No book face covers every script.  Characters the face lacks (Hangul, Han,
+Arabic …) fall back to fonts that fontconfig finds on the system; the stack
+names the best-suited Noto face for the article's language first.  When no
+installed font has a glyph, the PDF writer reports the characters instead of
+printing missing-glyph boxes.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+#: OFL book faces, in order of preference, each installable with ``pip install fontpkg-<slug>``.
+BOOK_FACES: tuple[str, ...] = ("Source Serif 4", "Literata", "EB Garamond", "Crimson Pro")
+
+#: The (weight, style) pairs the print style uses; each gets an ``@font-face`` rule.
+FACES_USED: tuple[tuple[int, str], ...] = (
+    (400, "normal"), (600, "normal"), (700, "normal"),
+    (400, "italic"), (600, "italic"), (700, "italic"),
+)
+
+#: Noto CJK serif faces by language: Han characters differ in shape between regions.
+_CJK_BY_LANG = {
+    "ko": "Noto Serif CJK KR",
+    "ja": "Noto Serif CJK JP",
+    "zh": "Noto Serif CJK SC",
+    "zh-hant": "Noto Serif CJK TC",
+    "zh-tw": "Noto Serif CJK TC",
+    "zh-hk": "Noto Serif CJK HK",
+    "zh-mo": "Noto Serif CJK HK",
+}
+
+#: Families tried after the book face and the language's own face (fontconfig adds the rest).
+GENERIC_FALLBACKS: tuple[str, ...] = ("Noto Serif", "DejaVu Serif", "serif")
+
+#: Script words (the first word of a character's Unicode name) served by Debian's fonts-noto-cjk.
+_CJK_SCRIPTS = frozenset({"HANGUL", "CJK", "HIRAGANA", "KATAKANA", "BOPOMOFO", "IDEOGRAPHIC", "KANGXI"})
+
+
+class BookFaceNotInstalledError(LookupError):
+    """None of :data:`BOOK_FACES` is installed."""
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One ``@font-face`` rule: a file that serves a weight and style of a family."""
+
+    family: str
+    path: Path
+    weight: int
+    style: str
+
+    def css(self) -> str:
+        return (
+            "@font-face {\n"
+            f'  font-family: "{self.family}";\n'
+            f'  src: url("{self.path.as_uri()}");\n'
+            f"  font-weight: {self.weight};\n"
+            f"  font-style: {self.style};\n"
+            "}\n"
+        )
+
+
+@dataclass(frozen=True)
+class BookFace:
+    """An installed book face: its family name and the files for the weights the style uses."""
+
+    family: str
+    faces: tuple[FontFace, ...]
+
+    @property
+    def dirs(self) -> frozenset[Path]:
+        """The folders holding the font files: the only font folders the PDF writer may read."""
+        return frozenset(f.path.resolve().parent for f in self.faces)
+
+    def css(self) -> str:
+        """``@font-face`` rules pointing at the installed files (``file:`` URLs)."""
+        return "".join(f.css() for f in self.faces)
+
+
+@lru_cache(maxsize=8)
+def find_book_face(preferred: Sequence[str] = BOOK_FACES) -> BookFace:
+    """The first installed face of ``preferred``, with one file per weight and style used.
+
+    A variable font serves every weight from one file (the PDF writer instantiates
+    the weights it uses); a static family's nearest weight stands in for a missing one.
+    """
+    import fontpkg
+
+    for name in preferred:
+        try:
+            family = fontpkg.family(name)
+        except fontpkg.FamilyNotInstalled:
+            continue
+        faces = []
+        for weight, style in FACES_USED:
+            try:
+                chosen = fontpkg.select_file(family, weight, style, nearest=True)
+            except fontpkg.FontpkgError:
+                continue
+            if chosen.path.is_file():
+                faces.append(FontFace(family.name, chosen.path, weight, style))
+        if any(f.weight == 400 and f.style == "normal" for f in faces):
+            return BookFace(family.name, tuple(faces))
+    names = ", ".join(f"fontpkg-{n.lower().replace(' ', '-')}" for n in preferred)
+    raise BookFaceNotInstalledError(f"no book face is installed for the print edition: pip install one of {names}")
+
+
+def language_fallbacks(lang: str) -> tuple[str, ...]:
+    """Font families for the article's language, tried after the book face.
+
+    For Chinese, Japanese and Korean the Noto CJK face of that region comes first,
+    so shared Han characters take the shapes readers of the language expect.
+    """
+    tag = lang.lower().replace("_", "-")
+    parts = tag.split("-")
+    candidates = [tag, "-".join(parts[:2]), parts[0]]
+    if parts[0] == "zh" and any(p in ("hant", "tw", "hk", "mo") for p in parts[1:]):
+        candidates.insert(0, "zh-hant")
+    for key in candidates:
+        if key in _CJK_BY_LANG:
+            return (_CJK_BY_LANG[key],)
+    return ()
+
+
+def font_stack(book: BookFace, lang: str) -> str:
+    """A CSS ``font-family`` value: book face, language fallback, generic fallbacks."""
+    families = [book.family, *language_fallbacks(lang), *GENERIC_FALLBACKS]
+    return ", ".join(f if f == "serif" else f'"{f}"' for f in dict.fromkeys(families))
+
+
+def describe_missing(codepoints: Iterable[int]) -> str:
+    """A readable list of characters no font could draw, grouped by script, with a remedy."""
+    by_script: dict[str, list[str]] = {}
+    for cp in sorted(set(codepoints)):
+        name = unicodedata.name(chr(cp), "")
+        script = name.split(" ")[0] if name else "UNASSIGNED"
+        by_script.setdefault(script, []).append(f"U+{cp:04X} {chr(cp)!r}")
+    parts = []
+    for script, chars in by_script.items():
+        shown = ", ".join(chars[:8]) + (f" and {len(chars) - 8} more" if len(chars) > 8 else "")
+        parts.append(f"{script.title()}: {shown}")
+    remedy = (
+        "install a font covering them (Debian: fonts-noto-cjk)"
+        if set(by_script) & _CJK_SCRIPTS
+        else "install a font covering them (Debian: fonts-noto-core or fonts-noto-extra)"
+    )
+    return f"no installed font has glyphs for {'; '.join(parts)}; {remedy}"
+
+
+__all__ = [
+    "BOOK_FACES", "GENERIC_FALLBACKS", "BookFace", "BookFaceNotInstalledError", "FontFace", "describe_missing",
+    "find_book_face", "font_stack", "language_fallbacks",
+]

@@ -1,0 +1,313 @@
+"""The print edition as one HTML document, ready for WeasyPrint and ``print.css``.
+
+The body and notes come from the shared renderer (:mod:`.html_body`), so the
+print edition carries the same text, the same note numbers and the same ids as
+the web page.  What differs for paper:
+
+* a title block that also names the editors and the picture credit, which the
+  web page keeps in its footer;
+* data for the running heads (a shortened title and the authors) on the title
+  block, which ``print.css`` copies into the page margins with ``string-set``;
+* each note's back-links show the page of the reference they lead to
+  (``target-counter``), since a reader of paper cannot click;
+* headings that carry a note reference get the plain text as ``aria-label``,
+  which ``print.css`` uses as the PDF bookmark label, so no note number
+  reaches the outline.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from .. import __version__
+from ..model import NOTE_REFS, Article, Note, Person
+from ..tree import inline_children, stringify
+from .html_article import date_text, description
+from .html_body import HtmlOptions, HtmlRenderer, _letter, render_blocks, render_inlines, sanitise
+
+#: Languages that justify without hyphenation: lines may break between characters.
+NO_HYPHENS_NEEDED = frozenset({"ko", "ja", "zh", "th", "lo", "km", "my"})
+
+#: Longest running-head title, in characters, before it is shortened.
+RUNNING_TITLE_MAX = 60
+
+
+#: Dashes a line should not begin with.
+DASHES = ("\u2014", "\u2013")
+#: U+2060 WORD JOINER: forbids a line break, draws nothing and is not extracted as text.
+WORD_JOINER = "\u2060"
+_NBSP = {"t": "Str", "c": "\u00a0"}
+
+
+def keep_dashes_attached(inlines: list[Any]) -> list[Any]:
+    """A copy of ``inlines`` in which no line can start with a dash.
+
+    A closed dash ("Internet”—which") gets a word joiner before it; a spaced one
+    ("digitally – report") gets a no-break space before it, so the dash ends the
+    line rather than opening the next one.
+    """
+    out: list[Any] = []
+    for i, node in enumerate(inlines):
+        t = node.get("t")
+        nxt = inlines[i + 1] if i + 1 < len(inlines) else None
+        if t == "Space" and nxt and nxt.get("t") == "Str" and nxt["c"].startswith(DASHES):
+            out.append(_NBSP)
+            continue
+        if t == "Str":
+            text = re.sub(rf"(?<=\S)(?=[{''.join(DASHES)}])", WORD_JOINER, node["c"])
+            prev = out[-1] if out else None
+            after_word = prev is not None and prev.get("t") not in ("Space", "SoftBreak", "LineBreak") and prev != _NBSP
+            if text.startswith(DASHES) and after_word:
+                text = WORD_JOINER + text
+            node = {"t": "Str", "c": text}
+        out.append(node)
+    return out
+
+
+class PrintRenderer(HtmlRenderer):
+    """The shared renderer with print-specific headings, dashes and note back-links."""
+
+    def inlines(self, nodes: list[Any] | None) -> str:
+        return super().inlines(keep_dashes_attached(nodes or []))
+
+    def b_Header(self, c: list[Any], depth: int) -> str:  # noqa: N802 - named after pandoc's node types
+        level, attr, content = c
+        html = super().b_Header([level, attr, tie_last_words(content)], depth)
+        if _has_note_refs(content):
+            h = self.heading_level(level)
+            label = escape(stringify(content), quote=True)
+            html = html.replace(f"<h{h}", f'<h{h} aria-label="{label}"', 1)
+        return html
+
+    def i_Link(self, c: list[Any]) -> str:  # noqa: N802
+        """A link; one whose text is its address gets the class ``bare`` so print.css does not repeat it."""
+        attr, content, target = c
+        text = stringify(content)
+        if text and text in (target[0], target[0].removeprefix("mailto:")):
+            attr = [attr[0], [*attr[1], "bare"], attr[2]]
+        return super().i_Link([attr, content, target])
+
+    def backlinks(self, note: Note) -> str:
+        """"↑ p. 3" (or "↑ pp. 2, 2, 4"): one link per reference, each showing its page (print.css)."""
+        many = len(note.ref_ids) > 1
+        links = []
+        for i, ref in enumerate(note.ref_ids):
+            label = f"Back to reference {note.number}" + (f" ({_letter(i)})" if many else "")
+            links.append(f'<a class="backlink" href="#{ref}" role="doc-backlink" aria-label="{label}"></a>')
+        pages = "pp." if many else "p."
+        return f'<span class="backlinks">\u2191\u00a0{pages}\u00a0{", ".join(links)}</span>'
+
+
+def _has_note_refs(inlines: list[Any]) -> bool:
+    for node in inlines:
+        if node.get("t") == NOTE_REFS:
+            return True
+        kids = inline_children(node)
+        if kids and _has_note_refs(kids):
+            return True
+    return False
+
+
+def tie_last_words(inlines: list[Any], limit: int = 16) -> list[Any]:
+    """A copy of ``inlines`` whose last two words are joined by a no-break space.
+
+    Keeps a title or heading from ending in a single short word on a line of its
+    own.  Only done when the heading has at least four words and the joined
+    tail is short enough not to force an early break.
+    """
+    spaces = [i for i, node in enumerate(inlines) if node.get("t") in ("Space", "SoftBreak")]
+    if len(spaces) < 3:
+        return inlines
+    last = spaces[-1]
+    tail = stringify(inlines[spaces[-2] + 1:])
+    if len(tail) > limit:
+        return inlines
+    return [*inlines[:last], {"t": "Str", "c": "\u00a0"}, *inlines[last + 1:]]
+
+
+def text_setting(lang: str) -> str:
+    """``justified`` where lines can be hyphenated (or need no hyphens, as in CJK), else ``ragged``.
+
+    Justified text without hyphenation opens wide gaps between words, so a
+    language without a hyphenation dictionary is set ragged right.
+    """
+    import pyphen
+
+    primary = lang.lower().split("-")[0]
+    if primary in NO_HYPHENS_NEEDED or pyphen.language_fallback(lang.replace("-", "_")):
+        return "justified"
+    return "ragged"
+
+
+def shorten(text: str, limit: int = RUNNING_TITLE_MAX) -> str:
+    """A running-head form of a title: the part before a colon, else cut at a word with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text.split(": ", 1)[0]
+    if len(head) <= limit:
+        return head
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:–—-")
+    return cut + "\u2026"
+
+
+def _join(names: list[str], last: str = " and ") -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + last + names[-1]
+
+
+def running_authors(people: tuple[Person, ...]) -> str:
+    """Authors for the running head: one or two names in full, else the first with "et al."."""
+    names = [p.name for p in people]
+    if len(names) > 2:
+        return f"{names[0]} et al."
+    return _join(names)
+
+
+@dataclass(frozen=True)
+class PrintDocument:
+    """The print HTML and the plain-text metadata that goes with it."""
+
+    html: str
+    title: str
+    running_title: str
+    running_authors: str
+    description: str
+
+
+def _person(p: Person, cls: str) -> str:
+    return f'<span class="{cls}">{escape(p.display_name)}</span>'
+
+
+def _contributor_notes(people: tuple[Person, ...]) -> str:
+    """Affiliation, ORCID and e-mail of each author that has any, one line each."""
+    lines = []
+    for p in people:
+        bits = []
+        if p.affiliation:
+            bits.append(escape(p.affiliation))
+        if p.orcid:
+            url = f"https://orcid.org/{p.orcid}"
+            bits.append(f'ORCID <a href="{escape(url, quote=True)}">{escape(p.orcid)}</a>')
+        if p.email:
+            bits.append(f'<a href="mailto:{escape(p.email, quote=True)}">{escape(p.email)}</a>')
+        if bits:
+            lines.append(f'<p class="affiliation"><span class="who">{escape(p.name)}</span>: {" · ".join(bits)}</p>')
+    return "\n".join(lines)
+
+
+def _imprint(article: Article) -> str:
+    m = article.metadata
+    bits = []
+    if m.publication:
+        bits.append(f'<span class="publication">{escape(m.publication)}</span>')
+    if m.issn:
+        bits.append(f"ISSN {escape(m.issn)}")
+    if m.publisher and m.publisher != m.publication:
+        bits.append(escape(m.publisher))
+    if m.doi:
+        url = f"https://doi.org/{m.doi}"
+        bits.append(f'<a class="doi" href="{escape(url, quote=True)}">{escape(url)}</a>')
+    if m.license:
+        bits.append(f'<span class="license">{escape(m.license)}</span>')
+    return f'<p class="imprint">{" · ".join(bits)}</p>' if bits else ""
+
+
+def title_block(article: Article, image_src: str | None, running_title: str, authors: str) -> str:
+    """The first-page header: section, title, subtitle, byline, date, editors, picture, abstract."""
+    m = article.metadata
+    parts = [
+        f'<header class="title-block" data-running-title="{escape(running_title, quote=True)}"'
+        f' data-running-authors="{escape(authors, quote=True)}">'
+    ]
+    if m.section:
+        parts.append(f'<p class="section-label">{escape(m.section)}</p>')
+    parts.append(f'<h1 class="title">{render_inlines(article, tie_last_words(m.title))}</h1>')
+    if m.subtitle:
+        parts.append(f'<p class="subtitle">{render_inlines(article, tie_last_words(m.subtitle))}</p>')
+    byline = _join([_person(p, "author") for p in m.authors])
+    parts.append(f'<p class="byline">By {byline}</p>')
+    notes = _contributor_notes(m.authors)
+    if notes:
+        parts.append(notes)
+    parts.append(f'<p class="dateline"><time datetime="{m.date.isoformat()}">{escape(date_text(m.date))}</time></p>')
+    if m.editors:
+        label = "Editors" if len(m.editors) > 1 else "Editor"
+        parts.append(f'<p class="editors">{label}: {_join([_person(p, "editor") for p in m.editors], " &amp; ")}</p>')
+    imprint = _imprint(article)
+    if imprint:
+        parts.append(imprint)
+    if image_src:
+        alt = escape(m.image.alt or "", quote=True) if m.image else ""
+        credit = m.image.credit if m.image else None
+        caption = f'\n<figcaption class="credit">Picture: {escape(credit)}</figcaption>' if credit else ""
+        img = f'<img src="{escape(image_src, quote=True)}" alt="{alt}">'
+        parts.append(f'<figure class="lead-image">\n{img}{caption}\n</figure>')
+    elif m.image and m.image.credit:
+        parts.append(f'<p class="credit">Picture: {escape(m.image.credit)}</p>')
+    if m.abstract:
+        parts.append(
+            '<section class="abstract" aria-labelledby="abstract-heading">\n'
+            f'<h2 id="abstract-heading">Abstract</h2>\n{render_blocks(article, m.abstract)}\n</section>'
+        )
+    if m.keywords:
+        parts.append(f'<p class="keywords"><span class="label">Keywords:</span> {escape(", ".join(m.keywords))}</p>')
+    parts.append("</header>")
+    return "\n".join(parts)
+
+
+def _meta(name: str, content: str) -> str:
+    return f'<meta name="{name}" content="{escape(content, quote=True)}">'
+
+
+def print_document(article: Article, *, created: str, image_src: str | None = None) -> PrintDocument:
+    """The whole print HTML document.
+
+    ``created`` is the W3C date-time stamped as the PDF's creation and
+    modification date (the writer fixes it for reproducible output).
+    """
+    m = article.metadata
+    title = m.title_text + (f": {m.subtitle_text}" if m.subtitle_text else "")
+    run_title = shorten(m.title_text)
+    run_authors = running_authors(m.authors)
+    desc = description(article)
+    renderer = PrintRenderer(article, HtmlOptions(title_level=1, backlinks="end"))
+    body = sanitise(renderer.blocks(article.body))
+    notes = sanitise(renderer.notes())
+    head = [
+        '<meta charset="utf-8">',
+        f"<title>{escape(title)}</title>",
+        *(_meta("author", p.name) for p in m.authors),
+        _meta("description", desc) if desc else "",
+        _meta("keywords", ", ".join(m.keywords)) if m.keywords else "",
+        _meta("generator", f"articlekit {__version__}"),
+        _meta("dcterms.created", created),
+        _meta("dcterms.modified", created),
+    ]
+    html = "\n".join([
+        "<!DOCTYPE html>",
+        f'<html lang="{escape(m.lang, quote=True)}" class="{text_setting(m.lang)}">',
+        "<head>",
+        *(h for h in head if h),
+        "</head>",
+        "<body>",
+        '<article class="article">',
+        title_block(article, image_src, run_title, run_authors),
+        '<div class="article-body">',
+        body,
+        "</div>",
+        notes,
+        "</article>",
+        "</body>",
+        "</html>",
+        "",
+    ])
+    return PrintDocument(html=html, title=title, running_title=run_title, running_authors=run_authors,
+                         description=desc)
+
+
+__all__ = ["PrintDocument", "PrintRenderer", "print_document", "running_authors", "shorten", "title_block"]
