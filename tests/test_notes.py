@@ -105,3 +105,17 @@ def test_notes_in_a_figure_caption_are_counted_once(tmp_path):
     html = articlekit.to_html(article, fragment=True)
     assert 'alt="A caption with a note. And inline."' in html
     assert html.count('role="doc-noteref"') == 3
+
+
+def test_a_note_in_an_inline_image_description_is_referenced_after_the_image(tmp_path):
+    (tmp_path / "figure.png").write_bytes((FIXTURES / "articles" / "figure.png").read_bytes())
+    src = tmp_path / "img.md"
+    src.write_text(
+        "---\ntitle: Img\ndate: 2020-01-01\nauthors: [A B]\n---\n\n"
+        "Before ![an icon[^i]](figure.png) after.\n\n[^i]: About the icon.\n",
+        encoding="utf-8",
+    )
+    article = articlekit.load(src)
+    assert [(n.number, n.ref_ids) for n in article.notes] == [(1, ["fnref1"])]
+    html = articlekit.to_html(article, fragment=True)
+    assert 'alt="an icon"><sup class="noteref"><a href="#fn1" id="fnref1"' in html

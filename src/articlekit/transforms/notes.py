@@ -87,8 +87,14 @@ class _Numberer:
             if t in INLINE_CONTAINERS:
                 node["c"] = self.inlines(node["c"])
             elif t == "Image":
-                if any(n.get("t") == "Note" for n in _flatten(node["c"][1])):
-                    raise ArticleError(self.article.path, "a note cannot stand in an image's description", None)
+                # An image's description is plain text: a note written in it is
+                # referenced right after the image instead.
+                notes = [n for n in _flatten(node["c"][1]) if n.get("t") == "Note"]
+                if notes:
+                    node["c"][1] = _without_notes(node["c"][1])
+                    out.append(node)
+                    out.append({"t": NOTE_REFS, "c": [self.ref(n) for n in notes]})
+                    continue
             elif t in ("Link", "Span", "Cite", "Quoted"):
                 node["c"][1] = self.inlines(node["c"][1])
             out.append(node)
@@ -135,13 +141,13 @@ class _Numberer:
 
 
 def _flatten(node: Any) -> list[dict[str, Any]]:
-    """Every dict node under ``node`` (a JSON walk)."""
+    """Every dict node under ``node``, in document order (a JSON walk)."""
     out: list[dict[str, Any]] = []
     stack = [node]
     while stack:
         cur = stack.pop()
         if isinstance(cur, list):
-            stack.extend(cur)
+            stack.extend(reversed(cur))
         elif isinstance(cur, dict):
             out.append(cur)
             stack.append(cur.get("c"))
