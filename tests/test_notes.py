@@ -92,15 +92,19 @@ def test_sample_article_has_ten_notes_and_the_six_seven_cluster():
     assert [[num for num, _ in c] for c in clusters(article)] == [[1], [2], [3], [4], [5], [6, 7], [8], [9], [10]]
 
 
+def load_with_figure(folder, body: str) -> articlekit.Article:
+    """Load a minimal article whose folder holds ``figure.png``."""
+    (folder / "figure.png").write_bytes((FIXTURES / "articles" / "figure.png").read_bytes())
+    src = folder / "article.md"
+    src.write_text("---\ntitle: T\ndate: 2020-01-01\nauthors: [A B]\n---\n\n" + body, encoding="utf-8")
+    return articlekit.load(src)
+
+
 def test_notes_in_a_figure_caption_are_counted_once(tmp_path):
-    (tmp_path / "figure.png").write_bytes((FIXTURES / "articles" / "figure.png").read_bytes())
-    src = tmp_path / "fig.md"
-    src.write_text(
-        "---\ntitle: Fig\ndate: 2020-01-01\nauthors: [A B]\n---\n\nText.[^a]\n\n"
-        "![A caption with a note.[^a] And inline.^[Inline in caption.]](figure.png)\n\n[^a]: Note A.\n",
-        encoding="utf-8",
+    article = load_with_figure(
+        tmp_path,
+        "Text.[^a]\n\n![A caption with a note.[^a] And inline.^[Inline in caption.]](figure.png)\n\n[^a]: Note A.\n",
     )
-    article = articlekit.load(src)
     assert [(n.number, n.ref_ids) for n in article.notes] == [(1, ["fnref1", "fnref1-2"]), (2, ["fnref2"])]
     html = articlekit.to_html(article, fragment=True)
     assert 'alt="A caption with a note. And inline."' in html
@@ -108,14 +112,7 @@ def test_notes_in_a_figure_caption_are_counted_once(tmp_path):
 
 
 def test_a_note_in_an_inline_image_description_is_referenced_after_the_image(tmp_path):
-    (tmp_path / "figure.png").write_bytes((FIXTURES / "articles" / "figure.png").read_bytes())
-    src = tmp_path / "img.md"
-    src.write_text(
-        "---\ntitle: Img\ndate: 2020-01-01\nauthors: [A B]\n---\n\n"
-        "Before ![an icon[^i]](figure.png) after.\n\n[^i]: About the icon.\n",
-        encoding="utf-8",
-    )
-    article = articlekit.load(src)
+    article = load_with_figure(tmp_path, "Before ![an icon[^i]](figure.png) after.\n\n[^i]: About the icon.\n")
     assert [(n.number, n.ref_ids) for n in article.notes] == [(1, ["fnref1"])]
     html = articlekit.to_html(article, fragment=True)
     assert 'alt="an icon"><sup class="noteref"><a href="#fn1" id="fnref1"' in html
