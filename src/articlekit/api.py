@@ -9,14 +9,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import reader, transforms
-from .errors import ArticleError, ArticleErrors, ArticlekitError, OutputError, flatten
+from .errors import ArticleError, ArticleErrors, ArticlekitError, InternalError, OutputError, flatten
+from .manifest import OutputFolder
 from .model import Article
 from .options import WriteOptions
-from .output import atomic_write
 from .writers import FORMATS, get_format, get_writer
 
 SOURCE_SUFFIXES = (".md", ".markdown")
@@ -75,15 +76,34 @@ def _path(p: str | Path | None) -> Path | None:
     return Path(p) if p is not None else None
 
 
+def _is_folder_of_sources(p: Path) -> bool:
+    # A folder named like a source ("article.md/") is a source that is wrongly a folder.
+    return p.is_dir() and p.suffix not in SOURCE_SUFFIXES
+
+
 def find_sources(paths: list[str | Path]) -> list[Path]:
-    """Expand files and folders into the list of source files, in a stable order."""
+    """Expand files and folders into the list of source files, in a stable order.
+
+    Inside a folder, every entry named ``*.md`` or ``*.markdown`` is taken, even
+    a broken link or a folder, so that the reader reports it instead of it being
+    skipped in silence.
+    """
     found: list[Path] = []
     for p in map(Path, paths):
-        if p.is_dir():
+        if _is_folder_of_sources(p):
             found.extend(sorted(q for q in p.iterdir() if q.suffix in SOURCE_SUFFIXES and not q.name.startswith(".")))
         else:
             found.append(p)
     return found
+
+
+def _empty_folders(paths: list[str | Path]) -> list[ArticleResult]:
+    """An error result for each folder named on the command line that holds no source."""
+    return [
+        ArticleResult(Path(p), errors=[ArticleError(p, "no sources (*.md or *.markdown) in this folder")])
+        for p in paths
+        if _is_folder_of_sources(Path(p)) and not find_sources([p])
+    ]
 
 
 @dataclass
@@ -113,18 +133,28 @@ class BuildReport:
         return [e for r in self.results for e in r.errors]
 
 
-def prepare_output(out_dir: Path, sources: list[Path]) -> None:
-    """Create the output folder; refuse one that is a sources folder."""
+def prepare_output(out_dir: Path, sources: list[Path], folders: Iterable[Path] = ()) -> None:
+    """Refuse an output folder that is a sources folder (it would mix outputs into the sources)."""
     resolved = out_dir.resolve()
-    for src in sources:
-        if src.parent.resolve() == resolved:
+    for src_dir in {*(s.parent.resolve() for s in sources), *(f.resolve() for f in folders)}:
+        if src_dir == resolved:
             raise OutputError(f"{out_dir}: output folder is the sources folder; choose another with -o")
+
+
+def render(fmt: str, article: Article, options: WriteOptions) -> bytes:
+    """One format's bytes; a writer's unexpected exception becomes one :class:`InternalError` line."""
+    writer = get_writer(fmt)
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise OutputError(f"{out_dir}: cannot create output folder: {e.strerror or e}") from None
-    if not out_dir.is_dir():
-        raise OutputError(f"{out_dir}: output path exists and is not a folder")
+        return writer(article, options)
+    except ArticlekitError:
+        raise
+    except Exception as e:  # a bug, or a limit the writer hit: one line, not a traceback
+        raise InternalError(f"{article.path}: internal error in the {fmt} writer: {_describe(e)}") from e
+
+
+def _describe(e: BaseException) -> str:
+    text = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+    return text if len(text) <= 300 else text[:299] + "\u2026"
 
 
 def build_one(
@@ -135,21 +165,35 @@ def build_one(
     *,
     strict: bool = False,
     max_bytes: int = reader.DEFAULT_MAX_BYTES,
+    folder: OutputFolder | None = None,
+    force: bool = False,
 ) -> ArticleResult:
-    """Build one source into each format; all outputs are rendered before any is written."""
+    """Build one source into each format; all outputs are rendered before any is written.
+
+    Every file goes through ``folder`` (an open :class:`OutputFolder`; one is
+    opened on ``out_dir`` when none is given), which refuses to replace a file
+    articlekit did not write and records what it writes.
+    """
     result = ArticleResult(source)
+    own = folder is None
     try:
+        if folder is None:
+            folder = OutputFolder(out_dir, force=force).open()
         article = load(source, strict=strict, max_bytes=max_bytes, allow_remote=options.allow_remote)
         result.warnings = list(article.warnings)
-        rendered = [(out_dir / f"{article.slug}{get_format(f).extension}", get_writer(f)(article, options)) for f in formats]
+        targets = [(f, out_dir / f"{article.slug}{get_format(f).extension}") for f in formats]
+        for _, target in targets:
+            folder.check(target, source)  # refuse before the (slow) rendering, not after
+        rendered = [(target, render(f, article, options)) for f, target in targets]
         for target, data in rendered:
-            try:
-                atomic_write(target, data)
-            except OSError as e:
-                raise OutputError(f"{target}: cannot write: {e.strerror or e}") from None
-            result.outputs.append(target)
+            result.outputs.append(folder.write(target, data, source=source))
     except ArticlekitError as e:
         result.errors = flatten(e)
+    except Exception as e:  # a bug outside the writers: still one line, and the batch goes on
+        result.errors = [InternalError(f"{source}: internal error: {_describe(e)}")]
+    finally:
+        if own and folder is not None:
+            folder.close()
     return result
 
 
@@ -162,10 +206,12 @@ def build(
     strict: bool = False,
     max_bytes: int = reader.DEFAULT_MAX_BYTES,
     progress: object | None = None,
+    force: bool = False,
 ) -> BuildReport:
     """Build every source into every format; one bad article does not stop the others.
 
     ``progress``, if given, is called with each :class:`ArticleResult` as it is done.
+    ``force`` allows replacing files in ``out_dir`` that articlekit did not write.
     """
     if isinstance(sources, str | Path):
         sources = [sources]
@@ -177,27 +223,40 @@ def build(
     options = options or WriteOptions()
     out = Path(out_dir)
     paths = find_sources(list(sources))
-    prepare_output(out, paths)
+    prepare_output(out, paths, [Path(p) for p in sources if Path(p).is_dir()])
     report = BuildReport()
-    for src in paths:
-        res = build_one(src, list(formats), out, options, strict=strict, max_bytes=max_bytes)
+    for res in _empty_folders(list(sources)):
         report.results.append(res)
         if callable(progress):
             progress(res)
+    if not paths:
+        return report
+    with OutputFolder(out, force=force) as folder:
+        for src in paths:
+            res = build_one(src, list(formats), out, options, strict=strict, max_bytes=max_bytes, folder=folder)
+            report.results.append(res)
+            if callable(progress):
+                progress(res)
     return report
 
 
 def check(sources: list[str | Path] | str | Path = "sources", *, strict: bool = False,
-          max_bytes: int = reader.DEFAULT_MAX_BYTES) -> BuildReport:
-    """Validate sources without writing anything; every problem is reported."""
+          max_bytes: int = reader.DEFAULT_MAX_BYTES, allow_remote: bool = False) -> BuildReport:
+    """Validate sources without writing anything (or fetching anything); every problem is reported.
+
+    ``allow_remote`` accepts http(s) images the way ``build`` would with it; they
+    are still not fetched.
+    """
     if isinstance(sources, str | Path):
         sources = [sources]
-    report = BuildReport()
+    report = BuildReport(_empty_folders(list(sources)))
     for src in find_sources(list(sources)):
         res = ArticleResult(src)
         try:
-            res.warnings = load(src, strict=strict, max_bytes=max_bytes).warnings
+            res.warnings = load(src, strict=strict, max_bytes=max_bytes, allow_remote=allow_remote).warnings
         except ArticlekitError as e:
             res.errors = flatten(e)
+        except Exception as e:  # a bug: one line, and the other sources are still checked
+            res.errors = [InternalError(f"{src}: internal error: {_describe(e)}")]
         report.results.append(res)
     return report

@@ -1,19 +1,28 @@
 """The ``articlekit`` command: argument parsing, messages and exit codes only.
 
 Exit codes: 0 success; 2 a source, option or output problem (one line per
-problem on stderr, ``path:line: message``); 1 an internal error; 130 interrupted.
+problem on stderr, ``path:line: message``); 1 an internal error (one line, no
+traceback unless ``ARTICLEKIT_DEBUG=1``); 130 interrupted by SIGINT (Ctrl-C),
+143 by SIGTERM.  An interrupted build leaves every output either complete or as
+it was before, and no temporary file.
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 import click
 
 from . import __version__, reader
 from .api import ArticleResult, BuildReport, build, check
-from .errors import ArticlekitError
+from .errors import ArticlekitError, one_line
 from .options import WriteOptions
 from .writers import FORMATS, available_formats
 
@@ -30,11 +39,13 @@ def _formats(ctx: click.Context, param: click.Parameter, value: tuple[str, ...])
     return names
 
 
+def _exit_code(codes: list[int]) -> int:
+    """1 if articlekit itself failed anywhere (a bug outranks bad input), else the highest code."""
+    return 1 if 1 in codes else max(codes, default=0)
+
+
 def _report(report: BuildReport, quiet: bool) -> int:
-    code = 0
-    for res in report.results:
-        code = max(code, _print_result(res, quiet))
-    return code
+    return _exit_code([_print_result(res, quiet) for res in report.results])
 
 
 def _print_result(res: ArticleResult, quiet: bool) -> int:
@@ -45,7 +56,7 @@ def _print_result(res: ArticleResult, quiet: bool) -> int:
     if not quiet:
         for out in res.outputs:
             click.echo(f"wrote {out}")
-    return max((e.exit_code for e in res.errors), default=0)
+    return _exit_code([e.exit_code for e in res.errors])
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -76,32 +87,37 @@ _strict = click.option("--strict", is_flag=True, help="Treat warnings (such as a
 @click.option("--pdf-variant", type=click.Choice(["pdf/ua-1", "pdf/a-3a", "plain"]), default="pdf/ua-1",
               show_default=True, help="PDF: tagged accessible (pdf/ua-1), archival (pdf/a-3a) or plain.")
 @click.option("--allow-remote", is_flag=True, help="Allow fetching http(s) images a source names (off by default).")
+@click.option("--force", is_flag=True,
+              help="Overwrite files in the output folder that articlekit did not write (or that were changed since).")
 @_strict
 @_max_size
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 def build_cmd(sources: tuple[Path, ...], formats: list[str], out_dir: Path, styles_dir: Path | None,
-              fragment: bool, page_size: str, pdf_variant: str, allow_remote: bool, strict: bool,
+              fragment: bool, page_size: str, pdf_variant: str, allow_remote: bool, force: bool, strict: bool,
               max_size: float, quiet: bool) -> None:
     """Build SOURCES (files or folders; default: sources/) into dist/."""
     options = WriteOptions(styles_dir=styles_dir, fragment=fragment, allow_remote=allow_remote,
                            page_size=page_size, pdf_variant=pdf_variant)
     codes: list[int] = []
     report = build(list(sources) or [Path("sources")], formats, out_dir, options=options, strict=strict,
-                   max_bytes=int(max_size * 1048576),
+                   max_bytes=int(max_size * 1048576), force=force,
                    progress=lambda res: codes.append(_print_result(res, quiet)))
     if not report.results:
         click.echo("no sources found", err=True)
         raise SystemExit(2)
-    raise SystemExit(max(codes, default=0))
+    raise SystemExit(_exit_code(codes))
 
 
 @cli.command("check")
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @_strict
 @_max_size
-def check_cmd(sources: tuple[Path, ...], strict: bool, max_size: float) -> None:
+@click.option("--allow-remote", is_flag=True, help="Accept http(s) images, as build --allow-remote would "
+              "(check itself never fetches anything).")
+def check_cmd(sources: tuple[Path, ...], strict: bool, max_size: float, allow_remote: bool) -> None:
     """Validate SOURCES without writing anything; report every problem."""
-    report = check(list(sources) or [Path("sources")], strict=strict, max_bytes=int(max_size * 1048576))
+    report = check(list(sources) or [Path("sources")], strict=strict, max_bytes=int(max_size * 1048576),
+                   allow_remote=allow_remote)
     if not report.results:
         click.echo("no sources found", err=True)
         raise SystemExit(2)
@@ -111,24 +127,54 @@ def check_cmd(sources: tuple[Path, ...], strict: bool, max_size: float) -> None:
     raise SystemExit(code)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that the same clean-up runs on the way out."""
+
+    exit_code = 128 + signal.SIGTERM
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise Terminated()
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into :class:`Terminated` while the command runs (main thread only)."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code instead of raising."""
     try:
-        cli.main(args=argv, prog_name="articlekit", standalone_mode=False)
+        with _sigterm_as_interrupt():
+            cli.main(args=argv, prog_name="articlekit", standalone_mode=False)
     except SystemExit as e:
-        return int(e.code or 0)
-    except click.exceptions.Abort:
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+    except click.exceptions.Abort as e:  # click turns KeyboardInterrupt into Abort
         click.echo("interrupted", err=True)
-        return 130
+        return getattr(e.__cause__, "exit_code", 130)
     except click.ClickException as e:
         e.show()
         return 2
     except ArticlekitError as e:
         click.echo(str(e), err=True)
         return e.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
         click.echo("interrupted", err=True)
-        return 130
+        return getattr(e, "exit_code", 130)
+    except Exception as e:  # a bug: one line (the traceback only when asked for)
+        if os.environ.get("ARTICLEKIT_DEBUG"):
+            traceback.print_exc()
+        click.echo(one_line(f"articlekit: internal error: {type(e).__name__}: {e}"), err=True)
+        return 1
     return 0
 
 

@@ -55,32 +55,58 @@ def _line_of(text: str, key: str) -> int | None:
     return None
 
 
-@lru_cache(maxsize=64)
+#: Largest config file accepted (bytes).
+MAX_CONFIG_BYTES = 64 * 1024
+
+
 def load_config(folder: Path) -> Config:
-    """The config that applies to sources in ``folder`` (an empty one if there is no file)."""
+    """The config that applies to sources in ``folder`` (an empty one if there is no file).
+
+    Messages name the file as the caller named the folder; the cache is keyed on
+    the real folder too, so a change of working directory cannot confuse it.
+    """
+    return _load_config(folder, folder.resolve())
+
+
+@lru_cache(maxsize=64)
+def _load_config(folder: Path, real: Path) -> Config:
     path = folder / CONFIG_NAME
     if not path.is_file():
         return Config()
     try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise ArticleError(path, f"over {MAX_CONFIG_BYTES // 1024} KB; a config holds a few house defaults")
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
+    except OSError as e:
+        raise ArticleError(path, f"cannot read: {e.strerror or e}") from None
     except UnicodeDecodeError:
         raise ArticleError(path, "not valid UTF-8") from None
+    except RecursionError:
+        raise ArticleError(path, "nested too deeply") from None
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"line (\d+)(?:, column (\d+))?", str(e))
         line = int(m.group(1)) if m else None
-        raise ArticleError(path, f"TOML syntax error: {str(e).split(' (at')[0]}", line) from None
+        col = int(m.group(2)) if m and m.group(2) else None
+        raise ArticleError(path, f"TOML syntax error: {str(e).split(' (at')[0]}", line, col) from None
     for key, value in data.items():
         if key not in KEYS:
             hint = difflib.get_close_matches(key, KEYS, n=1, cutoff=0.6)
             msg = f"unknown key '{key}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
             raise ArticleError(path, msg, _line_of(text, key))
         expected = list if key == "keywords" else str
-        if not isinstance(value, expected):
-            raise ArticleError(path, f"'{key}' must be a {'list' if expected is list else 'string'}", _line_of(text, key))
+        if not isinstance(value, expected) or (expected is list and not all(isinstance(v, str) for v in value)):
+            kind = "list of strings" if expected is list else "string"
+            raise ArticleError(path, f"'{key}' must be a {kind}", _line_of(text, key))
     styles_dir = None
     if "styles" in data:
         styles_dir = (folder / data.pop("styles")).resolve()
+        # The config travels with the sources, so it may not point articlekit at
+        # other folders of the machine (``--styles`` on the command line may).
+        if not (styles_dir == folder.resolve() or folder.resolve() in styles_dir.parents):
+            raise ArticleError(
+                path, f"styles folder {styles_dir} is outside {folder}; use --styles to name a folder elsewhere",
+                _line_of(text, "styles"))
         if not styles_dir.is_dir():
             raise ArticleError(path, f"styles folder {styles_dir} does not exist", _line_of(text, "styles"))
     return Config(path=path, defaults=data, styles_dir=styles_dir)

@@ -2,19 +2,37 @@
 
 Every problem with an input is an :class:`ArticleError` carrying the file and,
 where known, the line (and column).  ``str()`` gives the one line the CLI prints:
-``path:line: message``.  The CLI maps every :class:`ArticlekitError` to exit
-code 2; anything else is a bug.
+``path:line: message`` (``path:line:col: message`` when the column is known).
+
+Exit codes are a property of the error class: 2 for a problem with a source, an
+option or the output folder (:class:`ArticlekitError`), 1 for a fault inside
+articlekit itself (:class:`InternalError`).  Messages are always printed on one
+line: control characters (a newline inside a YAML key, a terminal escape in a
+file name) are shown escaped, never passed to the terminal.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+# C0 and C1 controls, DEL, and the bidirectional overrides that can make a
+# printed line read differently from what it contains.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with every control character shown as an escape, so it prints as one line."""
+    return _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 class ArticlekitError(Exception):
     """Base class of all errors articlekit reports as a user-facing message."""
 
     exit_code = 2
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())
 
 
 class ArticleError(ArticlekitError):
@@ -25,7 +43,7 @@ class ArticleError(ArticlekitError):
         self.message = message
         self.line = line
         self.col = col
-        super().__init__(str(self))
+        super().__init__(message)
 
     def __str__(self) -> str:
         where = str(self.path)
@@ -33,15 +51,18 @@ class ArticleError(ArticlekitError):
             where += f":{self.line}"
             if self.col is not None:
                 where += f":{self.col}"
-        return f"{where}: {self.message}"
+        return one_line(f"{where}: {self.message}")
 
 
 class ArticleErrors(ArticlekitError):
     """Several problems found in one file; each is reported on its own line."""
 
     def __init__(self, errors: list[ArticleError]) -> None:
-        self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = sorted(errors, key=lambda e: (e.line is None, e.line or 0, e.col or 0))
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
 
 
 class UnsupportedFormatError(ArticlekitError):
@@ -49,7 +70,13 @@ class UnsupportedFormatError(ArticlekitError):
 
 
 class OutputError(ArticlekitError):
-    """The output folder or file cannot be written."""
+    """The output folder or file cannot be written, or may not be overwritten."""
+
+
+class InternalError(ArticlekitError):
+    """A fault inside articlekit (a bug), reported as one line instead of a traceback."""
+
+    exit_code = 1
 
 
 def flatten(error: ArticlekitError) -> list[ArticlekitError]:

@@ -22,8 +22,12 @@ from .errors import ArticleError, ArticleErrors
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
-_BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|\d{3}))?(?:-(?:[A-Za-z\d]{5,8}|\d[A-Za-z\d]{3}))*$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_BCP47 = re.compile(
+    r"^[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|\d{3}))?(?:-(?:[A-Za-z\d]{5,8}|\d[A-Za-z\d]{3}))*$"
+)
+#: Characters no output can carry (besides tab and newline): C0 and C1 controls and
+#: the two non-characters XML forbids.  Shared with the reader's check of the text.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISSN = re.compile(r"^\d{4}-\d{3}[\dX]$")
 
@@ -114,7 +118,7 @@ class PersonModel(BaseModel):
     @field_validator("email")
     @classmethod
     def _email(cls, v: str | None) -> str | None:
-        if v is not None and not _EMAIL.match(v):
+        if v is not None and not email_ok(v):
             raise ValueError(f"invalid e-mail address {v!r}")
         return v
 
@@ -192,6 +196,14 @@ class FrontMatter(BaseModel):
 FIELDS: tuple[str, ...] = tuple(FrontMatter.model_fields)
 
 
+def email_ok(address: str) -> bool:
+    """A plausible e-mail address: one "@", no spaces, a dot inside the domain (checked without a regex)."""
+    local, at, domain = address.partition("@")
+    if not at or not local or "@" in domain or any(ch.isspace() for ch in address):
+        return False
+    return "." in domain.strip(".") and not domain.startswith(".") and not domain.endswith(".")
+
+
 def orcid_checksum_ok(orcid: str) -> bool:
     """ISO 7064 11,2 check digit, as ORCID defines it."""
     digits = orcid.replace("-", "")
@@ -202,16 +214,74 @@ def orcid_checksum_ok(orcid: str) -> bool:
     return digits[-1] == ("X" if check == 10 else str(check))
 
 
+#: Largest front matter accepted (characters); PyYAML is slow and an article's metadata is small.
+MAX_FRONT_MATTER = 256 * 1024
+#: Deepest nesting of YAML collections accepted (the schema needs three).
+MAX_YAML_DEPTH = 16
+
+
+def _yaml_error(path: Path, part: SplitSource, e: yaml.YAMLError) -> ArticleError:
+    mark = getattr(e, "problem_mark", None)
+    line = part.front_matter_line + mark.line if mark else part.front_matter_line
+    col = mark.column + 1 if mark else None
+    problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+    context, context_mark = getattr(e, "context", None), getattr(e, "context_mark", None)
+    if context and context_mark is not None and context_mark.line != getattr(mark, "line", None):
+        problem = f"{problem} ({context} that starts on line {part.front_matter_line + context_mark.line})"
+    return ArticleError(path, f"YAML syntax error in front matter: {problem}", line, col)
+
+
+def check_structure(path: Path, part: SplitSource) -> None:
+    """Refuse YAML that is legal but hostile or surely a mistake, before building anything from it.
+
+    Aliases (``*name``) are refused: they let a few lines expand into billions of
+    values (the "billion laughs").  Nesting deeper than :data:`MAX_YAML_DEPTH` is
+    refused (PyYAML recurses per level).  A key given twice in one mapping is an
+    error (YAML would silently keep the last one).
+    """
+    if len(part.front_matter) > MAX_FRONT_MATTER:
+        raise ArticleError(
+            path, f"front matter is over {MAX_FRONT_MATTER // 1024} KB; put long text in the body",
+            part.front_matter_line,
+        )
+    stack: list[tuple[set[Any], list[bool]] | None] = []  # per open collection: (keys, [expecting a key])
+    try:
+        for event in yaml.parse(part.front_matter, Loader=_Loader):
+            where = (part.front_matter_line + event.start_mark.line, event.start_mark.column + 1)
+            top = stack[-1] if stack else None
+            is_key = top is not None and top[1][0]
+            if top is not None:
+                top[1][0] = not top[1][0]
+            if isinstance(event, yaml.AliasEvent):
+                raise ArticleError(path, f"YAML alias '*{event.anchor}' is not allowed in front matter; "
+                                   "write the value out", *where)
+            if isinstance(event, yaml.CollectionStartEvent):
+                if len(stack) >= MAX_YAML_DEPTH:
+                    raise ArticleError(path, f"front matter is nested more than {MAX_YAML_DEPTH} levels deep", *where)
+                stack.append((set(), [True]) if isinstance(event, yaml.MappingStartEvent) else None)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                stack.pop()
+            elif isinstance(event, yaml.ScalarEvent):
+                bad = CONTROL_CHARS.search(event.value)
+                if bad:  # written as an escape ("\e") in a quoted string
+                    raise ArticleError(path, f"contains the control character U+{ord(bad.group(0)):04X}, "
+                                       "which no output format can carry", *where)
+                if is_key and top is not None:
+                    if event.value in top[0]:
+                        raise ArticleError(path, f"key '{event.value}' appears twice", *where)
+                    top[0].add(event.value)
+    except yaml.YAMLError as e:
+        raise _yaml_error(path, part, e) from None
+
+
 def parse(path: Path, part: SplitSource, defaults: dict[str, Any] | None = None) -> FrontMatter:
     """Parse and validate front matter; ``defaults`` (from ``articlekit.toml``) fill missing keys."""
+    check_structure(path, part)
     try:
         node = yaml.compose(part.front_matter, Loader=_Loader)
         data = yaml.load(part.front_matter, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = part.front_matter_line + mark.line if mark else part.front_matter_line
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise ArticleError(path, f"YAML syntax error in front matter: {problem}", line) from None
+        raise _yaml_error(path, part, e) from None
     if data is None:
         raise ArticleError(path, "front matter is empty: 'title', 'date' and 'authors' are required", 1)
     if not isinstance(data, dict):
@@ -223,31 +293,71 @@ def parse(path: Path, part: SplitSource, defaults: dict[str, Any] | None = None)
         raise ArticleErrors([_to_error(path, part, node, err) for err in e.errors()]) from None
 
 
-def _to_error(path: Path, part: SplitSource, root: yaml.Node | None, err: dict[str, Any]) -> ArticleError:
-    loc = tuple(err["loc"])
-    # pydantic appends the validator kind (function-before[...]) to some locations.
-    loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in ("str", "int"))))
-    node, key_node = _find(root, loc)
-    line = None
-    if node is not None:
-        line = part.front_matter_line + (key_node or node).start_mark.line
-    where = ".".join(str(p) for p in loc)
-    kind = err["type"]
-    if kind == "extra_forbidden":
+def _describe(value: Any) -> str:
+    """What a YAML value is, in a user's words."""
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (YAML reads yes/no/on/off as true/false)"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return "text"
+
+
+_PEOPLE = ("authors", "editors")
+_VALIDATOR_STEP = re.compile(r"^(?:function-(?:before|after|wrap|plain)|chain|union|tagged-union|nullable|"
+                             r"lax-or-strict|json-or-python|default|model)\[")
+
+
+def _message(loc: tuple[Any, ...], where: str, err: dict[str, Any]) -> str:
+    kind, value = err["type"], err.get("input")
+    field = loc[0] if loc else None
+    if kind == "extra_forbidden" and loc:
         key = str(loc[-1])
         choices = FIELDS if len(loc) == 1 else tuple(
-            (PersonModel if loc[0] in ("authors", "editors") else ImageModel).model_fields
+            (PersonModel if field in _PEOPLE else ImageModel).model_fields
         )
         hint = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
-        msg = f"unknown key '{where}'" + (f" (did you mean '{hint[0]}'?)" if hint else f"; known keys: {', '.join(choices)}")
-    elif kind == "missing":
-        msg = f"required key '{where}' is missing"
-        if len(loc) == 1:
-            line = part.front_matter_line - 1
-    else:
-        text = err["msg"].removeprefix("Value error, ")
-        msg = f"'{where}': {text}"
-    return ArticleError(path, msg, line)
+        known = f" (did you mean '{hint[0]}'?)" if hint else f"; known keys: {', '.join(choices)}"
+        return f"unknown key '{where}'{known}"
+    if kind == "missing":
+        return f"required key '{where}' is missing"
+    if kind == "list_type":
+        what = "a list of people (names, or mappings with 'name')" if field in _PEOPLE else "a list"
+        return f"'{where}' must be {what}, not {_describe(value)}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        if field in _PEOPLE:
+            return f"'{where}' must be a name or a mapping with 'name', not {_describe(value)}"
+        return f"'{where}' must be a mapping of keys to values, not {_describe(value)}"
+    if kind == "string_type":
+        if field == "date":
+            return f"'date' must be written YYYY-MM-DD, not {_describe(value)}"
+        return f"'{where}' must be text, not {_describe(value)}"
+    if kind == "string_too_short":
+        return f"'{where}' is empty"
+    if kind == "too_short":
+        return f"'{where}' must name at least one person" if field in _PEOPLE else f"'{where}' is empty"
+    if kind == "string_pattern_mismatch" and field == "article_type":
+        return f"'article_type' {value!r} must be lowercase letters and hyphens, such as 'research-article'"
+    return f"'{where}': {err['msg'].removeprefix('Value error, ')}"
+
+
+def _to_error(path: Path, part: SplitSource, root: yaml.Node | None, err: dict[str, Any]) -> ArticleError:
+    # pydantic puts the validator kind (function-before[...], str) into some locations.
+    loc = tuple(p for i, p in enumerate(err["loc"])
+                if not (isinstance(p, str) and (_VALIDATOR_STEP.match(p) or (i and p in ("str", "int")))))
+    node, key_node = _find(root, loc)
+    line = col = None
+    if node is not None:
+        mark = (key_node or node).start_mark
+        line, col = part.front_matter_line + mark.line, mark.column + 1
+    if err["type"] == "missing" and len(loc) == 1:
+        line, col = part.front_matter_line - 1, None
+    return ArticleError(path, _message(loc, ".".join(str(p) for p in loc) or "front matter", err), line, col)
 
 
 def _find(node: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[yaml.Node | None, yaml.Node | None]:

@@ -2,16 +2,21 @@
 
 The steps, each its own function:
 
-1. :func:`read_text` — bytes from disk, checked (size, NUL bytes, UTF-8), with a
-   BOM and CRLF line endings accepted and normalised.
+1. :func:`read_text` — bytes from disk, checked (a regular file, size, NUL bytes
+   and other control characters, UTF-8), with a BOM and CRLF line endings
+   accepted and normalised.
 2. Front matter — split off and validated (:mod:`articlekit.frontmatter`),
    merged over the folder's ``articlekit.toml`` defaults.
 3. :func:`scan_notes` — the note labels, where each is defined and referenced.
    pandoc's tree keeps no labels, so each definition is tagged with an invisible
    marker span that carries its label and line into the tree; the numbering
    transform reads the markers.
-4. One pandoc parse of the body (plus the inline-Markdown metadata fields).
-5. :func:`build_metadata` — the typed :class:`~articlekit.model.Metadata`.
+4. :func:`articlekit.bounds.scan` — nesting and note counts within bounds, so
+   pandoc is never handed a source it would take unbounded time over.
+5. One pandoc parse of the body (plus the inline-Markdown metadata fields); a
+   raw HTML ``<img>`` becomes an ordinary image, so it obeys the same rules.
+6. :func:`build_metadata` — the typed :class:`~articlekit.model.Metadata`.
+7. :func:`check_resources` — every image is one the article may read, and is an image.
 
 Transforms then run over the result (:func:`articlekit.transforms.apply_all`).
 """
@@ -21,15 +26,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from . import frontmatter, safety
+from . import bounds, frontmatter, safety
 from .config import load_config
 from .errors import ArticleError, ArticleErrors
 from .model import Article, Image, Metadata, Person
 from .pandoc import PandocFailed, parse_markdown
-from .tree import iter_inlines, stringify
+from .tree import stringify
 
 #: Sources larger than this are refused (bytes); ``load(max_bytes=...)`` changes it.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -39,43 +45,70 @@ NOTE_MARKER = "articlekit-note"
 _META_PREFIX = "articlekit-meta-"
 _META_FENCE = ":" * 24
 
-_DEF = re.compile(r"^( {0,3})\[\^([^\]\s]+)\]:")
-_REF = re.compile(r"\[\^([^\]\s]+)\]")
-_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+# A label may not hold "[" either, so a line of "[^[^[^…" is scanned in linear time.
+_DEF = re.compile(r"^( {0,3})\[\^([^\]\[\s]+)\]:")
+_REF = re.compile(r"\[\^([^\]\[\s]+)\]")
+_EMPTY_INLINE_NOTE = re.compile(r"\^\[[ \t]*\]")
+_CONTROL = frontmatter.CONTROL_CHARS
 
 
 def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """The source's text: checked, BOM removed, line endings normalised to LF."""
-    if path.is_symlink() and not path.exists():
-        raise ArticleError(path, "broken symbolic link: the file it points to does not exist")
-    if path.is_dir():
-        raise ArticleError(path, "is a directory, not a source file")
-    if not path.exists():
-        raise ArticleError(path, "no such file")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ArticleError(
-            path, f"source is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:.1f} MB limit (see --max-size)"
-        )
     try:
-        data = path.read_bytes()
+        if path.is_symlink() and not path.exists():
+            raise ArticleError(path, "broken symbolic link: the file it points to does not exist")
+        if path.is_dir():
+            raise ArticleError(path, "is a directory, not a source file")
+        if not path.exists():
+            raise ArticleError(path, "no such file")
+        if not path.is_file():
+            raise ArticleError(path, "is not a regular file (a device, a pipe or a socket)")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ArticleError(path, _too_big(size, max_bytes))
+        with path.open("rb") as f:
+            data = f.read(max_bytes + 1)  # the file may have grown since stat()
     except OSError as e:
         raise ArticleError(path, f"cannot read: {e.strerror or e}") from None
+    if len(data) > max_bytes:
+        raise ArticleError(path, _too_big(len(data), max_bytes))
     if not data.strip():
         raise ArticleError(path, "file is empty", 1)
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
-        raise ArticleError(path, "contains a NUL byte: this is not a text file", line)
+        col = nul - (data.rfind(b"\n", 0, nul) + 1) + 1
+        raise ArticleError(path, "contains a NUL byte: this is not a text file", line, col)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
-        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
-        raise ArticleError(path, f"not valid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8", line, col) from None
+        line_start = data.rfind(b"\n", 0, e.start) + 1
+        col = len(data[line_start : e.start].decode("utf-8", "replace")) + 1
+        raise ArticleError(
+            path, f"not valid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8", line, col
+        ) from None
     text = text.removeprefix("\ufeff")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise ArticleError(
+            path, f"contains the control character U+{ord(bad.group(0)):04X}, which no output format can carry; "
+            "remove it", line, col)
+    return text
+
+
+def _size(n: int) -> str:
+    if n >= 1048576:
+        return f"{n / 1048576:.1f} MB"
+    return f"{n / 1024:.1f} KB"
+
+
+def _too_big(size: int, max_bytes: int) -> str:
+    limit = _size(max_bytes).replace(".0 ", " ")
+    return f"source is {_size(size)}, over the {limit} limit (see --max-size)"
 
 
 @dataclass
@@ -87,31 +120,12 @@ class NoteScan:
     errors: list[ArticleError] = field(default_factory=list)
 
 
-def _code_lines(lines: list[str]) -> list[bool]:
-    """For each line, whether it lies inside a fenced code block."""
-    inside: list[bool] = []
-    fence: str | None = None
-    for line in lines:
-        m = _FENCE_OPEN.match(line)
-        if fence is None:
-            if m:
-                fence = m.group(1)
-                inside.append(True)
-                continue
-            inside.append(False)
-        else:
-            inside.append(True)
-            stripped = line.strip()
-            if stripped.startswith(fence[0] * len(fence)) and set(stripped) == {fence[0]}:
-                fence = None
-    return inside
-
-
 def scan_notes(path: Path, body: str, first_line: int) -> NoteScan:
     """Find note definitions and references; report duplicates and undefined labels."""
     scan = NoteScan()
+    where: dict[str, tuple[int, int]] = {}
     lines = body.split("\n")
-    for i, (line, in_code) in enumerate(zip(lines, _code_lines(lines), strict=True)):
+    for i, (line, in_code) in enumerate(zip(lines, bounds.code_lines(lines), strict=True)):
         if in_code:
             continue
         lineno = first_line + i
@@ -120,17 +134,22 @@ def scan_notes(path: Path, body: str, first_line: int) -> NoteScan:
         if m:
             label = m.group(2)
             if label in scan.definitions:
-                scan.errors.append(
-                    ArticleError(path, f"note [^{label}] is defined twice (first on line {scan.definitions[label]})", lineno)
-                )
+                scan.errors.append(ArticleError(
+                    path, f"note [^{label}] is defined twice (first on line {scan.definitions[label]})",
+                    lineno, len(m.group(1)) + 1))
             else:
                 scan.definitions[label] = lineno
             start = m.end()
-        for r in _REF.finditer(_CODE_SPAN.sub(lambda c: " " * len(c.group(0)), line), start):
+        text = bounds.mask_code_spans(line)
+        for r in _REF.finditer(text, start):
             scan.references.append((r.group(1), lineno))
+            where.setdefault(f"{r.group(1)}\0{lineno}", (lineno, r.start() + 1))
+        scan.errors.extend(ArticleError(path, "inline note ^[] is empty", lineno, e.start() + 1)
+                           for e in _EMPTY_INLINE_NOTE.finditer(text))
     for label, lineno in scan.references:
         if label not in scan.definitions:
-            scan.errors.append(ArticleError(path, f"note reference [^{label}] has no definition", lineno))
+            line, col = where[f"{label}\0{lineno}"]
+            scan.errors.append(ArticleError(path, f"note reference [^{label}] has no definition", line, col))
     return scan
 
 
@@ -216,34 +235,215 @@ def build_metadata(fm: frontmatter.FrontMatter, meta: dict[str, list[dict[str, A
     )
 
 
-def _line_of(text: str, needle: str, default: int | None = None) -> int | None:
-    pos = text.find(needle)
-    return text.count("\n", 0, pos) + 1 if pos >= 0 else default
+def _where(text: str, needle: str, start: int = 0) -> tuple[int | None, int | None]:
+    """Line and column (1-based) of the first ``needle`` in ``text`` at or after ``start``."""
+    pos = text.find(needle, start)
+    if pos < 0 and start:
+        pos = text.find(needle)
+    if pos < 0:
+        return None, None
+    return text.count("\n", 0, pos) + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1
 
 
-def check_resources(path: Path, text: str, article_body: list[dict[str, Any]], meta: Metadata,
-                    policy: safety.Policy) -> list[ArticleError]:
-    """Every image the article uses must be one it is allowed to read."""
+def _where_ref(text: str, ref: str) -> tuple[int | None, int | None]:
+    """Where an image reference is written: as a Markdown target, an HTML ``src`` or a YAML value."""
+    for before in ("](", "]( ", 'src="', "src='", "src=", "src: ", "src: '", 'src: "'):
+        pos = text.find(before + ref)
+        if pos >= 0:
+            pos += len(before)
+            return text.count("\n", 0, pos) + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return _where(text, ref)
+
+
+def _nodes(tree: Any) -> list[dict[str, Any]]:
+    """Every pandoc node in ``tree``, notes, captions and metadata included (no recursion)."""
+    found: list[dict[str, Any]] = []
+    stack = [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "t" in item:
+                found.append(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+class _ImgTag(HTMLParser):
+    """The attributes of the ``<img>`` tags in a fragment of raw HTML."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.images: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.images.append({k: v or "" for k, v in attrs})
+
+
+_RAW_IMG = re.compile(r"<img(?![\w-])", re.IGNORECASE)
+#: Elements whose content is never shown: code (script), style rules, embedded documents.
+_INERT = "script|style|template|noscript|iframe|object|embed|svg|math|textarea|title|xmp|noembed|noframes"
+_INERT_OPEN = re.compile(rf"^\s*<({_INERT})(?![\w-])", re.IGNORECASE)
+_VOID = frozenset({"embed"})
+
+
+def drop_raw_content(tree: Any) -> list[str]:
+    """Remove raw HTML elements whose content is code or styling, with that content, in place.
+
+    The HTML sanitiser does this for the web and the ebook; doing it in the tree
+    means a writer that skips raw HTML but keeps the text between its tags (JATS,
+    plain text) cannot leak a script or a style sheet as visible text either.
+    An element pandoc split across several nodes (``<style>``, text, ``</style>``)
+    goes as a whole, up to its closing tag in the same list.
+
+    Returns the raw opening tags that are never closed in their list: the
+    sanitiser would treat everything after them as their content and drop it,
+    so the reader reports them instead of losing the rest of the article.
+    """
+    unclosed: list[str] = []
+    stack = [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+            continue
+        if not isinstance(item, list):
+            continue
+        keep: list[Any] = []
+        i = 0
+        while i < len(item):
+            node = item[i]
+            html = _raw_html(node)
+            m = _INERT_OPEN.match(html) if html is not None else None
+            if m is None:
+                keep.append(node)
+                stack.append(node)
+                i += 1
+                continue
+            tag = m.group(1).lower()
+            end = re.compile(rf"</{tag}\s*>", re.IGNORECASE)
+            if tag in _VOID or end.search(html, m.end()):
+                i += 1  # a whole element in one node
+                continue
+            close = next((j for j in range(i + 1, len(item)) if end.search(_raw_html(item[j]) or "")), None)
+            if close is None:
+                unclosed.append(html)
+                keep.append(node)
+                i += 1
+            else:
+                i = close + 1
+        if len(keep) != len(item):
+            item[:] = keep
+    return unclosed
+
+
+def _unclosed(path: Path, text: str, raw: str, body_start: int) -> ArticleError:
+    tag = raw.strip()[1:].split(">")[0].split()[0]
+    return ArticleError(path, f"raw HTML <{tag}> is never closed, so everything after it would be dropped "
+                        "as its content; close it or remove it", *_where(text, raw.strip(), body_start))
+
+
+def _raw_html(node: Any) -> str | None:
+    if isinstance(node, dict) and node.get("t") in ("RawInline", "RawBlock") and node["c"][0] == "html":
+        return node["c"][1]
+    return None
+
+
+def _image_node(attrs: dict[str, str]) -> dict[str, Any]:
+    """A pandoc Image for a raw ``<img>``: source, alt text, title and pixel size, nothing else."""
+    alt: list[dict[str, Any]] = []
+    for word in attrs.get("alt", "").split():
+        if alt:
+            alt.append({"t": "Space"})
+        alt.append({"t": "Str", "c": word})
+    size = [[k, attrs[k]] for k in ("width", "height") if attrs.get(k, "").isdigit()]
+    return {"t": "Image", "c": [["", [], size], alt, [attrs.get("src", "").strip(), attrs.get("title", "")]]}
+
+
+def convert_raw_images(path: Path, text: str, body_start: int, tree: Any) -> list[ArticleError]:
+    """Turn each raw HTML ``<img>`` into a pandoc Image, in place, so it obeys the image rules.
+
+    Without this an ``<img src="http://…">`` written as HTML would bypass the
+    resource policy (the sanitiser keeps ``img``).  An ``<img>`` buried inside a
+    larger block of raw HTML cannot be converted and is reported instead.
+    """
+    errors: list[ArticleError] = []
+    stack = [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+            continue
+        if not isinstance(item, list):
+            continue
+        for i, node in enumerate(item):
+            if isinstance(node, dict) and node.get("t") in ("RawInline", "RawBlock"):
+                fmt, raw = node["c"]
+                if fmt != "html" or raw.lstrip().startswith("<!--") or not _RAW_IMG.search(raw):
+                    continue
+                parser = _ImgTag()
+                parser.feed(raw)
+                parser.close()
+                if node["t"] == "RawInline" and len(parser.images) == 1 and raw.lstrip()[:4].lower() == "<img":
+                    item[i] = _image_node(parser.images[0])
+                    continue
+                line, col = _where(text, raw.strip()[:40], body_start)
+                errors.append(ArticleError(
+                    path, "an <img> inside a block of raw HTML is not supported; write it as a Markdown image, "
+                    "![alt text](file.png)", line, col))
+            else:
+                stack.append(node)
+    return errors
+
+
+def check_resources(path: Path, text: str, tree: Any, meta: Metadata, policy: safety.Policy) -> list[ArticleError]:
+    """Every image the article uses (body, notes, captions, lead image) must be one it may read."""
     errors: list[ArticleError] = []
     refs: list[str] = []
     if meta.image and meta.image.src:
         refs.append(meta.image.src)
-    refs.extend(node["c"][2][0] for node in iter_inlines(article_body) if node["t"] == "Image")
-    for ref in refs:
+    refs.extend(node["c"][2][0] for node in _nodes(tree) if node["t"] == "Image")
+    for ref in dict.fromkeys(refs):
+        line, col = _where_ref(text, ref) if ref.strip() else (None, None)
         try:
-            safety.resolve_resource(ref, policy)
+            target = safety.resolve_resource(ref, policy)
+            if isinstance(target, Path):
+                safety.check_image(target)
         except safety.AccessDenied as e:
-            errors.append(ArticleError(path, f"image {e}", _line_of(text, ref)))
+            reason = str(e)
+            msg = f"image {reason}" if ref in reason else f"image {ref!r} {reason}"
+            errors.append(ArticleError(path, msg, line, col))
+        except OSError as e:
+            errors.append(ArticleError(path, f"image {ref!r} cannot be read: {e.strerror or e}", line, col))
     return errors
+
+
+def _check_tree(path: Path, doc: dict[str, Any]) -> None:
+    depth = bounds.tree_depth(doc.get("blocks", []))
+    if depth > bounds.MAX_TREE_DEPTH:
+        raise ArticleError(
+            path, f"the document is nested more than {bounds.MAX_TREE_DEPTH} levels deep "
+            "(lists, quotes, divs or inline markup inside one another)")
 
 
 def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool = False) -> Article:
     """Read and validate one source; the transforms have not run yet."""
     text = read_text(path, max_bytes)
-    config = load_config(path.parent.resolve())
+    config = load_config(path.parent)
     part = frontmatter.split(path, text)
     fm = frontmatter.parse(path, part, config.defaults)
+    body_start = len("\n".join(text.split("\n", part.body_line - 1)[: part.body_line - 1]))
 
+    problem = bounds.scan(part.body, part.body_line)
+    if problem:
+        raise ArticleError(path, problem.message, problem.line, problem.col)
+    for name in ("title", "subtitle", "abstract"):  # Markdown in front matter goes to pandoc too
+        value = getattr(fm, name)
+        problem = bounds.scan(value) if value else None
+        if problem:
+            raise ArticleError(path, f"'{name}': {problem.message}", _where(text, f"{name}:")[0])
     scan = scan_notes(path, part.body, part.body_line)
     if scan.errors:
         raise ArticleErrors(scan.errors)
@@ -256,11 +456,14 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
         doc = parse_markdown(body_md)
     except PandocFailed as e:
         raise ArticleError(path, f"cannot parse the body: {e}") from None
+    _check_tree(path, doc)
+    errors = [_unclosed(path, text, raw, body_start) for raw in drop_raw_content(doc["blocks"])]
+    errors += convert_raw_images(path, text, body_start, doc["blocks"])
     body, meta_blocks = _take_meta(doc["blocks"])
     metadata = build_metadata(fm, meta_blocks)
 
     policy = safety.Policy(path.parent, allow_remote=allow_remote)
-    errors = check_resources(path, text, body, metadata, policy)
+    errors += check_resources(path, text, doc["blocks"], metadata, policy)
     if errors:
         raise ArticleErrors(errors)
 

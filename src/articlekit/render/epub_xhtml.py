@@ -125,6 +125,8 @@ def backlinks_into_paragraph(notes_root: etree._Element) -> None:
         first_p = next((c for c in li if c.tag == q("p")), None)
         if not links or first_p is None or li.index(first_p) < li.index(links[-1]):
             continue
+        if (links[-1].tail or "").strip() or links[-1].getnext() is not first_p:
+            continue  # the note opens with text or another block: the links already lead it
         lead = first_p.text or ""
         first_p.text = None
         for pos, link in enumerate(links):

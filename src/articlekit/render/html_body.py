@@ -346,7 +346,11 @@ class HtmlRenderer:
     def note_item(self, note: Note) -> str:
         back = self.backlinks(note)
         if self.options.backlinks == "start":
-            return f'<li id="{note.id}">{back} {self.blocks(note.blocks)}</li>'
+            # Inside the note's first paragraph, so the links open the note's text.
+            body = self.blocks(note.blocks)
+            if body.startswith("<p>"):
+                return f'<li id="{note.id}"><p>{back} {body[len("<p>"):]}</li>'
+            return f'<li id="{note.id}">{back} {body}</li>'
         body = self.blocks(note.blocks)
         if body.endswith("</p>"):
             body = body[: -len("</p>")] + f" {back}</p>"

@@ -46,6 +46,7 @@ from ..render.epub_xhtml import (
 from ..render.epub_zip import repack
 from ..render.html_article import date_text
 from ..render.html_body import HtmlOptions, HtmlRenderer, render_blocks, render_inlines, render_notes, sanitise
+from ..safety import parse_xml
 from ..styles import read_style
 from ..tree import stringify
 
@@ -350,7 +351,7 @@ def _fix_package(lang: str) -> Callable[[str, bytes], bytes]:
     def fix(name: str, data: bytes) -> bytes:
         if not name.endswith((".opf", ".ncx")):
             return data
-        tree = etree.ElementTree(etree.fromstring(data))
+        tree = etree.ElementTree(parse_xml(data))
         root = tree.getroot()
         root.set(XML_LANG, lang)
         if name.endswith(".ncx"):

@@ -24,7 +24,7 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ...safety import AccessDenied, Policy, resolve_resource
+from ...safety import AccessDenied, Policy, clean_svg, resolve_resource
 
 #: Suffixes of font files the fetcher serves from font package folders.
 FONT_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".woff", ".woff2"})
@@ -53,7 +53,10 @@ class RestrictedFetcher(URLFetcher):
         if scheme == "file":
             path = self._allowed_file(url)
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": mime})
+            body = path.read_bytes()
+            if mime == "image/svg+xml":
+                body = clean_svg(body)  # no script, entity or outside reference reaches WeasyPrint
+            return URLFetcherResponse(path.as_uri(), body=body, headers={"Content-Type": mime})
         if scheme == "data" or (scheme in ("http", "https") and self.policy.allow_remote):
             return super().fetch(url, headers)
         if scheme in ("http", "https"):

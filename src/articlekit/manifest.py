@@ -1,0 +1,230 @@
+"""The output folder: what articlekit wrote there, so it never overwrites anything else.
+
+A build records every file it writes in ``.articlekit-manifest.json`` inside the
+output folder, with the SHA-256 of its content.  Before replacing a file it
+checks that the file is one it wrote and that nobody changed it since; an
+unknown file, or one edited by hand, is refused with a clear message unless the
+user passes ``--force``.  articlekit never deletes files in the output folder
+(except its own stale temporary files).
+
+Anything written into the folder, whether an output format or a copied image,
+goes through :meth:`OutputFolder.write`::
+
+    with OutputFolder(Path("dist")) as folder:
+        folder.write(folder.path / "article.html", data, source=src)
+        folder.write(folder.path / "images" / "figure.png", png, source=src)
+
+The manifest entry is updated *before* the file is renamed into place and keeps
+the previous hash too, so an interruption between the two leaves a folder the
+next build still recognises.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from .errors import OutputError
+from .output import TEMP_PREFIX, atomic_write, critical, remove_stale_temps
+
+MANIFEST_NAME = ".articlekit-manifest.json"
+_FORMAT = "articlekit-manifest"
+_VERSION = 1
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass
+class Entry:
+    """What the manifest knows about one file it wrote."""
+
+    sha256: str
+    previous: str | None = None
+    source: str | None = None
+
+    def matches(self, digest: str) -> bool:
+        return digest in (self.sha256, self.previous)
+
+
+@dataclass
+class OutputFolder:
+    """An output folder opened for writing: created, locked, its manifest loaded.
+
+    ``force`` allows overwriting files articlekit did not write (or that were
+    changed since); it never allows writing outside the folder.
+    """
+
+    path: Path
+    force: bool = False
+    entries: dict[str, Entry] = field(default_factory=dict)
+    #: Files written by this build, by name, with the source each came from.
+    written: dict[str, Path | None] = field(default_factory=dict)
+    _lock_fd: int | None = None
+
+    # -- opening -------------------------------------------------------------
+
+    def open(self) -> OutputFolder:
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            raise OutputError(f"{self.path}: output path exists and is not a folder") from None
+        except OSError as e:
+            raise OutputError(f"{self.path}: cannot create output folder: {e.strerror or e}") from None
+        if not self.path.is_dir():
+            raise OutputError(f"{self.path}: output path exists and is not a folder")
+        self._lock()
+        try:
+            self._probe()
+            remove_stale_temps(self.path)
+            self.entries = self._load()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def _lock(self) -> None:
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except OSError as e:
+            raise OutputError(f"{self.path}: cannot open output folder: {e.strerror or e}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise OutputError(f"{self.path}: another articlekit build is writing to this folder") from None
+        except OSError:
+            pass  # a file system without locks: carry on unlocked
+        self._lock_fd = fd
+
+    def _probe(self) -> None:
+        """Fail early, once, when the folder cannot be written (read-only, /proc, …)."""
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".tmp", dir=self.path)
+        except OSError as e:
+            raise OutputError(f"{self.path}: output folder cannot be written: {e.strerror or e}") from None
+        os.close(fd)
+        os.unlink(tmp)
+
+    def _load(self) -> dict[str, Entry]:
+        mpath = self.path / MANIFEST_NAME
+        if not mpath.exists() and not mpath.is_symlink():
+            return {}
+        try:
+            if mpath.is_symlink() or not mpath.is_file():
+                raise ValueError("not a regular file")
+            data = json.loads(mpath.read_text(encoding="utf-8"))
+            if not (isinstance(data, dict) and data.get("format") == _FORMAT and isinstance(data.get("files"), dict)):
+                raise ValueError("not an articlekit manifest")
+            entries = {}
+            for name, e in data["files"].items():
+                if not (isinstance(e, dict) and isinstance(e.get("sha256"), str)):
+                    raise ValueError(f"bad entry for {name!r}")
+                entries[name] = Entry(e["sha256"], e.get("previous"), e.get("source"))
+            return entries
+        except (OSError, ValueError, UnicodeDecodeError) as e:
+            if self.force:
+                return {}
+            raise OutputError(
+                f"{mpath}: cannot read articlekit's record of this folder ({e}); "
+                "remove it, or pass --force to start a new one"
+            ) from None
+
+    def close(self) -> None:
+        if self._lock_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def __enter__(self) -> OutputFolder:
+        return self.open()
+
+    def __exit__(self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    # -- writing -------------------------------------------------------------
+
+    def name_of(self, target: Path) -> str:
+        """``target``'s name inside the folder (``images/a.png``); refuses paths outside it."""
+        root = self.path.resolve()
+        try:
+            rel = target.parent.resolve().relative_to(root) / target.name
+        except ValueError:
+            raise OutputError(f"{target}: outside the output folder {self.path}") from None
+        name = rel.as_posix()
+        if name in (MANIFEST_NAME, ".") or target.name.startswith(TEMP_PREFIX) or target.name in ("", "..", "."):
+            raise OutputError(f"{target}: a name articlekit reserves for itself")
+        return name
+
+    def check(self, target: Path, source: Path | None = None) -> None:
+        """Refuse (:class:`OutputError`) to write ``target`` if that could lose someone's file."""
+        name = self.name_of(target)
+        if name in self.written and self.written[name] != source:
+            raise OutputError(
+                f"{target}: {self.written[name]} and {source} would both write this file; rename one of them"
+            )
+        if not target.exists() and not target.is_symlink():
+            return
+        if target.is_dir() and not target.is_symlink():
+            raise OutputError(f"{target}: a folder is in the way of this output")
+        if self.force:
+            return
+        entry = self.entries.get(name)
+        if entry is None or target.is_symlink() or not target.is_file():
+            raise OutputError(
+                f"{target}: exists and was not written by articlekit; move it away or pass --force to overwrite it"
+            )
+        if not entry.matches(sha256_file(target)):
+            raise OutputError(
+                f"{target}: was changed since articlekit wrote it; move it away or pass --force to overwrite it"
+            )
+
+    def write(self, target: Path, data: bytes, *, source: Path | None = None) -> Path:
+        """Write ``data`` to ``target`` (inside the folder) atomically and record it in the manifest."""
+        self.check(target, source)
+        name = self.name_of(target)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.name_of(target)  # a sub-folder created just now must still be inside
+            old = self.entries.get(name)
+            previous = None
+            if old is not None and target.is_file() and not target.is_symlink():
+                digest = sha256_file(target)
+                previous = digest if old.matches(digest) else None
+            entry = Entry(hashlib.sha256(data).hexdigest(), previous, self._source_name(source))
+            with critical():
+                self.entries[name] = entry
+                self._save()
+                atomic_write(target, data)
+        except OSError as e:
+            raise OutputError(f"{target}: cannot write: {e.strerror or e}") from None
+        self.written[name] = source
+        return target
+
+    def _source_name(self, source: Path | None) -> str | None:
+        if source is None:
+            return None
+        try:
+            return os.path.relpath(source.resolve(), self.path.resolve())
+        except ValueError:
+            return str(source)
+
+    def _save(self) -> None:
+        files: dict[str, Any] = {
+            name: {k: v for k, v in vars(e).items() if v is not None} for name, e in sorted(self.entries.items())
+        }
+        data = {"format": _FORMAT, "version": _VERSION, "files": files}
+        atomic_write(self.path / MANIFEST_NAME, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())
