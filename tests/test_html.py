@@ -191,3 +191,21 @@ def test_version_and_help():
     assert run_cli("--version").stdout.strip().endswith(articlekit.__version__)
     out = run_cli("--help").stdout
     assert "build" in out and "check" in out
+
+
+def test_local_images_are_copied_beside_the_html_and_shared_copies_are_written_once(tmp_path):
+    sources = tmp_path / "src"
+    (sources / "img").mkdir(parents=True)
+    picture = (FIXTURES / "articles" / "figure.png").read_bytes()
+    (sources / "img" / "figure.png").write_bytes(picture)
+    for name in ("one", "two"):
+        (sources / f"{name}.md").write_text(
+            f"---\ntitle: {name}\ndate: 2020-01-01\nauthors: [A B]\n---\n\n![A picture.](img/figure.png)\n",
+            encoding="utf-8",
+        )
+    proc = run_cli("build", sources, "-t", "html", "-o", tmp_path / "out")
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "img" / "figure.png").read_bytes() == picture
+    page = parse(tmp_path / "out" / "one.html")
+    assert [img.get("src") for img in page.cssselect("img")] == ["img/figure.png"]
+    assert proc.stdout.count("figure.png") == 1

@@ -9,15 +9,18 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
-from . import reader, transforms
+from . import reader, safety, transforms
 from .errors import ArticleError, ArticleErrors, ArticlekitError, InternalError, OutputError, flatten
 from .manifest import OutputFolder
 from .model import Article
 from .options import WriteOptions
+from .tree import iter_inlines
 from .writers import FORMATS, get_format, get_writer
 
 SOURCE_SUFFIXES = (".md", ".markdown")
@@ -141,6 +144,33 @@ def prepare_output(out_dir: Path, sources: list[Path], folders: Iterable[Path] =
             raise OutputError(f"{out_dir}: output folder is the sources folder; choose another with -o")
 
 
+#: Formats whose output refers to image files beside it (EPUB and PDF embed theirs).
+LINKED_FORMATS = frozenset({"html", "jats"})
+
+
+def local_images(article: Article, options: WriteOptions) -> list[tuple[str, bytes]]:
+    """The article's local image files, as (path relative to the output folder, bytes).
+
+    HTML and JATS refer to images by the path the source wrote, so a build copies
+    each file to that same relative place beside its outputs.
+    """
+    policy = safety.Policy(article.source_dir, allow_remote=options.allow_remote)
+    refs = [article.metadata.image.src] if article.metadata.image and article.metadata.image.src else []
+    refs += [n["c"][2][0] for n in iter_inlines([*article.body, *(b for n in article.notes for b in n.blocks)])
+             if n["t"] == "Image"]
+    found: dict[str, bytes] = {}
+    for ref in refs:
+        if safety.is_remote(ref):
+            continue
+        rel = posixpath.normpath(unquote(urlsplit(ref).path))
+        if rel not in found:
+            try:
+                found[rel] = Path(safety.resolve_resource(ref, policy)).read_bytes()
+            except (safety.AccessDenied, OSError) as e:
+                raise ArticleError(article.path, f"image {ref!r}: {e}") from None
+    return sorted(found.items())
+
+
 def render(fmt: str, article: Article, options: WriteOptions) -> bytes:
     """One format's bytes; a writer's unexpected exception becomes one :class:`InternalError` line."""
     writer = get_writer(fmt)
@@ -185,7 +215,11 @@ def build_one(
         for _, target in targets:
             folder.check(target, source)  # refuse before the (slow) rendering, not after
         rendered = [(target, render(f, article, options)) for f, target in targets]
+        if LINKED_FORMATS.intersection(formats):
+            rendered += [(out_dir / rel, data) for rel, data in local_images(article, options)]
         for target, data in rendered:
+            if folder.written.get(folder.name_of(target), source) != source and target.read_bytes() == data:
+                continue  # the same picture, already copied for another article
             result.outputs.append(folder.write(target, data, source=source))
     except ArticlekitError as e:
         result.errors = flatten(e)
