@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -303,14 +304,7 @@ def drop_raw_content(tree: Any) -> list[str]:
     so the reader reports them instead of losing the rest of the article.
     """
     unclosed: list[str] = []
-    stack = [tree]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.values())
-            continue
-        if not isinstance(item, list):
-            continue
+    for item in _lists(tree):
         keep: list[Any] = []
         i = 0
         while i < len(item):
@@ -319,7 +313,6 @@ def drop_raw_content(tree: Any) -> list[str]:
             m = _INERT_OPEN.match(html) if html is not None else None
             if m is None:
                 keep.append(node)
-                stack.append(node)
                 i += 1
                 continue
             tag = m.group(1).lower()
@@ -343,6 +336,19 @@ def _unclosed(path: Path, text: str, raw: str, body_start: int) -> ArticleError:
     tag = raw.strip()[1:].split(">")[0].split()[0]
     return ArticleError(path, f"raw HTML <{tag}> is never closed, so everything after it would be dropped "
                         "as its content; close it or remove it", *_where(text, raw.strip(), body_start))
+
+
+def _lists(tree: Any) -> Iterator[list[Any]]:
+    """Every JSON list in ``tree``, outermost first; a caller may change a list in place
+    when it is yielded, and the walk then goes on into what the list holds after that."""
+    stack = [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            yield item
+            stack.extend(item)
 
 
 def _raw_html(node: Any) -> str | None:
@@ -370,14 +376,7 @@ def convert_raw_images(path: Path, text: str, body_start: int, tree: Any) -> lis
     larger block of raw HTML cannot be converted and is reported instead.
     """
     errors: list[ArticleError] = []
-    stack = [tree]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.values())
-            continue
-        if not isinstance(item, list):
-            continue
+    for item in _lists(tree):
         for i, node in enumerate(item):
             if isinstance(node, dict) and node.get("t") in ("RawInline", "RawBlock"):
                 fmt, raw = node["c"]
@@ -393,8 +392,6 @@ def convert_raw_images(path: Path, text: str, body_start: int, tree: Any) -> lis
                 errors.append(ArticleError(
                     path, "an <img> inside a block of raw HTML is not supported; write it as a Markdown image, "
                     "![alt text](file.png)", line, col))
-            else:
-                stack.append(node)
     return errors
 
 
