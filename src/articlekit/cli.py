@@ -44,6 +44,17 @@ def _exit_code(codes: list[int]) -> int:
     return 1 if 1 in codes else max(codes, default=0)
 
 
+def _page_size(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Refuse a bad page size once, before any article is read."""
+    from .render.print_page import PageSizeError, parse_page_size
+
+    try:
+        parse_page_size(value)
+    except PageSizeError as e:
+        raise click.BadParameter(str(e)) from None
+    return value
+
+
 def _report(report: BuildReport, quiet: bool) -> int:
     return _exit_code([_print_result(res, quiet) for res in report.results])
 
@@ -82,7 +93,7 @@ _strict = click.option("--strict", is_flag=True, help="Treat warnings (such as a
 @click.option("--styles", "styles_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="Folder of house-style CSS (html.css, epub.css, print.css) to use instead of the shipped one.")
 @click.option("--fragment", is_flag=True, help="HTML: write only the <article> element, for pasting into a CMS.")
-@click.option("--page-size", default="a4", show_default=True,
+@click.option("--page-size", default="a4", show_default=True, callback=_page_size,
               help="PDF: a4, letter, a5, or a custom trim such as '6in 9in'.")
 @click.option("--pdf-variant", type=click.Choice(["pdf/ua-1", "pdf/a-3a", "plain"]), default="pdf/ua-1",
               show_default=True, help="PDF: tagged accessible (pdf/ua-1), archival (pdf/a-3a) or plain.")
