@@ -36,7 +36,7 @@ from .config import load_config
 from .errors import ArticleError, ArticleErrors
 from .model import Article, Image, Metadata, Person
 from .pandoc import PandocFailed, parse_markdown
-from .tree import stringify
+from .tree import all_nodes, stringify
 
 #: Sources larger than this are refused (bytes); ``load(max_bytes=...)`` changes it.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -256,21 +256,6 @@ def _where_ref(text: str, ref: str) -> tuple[int | None, int | None]:
     return _where(text, ref)
 
 
-def _nodes(tree: Any) -> list[dict[str, Any]]:
-    """Every pandoc node in ``tree``, notes, captions and metadata included (no recursion)."""
-    found: list[dict[str, Any]] = []
-    stack = [tree]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if "t" in item:
-                found.append(item)
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
-
-
 class _ImgTag(HTMLParser):
     """The attributes of the ``<img>`` tags in a fragment of raw HTML."""
 
@@ -401,7 +386,7 @@ def check_resources(path: Path, text: str, tree: Any, meta: Metadata, policy: sa
     refs: list[str] = []
     if meta.image and meta.image.src:
         refs.append(meta.image.src)
-    refs.extend(node["c"][2][0] for node in _nodes(tree) if node["t"] == "Image")
+    refs.extend(node["c"][2][0] for node in all_nodes(tree) if node["t"] == "Image")
     for ref in dict.fromkeys(refs):
         line, col = _where_ref(text, ref) if ref.strip() else (None, None)
         try:

@@ -197,3 +197,22 @@ def inline_children(node: Inline) -> list[Inline] | None:
     if t in ("Link", "Image", "Span", "Cite", "Quoted"):
         return c[1]
     return None
+
+
+def all_nodes(tree: Any) -> list[dict[str, Any]]:
+    """Every pandoc node (a dict with ``"t"``) anywhere in ``tree``, in document order.
+
+    A plain JSON walk, without recursion (untrusted trees may be deep), that also
+    finds nodes in places the typed walkers skip: image descriptions, metadata.
+    """
+    found: list[dict[str, Any]] = []
+    stack = [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "t" in item:
+                found.append(item)
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+    return found

@@ -31,7 +31,7 @@ from typing import Any
 from ..errors import ArticleError
 from ..model import NOTE_REFS, Article, Block, Inline, Note
 from ..reader import NOTE_MARKER
-from ..tree import INLINE_CONTAINERS, iter_table_rows
+from ..tree import INLINE_CONTAINERS, all_nodes, iter_table_rows
 
 
 def _take_marker(blocks: list[Block]) -> tuple[str | None, int | None, list[Block]]:
@@ -89,7 +89,7 @@ class _Numberer:
             elif t == "Image":
                 # An image's description is plain text: a note written in it is
                 # referenced right after the image instead.
-                notes = [n for n in _flatten(node["c"][1]) if n.get("t") == "Note"]
+                notes = [n for n in all_nodes(node["c"][1]) if n.get("t") == "Note"]
                 if notes:
                     node["c"][1] = _without_notes(node["c"][1])
                     out.append(node)
@@ -140,22 +140,8 @@ class _Numberer:
                         self.blocks(cell[4])
 
 
-def _flatten(node: Any) -> list[dict[str, Any]]:
-    """Every dict node under ``node``, in document order (a JSON walk)."""
-    out: list[dict[str, Any]] = []
-    stack = [node]
-    while stack:
-        cur = stack.pop()
-        if isinstance(cur, list):
-            stack.extend(reversed(cur))
-        elif isinstance(cur, dict):
-            out.append(cur)
-            stack.append(cur.get("c"))
-    return out
-
-
 def _figure_images(blocks: list[Block]) -> list[Inline]:
-    return [n for n in _flatten(blocks) if n.get("t") == "Image"]
+    return [n for n in all_nodes(blocks) if n.get("t") == "Image"]
 
 
 def _without_notes(inlines: list[Inline]) -> list[Inline]:
