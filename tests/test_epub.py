@@ -29,10 +29,10 @@ import articlekit
 from articlekit.cli import main as cli_main
 from articlekit.errors import ArticleError, ArticlekitError
 from articlekit.options import WriteOptions
-from articlekit.render.epub_package import build_moment, stable_identifier
-from articlekit.render.epub_resources import check_svg, collect_images, sniff_media_type
-from articlekit.render.epub_xhtml import append_html, new_document, serialise
 from articlekit.writers import epub as epub_writer
+from articlekit.writers.epub.package import build_moment, stable_identifier
+from articlekit.writers.epub.resources import check_svg, collect_images, sniff_media_type
+from articlekit.writers.epub.xhtml import append_html, new_document, serialise
 from seed import SAMPLE, SLUG, normalise, note_texts, sentences
 from validators import ROOT
 from validators_epub import ace, epubcheck_reports, problems_in

@@ -14,9 +14,9 @@ from lxml import etree
 import articlekit
 from articlekit.errors import ArticleError
 from articlekit.model import Article, Image, Metadata, Note, Person
-from articlekit.render.jats_front import license_name, license_url
-from articlekit.render.jats_xml import BLOCK_CHILDREN, INLINE_CHILDREN, IdRegistry, is_xml_id
 from articlekit.writers import jats as jats_writer
+from articlekit.writers.jats.front import license_name, license_url
+from articlekit.writers.jats.xml import BLOCK_CHILDREN, INLINE_CHILDREN, IdRegistry, is_xml_id
 from seed import SAMPLE, SLUG, normalise, note_texts, sentences
 from validators_jats import ARCHIVING_ID, DRIVERS, PUBLISHING_ID, load_dtd, validate_jats
 

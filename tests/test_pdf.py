@@ -24,12 +24,12 @@ import articlekit
 import seed
 from articlekit.cli import main as cli_main
 from articlekit.errors import ArticleError, ArticlekitError
-from articlekit.render.print_html import running_authors, shorten, text_setting, tie_last_words
-from articlekit.render.print_page import PageSizeError, page_geometry, parse_page_size
 from articlekit.safety import AccessDenied, Policy
 from articlekit.tree import stringify
-from articlekit.writers.pdf import PdfVariantError, to_pdf
+from articlekit.writers.pdf.document import running_authors, shorten, text_setting, tie_last_words
 from articlekit.writers.pdf.fetcher import RestrictedFetcher
+from articlekit.writers.pdf.page import PageSizeError, page_geometry, parse_page_size
+from articlekit.writers.pdf.writer import PdfVariantError, to_pdf
 from seed import SAMPLE, SEED, SLUG, note_texts
 from validators import require
 

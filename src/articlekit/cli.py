@@ -46,7 +46,7 @@ def _exit_code(codes: list[int]) -> int:
 
 def _page_size(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """Refuse a bad page size once, before any article is read."""
-    from .render.print_page import PageSizeError, parse_page_size
+    from .writers.pdf.page import PageSizeError, parse_page_size
 
     try:
         parse_page_size(value)

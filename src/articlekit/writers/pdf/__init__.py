@@ -1,277 +1,35 @@
 """The print edition: a typeset, tagged PDF made with WeasyPrint.
 
-Steps: build the print HTML from the :class:`~articlekit.model.Article`
-(:mod:`articlekit.render.print_html`), put the computed page geometry and the
-book face's ``@font-face`` rules before the house ``print.css``, let WeasyPrint
-lay it out with a restricted URL fetcher, then finish the PDF: mark the running
-heads and folios as artifacts, replace the XMP packet with a complete one, and
-write it with fixed dates and identifiers so the same input gives the same bytes.
+=============  ==============================================================
+module         what it holds
+=============  ==============================================================
+``document``   the print HTML: title block, body, notes with reference pages
+``page``       trim sizes, type size, measure and mirrored binding margins
+``writer``     WeasyPrint run, problems raised as errors, reproducible bytes
+``fetcher``    the URL fetcher that loads only what the safety policy allows
+``structure``  tagged-PDF repairs: artifacts, link descriptions
+``xmp``        the XMP packet (authors, editors, conformance)
+=============  ==============================================================
 
-Variants: ``pdf/ua-1`` (default; tagged, with ``pdfuaid`` in the XMP),
-``pdf/a-3a`` (tagged PDF/A-3 with an sRGB output intent) and ``plain``
-(untagged).  Problems WeasyPrint would only log (an image it could not load,
-text no installed font can draw) are raised as errors instead.
+WeasyPrint is imported only when a PDF is written, so the command line and the
+page-size check stay fast.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import logging
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pydyf
-import weasyprint
-from weasyprint.text.fonts import FontConfiguration
-
-from ... import __version__
-from ...errors import ArticleError, ArticlekitError
-from ...fonts import BookFace, BookFaceNotInstalledError, describe_missing, find_book_face, font_stack
-from ...model import Article
-from ...options import WriteOptions
-from ...render.html_body import _letter
-from ...render.print_html import PrintDocument, print_document
-from ...render.print_page import PageGeometry, page_geometry, parse_page_size
-from ...safety import Policy
-from ...styles import default_styles_dir, find_style
-from ...tree import iter_blocks, stringify
-from .fetcher import RestrictedFetcher
-from .structure import describe_links, mark_margin_artifacts
-from .xmp import XmpData, document_uuid, instance_uuid, xmp_packet
-
-#: ``--pdf-variant`` values and the WeasyPrint variant each maps to.
-VARIANTS: dict[str, str | None] = {"pdf/ua-1": "pdf/ua-1", "pdf/a-3a": "pdf/a-3a", "plain": None}
-
-_NOTDEF = ".notdef glyph rendered"
-
-
-class PdfVariantError(ArticlekitError):
-    """An unknown ``--pdf-variant``."""
-
-
-def _variant(name: str) -> str | None:
-    try:
-        return VARIANTS[name]
-    except KeyError:
-        raise PdfVariantError(f"unknown PDF variant {name!r}: choose from {', '.join(VARIANTS)}") from None
-
-
-def build_time(article: Article) -> dt.datetime:
-    """The timestamp stamped into the PDF: ``SOURCE_DATE_EPOCH`` if set, else the article's date at 00:00 UTC."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-        except (ValueError, OverflowError, OSError):
-            raise ArticlekitError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from None
-    return dt.datetime.combine(article.metadata.date, dt.time(0, 0), tzinfo=dt.UTC)
-
-
-@contextmanager
-def _fixed_clock(moment: dt.datetime) -> Iterator[None]:
-    """Make fontTools stamp ``moment`` into the fonts it rewrites.
-
-    WeasyPrint turns variable fonts into static instances with fontTools, which
-    writes the current time into each font's ``head`` table unless
-    ``SOURCE_DATE_EPOCH`` is set.  The variable is set for the duration of the
-    rendering and restored afterwards.
-    """
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(max(0, int(moment.timestamp())))
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
-
-
-def _w3c(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _style_dirs(article: Article, options: WriteOptions) -> tuple[Path, ...]:
-    dirs = [d for d in (options.styles_dir, article.styles_dir) if d is not None]
-    dirs.append(default_styles_dir())
-    return tuple(dict.fromkeys(d.resolve() for d in dirs))
-
-
-def _dir_url(path: Path) -> str:
-    return path.resolve().as_uri() + "/"
-
-
-def base_stylesheet(book: BookFace, geometry: PageGeometry, lang: str) -> str:
-    """What goes before ``print.css``: the book face, the page geometry and the font stack."""
-    return f"{book.css()}{geometry.css()}html {{ font-family: {font_stack(book, lang)}; }}\n"
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-@contextmanager
-def _weasyprint_problems() -> Iterator[list[logging.LogRecord]]:
-    """Collect WeasyPrint's warnings and errors while it renders."""
-    handler = _Collect()
-    weasyprint.LOGGER.addHandler(handler)
-    try:
-        yield handler.records
-    finally:
-        weasyprint.LOGGER.removeHandler(handler)
-
-
-def _raise_problems(article: Article, records: list[logging.LogRecord], fetcher: RestrictedFetcher,
-                    variant: str | None) -> None:
-    """Turn what WeasyPrint logged into a located error: never ship a PDF with boxes or holes."""
-    missing = [r.args[1] for r in records if _NOTDEF in str(r.msg) and isinstance(r.args, tuple) and len(r.args) > 1]
-    problems: list[str] = []
-    if missing:
-        problems.append(describe_missing(int(cp) for cp in missing))
-    problems.extend(f"resource refused: {reason}" for reason in dict.fromkeys(fetcher.refused))
-    for r in records:
-        message = r.getMessage()
-        if r.levelno < logging.ERROR or "AccessDenied" in message:  # refusals are reported above
-            continue
-        if "has no required alt description" in message:
-            message += (
-                f" (a tagged PDF ({variant}) needs alt text: describe the image in the source,"
-                " or build with --pdf-variant plain)"
-            )
-        problems.append(message)
-    if problems:
-        raise ArticleError(article.path, "PDF: " + "; ".join(dict.fromkeys(problems)))
-
-
-def _xmp(article: Article, doc: PrintDocument, created: str, conformance: dict[str, str],
-         document_id: str, instance_id: str) -> bytes:
-    m = article.metadata
-    return xmp_packet(XmpData(
-        title=doc.title,
-        authors=tuple(p.name for p in m.authors),
-        editors=tuple(p.name for p in m.editors),
-        description=doc.description,
-        keywords=tuple(m.keywords),
-        lang=m.lang,
-        published=m.date.isoformat(),
-        created=created,
-        creator_tool=f"articlekit {__version__}",
-        producer=f"WeasyPrint {weasyprint.__version__}",
-        document_id=document_id,
-        instance_id=instance_id,
-        conformance=conformance,
-        publisher=m.publisher,
-        rights=m.license,
-        identifier=f"doi:{m.doi}" if m.doi else None,
-    ))
-
-
-def link_labels(article: Article) -> dict[str, str]:
-    """What each internal link target is, in words: notes, references and headings."""
-    labels: dict[str, str] = {}
-    for note in article.notes:
-        labels[note.id] = f"Note {note.number}"
-        many = len(note.ref_ids) > 1
-        for i, ref in enumerate(note.ref_ids):
-            labels[ref] = f"Back to reference {note.number}" + (f" ({_letter(i)})" if many else "")
-    for block in iter_blocks(article.body):
-        if block["t"] == "Header" and block["c"][1][0]:
-            labels[block["c"][1][0]] = stringify(block["c"][2])
-    return labels
-
-
-def _conformance(variant: str | None) -> dict[str, str]:
-    if variant == "pdf/ua-1":
-        return {"pdfuaid:part": "1"}
-    if variant == "pdf/a-3a":
-        return {"pdfaid:part": "3", "pdfaid:conformance": "A"}
-    return {}
-
-
-def _install_xmp(pdf: object, packet: bytes) -> None:
-    """Replace the packet WeasyPrint wrote (or add one, for plain PDFs), uncompressed."""
-    catalog = pdf.catalog  # type: ignore[attr-defined]
-    if "Metadata" in catalog:
-        number = int(bytes(catalog["Metadata"]).split()[0])
-        stream = pdf.objects[number]  # type: ignore[attr-defined]
-        stream.stream = [packet]
-        stream.compress = False
-    else:
-        stream = pydyf.Stream([packet], {"Type": "/Metadata", "Subtype": "/XML"}, compress=False)
-        pdf.add_object(stream)  # type: ignore[attr-defined]
-        catalog["Metadata"] = stream.reference
+if TYPE_CHECKING:
+    from ...model import Article
+    from ...options import WriteOptions
 
 
 def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
-    """The article as PDF bytes; raises :class:`ArticlekitError` for a bad option or an unprintable text."""
-    options = options or WriteOptions()
-    variant = _variant(options.pdf_variant)
-    geometry = page_geometry(parse_page_size(options.page_size))
-    try:
-        book = find_book_face()
-    except BookFaceNotInstalledError as e:
-        raise ArticlekitError(str(e)) from None
-    m = article.metadata
-    moment = build_time(article)
-    created = _w3c(moment)
-    image_src = m.image.src if m.image and m.image.src else None
-    doc = print_document(article, created=created, image_src=image_src)
-    style_dirs = _style_dirs(article, options)
-    house_path = find_style("print.css", options.styles_dir, article.styles_dir)
-    base_css = base_stylesheet(book, geometry, m.lang)
-    house_css = house_path.read_text(encoding="utf-8")
+    """The article as PDF bytes (see :func:`.writer.to_pdf`)."""
+    from .writer import to_pdf as _to_pdf
 
-    policy = Policy(article.source_dir, extra_dirs=style_dirs, allow_remote=options.allow_remote)
-    fetcher = RestrictedFetcher(policy, font_dirs=book.dirs)
-    key = f"doi:{m.doi}" if m.doi else f"articlekit:{m.publication or ''}:{article.slug}:{m.date.isoformat()}"
-    document_id = document_uuid(key)
-    instance_id = instance_uuid(
-        document_id, doc.html.encode(), base_css.encode(), house_css.encode(),
-        (options.pdf_variant or "").encode(), weasyprint.__version__.encode(), __version__.encode(),
-    )
-    labels = link_labels(article)
-    packet = _xmp(article, doc, created, _conformance(variant), document_id, instance_id)
-
-    def finish(_document: object, pdf: object) -> None:
-        if variant is not None:
-            mark_margin_artifacts(pdf)
-            describe_links(pdf, labels)
-        _install_xmp(pdf, packet)
-        if "Outlines" in pdf.catalog:  # type: ignore[attr-defined]
-            pdf.catalog["PageMode"] = "/UseOutlines"  # type: ignore[attr-defined]
-
-    font_config = FontConfiguration()
-    with _weasyprint_problems() as records, _fixed_clock(moment):
-        html = weasyprint.HTML(string=doc.html, base_url=_dir_url(article.source_dir), url_fetcher=fetcher)
-        stylesheets = [
-            weasyprint.CSS(string=base_css, base_url=_dir_url(article.source_dir), url_fetcher=fetcher,
-                           font_config=font_config),
-            weasyprint.CSS(string=house_css, base_url=_dir_url(house_path.parent), url_fetcher=fetcher,
-                           font_config=font_config),
-        ]
-        data = html.write_pdf(
-            stylesheets=stylesheets,
-            font_config=font_config,
-            finisher=finish,
-            pdf_variant=variant,
-            pdf_identifier=hashlib.md5(document_id.encode(), usedforsecurity=False).hexdigest().encode(),
-            pdf_tags=variant is not None,
-            optimize_images=False,
-        )
-    _raise_problems(article, records, fetcher, options.pdf_variant)
-    return data
+    return _to_pdf(article, options)
 
 
 def write(article: Article, options: WriteOptions) -> bytes:
     return to_pdf(article, options)
-
-
-__all__ = ["VARIANTS", "PdfVariantError", "base_stylesheet", "build_time", "to_pdf", "write"]

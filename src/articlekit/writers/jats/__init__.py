@@ -7,8 +7,8 @@ requires them), otherwise **Archiving and Interchange**, whose
 DTD.  The document is::
 
     <article article-type dtd-version="1.3" xml:lang>
-      <front>   journal-meta?, article-meta         (render/jats_front.py)
-      <body>    lede, then <sec id><title>          (render/jats_body.py)
+      <front>   journal-meta?, article-meta         (front.py)
+      <body>    lede, then <sec id><title>          (body.py)
       <back>    <fn-group><title>Notes</title><fn id="fnN"><label>N</label><p>…
       <floats-group>  the lead picture: <fig id="lead-image"> with graphic and/or attrib
 
@@ -22,11 +22,11 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ..model import Article, Metadata
-from ..options import WriteOptions
-from ..render.jats_body import JatsRenderer
-from ..render.jats_front import FrontBuilder, article_type
-from ..render.jats_xml import XML_LANG, Element, new
+from ...model import Article, Metadata
+from ...options import WriteOptions
+from .body import JatsRenderer
+from .front import FrontBuilder, article_type
+from .xml import XML_LANG, Element, new
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 from ebooklib import epub
 
-from ..errors import ArticlekitError
-from ..model import Article, Person
-from .html_article import description
+from ...errors import ArticlekitError
+from ...model import Article, Person
+from ...render.summary import description
 
 #: The namespace of articlekit's name-based identifiers (a fixed, arbitrary UUID).
 IDENTIFIER_NAMESPACE = uuid.UUID("5d3c2a8e-7f1b-5b8e-9c0a-2e6f4b7d1a93")

@@ -35,11 +35,11 @@ from typing import Any
 
 from lxml import etree
 
-from ..errors import ArticleError
-from ..model import NOTE_REFS, Article, Block, Inline
-from ..safety import safe_link
-from ..tree import inline_children, stringify
-from .jats_xml import (
+from ...errors import ArticleError
+from ...model import NOTE_REFS, Article, Block, Inline
+from ...safety import safe_link
+from ...tree import inline_children, stringify
+from .xml import (
     BLOCK_CHILDREN,
     HREF,
     INLINE_CHILDREN,

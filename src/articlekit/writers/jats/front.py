@@ -15,10 +15,10 @@ import re
 
 from lxml import etree
 
-from ..errors import ArticleError
-from ..model import Article, Metadata, Person
-from .jats_body import JatsRenderer
-from .jats_xml import ALI, Element, new
+from ...errors import ArticleError
+from ...model import Article, Metadata, Person
+from .body import JatsRenderer
+from .xml import ALI, Element, new
 
 #: ``article-type`` values: the JATS 1.3 Tag Library's suggested list plus the
 #: values PMC adds.  Anything else is refused, since indexers reject unknown types.

@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from ..errors import ArticleError
-from ..model import Article
-from ..safety import AccessDenied, Policy, resolve_resource
-from ..tree import iter_inlines
+from ...errors import ArticleError
+from ...model import Article
+from ...safety import AccessDenied, Policy, resolve_resource
+from ...tree import iter_inlines
 
 #: Largest image accepted (bytes); a bigger one is almost certainly a mistake in an article.
 MAX_IMAGE_BYTES = 40 * 1024 * 1024

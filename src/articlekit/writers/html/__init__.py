@@ -8,11 +8,12 @@ schema.org JSON-LD with authors, editors and the publication date.
 
 from __future__ import annotations
 
-from ..model import Article
-from ..options import WriteOptions
-from ..render.html_article import description, json_ld, render_article
-from ..render.templates import render, trusted
-from ..styles import read_style
+from ...model import Article
+from ...options import WriteOptions
+from ...render.summary import description
+from ...render.templates import render, trusted
+from ...styles import read_style
+from .article import json_ld, render_article
 
 
 def to_html(article: Article, options: WriteOptions | None = None) -> str:

@@ -1,41 +1,14 @@
-"""The whole article as one ``<article>`` element: header, body, credits, notes.
-
-The HTML page and the print edition both start from this; the EPUB splits the
-same pieces across its documents.
-"""
+"""The web page's ``<article>`` element and its schema.org JSON-LD."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
-from ..model import Article, Person
-from .html_body import HtmlOptions, render_blocks, render_body, render_inlines, render_notes
-from .templates import render, trusted
-
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
-
-
-def date_text(date: dt.date) -> str:
-    """A publication date as readers see it: "21 May 2018"."""
-    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
-
-
-def description(article: Article, limit: int = 300) -> str:
-    """A one-paragraph summary: the abstract, else the lede's opening text."""
-    from ..tree import stringify
-
-    text = article.metadata.abstract_text
-    if not text:
-        first = next((b for b in article.body if b["t"] == "Para"), None)
-        text = stringify(first["c"]) if first else ""
-    if len(text) > limit:
-        text = text[: limit - 1].rsplit(" ", 1)[0] + "\u2026"
-    return text
+from ...model import Article, Person
+from ...render.html_body import HtmlOptions, render_blocks, render_body, render_inlines, render_notes
+from ...render.labels import date_text
+from ...render.templates import render, trusted
 
 
 def _person_ld(p: Person) -> dict[str, Any]:

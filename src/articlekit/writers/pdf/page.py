@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import ArticlekitError
+from ...errors import ArticlekitError
 
 _MM = 72 / 25.4
 

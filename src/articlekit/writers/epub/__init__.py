@@ -11,8 +11,8 @@ The book, in reading order::
 
 Chapters reuse :mod:`articlekit.render.html_body`, rendered with back-links at
 the *start* of each note so e-reader pop-ups show one note only, then turned
-into XHTML with ``epub:type`` semantics (:mod:`articlekit.render.epub_xhtml`).
-ebooklib writes the package (OPF, NCX, container); :mod:`articlekit.render.epub_zip`
+into XHTML with ``epub:type`` semantics (:mod:`.xhtml`).
+ebooklib writes the package (OPF, NCX, container); :mod:`.archive`
 then rewrites the archive so the same source always gives the same bytes.
 """
 
@@ -25,13 +25,19 @@ from dataclasses import dataclass, field
 from ebooklib import epub
 from lxml import etree
 
-from .. import __version__
-from ..errors import ArticleError
-from ..model import Article, Block
-from ..options import WriteOptions
-from ..render.epub_package import add_to_book, build_moment, package_metadata
-from ..render.epub_resources import ImageResource, collect_images
-from ..render.epub_xhtml import (
+from ... import __version__
+from ...errors import ArticleError
+from ...model import Article, Block
+from ...options import WriteOptions
+from ...render.html_body import HtmlOptions, HtmlRenderer, render_blocks, render_inlines, render_notes, sanitise
+from ...render.labels import date_text
+from ...safety import parse_xml
+from ...styles import read_style
+from ...tree import stringify
+from .archive import repack
+from .package import add_to_book, build_moment, package_metadata
+from .resources import ImageResource, collect_images
+from .xhtml import (
     EPUB_TYPE,
     XML_LANG,
     add_epub_semantics,
@@ -43,12 +49,6 @@ from ..render.epub_xhtml import (
     sub,
     text_direction,
 )
-from ..render.epub_zip import repack
-from ..render.html_article import date_text
-from ..render.html_body import HtmlOptions, HtmlRenderer, render_blocks, render_inlines, render_notes, sanitise
-from ..safety import parse_xml
-from ..styles import read_style
-from ..tree import stringify
 
 #: A body whose HTML is larger than this (bytes) is split into one file per top-level
 #: section: reading systems paginate small files faster, and some refuse very large ones.

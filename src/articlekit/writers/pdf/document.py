@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from .. import __version__
-from ..model import NOTE_REFS, Article, Note, Person
-from ..tree import inline_children, stringify
-from .html_article import date_text, description
-from .html_body import HtmlOptions, HtmlRenderer, _letter, render_blocks, render_inlines, sanitise
+from ... import __version__
+from ...model import NOTE_REFS, Article, Note, Person
+from ...render.html_body import HtmlOptions, HtmlRenderer, _letter, render_blocks, render_inlines, sanitise
+from ...render.labels import date_text
+from ...render.summary import description
+from ...tree import inline_children, stringify
 
 #: Languages that justify without hyphenation: lines may break between characters.
 NO_HYPHENS_NEEDED = frozenset({"ko", "ja", "zh", "th", "lo", "km", "my"})
