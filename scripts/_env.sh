@@ -17,5 +17,13 @@ ensure_venv() {  # ensure_venv EXTRAS  — create the venv (once) and install ar
     "$(find_python)" -m venv "$VENV"
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
   fi
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT$1"
+  # An editable install follows the source by itself: install again only when the project's
+  # requirements (pyproject.toml) or the extras change, so a second run needs no network.
+  local stamp="$VENV/.articlekit-installed"
+  local want
+  want="$1 $(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
+  if ! grep -qxF "$want" "$stamp" 2>/dev/null; then
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT$1"
+    echo "$want" >> "$stamp"
+  fi
 }

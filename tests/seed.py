@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-SEED = SHARED / "seed" / "how-north-korea-controls-its-internet.txt"
+#: The publisher's plain-text export of the first article, copied into the repository (see its README).
+SEED = ROOT / "tests" / "fixtures" / "seed" / "how-north-korea-controls-its-internet.txt"
 SAMPLE = ROOT / "sources" / "how-north-korea-controls-its-internet.md"
 SLUG = SAMPLE.stem
 

@@ -2,7 +2,7 @@
 
 Each returns the list of problems it found (empty means valid).  When a tool
 cannot be found, :func:`require` skips the test *with the reason*; CI installs
-every tool (see ``scripts/test.sh``) and sets ``ARTICLEKIT_REQUIRE_VALIDATORS=1``
+every tool (see ``scripts/test``) and sets ``ARTICLEKIT_REQUIRE_VALIDATORS=1``
 so that there a missing validator fails instead of skipping.
 """
 
@@ -17,14 +17,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMAS = ROOT.parent / "shared" / "schemas"
 
 
 def require(what: str, found: object) -> None:
     """Skip (locally) or fail (in CI) when a validator is not installed."""
     if found:
         return
-    msg = f"{what} is not installed; scripts/test.sh installs it"
+    msg = f"{what} is not installed; scripts/test installs it"
     if os.environ.get("ARTICLEKIT_REQUIRE_VALIDATORS"):
         pytest.fail(msg)
     pytest.skip(msg)

@@ -1,10 +1,9 @@
 """JATS validation against the official NISO JATS 1.3 DTDs, offline, with lxml.
 
 :func:`validate_jats` picks the DTD from the document's DOCTYPE public id and
-returns every problem found (empty means valid).  The DTDs come from
-``../shared/schemas/`` beside the clone, or from the npm package
-``@jats4r/dtds`` installed into ``.tools/`` (folder ``schema/1.3/``), or from a
-folder named by ``ARTICLEKIT_JATS_DTDS``; without any of them the calling test
+returns every problem found (empty means valid).  The DTDs come from the npm
+package ``@jats4r/dtds`` installed into ``.tools/`` by ``scripts/test`` (folder
+``schema/1.3/``), or from a folder named by ``ARTICLEKIT_JATS_DTDS``; without any of them the calling test
 is skipped locally and fails in CI (see :func:`validators.require`).
 
 lxml 5+ does not load external DTD modules through a DOCTYPE unless told to,
@@ -20,9 +19,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from validators import ROOT, SCHEMAS, require
+from validators import ROOT, require
 
-#: DOCTYPE public id → (folder under shared/schemas, driver file name).
+#: DOCTYPE public id → (tag set, driver file name in the npm package's ``schema/1.3/``).
 DRIVERS: dict[str, tuple[str, str]] = {
     "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD v1.3 20210610//EN":
         ("jats-publishing-1.3", "JATS-journalpublishing1-3.dtd"),
@@ -41,10 +40,9 @@ _PARSER = etree.XMLParser(load_dtd=False, no_network=True, resolve_entities=Fals
 
 def driver_path(public_id: str) -> Path | None:
     """The local driver DTD for a DOCTYPE public id, or None when no copy is installed."""
-    folder, name = DRIVERS[public_id]
+    _, name = DRIVERS[public_id]
     candidates = [
         Path(os.environ["ARTICLEKIT_JATS_DTDS"]) / name if os.environ.get("ARTICLEKIT_JATS_DTDS") else None,
-        SCHEMAS / folder / name,
         ROOT / ".tools/node_modules/@jats4r/dtds/schema/1.3" / name,
     ]
     return next((c for c in candidates if c is not None and c.is_file()), None)
@@ -54,7 +52,7 @@ def driver_path(public_id: str) -> Path | None:
 def load_dtd(public_id: str) -> etree.DTD:
     """The driver DTD, loaded once per run (a DTD object is reusable)."""
     path = driver_path(public_id)
-    require(f"the JATS 1.3 DTDs (../shared/schemas or npm @jats4r/dtds) for {public_id}", path)
+    require(f"the JATS 1.3 DTDs (npm @jats4r/dtds) for {public_id}", path)
     assert path is not None
     return etree.DTD(str(path))
 
