@@ -11,7 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .api import ArticleResult, BuildReport, build, check, load, to_epub, to_html, to_jats, to_pdf
 from .errors import ArticleError, ArticleErrors, ArticlekitError
-from .model import Article, Image, Metadata, Note, Person
+from .model import Article, Copyright, Image, Metadata, Note, Person
 from .options import WriteOptions
 
 try:
@@ -20,7 +20,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
     __version__ = "0.0.0"
 
 __all__ = [
-    "Article", "ArticleError", "ArticleErrors", "ArticleResult", "ArticlekitError", "BuildReport",
+    "Article", "ArticleError", "ArticleErrors", "ArticleResult", "ArticlekitError", "BuildReport", "Copyright",
     "Image", "Metadata", "Note", "Person", "WriteOptions", "__version__", "build", "check", "load",
     "to_epub", "to_html", "to_jats", "to_pdf",
 ]

@@ -7,6 +7,7 @@ and may override any key in its own front matter::
     issn = "2686-1887"
     publisher = "Institute of International Studies"
     license = "CC BY 4.0"
+    copyright = { holder = "Institute of International Studies" }   # or a statement string
     lang = "en"
     styles = "house-style"            # folder of CSS, relative to this file
 """
@@ -31,6 +32,7 @@ KEYS: dict[str, str] = {
     "issn": "the publication's ISSN",
     "publisher": "publisher name",
     "license": "licence statement or URL",
+    "copyright": "copyright holder (and year, statement) as a table, or a statement string",
     "lang": "default BCP 47 language tag",
     "article_type": "default JATS article-type",
     "section": "default section heading (JATS subj-group)",
@@ -94,6 +96,10 @@ def _load_config(folder: Path, real: Path) -> Config:
             hint = difflib.get_close_matches(key, KEYS, n=1, cutoff=0.6)
             msg = f"unknown key '{key}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
             raise ArticleError(path, msg, _line_of(text, key))
+        if key == "copyright":
+            if not isinstance(value, str | dict):
+                raise ArticleError(path, "'copyright' must be a string or a table", _line_of(text, key))
+            continue  # checked with the front matter, where it may be overridden
         expected = list if key == "keywords" else str
         if not isinstance(value, expected) or (expected is list and not all(isinstance(v, str) for v in value)):
             kind = "list of strings" if expected is list else "string"

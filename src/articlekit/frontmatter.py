@@ -134,6 +134,29 @@ class ImageModel(BaseModel):
     credit: Text | None = None
 
 
+def _copyright(value: Any) -> Any:
+    return {"statement": value} if isinstance(value, str) else value
+
+
+class CopyrightModel(BaseModel):
+    """``copyright: {holder: …, year: 2018, statement: …}``, or only the statement as a string."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    holder: Text | None = None
+    year: int | None = Field(default=None, ge=1000, le=9999)
+    statement: Text | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> CopyrightModel:
+        if self.holder is None and self.statement is None:
+            raise ValueError("give the copyright 'holder' or a 'statement'")
+        return self
+
+
+Copyright = Annotated[CopyrightModel, BeforeValidator(_copyright)]
+
+
 class FrontMatter(BaseModel):
     """The keys a source's front matter may hold; unknown keys are errors."""
 
@@ -152,6 +175,7 @@ class FrontMatter(BaseModel):
     keywords: list[Text] = Field(default_factory=list)
     abstract: Text | None = None
     license: Text | None = None
+    copyright: Copyright | None = None
     doi: str | None = None
     article_type: str | None = Field(default=None, pattern=r"^[a-z][a-z-]*$")
     section: Text | None = None

@@ -69,6 +69,26 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Copyright:
+    """Who holds the rights, from when, in the words the publisher prints; any part may be missing.
+
+    articlekit never invents rights: an article with neither a licence nor a
+    copyright carries no permissions in any format (``check`` warns about it).
+    """
+
+    holder: str | None = None
+    year: int | None = None
+    statement: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The statement as printed: the given one, else "© 2018 Holder"."""
+        if self.statement:
+            return self.statement
+        return " ".join(["\u00a9", *([str(self.year)] if self.year else []), *([self.holder] if self.holder else [])])
+
+
+@dataclass(frozen=True)
 class Metadata:
     """Validated front matter merged over the folder's ``articlekit.toml`` defaults.
 
@@ -93,6 +113,7 @@ class Metadata:
     abstract: list[Block] | None = None
     abstract_text: str | None = None
     license: str | None = None
+    copyright: Copyright | None = None
     doi: str | None = None
     article_type: str | None = None
     section: str | None = None

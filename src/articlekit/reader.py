@@ -34,7 +34,7 @@ from typing import Any
 from . import bounds, frontmatter, safety
 from .config import load_config
 from .errors import ArticleError, ArticleErrors
-from .model import Article, Image, Metadata, Person
+from .model import Article, Copyright, Image, Metadata, Person
 from .pandoc import PandocFailed, parse_markdown
 from .tree import all_nodes, stringify
 
@@ -230,6 +230,7 @@ def build_metadata(fm: frontmatter.FrontMatter, meta: dict[str, list[dict[str, A
         abstract=abstract,
         abstract_text=stringify(abstract) if abstract else None,
         license=fm.license,
+        copyright=Copyright(fm.copyright.holder, fm.copyright.year, fm.copyright.statement) if fm.copyright else None,
         doi=fm.doi,
         article_type=fm.article_type,
         section=fm.section,
