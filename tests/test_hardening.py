@@ -222,7 +222,10 @@ def test_a_50_mb_source_is_refused_by_size_and_the_limit_is_configurable(capsys,
     assert code == 2
     _assert_lines(lines, [_pattern(small, "", "source is 2.1 KB, over the 1 KB limit (see --max-size)")])
     code, lines, out = _run(capsys, "check", small)
-    assert (code, lines, out) == (0, [], "1 source(s) OK\n")
+    # The one warning: the generated source states no licence or copyright.
+    assert (code, lines, out) == (0, [f"warning: {small}:1: no license or copyright: the JATS has no <permissions>;"
+                                      " state 'license' or 'copyright' in the front matter or articlekit.toml"],
+                                  "1 source(s) OK\n")
 
 
 def test_a_directory_and_a_dangling_link_where_sources_should_be(capsys, tmp_path):

@@ -78,7 +78,11 @@ def test_unused_definition_is_a_warning_and_an_error_when_strict():
     path = FIXTURES / "notes" / "unused.md"
     article = articlekit.load(path)
     assert [n.label for n in article.notes] == ["used"]
-    assert article.warnings == [f"{path}:10: note [^spare] is defined but never referenced"]
+    assert article.warnings == [
+        f"{path}:1: no license or copyright: the JATS has no <permissions>; state 'license' or 'copyright'"
+        " in the front matter or articlekit.toml",
+        f"{path}:10: note [^spare] is defined but never referenced",
+    ]
     with pytest.raises(articlekit.ArticlekitError, match=r"unused\.md:10: note \[\^spare\]"):
         articlekit.load(path, strict=True)
 

@@ -456,4 +456,9 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
         for label, line in scan.definitions.items()
         if label not in referenced
     ]
+    if not (metadata.license or metadata.copyright):
+        # Rights are never assumed; line 1 opens the front matter, where they would be stated.
+        warnings.insert(0, str(ArticleError(
+            path, "no license or copyright: the JATS has no <permissions>; state 'license' or 'copyright'"
+            " in the front matter or articlekit.toml", 1)))
     return Article(path=path, metadata=metadata, body=body, styles_dir=config.styles_dir, warnings=warnings)
