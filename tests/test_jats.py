@@ -13,9 +13,9 @@ from lxml import etree
 
 import articlekit
 from articlekit.errors import ArticleError
-from articlekit.model import Article, Image, Metadata, Note, Person
+from articlekit.model import Article, Copyright, Image, Metadata, Note, Person
 from articlekit.writers import jats as jats_writer
-from articlekit.writers.jats.front import license_name, license_url
+from articlekit.writers.jats.front import copyright_parts, license_name, license_url
 from articlekit.writers.jats.xml import BLOCK_CHILDREN, INLINE_CHILDREN, IdRegistry, is_xml_id
 from seed import SAMPLE, SLUG, normalise, note_texts, sentences
 from validators_jats import ARCHIVING_ID, DRIVERS, PUBLISHING_ID, load_dtd, validate_jats
@@ -169,6 +169,21 @@ def test_first_article_carries_every_seed_sentence_and_note(first_xml: bytes) ->
     assert "\u00a0" in "".join(t.text or "" for t in root.iter("title"))
 
 
+def test_first_article_states_no_rights_and_gets_none(first_xml: bytes) -> None:
+    """The first article states no licence or copyright: no <permissions>, and a warning, never invented rights."""
+    assert tree(first_xml).find(".//permissions") is None
+    assert b"copyright" not in first_xml and b"license" not in first_xml
+    warning = (f"{SAMPLE}:1: no license or copyright: the JATS has no <permissions>; state 'license' or 'copyright'"
+               " in the front matter or articlekit.toml")
+    assert articlekit.load(SAMPLE).warnings == [warning]
+    check = [sys.executable, "-m", "articlekit", "check", str(SAMPLE)]
+    proc = subprocess.run(check, capture_output=True, text=True, timeout=300, check=False)
+    assert (proc.returncode, proc.stderr.splitlines()) == (0, [f"warning: {warning}"])
+    # With --strict a warning is an error, this one too.
+    proc = subprocess.run([*check, "--strict"], capture_output=True, text=True, timeout=300, check=False)
+    assert (proc.returncode, proc.stderr.splitlines()) == (2, [warning])
+
+
 def test_first_article_picture_credit_without_picture(first_xml: bytes) -> None:
     root = tree(first_xml)
     (fig,) = root.findall("floats-group/fig")
@@ -251,6 +266,8 @@ def test_kitchen_sink_body(kitchen_xml: bytes) -> None:
     fig = body.find(".//fig")
     assert fig.findtext("caption/p") == "A figure with a caption."
     assert fig.find("graphic").get(HREF) == "figure.png"
+    # ![A figure with a caption.](figure.png): the bracketed words are the picture's alt text too.
+    assert fig.findtext("graphic/alt-text") == "A figure with a caption."
     # Sections nest; ids are the source's.
     assert [s.get("id") for s in body.iter("sec")] == [
         "lists-and-quotes", "a-subsection-with-code", "tables-and-figures",
@@ -585,6 +602,82 @@ def test_id_registry() -> None:
     with pytest.raises(ValueError):
         ids.reserve("fn1")
     assert not is_xml_id("1a") and not is_xml_id("a:b") and is_xml_id("a-1.b_c")
+
+
+RIGHTS = FIXTURES / "jats"
+
+
+def _permissions(path: Path) -> list[tuple[str, str]]:
+    xml = jats(path)
+    assert_valid(xml)
+    perm = tree(xml).find("front/article-meta/permissions")
+    return [(etree.QName(c).localname, normalise("".join(c.itertext()))) for c in perm]
+
+
+def test_permissions_carry_copyright_and_licence_in_dtd_order() -> None:
+    assert _permissions(RIGHTS / "rights-copyright.md") == [
+        ("copyright-statement", "\u00a9 2021 Centre for Treaty Studies"),
+        ("copyright-year", "2021"),
+        ("copyright-holder", "Centre for Treaty Studies"),
+    ]
+    # A statement in the usual form is read for its year and holder.
+    assert _permissions(RIGHTS / "rights-statement.md") == [
+        ("copyright-statement", "\u00a9 2022 Dewi Lestari"),
+        ("copyright-year", "2022"),
+        ("copyright-holder", "Dewi Lestari"),
+        ("license", "https://creativecommons.org/licenses/by-nc/4.0/ CC BY-NC 4.0"),
+    ]
+    # A holder without a year holds it from the year of publication; the Publishing tag set as well.
+    xml = jats(RIGHTS / "rights-journal.md")
+    assert etree.fromstring(xml, PARSER).getroottree().docinfo.public_id == PUBLISHING_ID
+    assert _permissions(RIGHTS / "rights-journal.md") == [
+        ("copyright-statement", "\u00a9 2020 Institute of International Studies"),
+        ("copyright-year", "2020"),
+        ("copyright-holder", "Institute of International Studies"),
+        ("license", "https://creativecommons.org/licenses/by/4.0/ CC BY 4.0"),
+    ]
+    lic = tree(xml).find("front/article-meta/permissions/license")
+    assert [etree.QName(c).localname for c in lic] == ["license_ref", "license-p"]
+    assert etree.QName(lic[0]).namespace == "http://www.niso.org/schemas/ali/1.0/"
+
+
+def test_copyright_parts_never_make_up_a_holder() -> None:
+    def parts(**kw: object) -> tuple[str | None, int | None, str | None]:
+        return copyright_parts(Copyright(**kw), 2018)  # type: ignore[arg-type]
+
+    assert parts(holder="IIS", year=2015) == ("\u00a9 2015 IIS", 2015, "IIS")
+    assert parts(holder="IIS") == ("\u00a9 2018 IIS", 2018, "IIS")
+    assert parts(holder="IIS", statement="Copyright IIS") == ("Copyright IIS", 2018, "IIS")
+    assert parts(statement="Copyright (c) 2019 Jane Roe. All rights reserved.") == (
+        "Copyright (c) 2019 Jane Roe. All rights reserved.", 2019, "Jane Roe")
+    assert parts(statement="Copyright 2020, The Authors.") == ("Copyright 2020, The Authors.", 2020, "The Authors")
+    # Words that do not say who holds the rights are printed as they are, alone.
+    assert parts(statement="The authors keep their rights") == ("The authors keep their rights", None, None)
+    assert parts(statement="2018 was a good year") == ("2018 was a good year", None, None)
+    xml = jats_writer.to_jats(_article([_para("x")], copyright=Copyright(statement="Rights stay with the authors")))
+    assert_valid(xml)
+    perm = tree(xml).find("front/article-meta/permissions")
+    assert [(c.tag, c.text) for c in perm] == [("copyright-statement", "Rights stay with the authors")]
+
+
+def test_body_figures_and_inline_pictures_carry_their_alt_text() -> None:
+    # {alt="…"} gives the picture its own words beside the caption.
+    fig = tree(jats(RIGHTS / "rights-copyright.md")).find("body//fig")
+    assert fig.get("id") == "fig-clause"
+    assert fig.findtext("caption/p") == 'Article 7 of the treaty, with the words "lawful purpose" underlined.'
+    assert fig.findtext("graphic/alt-text") == "A scanned page of the treaty text; two words are underlined in red."
+    # Without it the bracketed words are caption and alt text alike.
+    fig = tree(jats(RIGHTS / "rights-statement.md")).find("body//fig")
+    words = "The route of the first transatlantic cable."
+    assert fig.findtext("caption/p") == fig.findtext("graphic/alt-text") == words
+    inline = tree(jats(RIGHTS / "rights-journal.md")).find("body//inline-graphic")
+    assert inline.findtext("alt-text") == "a small logo"
+    # A picture with no words gets no empty <alt-text>.
+    image = {"t": "Image", "c": [["", [], []], [], ["figure.png", ""]]}
+    figure = {"t": "Figure", "c": [["", [], []], [None, []], [{"t": "Plain", "c": [image]}]]}
+    xml = jats_writer.to_jats(_article([figure, {"t": "Para", "c": [{"t": "Str", "c": "x"}, image]}]))
+    assert_valid(xml)
+    assert tree(xml).find(".//alt-text") is None
 
 
 def test_licences() -> None:

@@ -357,7 +357,7 @@ class JatsRenderer:
                 self.inlines(parent, alt, ctx)
             return
         el = etree.SubElement(parent, "inline-graphic", self.graphic_attrs(src, title))
-        alt_text = stringify(alt)
+        alt_text = stringify(alt).strip()
         if alt_text:
             etree.SubElement(el, "alt-text").text = self.text(alt_text)
         # A note referenced from the alt text is called out right after the picture.
@@ -531,7 +531,6 @@ class JatsRenderer:
         if attr[0]:
             fig.set("id", self.ids.claim(attr[0], "fig", "fig"))
         self._caption(fig, caption)
-        caption_text = stringify(caption[1])
         for b in content:
             images = _only_images(b)
             if images is None:
@@ -540,8 +539,10 @@ class JatsRenderer:
             for image in images:
                 _, alt, (src, title) = image["c"]
                 graphic = etree.SubElement(fig, "graphic", self.graphic_attrs(src, title))
-                alt_text = stringify(alt)
-                if alt_text and alt_text != caption_text:
+                # The alt text goes with the picture even when it repeats the caption (pandoc's
+                # ``![caption](src)``): a reader that shows only the graphic still has its words.
+                alt_text = stringify(alt).strip()
+                if alt_text:
                     etree.SubElement(graphic, "alt-text").text = self.text(alt_text)
         if len(fig):
             self.attach(container, fig)

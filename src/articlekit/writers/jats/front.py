@@ -16,7 +16,7 @@ import re
 from lxml import etree
 
 from ...errors import ArticleError
-from ...model import Article, Metadata, Person
+from ...model import Article, Copyright, Metadata, Person
 from .body import JatsRenderer
 from .xml import ALI, Element, new
 
@@ -32,6 +32,12 @@ ARTICLE_TYPES = frozenset({
 })
 
 _CC_TEXT = re.compile(r"^CC[\s-]?(0|BY(?:-NC)?(?:-SA|-ND)?)[\s-]+(\d\.\d)$", re.IGNORECASE)
+#: "© 2018 Holder", "Copyright (c) 2018 Holder.", "Copyright 2018, Holder. All rights reserved."
+_COPYRIGHT_TEXT = re.compile(
+    r"^(?:copyright\s*(?:©|\(c\))?|©|\(c\))\s*(\d{4})\s*[,.]?\s+"
+    r"(.+?)(?:[.,]?\s*all rights reserved)?\.?$",
+    re.IGNORECASE,
+)
 _CC_URL = re.compile(
     r"^https?://creativecommons\.org/(?:licenses/(by(?:-nc)?(?:-sa|-nd)?)|publicdomain/(zero))/(\d\.\d)/?$",
     re.IGNORECASE,
@@ -73,6 +79,29 @@ def license_name(text: str) -> str | None:
     if m.group(2):
         return f"CC0 {m.group(3)}"
     return f"CC {m.group(1).upper()} {m.group(3)}"
+
+
+def copyright_parts(c: Copyright, published: int) -> tuple[str | None, int | None, str | None]:
+    """The copyright statement, year and holder to print, from what the front matter gives.
+
+    JATS4R asks for year and holder whenever there is a copyright.  A holder
+    without a year is the holder's copyright from the year of publication (the
+    house default ``copyright = {holder = …}`` means exactly that); a statement
+    alone is read for its year and holder when it has the usual form
+    ("© 2018 Institute of International Studies"), else printed alone: a holder
+    is never made up.
+    """
+    holder, year, statement = c.holder, c.year, c.statement
+    if statement and not holder:
+        m = _COPYRIGHT_TEXT.match(statement.strip())
+        if m:
+            year = year or int(m.group(1))
+            holder = m.group(2).strip()
+    if holder and not year:
+        year = published
+    if not statement:
+        statement = Copyright(holder, year).text
+    return statement, year, holder
 
 
 def _sub(parent: Element, tag: str, text: str | None = None, **attrs: str) -> Element:
@@ -138,8 +167,9 @@ class FrontBuilder:
         for affiliation, aff_id in self.aff_ids.items():
             _sub(am, "aff", self.text(affiliation), id=aff_id)
         am.append(self.pub_date())
-        if m.license:
-            am.append(self.permissions(m.license))
+        permissions = self.permissions()
+        if permissions is not None:
+            am.append(permissions)
         if m.abstract:
             abstract = new("abstract")
             self.renderer.blocks(abstract, m.abstract)
@@ -214,17 +244,41 @@ class FrontBuilder:
         _sub(date, "year", f"{d.year:04d}")
         return date
 
-    def permissions(self, statement: str) -> Element:
-        """``<permissions><license>``: the URL as ``<ali:license_ref>``, the words as ``<license-p>``."""
+    def permissions(self) -> Element | None:
+        """``<permissions>`` from what the front matter states, or None when it states no rights.
+
+        Children in the order the DTD requires: ``<copyright-statement>``,
+        ``<copyright-year>``, ``<copyright-holder>``, then ``<license>`` with the
+        URL as ``<ali:license_ref>`` and the words as ``<license-p>``.  Nothing is
+        invented: without a licence and a copyright there is no ``<permissions>``
+        (and ``check`` warns).
+        """
+        m = self.meta
+        if not (m.license or m.copyright):
+            return None
         permissions = new("permissions")
-        lic = _sub(permissions, "license")
+        if m.copyright:
+            statement, year, holder = copyright_parts(m.copyright, m.date.year)
+            if statement:
+                _sub(permissions, "copyright-statement", self.text(statement))
+            if year:
+                _sub(permissions, "copyright-year", str(year))
+            if holder:
+                _sub(permissions, "copyright-holder", self.text(holder))
+        if m.license:
+            permissions.append(self.license(m.license))
+        return permissions
+
+    def license(self, statement: str) -> Element:
+        """``<license>``: the URL as ``<ali:license_ref>``, the words as ``<license-p>``."""
+        lic = new("license")
         url = license_url(statement)
         if url:
             etree.SubElement(lic, f"{{{ALI}}}license_ref").text = self.text(url)
         words = statement if url != statement.strip() else license_name(statement)
         if words:
             _sub(lic, "license-p", self.text(words))
-        return permissions
+        return lic
 
     def lead_picture(self) -> Element | None:
         """The lead picture as ``<fig id="lead-image">``: its graphic, if any, and its credit.
@@ -248,4 +302,4 @@ class FrontBuilder:
         return fig
 
 
-__all__ = ["ARTICLE_TYPES", "FrontBuilder", "article_type", "license_name", "license_url"]
+__all__ = ["ARTICLE_TYPES", "FrontBuilder", "article_type", "copyright_parts", "license_name", "license_url"]
