@@ -14,7 +14,6 @@ and may override any key in its own front matter::
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import ArticleError
+from .errors import ArticleError, ArticleErrors, closest
 
 CONFIG_NAME = "articlekit.toml"
 
@@ -91,19 +90,22 @@ def _load_config(folder: Path, real: Path) -> Config:
         line = int(m.group(1)) if m else None
         col = int(m.group(2)) if m and m.group(2) else None
         raise ArticleError(path, f"TOML syntax error: {str(e).split(' (at')[0]}", line, col) from None
+    problems: list[ArticleError] = []
     for key, value in data.items():
         if key not in KEYS:
-            hint = difflib.get_close_matches(key, KEYS, n=1, cutoff=0.6)
-            msg = f"unknown key '{key}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
-            raise ArticleError(path, msg, _line_of(text, key))
-        if key == "copyright":
-            if not isinstance(value, str | dict):
-                raise ArticleError(path, "'copyright' must be a string or a table", _line_of(text, key))
-            continue  # checked with the front matter, where it may be overridden
-        expected = list if key == "keywords" else str
-        if not isinstance(value, expected) or (expected is list and not all(isinstance(v, str) for v in value)):
-            kind = "list of strings" if expected is list else "string"
-            raise ArticleError(path, f"'{key}' must be a {kind}", _line_of(text, key))
+            hint = closest(key, KEYS)
+            msg = f"unknown key '{key}'" + (f" (did you mean '{hint}'?)" if hint else "")
+            problems.append(ArticleError(path, msg, _line_of(text, key)))
+        elif key == "copyright":
+            if not isinstance(value, str | dict):  # the rest is checked with the front matter, which may override it
+                problems.append(ArticleError(path, "'copyright' must be a string or a table", _line_of(text, key)))
+        else:
+            expected = list if key == "keywords" else str
+            if not isinstance(value, expected) or (expected is list and not all(isinstance(v, str) for v in value)):
+                kind = "list of strings" if expected is list else "string"
+                problems.append(ArticleError(path, f"'{key}' must be a {kind}", _line_of(text, key)))
+    if problems:
+        raise ArticleErrors(problems)
     styles_dir = None
     if "styles" in data:
         styles_dir = (folder / data.pop("styles")).resolve()

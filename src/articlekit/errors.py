@@ -14,6 +14,7 @@ file name) are shown escaped, never passed to the terminal.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 # C0 and C1 controls, DEL, and the bidirectional overrides that can make a
@@ -55,7 +56,12 @@ class ArticleError(ArticlekitError):
 
 
 class ArticleErrors(ArticlekitError):
-    """Several problems found in one file; each is reported on its own line."""
+    """Several problems found in one file; each is reported on its own line.
+
+    ``errors`` holds the :class:`ArticleError` items sorted by line (those
+    without a line last); iterating over the exception yields them too, and
+    ``str()`` is their lines joined by newlines.
+    """
 
     def __init__(self, errors: list[ArticleError]) -> None:
         self.errors = sorted(errors, key=lambda e: (e.line is None, e.line or 0, e.col or 0))
@@ -63,6 +69,12 @@ class ArticleErrors(ArticlekitError):
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)
+
+    def __iter__(self) -> Iterator[ArticleError]:
+        return iter(self.errors)
+
+    def __len__(self) -> int:
+        return len(self.errors)
 
 
 class UnsupportedFormatError(ArticlekitError):
@@ -77,6 +89,49 @@ class InternalError(ArticlekitError):
     """A fault inside articlekit (a bug), reported as one line instead of a traceback."""
 
     exit_code = 1
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Edits (insert, delete, replace, swap two neighbours) that turn ``a`` into ``b``."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _abbreviates(short: str, word: str) -> bool:
+    """``short`` is ``word`` with letters left out and the same first letter (``src`` of ``source``)."""
+    if len(short) < 3 or len(short) >= len(word) or short[0] != word[0]:
+        return False
+    rest = iter(word)
+    return all(ch in rest for ch in short)
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice ``word`` is most likely a misspelling of, or ``None`` when none is close.
+
+    Close means one edit for a word of up to five letters, two for a longer one
+    (``editrs``, ``autors``, ``licence``, ``keyword``), or a choice that is the
+    word shortened (``source`` for ``src``).  Unlike a ratio of common letters,
+    this gives no hint for a different word that merely shares an ending
+    (``collection`` is not ``section``).
+    """
+    options = list(dict.fromkeys(choices))
+    key = word.lower()
+    budget = 1 if len(key) <= 5 else 2
+    # Lengths further apart than the budget cannot be close: skip them unmeasured.
+    scored = sorted((edit_distance(key, c.lower()), i) for i, c in enumerate(options)
+                    if abs(len(c) - len(key)) <= budget)
+    if scored and scored[0][0] <= budget:
+        return options[scored[0][1]]
+    short = [c for c in options if _abbreviates(c.lower(), key)]
+    return short[0] if len(short) == 1 else None
 
 
 def flatten(error: ArticlekitError) -> list[ArticlekitError]:

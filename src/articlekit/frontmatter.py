@@ -8,7 +8,6 @@ the problem is, not only what it is.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import ArticleError, ArticleErrors
+from .errors import ArticleError, ArticleErrors, closest
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
@@ -108,7 +107,7 @@ class PersonModel(BaseModel):
     @model_validator(mode="after")
     def _parts(self) -> PersonModel:
         if (self.given is None) != (self.family is None):
-            raise ValueError(f"{self.name!r}: give both 'given' and 'family', or neither")
+            raise ValueError("give both 'given' and 'family', or neither")
         if self.given is None and " " not in self.name:
             raise ValueError(
                 f"{self.name!r} has no space to split into given and family names: add 'given' and 'family'"
@@ -335,39 +334,75 @@ def _describe(value: Any) -> str:
 _PEOPLE = ("authors", "editors")
 _VALIDATOR_STEP = re.compile(r"^(?:function-(?:before|after|wrap|plain)|chain|union|tagged-union|nullable|"
                              r"lax-or-strict|json-or-python|default|model)\[")
+_MODELS: dict[str, type[BaseModel]] = {"authors": PersonModel, "editors": PersonModel, "image": ImageModel,
+                                       "copyright": CopyrightModel}
 
 
-def _message(loc: tuple[Any, ...], where: str, err: dict[str, Any]) -> str:
+def _item(name: str, index: int) -> str:
+    """A list item in words, counted from 1 as a reader counts: ``author 2``, ``keyword 3``."""
+    word = name[:-1] if name.endswith("s") and len(name) > 1 else f"{name} item"
+    return f"{word} {index + 1}"
+
+
+def _in_words(loc: tuple[Any, ...]) -> str:
+    """A location as a reader says it: ``("authors", 1)`` is ``author 2``, ``("image",)`` is ``image``."""
+    words: list[str] = []
+    for i, part in enumerate(loc):
+        if isinstance(part, int):
+            continue
+        if i + 1 < len(loc) and isinstance(loc[i + 1], int):
+            words.append(_item(str(part), loc[i + 1]))
+        elif words and not words[-1].endswith(tuple("0123456789")):
+            words[-1] += f".{part}"
+        else:
+            words.append(str(part))
+    return " ".join(words)
+
+
+def _message(loc: tuple[Any, ...], err: dict[str, Any]) -> str:
+    """One short sentence for a pydantic error at ``loc``, prefixed by its context in words.
+
+    ``("authors", 1, "afiliation")`` reads "author 2: unknown key 'afiliation'",
+    ``("keywords", 2)`` reads "keyword 3 is empty": a list item is named in words
+    and counted from 1, never as pydantic's 0-based dotted path.
+    """
     kind, value = err["type"], err.get("input")
     field = loc[0] if loc else None
+    if loc and isinstance(loc[-1], int):
+        context, subject = _in_words(loc[:-2]), _in_words(loc)
+    else:
+        context, subject = _in_words(loc[:-1]), (f"'{loc[-1]}'" if loc else "front matter")
+    prefix = f"{context}: " if context else ""
     if kind == "extra_forbidden" and loc:
         key = str(loc[-1])
-        choices = FIELDS if len(loc) == 1 else tuple(
-            (PersonModel if field in _PEOPLE else ImageModel).model_fields
-        )
-        hint = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
-        known = f" (did you mean '{hint[0]}'?)" if hint else f"; known keys: {', '.join(choices)}"
-        return f"unknown key '{where}'{known}"
+        model = _MODELS.get(str(field)) if len(loc) > 1 else FrontMatter
+        hint = closest(key, model.model_fields) if model is not None else None
+        return f"{prefix}unknown key '{key}'" + (f" (did you mean '{hint}'?)" if hint else "")
     if kind == "missing":
-        return f"required key '{where}' is missing"
+        return f"{prefix}required key {subject} is missing"
     if kind == "list_type":
         what = "a list of people (names, or mappings with 'name')" if field in _PEOPLE else "a list"
-        return f"'{where}' must be {what}, not {_describe(value)}"
+        return f"{prefix}{subject} must be {what}, not {_describe(value)}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         if field in _PEOPLE:
-            return f"'{where}' must be a name or a mapping with 'name', not {_describe(value)}"
-        return f"'{where}' must be a mapping of keys to values, not {_describe(value)}"
+            return f"{prefix}{subject} must be a name or a mapping with 'name', not {_describe(value)}"
+        return f"{prefix}{subject} must be a mapping of keys to values, not {_describe(value)}"
     if kind == "string_type":
         if field == "date":
             return f"'date' must be written YYYY-MM-DD, not {_describe(value)}"
-        return f"'{where}' must be text, not {_describe(value)}"
+        return f"{prefix}{subject} must be text, not {_describe(value)}"
     if kind == "string_too_short":
-        return f"'{where}' is empty"
+        return f"{prefix}{subject} is empty"
     if kind == "too_short":
-        return f"'{where}' must name at least one person" if field in _PEOPLE else f"'{where}' is empty"
+        return f"{prefix}{subject} must name at least one person" if field in _PEOPLE else f"{prefix}{subject} is empty"
     if kind == "string_pattern_mismatch" and field == "article_type":
         return f"'article_type' {value!r} must be lowercase letters and hyphens, such as 'research-article'"
-    return f"'{where}': {err['msg'].removeprefix('Value error, ')}"
+    if kind == "value_error":  # the validators' own messages name what they check
+        whose = _in_words(loc) if loc and isinstance(loc[-1], int) else context
+        return (f"{whose}: " if whose else "") + err["msg"].removeprefix("Value error, ")
+    if err["msg"].startswith("Input should be "):
+        return f"{prefix}{subject} must be {err['msg'].removeprefix('Input should be ')}"
+    return f"{prefix}{subject}: {err['msg']}"
 
 
 def _to_error(path: Path, part: SplitSource, root: yaml.Node | None, err: dict[str, Any]) -> ArticleError:
@@ -381,7 +416,7 @@ def _to_error(path: Path, part: SplitSource, root: yaml.Node | None, err: dict[s
         line, col = part.front_matter_line + mark.line, mark.column + 1
     if err["type"] == "missing" and len(loc) == 1:
         line, col = part.front_matter_line - 1, None
-    return ArticleError(path, _message(loc, ".".join(str(p) for p in loc) or "front matter", err), line, col)
+    return ArticleError(path, _message(loc, err), line, col)
 
 
 def _find(node: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[yaml.Node | None, yaml.Node | None]:

@@ -5,7 +5,8 @@ output folder, with the SHA-256 of its content.  Before replacing a file it
 checks that the file is one it wrote and that nobody changed it since; an
 unknown file, or one edited by hand, is refused with a clear message unless the
 user passes ``--force``.  articlekit never deletes files in the output folder
-(except its own stale temporary files).
+(except its own stale temporary files), and a build that writes nothing
+removes the folder it created, so a failed build leaves no empty folder.
 
 Anything written into the folder, whether an output format or a copied image,
 goes through :meth:`OutputFolder.write`::
@@ -74,10 +75,13 @@ class OutputFolder:
     #: Files written by this build, by name, with the source each came from.
     written: dict[str, Path | None] = field(default_factory=dict)
     _lock_fd: int | None = None
+    #: Folders :meth:`open` made (the output folder and missing parents), innermost first.
+    _created: list[Path] = field(default_factory=list)
 
     # -- opening -------------------------------------------------------------
 
     def open(self) -> OutputFolder:
+        self._created = [p for p in (self.path, *self.path.parents) if not p.exists() and not p.is_symlink()]
         try:
             self.path.mkdir(parents=True, exist_ok=True)
         except FileExistsError:
@@ -144,10 +148,31 @@ class OutputFolder:
             ) from None
 
     def close(self) -> None:
+        """Release the folder; remove the folders :meth:`open` created if nothing was written into them."""
+        if not self.written:
+            self._remove_created()
         if self._lock_fd is not None:
             with contextlib.suppress(OSError):
                 os.close(self._lock_fd)
             self._lock_fd = None
+
+    def _remove_created(self) -> None:
+        """A failed build leaves no empty output folder behind, and never removes anything else.
+
+        Only folders this build created are removed, innermost first, and only
+        while empty: ``rmdir`` refuses a folder that holds anything, whoever put
+        it there, so a folder that existed before or gained a file stays.
+        """
+        if self._created and self._created[0] == self.path:
+            # A manifest saved for a file whose write then failed: a record of nothing.
+            with contextlib.suppress(OSError):
+                (self.path / MANIFEST_NAME).unlink()
+        for folder in self._created:
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        self._created = []
 
     def __enter__(self) -> OutputFolder:
         return self.open()

@@ -33,7 +33,7 @@ from typing import Any
 
 from . import bounds, frontmatter, safety
 from .config import load_config
-from .errors import ArticleError, ArticleErrors
+from .errors import ArticleError, ArticleErrors, closest
 from .model import Article, Copyright, Image, Metadata, Person
 from .pandoc import PandocFailed, parse_markdown
 from .tree import all_nodes, stringify
@@ -147,11 +147,43 @@ def scan_notes(path: Path, body: str, first_line: int) -> NoteScan:
             where.setdefault(f"{r.group(1)}\0{lineno}", (lineno, r.start() + 1))
         scan.errors.extend(ArticleError(path, "inline note ^[] is empty", lineno, e.start() + 1)
                            for e in _EMPTY_INLINE_NOTE.finditer(text))
+    undefined = list(dict.fromkeys(label for label, _ in scan.references if label not in scan.definitions))
+    hints = _meant(scan, undefined)
     for label, lineno in scan.references:
         if label not in scan.definitions:
             line, col = where[f"{label}\0{lineno}"]
-            scan.errors.append(ArticleError(path, f"note reference [^{label}] has no definition", line, col))
+            message = f"note reference [^{label}] has no definition" + hints.get(label, "")
+            scan.errors.append(ArticleError(path, message, line, col))
     return scan
+
+
+#: Hints compare every undefined label with every definition; past this many pairs
+#: (a source with thousands of broken references) the comparison is skipped.
+_MAX_HINT_PAIRS = 20_000
+
+
+def _meant(scan: NoteScan, undefined: list[str]) -> dict[str, str]:
+    """A did-you-mean for each undefined label: the definition it most likely misspells.
+
+    A definition nobody references is the likeliest target (``[^explanatory]``
+    written, ``[^explantory]`` defined), and then the hint says so, as that one
+    problem explains both.  When one label is missing and one definition is
+    unused, they are taken to be the same note however different they look.
+    """
+    referenced = {ref for ref, _ in scan.references}
+    unused = [d for d in scan.definitions if d not in referenced]
+    used = [d for d in scan.definitions if d in referenced and not d.isdigit()]
+    hints: dict[str, str] = {}
+    for label in undefined:
+        hint = None
+        if len(undefined) * len(scan.definitions) <= _MAX_HINT_PAIRS:
+            hint = closest(label, unused) or (None if label.isdigit() else closest(label, used))
+        if hint is None and len(undefined) == 1 and len(unused) == 1:
+            hint = unused[0]
+        if hint is not None:
+            where = f"defined on line {scan.definitions[hint]}" + (" and never referenced" if hint in unused else "")
+            hints[label] = f": did you mean [^{hint}]? ({where})"
+    return hints
 
 
 def mark_definitions(body: str, first_line: int, scan: NoteScan) -> str:
@@ -381,11 +413,16 @@ def convert_raw_images(path: Path, text: str, body_start: int, tree: Any) -> lis
     return errors
 
 
-def check_resources(path: Path, text: str, tree: Any, meta: Metadata, policy: safety.Policy) -> list[ArticleError]:
-    """Every image the article uses (body, notes, captions, lead image) must be one it may read."""
+def check_resources(
+    path: Path, text: str, tree: Any, meta: Metadata | None, policy: safety.Policy
+) -> list[ArticleError]:
+    """Every image the article uses (body, notes, captions, lead image) must be one it may read.
+
+    ``meta`` is ``None`` when the front matter is invalid: the body's images are checked all the same.
+    """
     errors: list[ArticleError] = []
     refs: list[str] = []
-    if meta.image and meta.image.src:
+    if meta and meta.image and meta.image.src:
         refs.append(meta.image.src)
     refs.extend(node["c"][2][0] for node in all_nodes(tree) if node["t"] == "Image")
     for ref in dict.fromkeys(refs):
@@ -412,42 +449,63 @@ def _check_tree(path: Path, doc: dict[str, Any]) -> None:
 
 
 def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool = False) -> Article:
-    """Read and validate one source; the transforms have not run yet."""
+    """Read and validate one source; the transforms have not run yet.
+
+    Every problem is reported in one go (:class:`ArticleErrors`, sorted by line):
+    when the front matter is invalid the body is still parsed and checked —
+    notes, images, raw HTML, bounds — so a user fixes everything in one pass.
+    Only what needs the other part stops at the first problem: a source with no
+    front matter block has no body to speak of, and a body over the bounds is
+    never handed to pandoc.
+    """
     text = read_text(path, max_bytes)
     config = load_config(path.parent)
     part = frontmatter.split(path, text)
-    fm = frontmatter.parse(path, part, config.defaults)
+    errors: list[ArticleError] = []
+    fm: frontmatter.FrontMatter | None = None
+    try:
+        fm = frontmatter.parse(path, part, config.defaults)
+    except ArticleErrors as e:
+        errors += e.errors
+    except ArticleError as e:
+        errors.append(e)
     body_start = len("\n".join(text.split("\n", part.body_line - 1)[: part.body_line - 1]))
+
+    def fail(error: ArticleError) -> ArticleErrors:
+        return ArticleErrors([*errors, error])
 
     problem = bounds.scan(part.body, part.body_line)
     if problem:
-        raise ArticleError(path, problem.message, problem.line, problem.col)
-    for name in ("title", "subtitle", "abstract"):  # Markdown in front matter goes to pandoc too
-        value = getattr(fm, name)
-        problem = bounds.scan(value) if value else None
+        raise fail(ArticleError(path, problem.message, problem.line, problem.col))
+    fields = [(name, getattr(fm, name)) for name in ("title", "subtitle", "abstract") if fm and getattr(fm, name)]
+    for name, value in fields:  # Markdown in front matter goes to pandoc too
+        problem = bounds.scan(value)
         if problem:
-            raise ArticleError(path, f"'{name}': {problem.message}", _where(text, f"{name}:")[0])
+            raise fail(ArticleError(path, f"'{name}': {problem.message}", _where(text, f"{name}:")[0]))
     scan = scan_notes(path, part.body, part.body_line)
-    if scan.errors:
-        raise ArticleErrors(scan.errors)
+    errors += scan.errors
     body_md = mark_definitions(part.body, part.body_line, scan)
-    for name in ("title", "subtitle", "abstract"):
-        value = getattr(fm, name)
-        if value:
-            body_md += _meta_div(name, value)
+    for name, value in fields:
+        body_md += _meta_div(name, value)
     try:
         doc = parse_markdown(body_md)
     except PandocFailed as e:
-        raise ArticleError(path, f"cannot parse the body: {e}") from None
-    _check_tree(path, doc)
-    errors = [_unclosed(path, text, raw, body_start) for raw in drop_raw_content(doc["blocks"])]
+        raise fail(ArticleError(path, f"cannot parse the body: {e}")) from None
+    try:
+        _check_tree(path, doc)
+    except ArticleError as e:
+        raise fail(e) from None
+    from .transforms.notes import empty_notes  # the transforms import this module
+
+    errors += empty_notes(path, doc["blocks"])
+    errors += [_unclosed(path, text, raw, body_start) for raw in drop_raw_content(doc["blocks"])]
     errors += convert_raw_images(path, text, body_start, doc["blocks"])
     body, meta_blocks = _take_meta(doc["blocks"])
-    metadata = build_metadata(fm, meta_blocks)
+    metadata = build_metadata(fm, meta_blocks) if fm is not None else None
 
     policy = safety.Policy(path.parent, allow_remote=allow_remote)
     errors += check_resources(path, text, doc["blocks"], metadata, policy)
-    if errors:
+    if errors or metadata is None:
         raise ArticleErrors(errors)
 
     referenced = {label for label, _ in scan.references}

@@ -26,6 +26,7 @@ reference and a new back-link id for each later one; collect each note once.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from ..errors import ArticleError
@@ -164,6 +165,26 @@ def _has_content(blocks: list[Block]) -> bool:
             continue
         return True
     return False
+
+
+def empty_notes(path: Path, tree: Any) -> list[ArticleError]:
+    """Every labelled note whose definition holds no text, each once, with its line.
+
+    Run by the reader before any transform, so that all of them are reported
+    together with the article's other problems; :func:`number` still refuses
+    an empty note it meets, for a tree that did not come through the reader.
+    """
+    errors: list[ArticleError] = []
+    seen: set[str] = set()
+    for node in all_nodes(tree):
+        if node["t"] != "Note":
+            continue
+        label, line, blocks = _take_marker(node["c"])
+        if label is not None and label not in seen:
+            seen.add(label)
+            if not _has_content(blocks):
+                errors.append(ArticleError(path, f"note [^{label}] is empty", line))
+    return errors
 
 
 def number(article: Article) -> None:
