@@ -6,27 +6,24 @@ into an ebooklib ``EpubBook``.  Keeping the two apart keeps the decisions
 testable without building a book.
 
 Identifiers: a DOI when the article has one (``urn:doi:…``), else a name-based
-UUID (version 5) derived from what identifies the article: title, subtitle,
-authors, date and publication.  It never changes between builds, and a
-corrected edition (same title, authors and date) keeps it, so reading systems
-keep the reader's place and annotations.
+UUID (version 5) of the article's identity key (publication, slug and date;
+:mod:`articlekit.render.identity`), the same key the PDF's document id comes
+from.  It never changes between builds, and a corrected edition keeps it, so
+reading systems keep the reader's place and annotations.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import uuid
 from dataclasses import dataclass
 
 from ebooklib import epub
 
 from ...errors import ArticlekitError
 from ...model import Article, Person
+from ...render.identity import identity_uuid
 from ...render.summary import description
-
-#: The namespace of articlekit's name-based identifiers (a fixed, arbitrary UUID).
-IDENTIFIER_NAMESPACE = uuid.UUID("5d3c2a8e-7f1b-5b8e-9c0a-2e6f4b7d1a93")
 
 #: The accessibility standard the books are made to meet.
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
@@ -86,16 +83,8 @@ def build_moment(article: Article) -> dt.datetime:
 
 
 def stable_identifier(article: Article) -> str:
-    """``urn:uuid:…`` derived from the article's identifying metadata (never random)."""
-    m = article.metadata
-    key = "\x1f".join([
-        m.title_text,
-        m.subtitle_text or "",
-        m.date.isoformat(),
-        "\x1e".join(p.name for p in m.authors),
-        m.publication or "",
-    ])
-    return f"urn:uuid:{uuid.uuid5(IDENTIFIER_NAMESPACE, key)}"
+    """``urn:uuid:…`` derived from the article's identity key (never random)."""
+    return f"urn:uuid:{identity_uuid(article)}"
 
 
 def _contributor(p: Person, role: str) -> Contributor:

@@ -33,6 +33,7 @@ from ...fonts import BookFace, BookFaceNotInstalledError, describe_missing, find
 from ...model import Article
 from ...options import WriteOptions
 from ...render.html_body import _letter
+from ...render.identity import identity_uuid
 from ...safety import Policy
 from ...styles import default_styles_dir, find_style
 from ...tree import iter_blocks, stringify
@@ -40,7 +41,7 @@ from .document import PrintDocument, print_document
 from .fetcher import RestrictedFetcher
 from .page import PageGeometry, page_geometry, parse_page_size
 from .structure import describe_links, mark_margin_artifacts
-from .xmp import XmpData, document_uuid, instance_uuid, xmp_packet
+from .xmp import XmpData, instance_uuid, xmp_packet
 
 #: ``--pdf-variant`` values and the WeasyPrint variant each maps to.
 VARIANTS: dict[str, str | None] = {"pdf/ua-1": "pdf/ua-1", "pdf/a-3a": "pdf/a-3a", "plain": None}
@@ -231,8 +232,7 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
 
     policy = Policy(article.source_dir, extra_dirs=style_dirs, allow_remote=options.allow_remote)
     fetcher = RestrictedFetcher(policy, font_dirs=book.dirs)
-    key = f"doi:{m.doi}" if m.doi else f"articlekit:{m.publication or ''}:{article.slug}:{m.date.isoformat()}"
-    document_id = document_uuid(key)
+    document_id = f"uuid:{identity_uuid(article)}"  # the EPUB's identifier comes from the same key
     instance_id = instance_uuid(
         document_id, doc.html.encode(), base_css.encode(), house_css.encode(),
         (options.pdf_variant or "").encode(), weasyprint.__version__.encode(), __version__.encode(),

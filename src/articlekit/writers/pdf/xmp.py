@@ -57,11 +57,6 @@ class XmpData:
     identifier: str | None = None
 
 
-def document_uuid(key: str) -> str:
-    """A UUID URN that stays the same for every build of the same article."""
-    return f"uuid:{uuid.uuid5(_UUID_NAMESPACE, key)}"
-
-
 def instance_uuid(document_id: str, *parts: bytes) -> str:
     """A UUID URN for one rendition: the same inputs give the same id."""
     digest = hashlib.sha256(b"\0".join((document_id.encode(), *parts))).hexdigest()
@@ -139,4 +134,4 @@ def xmp_packet(data: XmpData) -> bytes:
     return head + body + padding + b'<?xpacket end="w"?>'
 
 
-__all__ = ["NS", "XmpData", "document_uuid", "instance_uuid", "xmp_packet"]
+__all__ = ["NS", "XmpData", "instance_uuid", "xmp_packet"]
