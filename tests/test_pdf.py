@@ -686,7 +686,8 @@ def test_kitchen_sink_title_block_and_metadata(sink_pdf: Path) -> None:
     for part in ("Akitchen-sinkarticleforeverywriter", "Lists,tables,quotes,code,imagesandnotes",
                  "GehanGhofari,MA", "29February2024", "Editors:AtinPrabandari,MA(IR)",
                  "NgoziAdichie-Okafor,M.Phil.,MA", "Picture:StudioKitchen,CCBY4.0",
-                 "ORCID0000-0002-1825-0097", "https://doi.org/10.5555/articlekit.2024.001", "ABSTRACT"):
+                 "ORCIDhttps://orcid.org/0000-0002-1825-0097", "https://doi.org/10.5555/articlekit.2024.001",
+                 "Licence:CCBY4.0", "ABSTRACT"):
         assert squash(part) in text, part
     with pikepdf.open(sink_pdf) as pdf:
         meta = xmp(pdf)

@@ -3,7 +3,8 @@
 The book, in reading order::
 
     cover.xhtml      the lead picture, when the article has one (image.src)
-    title.xhtml      title, subtitle, authors, editors with degrees, date, picture credit, …
+    title.xhtml      the shared title block (render/title_block.py): title, authors, date,
+                     editors with degrees, picture credit, imprint, keywords, abstract
     text.xhtml       the body; a long article is split at its top-level sections
                      into text-01.xhtml, text-02.xhtml, …
     notes.xhtml      the endnotes, one ordered list, each note with back-links
@@ -29,8 +30,9 @@ from ... import __version__
 from ...errors import ArticleError
 from ...model import Article, Block
 from ...options import WriteOptions
-from ...render.html_body import HtmlOptions, HtmlRenderer, render_blocks, render_inlines, render_notes, sanitise
-from ...render.labels import date_text
+from ...render.html_body import HtmlOptions, HtmlRenderer, render_notes, sanitise
+from ...render.labels import LABELS, LABELS_LANG, labels_foreign_to
+from ...render.title_block import TitleBlockOptions, render_title_block, title_block
 from ...safety import parse_xml
 from ...styles import read_style
 from ...tree import stringify
@@ -57,24 +59,6 @@ SPLIT_BYTES = 64 * 1024
 STYLESHEET = "styles/epub.css"
 COVER, TITLE_PAGE, NOTES, NAV = "cover.xhtml", "title.xhtml", "notes.xhtml", "nav.xhtml"
 
-#: Words the book adds itself (the article supplies everything else).
-LABELS = {
-    "contents": "Contents",
-    "landmarks": "Landmarks",
-    "cover": "Cover",
-    "title_page": "Title page",
-    "start": "Start of text",
-    "notes": "Notes",
-    "abstract": "Abstract",
-    "picture": "Picture",
-    "editor": "Editor",
-    "editors": "Editors",
-    "keywords": "Keywords",
-    "license": "License",
-    "by": "By",
-    "and": "and",
-}
-LABELS_LANG = "en"
 
 
 @dataclass
@@ -104,7 +88,7 @@ class _Xhtml(epub.EpubHtml):
 
 def _in_labels_language(el: etree._Element, article_lang: str) -> etree._Element:
     """Mark ``el`` as English when the article is not (and as left-to-right inside right-to-left text)."""
-    if article_lang.split("-")[0].lower() != LABELS_LANG:
+    if labels_foreign_to(article_lang):
         el.set("lang", LABELS_LANG)
         el.set(XML_LANG, LABELS_LANG)
         if text_direction(article_lang):
@@ -116,14 +100,6 @@ def _label(el: etree._Element, key: str, article_lang: str) -> etree._Element:
     """Put one of the book's own words into ``el``."""
     el.text = LABELS[key]
     return _in_labels_language(el, article_lang)
-
-
-def _join_names(names: list[str], last: str) -> str:
-    """Names as "A, B and C"; names holding commas ("Name, MA") are kept apart by semicolons."""
-    if len(names) <= 1:
-        return "".join(names)
-    sep = "; " if any("," in n for n in names) else ", "
-    return sep.join(names[:-1]) + f" {last} " + names[-1]
 
 
 # ---------------------------------------------------------------------------
@@ -141,71 +117,16 @@ def cover_document(article: Article, image: ImageResource) -> Document:
 
 
 def title_page(article: Article) -> Document:
-    """Title, subtitle, authors, editors with degrees, date, publication, credits, abstract."""
+    """The shared title block as a page (the lead picture itself is on the cover)."""
     m = article.metadata
-    lang = m.lang
-    root, body = new_document(lang, m.title_text, STYLESHEET)
+    root, body = new_document(m.lang, m.title_text, STYLESHEET)
     body.set(EPUB_TYPE, "frontmatter")
-    page = sub(body, "section", {"class": "titlepage", "aria-labelledby": "title-heading"})
-    page.set(EPUB_TYPE, "titlepage")
-    if m.section:
-        sub(page, "p", {"class": "section-label"}, m.section)
-    h1 = sub(page, "h1", {"id": "title-heading", "class": "title"})
-    append_html(h1, render_inlines(article, m.title))
-    if m.subtitle:
-        append_html(sub(page, "p", {"class": "subtitle"}), render_inlines(article, m.subtitle))
-
-    byline = sub(page, "p", {"class": "byline"})
-    _label(sub(byline, "span", {"class": "by"}), "by", lang).tail = " "
-    names = [p.display_name for p in m.authors]
-    between = "; " if any("," in n for n in names) else ", "
-    for i, name in enumerate(names):
-        if i:
-            byline[-1].tail = (byline[-1].tail or "") + (between if i < len(names) - 1 else f" {LABELS['and']} ")
-        sub(byline, "span", {"class": "author"}, name)
-    for person in m.authors:
-        if not (person.affiliation or person.orcid):
-            continue
-        note = sub(page, "p", {"class": "contributor-note"})
-        note.text = person.name + (f", {person.affiliation}" if person.affiliation else "")
-        if person.orcid:
-            note.text += ". ORCID: "
-            url = f"https://orcid.org/{person.orcid}"
-            sub(note, "a", {"href": url}, url)
-
-    if m.editors:
-        editors = sub(page, "p", {"class": "editors"})
-        _label(sub(editors, "span"), "editors" if len(m.editors) > 1 else "editor", lang).tail = ": "
-        editors[-1].tail += _join_names([p.display_name for p in m.editors], "&")
-
-    dateline = sub(page, "p", {"class": "dateline"})
-    _in_labels_language(sub(dateline, "time", {"datetime": m.date.isoformat()}, date_text(m.date)), lang)
-
-    if m.publication:
-        sub(page, "p", {"class": "publication"}, m.publication + (f" \u00b7 ISSN {m.issn}" if m.issn else ""))
-    if m.publisher:
-        sub(page, "p", {"class": "publisher"}, m.publisher)
-    if m.image and m.image.credit:
-        credit = sub(page, "p", {"class": "credit"})
-        _label(sub(credit, "span"), "picture", lang).tail = f": {m.image.credit}"
-    if m.doi:
-        ident = sub(page, "p", {"class": "identifier"}, "DOI: ")
-        url = f"https://doi.org/{m.doi}"
-        sub(ident, "a", {"href": url}, url)
-    if m.license:
-        rights = sub(page, "p", {"class": "rights"})
-        _label(sub(rights, "span"), "license", lang).tail = ": "
-        if m.license.startswith(("https://", "http://")):
-            sub(rights, "a", {"href": m.license}, m.license)
-        else:
-            rights[-1].tail += m.license
-    if m.keywords:
-        keywords = sub(page, "p", {"class": "keywords"})
-        _label(sub(keywords, "span"), "keywords", lang).tail = ": " + ", ".join(m.keywords)
-    if m.abstract:
-        abstract = sub(page, "section", {"class": "abstract", "aria-labelledby": "abstract-heading"})
-        _label(sub(abstract, "h2", {"id": "abstract-heading"}), "abstract", lang)
-        append_html(abstract, render_blocks(article, m.abstract))
+    options = TitleBlockOptions(
+        tag="section", css_class="titlepage", title_id="title-heading", show_picture=False,
+        labels_dir="ltr" if text_direction(m.lang) else None,
+    )
+    append_html(body, render_title_block(title_block(article), options))
+    body[0].set(EPUB_TYPE, "titlepage")
     return Document(TITLE_PAGE, m.title_text, root, "titlepage")
 
 

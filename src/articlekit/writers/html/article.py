@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 from ...model import Article, Person
-from ...render.html_body import HtmlOptions, render_blocks, render_body, render_inlines, render_notes
-from ...render.labels import date_text
+from ...render.html_body import HtmlOptions, render_body, render_notes
 from ...render.templates import render, trusted
+from ...render.title_block import TitleBlockOptions, render_title_block, title_block
 
 
 def _person_ld(p: Person) -> dict[str, Any]:
@@ -75,19 +75,16 @@ def json_ld(article: Article) -> str:
 
 
 def render_article(article: Article, options: HtmlOptions | None = None, image_src: str | None = None) -> str:
-    """The ``<article>`` element: header (title, byline, date, picture), body, credits, notes."""
-    m = article.metadata
+    """The ``<article>`` element: the title block as its header, the body, the notes.
+
+    ``image_src`` is the URL of the lead picture, or None to leave the picture out (its credit stays).
+    """
+    shown = TitleBlockOptions(image_url=lambda _src: image_src) if image_src else TitleBlockOptions(show_picture=False)
+    header = render_title_block(title_block(article), shown)
     return render(
         "article.html.j2",
-        meta=m,
-        title=trusted(render_inlines(article, m.title)),
-        subtitle=trusted(render_inlines(article, m.subtitle)) if m.subtitle else None,
-        abstract=trusted(render_blocks(article, m.abstract)) if m.abstract else None,
-        section=m.section,
-        date_text=date_text(m.date),
-        # "A, MA; B, S.IP & C": semicolons when a name carries comma-separated degrees.
-        editor_sep="; " if any("," in p.display_name for p in m.editors) else ", ",
-        image_src=image_src,
+        meta=article.metadata,
+        header=trusted(header.strip()),
         body=trusted(render_body(article, options)),
         notes=trusted(render_notes(article, options)),
     )

@@ -4,10 +4,9 @@ The body and notes come from the shared renderer (:mod:`.html_body`), so the
 print edition carries the same text, the same note numbers and the same ids as
 the web page.  What differs for paper:
 
-* a title block that also names the editors and the picture credit, which the
-  web page keeps in its footer;
-* data for the running heads (a shortened title and the authors) on the title
-  block, which ``print.css`` copies into the page margins with ``string-set``;
+* the shared title block (:mod:`articlekit.render.title_block`), carrying data
+  for the running heads (a shortened title and the authors), which
+  ``print.css`` copies into the page margins with ``string-set``;
 * each note's back-links show the page of the reference they lead to
   (``target-counter``), since a reader of paper cannot click;
 * headings that carry a note reference get the plain text as ``aria-label``,
@@ -24,9 +23,10 @@ from typing import Any
 
 from ... import __version__
 from ...model import NOTE_REFS, Article, Note, Person
-from ...render.html_body import HtmlOptions, HtmlRenderer, _letter, render_blocks, render_inlines, sanitise
-from ...render.labels import date_text
+from ...render.html_body import HtmlOptions, HtmlRenderer, _letter, sanitise
 from ...render.summary import description
+from ...render.title_block import TitleBlockOptions, render_title_block
+from ...render.title_block import title_block as shared_title_block
 from ...tree import inline_children, stringify
 
 #: Languages that justify without hyphenation: lines may break between characters.
@@ -180,85 +180,19 @@ class PrintDocument:
     description: str
 
 
-def _person(p: Person, cls: str) -> str:
-    return f'<span class="{cls}">{escape(p.display_name)}</span>'
-
-
-def _contributor_notes(people: tuple[Person, ...]) -> str:
-    """Affiliation, ORCID and e-mail of each author that has any, one line each."""
-    lines = []
-    for p in people:
-        bits = []
-        if p.affiliation:
-            bits.append(escape(p.affiliation))
-        if p.orcid:
-            url = f"https://orcid.org/{p.orcid}"
-            bits.append(f'ORCID <a href="{escape(url, quote=True)}">{escape(p.orcid)}</a>')
-        if p.email:
-            bits.append(f'<a href="mailto:{escape(p.email, quote=True)}">{escape(p.email)}</a>')
-        if bits:
-            lines.append(f'<p class="affiliation"><span class="who">{escape(p.name)}</span>: {" · ".join(bits)}</p>')
-    return "\n".join(lines)
-
-
-def _imprint(article: Article) -> str:
-    m = article.metadata
-    bits = []
-    if m.publication:
-        bits.append(f'<span class="publication">{escape(m.publication)}</span>')
-    if m.issn:
-        bits.append(f"ISSN {escape(m.issn)}")
-    if m.publisher and m.publisher != m.publication:
-        bits.append(escape(m.publisher))
-    if m.doi:
-        url = f"https://doi.org/{m.doi}"
-        bits.append(f'<a class="doi" href="{escape(url, quote=True)}">{escape(url)}</a>')
-    if m.license:
-        bits.append(f'<span class="license">{escape(m.license)}</span>')
-    return f'<p class="imprint">{" · ".join(bits)}</p>' if bits else ""
-
-
 def title_block(article: Article, image_src: str | None, running_title: str, authors: str) -> str:
-    """The first-page header: section, title, subtitle, byline, date, editors, picture, abstract."""
-    m = article.metadata
-    parts = [
-        f'<header class="title-block" data-running-title="{escape(running_title, quote=True)}"'
-        f' data-running-authors="{escape(authors, quote=True)}">'
-    ]
-    if m.section:
-        parts.append(f'<p class="section-label">{escape(m.section)}</p>')
-    parts.append(f'<h1 class="title">{render_inlines(article, tie_last_words(m.title))}</h1>')
-    if m.subtitle:
-        parts.append(f'<p class="subtitle">{render_inlines(article, tie_last_words(m.subtitle))}</p>')
-    byline = _join([_person(p, "author") for p in m.authors])
-    parts.append(f'<p class="byline">By {byline}</p>')
-    notes = _contributor_notes(m.authors)
-    if notes:
-        parts.append(notes)
-    parts.append(f'<p class="dateline"><time datetime="{m.date.isoformat()}">{escape(date_text(m.date))}</time></p>')
-    if m.editors:
-        label = "Editors" if len(m.editors) > 1 else "Editor"
-        parts.append(f'<p class="editors">{label}: {_join([_person(p, "editor") for p in m.editors], " &amp; ")}</p>')
-    imprint = _imprint(article)
-    if imprint:
-        parts.append(imprint)
-    if image_src:
-        alt = escape(m.image.alt or "", quote=True) if m.image else ""
-        credit = m.image.credit if m.image else None
-        caption = f'\n<figcaption class="credit">Picture: {escape(credit)}</figcaption>' if credit else ""
-        img = f'<img src="{escape(image_src, quote=True)}" alt="{alt}">'
-        parts.append(f'<figure class="lead-image">\n{img}{caption}\n</figure>')
-    elif m.image and m.image.credit:
-        parts.append(f'<p class="credit">Picture: {escape(m.image.credit)}</p>')
-    if m.abstract:
-        parts.append(
-            '<section class="abstract" aria-labelledby="abstract-heading">\n'
-            f'<h2 id="abstract-heading">Abstract</h2>\n{render_blocks(article, m.abstract)}\n</section>'
-        )
-    if m.keywords:
-        parts.append(f'<p class="keywords"><span class="label">Keywords:</span> {escape(", ".join(m.keywords))}</p>')
-    parts.append("</header>")
-    return "\n".join(parts)
+    """The first-page header: the shared title block, with the running-head data print.css reads.
+
+    The title and subtitle have their last two words tied, so neither ends in a lone word.
+    """
+    block = shared_title_block(article, inline_filter=tie_last_words)
+    options = TitleBlockOptions(
+        css_class="title-block",
+        show_picture=image_src is not None,
+        image_url=lambda _src: image_src or "",
+        attributes={"data-running-title": running_title, "data-running-authors": authors},
+    )
+    return render_title_block(block, options).strip()
 
 
 def _meta(name: str, content: str) -> str:

@@ -1,0 +1,247 @@
+"""The title block: what every format prints about an article before its text.
+
+The facts are derived once from :class:`~articlekit.model.Metadata` into a
+:class:`TitleBlock`, and set by one template, ``title-block.html.j2``, for the
+web page, the print edition and the EPUB title page alike.  So the same facts
+appear in the same order and the same words everywhere; only a few
+presentation details differ by format (:class:`TitleBlockOptions`).
+
+The order (:data:`ORDER`) follows the usual order of a journal article's
+opening: who and what first, then the credits, the imprint, and the summary.
+
+1. ``section``       the section the article runs under ("Commentary")
+2. ``title``         the title (inline markup kept)
+3. ``subtitle``
+4. ``byline``        "By" and the authors, each with post-nominal degrees
+5. ``affiliations``  per author: affiliation · ORCID iD (as its https URL) · e-mail
+6. ``dateline``      the publication date, a ``<time datetime>``
+7. ``editors``       "Editor(s):" and the editors with degrees
+8. ``picture``       the lead picture (where shown) with its credit, or the credit alone
+9. ``publication``   publication · ISSN · publisher (the publisher when it differs)
+10. ``doi``          the DOI as its https://doi.org/ link
+11. ``license``      "Licence:" and the licence, a link when it is a URL
+12. ``copyright``    the copyright statement ("© 2018 Holder")
+13. ``keywords``     "Keywords:" and the keywords
+14. ``abstract``     "Abstract" heading and the abstract
+
+A fact the article does not have is left out, never printed empty.  The words
+around the facts come from :data:`~articlekit.render.labels.LABELS`.  The JATS
+writer carries the same facts in its own ``<front>`` elements.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from ..model import Article, Inline, Person
+from .html_body import render_blocks, render_inlines
+from .labels import LABELS, LABELS_LANG, date_text, labels_foreign_to
+from .templates import render, trusted
+
+#: The facts of a title block, in the order every format prints them.
+ORDER: tuple[str, ...] = (
+    "section", "title", "subtitle", "byline", "affiliations", "dateline", "editors", "picture",
+    "publication", "doi", "license", "copyright", "keywords", "abstract",
+)
+
+#: A list of names as printed: each name with the separator that comes before it.
+Names = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Contributor:
+    """An author or an editor as the title block names them."""
+
+    name: str
+    #: The name with post-nominal degrees ("Atin Prabandari, MA(IR)").
+    display_name: str
+    affiliation: str | None = None
+    #: The ORCID iD as its https URL, the form ORCID asks publishers to display.
+    orcid_url: str | None = None
+    email: str | None = None
+
+    @property
+    def has_details(self) -> bool:
+        return bool(self.affiliation or self.orcid_url or self.email)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """The lead picture: its file as the source names it (if any), description and credit."""
+
+    src: str | None
+    alt: str
+    credit: str | None
+
+
+@dataclass(frozen=True)
+class TitleBlock:
+    """The facts of an article's title block (see the module docstring for their order)."""
+
+    lang: str
+    title: Markup
+    date: dt.date
+    authors: tuple[Contributor, ...]
+    section: str | None = None
+    subtitle: Markup | None = None
+    editors: tuple[Contributor, ...] = ()
+    picture: Picture | None = None
+    #: Publication, "ISSN …" and publisher, as far as known.
+    publication: tuple[str, ...] = ()
+    doi: str | None = None
+    license: str | None = None
+    copyright: str | None = None
+    keywords: tuple[str, ...] = ()
+    abstract: Markup | None = None
+
+    @property
+    def date_text(self) -> str:
+        return date_text(self.date)
+
+    @property
+    def byline(self) -> Names:
+        return listed([p.display_name for p in self.authors], f" {LABELS['and']} ")
+
+    @property
+    def editor_names(self) -> Names:
+        return listed([p.display_name for p in self.editors], " & ")
+
+    @property
+    def affiliations(self) -> tuple[Contributor, ...]:
+        """The authors that have an affiliation, an ORCID iD or an e-mail address."""
+        return tuple(p for p in self.authors if p.has_details)
+
+    @property
+    def doi_url(self) -> str | None:
+        return f"https://doi.org/{quote(self.doi, safe='/:;()[]._-')}" if self.doi else None
+
+    @property
+    def license_url(self) -> str | None:
+        return self.license if self.license and self.license.startswith(("https://", "http://")) else None
+
+    @property
+    def labels_lang(self) -> str | None:
+        """The labels' language when it is not the article's, so the labels can be marked with it."""
+        return LABELS_LANG if labels_foreign_to(self.lang) else None
+
+    def facts(self) -> tuple[str, ...]:
+        """The facts this article has, in :data:`ORDER`."""
+        present = {
+            "section": bool(self.section),
+            "title": True,
+            "subtitle": self.subtitle is not None,
+            "byline": bool(self.authors),
+            "affiliations": bool(self.affiliations),
+            "dateline": True,
+            "editors": bool(self.editors),
+            "picture": self.picture is not None and bool(self.picture.src or self.picture.credit),
+            "publication": bool(self.publication),
+            "doi": bool(self.doi),
+            "license": bool(self.license),
+            "copyright": bool(self.copyright),
+            "keywords": bool(self.keywords),
+            "abstract": self.abstract is not None,
+        }
+        return tuple(kind for kind in ORDER if present[kind])
+
+
+def listed(names: list[str], last: str) -> Names:
+    """Names as "A, B and C"; when a name holds a comma ("Name, MA") they are kept apart by semicolons."""
+    between = "; " if any("," in n for n in names) else ", "
+    return tuple(
+        ("" if i == 0 else last if i == len(names) - 1 else between, name) for i, name in enumerate(names)
+    )
+
+
+def _contributor(p: Person) -> Contributor:
+    return Contributor(
+        name=p.name,
+        display_name=p.display_name,
+        affiliation=p.affiliation,
+        orcid_url=f"https://orcid.org/{p.orcid}" if p.orcid else None,
+        email=p.email,
+    )
+
+
+def title_block(article: Article, *, inline_filter: Callable[[list[Inline]], list[Inline]] | None = None
+                ) -> TitleBlock:
+    """The title block of ``article``.
+
+    ``inline_filter`` rewrites the title and subtitle before they are rendered
+    (the print edition ties their last two words together).
+    """
+    m = article.metadata
+
+    def inlines(nodes: list[Inline]) -> Markup:
+        return trusted(render_inlines(article, inline_filter(nodes) if inline_filter else nodes))
+
+    publication = tuple(x for x in (
+        m.publication,
+        f"ISSN {m.issn}" if m.issn else None,
+        m.publisher if m.publisher != m.publication else None,
+    ) if x)
+    picture = Picture(m.image.src, m.image.alt or "", m.image.credit) if m.image else None
+    return TitleBlock(
+        lang=m.lang,
+        section=m.section,
+        title=inlines(m.title),
+        subtitle=inlines(m.subtitle) if m.subtitle else None,
+        authors=tuple(_contributor(p) for p in m.authors),
+        date=m.date,
+        editors=tuple(_contributor(p) for p in m.editors),
+        picture=picture,
+        publication=publication,
+        doi=m.doi,
+        license=m.license,
+        copyright=m.copyright.text if m.copyright else None,
+        keywords=tuple(m.keywords),
+        abstract=trusted(render_blocks(article, m.abstract)) if m.abstract else None,
+    )
+
+
+@dataclass(frozen=True)
+class TitleBlockOptions:
+    """What differs between formats in how the title block is set (never which facts, nor their order)."""
+
+    #: The enclosing element and its class.
+    tag: str = "header"
+    css_class: str = "article-header"
+    #: The title's ``id``; when set, the enclosing element is labelled by the title.
+    title_id: str | None = None
+    #: Whether the lead picture itself is shown (the EPUB shows it on its cover instead).
+    show_picture: bool = True
+    #: Maps the picture's ``src`` to the URL the output uses.
+    image_url: Callable[[str], str] | None = None
+    #: ``dir`` for the labels when they are marked as another language (``"ltr"`` in right-to-left text).
+    labels_dir: str | None = None
+    #: Extra attributes of the enclosing element, such as the print edition's running-head data.
+    attributes: Mapping[str, str] = field(default_factory=dict)
+
+
+def render_title_block(block: TitleBlock, options: TitleBlockOptions | None = None) -> str:
+    """The title block as an HTML fragment."""
+    options = options or TitleBlockOptions()
+    picture = block.picture
+    image_src = None
+    if options.show_picture and picture is not None and picture.src:
+        image_src = options.image_url(picture.src) if options.image_url else picture.src
+    context: dict[str, Any] = {
+        "block": block,
+        "facts": block.facts(),
+        "labels": LABELS,
+        "options": options,
+        "image_src": image_src,
+    }
+    return render("title-block.html.j2", **context)
+
+
+__all__ = [
+    "ORDER", "Contributor", "Picture", "TitleBlock", "TitleBlockOptions", "listed", "render_title_block",
+    "title_block",
+]
