@@ -72,6 +72,9 @@ FIRST_FACTS = [
 ]
 FIRST_LEDE = "When other communist countries"
 
+#: A short article; ``extra`` adds front-matter lines.
+SHORT = "---\ntitle: A short piece\ndate: 2020-01-02\nauthors: [Ann Author]\n{extra}---\n\nOne paragraph.\n"
+
 
 def squash(text: str) -> str:
     """Text compared without whitespace (line breaks, no-break spaces) or case (small caps, uppercase labels)."""
@@ -296,6 +299,17 @@ def test_jats_carries_every_fact(full: Outputs) -> None:
     assert text(meta.find("abstract")) == FULL_FACTS[-1][1]
 
 
+def test_a_copyright_holder_without_a_year_reads_the_same_in_every_format(tmp_path: Path) -> None:
+    source = tmp_path / "held.md"
+    source.write_text(SHORT.format(extra="copyright: {holder: House Press}\n"), encoding="utf-8")
+    article = articlekit.load(source)
+    jats = etree.fromstring(articlekit.to_jats(article))
+    statement = jats.findtext("front/article-meta/permissions/copyright-statement")
+    assert statement == "© 2020 House Press"  # the year of publication
+    header = lxml.html.fromstring(articlekit.to_html(article, fragment=True)).cssselect("header .copyright")
+    assert [p.text_content() for p in header] == [statement]
+
+
 def test_jats_first_article(first: Outputs) -> None:
     meta = first.jats.find("front/article-meta")
     assert [c.findtext("degrees") for c in meta.iterfind(".//contrib[@contrib-type='editor']")] == ["MA(IR)", "S.IP"]
@@ -327,8 +341,6 @@ def _ids(article_path: Path) -> tuple[str, str, str | None]:
     with pikepdf.open(io.BytesIO(articlekit.to_pdf(article))) as pdf, pdf.open_metadata() as xmp:
         return epub_id.text, str(xmp["xmpMM:DocumentID"]), xmp.get("dc:identifier")
 
-
-SHORT = "---\ntitle: A short piece\ndate: 2020-01-02\nauthors: [Ann Author]\n{extra}---\n\nOne paragraph.\n"
 
 
 def test_identical_text_under_two_slugs_is_two_publications(tmp_path: Path) -> None:

@@ -20,7 +20,8 @@ opening: who and what first, then the credits, the imprint, and the summary.
 9. ``publication``   publication · ISSN · publisher (the publisher when it differs)
 10. ``doi``          the DOI as its https://doi.org/ link
 11. ``license``      "Licence:" and the licence, a link when it is a URL
-12. ``copyright``    the copyright statement ("© 2018 Holder")
+12. ``copyright``    the copyright statement ("© 2018 Holder"; a holder without a year
+                     holds it from the year of publication)
 13. ``keywords``     "Keywords:" and the keywords
 14. ``abstract``     "Abstract" heading and the abstract
 
@@ -33,7 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote
 
@@ -187,6 +188,10 @@ def title_block(article: Article, *, inline_filter: Callable[[list[Inline]], lis
         m.publisher if m.publisher != m.publication else None,
     ) if x)
     picture = Picture(m.image.src, m.image.alt or "", m.image.credit) if m.image else None
+    rights = m.copyright
+    if rights and rights.holder and not rights.year and not rights.statement:
+        # A holder without a year holds the copyright from the year of publication, as the JATS says.
+        rights = replace(rights, year=m.date.year)
     return TitleBlock(
         lang=m.lang,
         section=m.section,
@@ -199,7 +204,7 @@ def title_block(article: Article, *, inline_filter: Callable[[list[Inline]], lis
         publication=publication,
         doi=m.doi,
         license=m.license,
-        copyright=m.copyright.text if m.copyright else None,
+        copyright=rights.text if rights else None,
         keywords=tuple(m.keywords),
         abstract=trusted(render_blocks(article, m.abstract)) if m.abstract else None,
     )
