@@ -13,6 +13,7 @@ of ``<a role="doc-noteref">`` links; the notes are an ordered list in a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
@@ -81,6 +82,10 @@ class HtmlOptions:
     image_url: Callable[[str], str] | None = None
     #: Heading of the notes section.
     notes_heading: str = "Notes"
+
+
+#: A raw ``<img>`` whose alt text names the link it stands in.
+_NAMED_IMG = re.compile(r'<img\b[^>]*\balt="[^"]*[^"\s]')
 
 
 def _attr(name: str, value: str | int | None) -> str:
@@ -175,7 +180,14 @@ class HtmlRenderer:
         if not safe_link(url):
             return f"<span{_id_class(attr)}>{self.inlines(content)}</span>"
         href = escape(url, quote=True)
-        return f'<a{_id_class(attr)} href="{href}"{_attr("title", title)}>{self.inlines(content)}</a>'
+        inner, label = self.inlines(content), ""
+        if not title and not stringify(content).strip() and not _NAMED_IMG.search(inner):
+            # Nothing to read (no text, an image without alt): the address names the link.
+            if inner:
+                label = _attr("aria-label", url)
+            else:
+                inner = escape(url, quote=False)
+        return f'<a{_id_class(attr)} href="{href}"{_attr("title", title)}{label}>{inner}</a>'
 
     def image_url(self, src: str) -> str:
         return self.options.image_url(src) if self.options.image_url else src
@@ -256,6 +268,8 @@ class HtmlRenderer:
 
     def b_Header(self, c: list[Any], depth: int) -> str:  # noqa: N802
         level, attr, content = c
+        if not content:
+            return ""  # an empty heading names nothing; its section keeps the id
         h = self.heading_level(level)
         return f"<h{h}{_id_class(attr)}>{self.inlines(content)}</h{h}>"
 
@@ -266,7 +280,10 @@ class HtmlRenderer:
         attr, content = c
         if "section" in attr[1]:
             classes = [cls for cls in attr[1] if cls != "section"]
-            return f"<section{_id_class([attr[0], classes, attr[2]])}>\n{self.blocks(content, depth + 1)}\n</section>"
+            # A section under an empty heading (which is left out) has no title: a plain <div>.
+            untitled = bool(content) and content[0]["t"] == "Header" and not content[0]["c"][2]
+            tag = "div" if untitled else "section"
+            return f"<{tag}{_id_class([attr[0], classes, attr[2]])}>\n{self.blocks(content, depth + 1)}\n</{tag}>"
         return f"<div{_id_class(attr)}>\n{self.blocks(content, depth)}\n</div>"
 
     def b_Figure(self, c: list[Any], depth: int) -> str:  # noqa: N802
@@ -339,7 +356,8 @@ class HtmlRenderer:
         links = []
         for i, ref in enumerate(note.ref_ids):
             mark = "\u21a9\ufe0e" + (f"<sup>{_letter(i)}</sup>" if many else "")
-            label = f"Back to reference {note.number}" + (f" ({_letter(i)})" if many else "")
+            # "1, a" and not "1 (a)": the visible letter must be a word of the link's name.
+            label = f"Back to reference {note.number}" + (f", {_letter(i)}" if many else "")
             links.append(f'<a href="#{ref}" role="doc-backlink" aria-label="{label}">{mark}</a>')
         return " ".join(links)
 
