@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// Runs axe-core over local HTML pages in one headless Chromium and prints one JSON report.
+//
+//   node axe_check.cjs <node_modules dir> <chromium> <page.html>...
+//
+// Every page is checked at each viewport in VIEWPORTS (a wide screen and a phone, because a
+// table or code block only scrolls, and only needs to be focusable, when the page is narrow),
+// in the light colour scheme with every axe rule the installed axe-core enables by default
+// (WCAG A/AA *and* best-practice rules; no tag filter), then in the dark colour scheme with
+// the rules that depend on colour, since the house style changes its colours there.
+// Output: {"<page>": [{"viewport", "scheme", "id", "impact", "help", "nodes": [{"target", "summary"}]}]}.
+// Requests to anything but file: URLs are aborted: the pages must be self-contained.
+"use strict";
+
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const url = require("url");
+
+const [modules, browserPath, ...pages] = process.argv.slice(2);
+if (!modules || !browserPath || pages.length === 0) {
+  console.error("usage: axe_check.cjs <node_modules> <chromium> <page.html>...");
+  process.exit(64);
+}
+const puppeteer = require(path.resolve(modules, "puppeteer-core"));
+const axeSource = fs.readFileSync(path.resolve(modules, "axe-core", "axe.min.js"), "utf8");
+
+const VIEWPORTS = [
+  { name: "desktop", width: 1280, height: 900 },
+  { name: "phone", width: 360, height: 740 },
+];
+const COLOUR_RULES = ["color-contrast", "link-in-text-block"];
+
+async function check(page, scheme, rules) {
+  await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: scheme }]);
+  const options = { resultTypes: ["violations"] };
+  if (rules) options.runOnly = { type: "rule", values: rules };
+  const results = await page.evaluate((opts) => window.axe.run(document, opts), options);
+  return results.violations.map((v) => ({
+    scheme,
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.map((n) => ({ target: n.target, summary: n.failureSummary })),
+  }));
+}
+
+async function main() {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "axe-chromium-"));
+  const browser = await puppeteer.launch({
+    executablePath: browserPath,
+    headless: true,
+    userDataDir: profile,
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ],
+  });
+  const report = {};
+  try {
+    const page = await browser.newPage();
+    await page.setRequestInterception(true);
+    page.on("request", (req) => (req.url().startsWith("file:") ? req.continue() : req.abort()));
+    for (const file of pages) {
+      const found = [];
+      for (const vp of VIEWPORTS) {
+        await page.setViewport({ width: vp.width, height: vp.height });
+        await page.goto(url.pathToFileURL(path.resolve(file)).href, { waitUntil: "load" });
+        await page.evaluate(axeSource);
+        for (const v of await check(page, "light", null)) found.push({ viewport: vp.name, ...v });
+        for (const v of await check(page, "dark", COLOUR_RULES)) found.push({ viewport: vp.name, ...v });
+      }
+      report[file] = found;
+    }
+  } finally {
+    await browser.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+  process.stdout.write(JSON.stringify(report));
+}
+
+main().catch((err) => {
+  console.error(err && err.stack ? err.stack : String(err));
+  process.exit(1);
+});
