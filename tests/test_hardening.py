@@ -201,8 +201,10 @@ def test_whole_broken_folder_through_the_real_command(tmp_path):
 # Cases made on the fly
 
 
-def _article(body: str = "A short body.\n") -> str:
-    return f"---\ntitle: Made on the fly\ndate: 2024-01-15\nauthors: [Ann Example]\n---\n\n{body}"
+def _article(body: str = "A short body.\n", *, licensed: bool = False) -> str:
+    """A small valid source; ``licensed`` adds a licence line, so a build prints no warning at all."""
+    rights = "license: CC BY 4.0\n" if licensed else ""
+    return f"---\ntitle: Made on the fly\ndate: 2024-01-15\nauthors: [Ann Example]\n{rights}---\n\n{body}"
 
 
 def test_a_50_mb_source_is_refused_by_size_and_the_limit_is_configurable(capsys, tmp_path):
@@ -233,7 +235,7 @@ def test_a_directory_and_a_dangling_link_where_sources_should_be(capsys, tmp_pat
     folder.mkdir()
     (folder / "a-folder.md").mkdir()
     (folder / "dangling.md").symlink_to(tmp_path / "gone.md")
-    (folder / "fine.md").write_text(_article(), encoding="utf-8")
+    (folder / "fine.md").write_text(_article(licensed=True), encoding="utf-8")
     code, lines, _ = _run(capsys, "check", folder)
     assert code == 2
     _assert_lines(lines, [
@@ -428,7 +430,7 @@ def test_a_folder_in_the_way_and_a_damaged_manifest(capsys, tmp_path):
 def test_two_sources_with_one_name_do_not_overwrite_each_other(capsys, tmp_path):
     for d in ("a", "b"):
         (tmp_path / d).mkdir()
-        (tmp_path / d / "same.md").write_text(_article(f"From {d}.\n"), encoding="utf-8")
+        (tmp_path / d / "same.md").write_text(_article(f"From {d}.\n", licensed=True), encoding="utf-8")
     out = tmp_path / "out"
     code, lines, _ = _run(capsys, "build", tmp_path / "a", tmp_path / "b", "-t", "html", "-o", out)
     assert code == 2
@@ -452,10 +454,10 @@ def test_the_manifest_records_every_file_with_its_hash(tmp_path):
 def test_one_bad_article_does_not_stop_the_batch_and_a_writer_bug_is_one_line(capsys, tmp_path, monkeypatch):
     folder = tmp_path / "src"
     folder.mkdir()
-    (folder / "a-good.md").write_text(_article("Good.\n"), encoding="utf-8")
+    (folder / "a-good.md").write_text(_article("Good.\n", licensed=True), encoding="utf-8")
     (folder / "b-bad.md").write_text("no front matter\n", encoding="utf-8")
-    (folder / "c-boom.md").write_text(_article("Boom.\n"), encoding="utf-8")
-    (folder / "d-good.md").write_text(_article("Also good.\n"), encoding="utf-8")
+    (folder / "c-boom.md").write_text(_article("Boom.\n", licensed=True), encoding="utf-8")
+    (folder / "d-good.md").write_text(_article("Also good.\n", licensed=True), encoding="utf-8")
     real = api.get_writer
 
     def flaky(name: str):

@@ -344,7 +344,8 @@ def test_a_house_style_pointing_at_a_server_or_the_disk_makes_no_request(server,
         (styles / name).write_text(css, encoding="utf-8")
     src = tmp_path / "src" / "plain.md"
     src.parent.mkdir()
-    src.write_text("---\ntitle: Plain\ndate: 2024-01-15\nauthors: [Ann Example]\n---\n\nJust text.\n", encoding="utf-8")
+    src.write_text("---\ntitle: Plain\ndate: 2024-01-15\nauthors: [Ann Example]\nlicense: CC BY 4.0\n---\n\n"
+                   "Just text.\n", encoding="utf-8")
     for fmt in FORMATS:
         code = main(["build", str(src), "-t", fmt, "-o", str(tmp_path / f"out-{fmt}"), "--styles", str(styles)])
         err = capsys.readouterr().err
@@ -442,8 +443,9 @@ def test_an_xxe_svg_image_is_inert_in_every_format(tmp_path, capsys):
     folder = tmp_path / "src"
     folder.mkdir()
     (folder / "xxe.svg").write_text(XXE_SVG.format(secret=secret), encoding="utf-8")
-    (folder / "xxe.md").write_text("---\ntitle: XXE\ndate: 2024-01-15\nauthors: [Ann Example]\n---\n\n"
-                                   "![A drawing with an entity.](xxe.svg)\n", encoding="utf-8")
+    (folder / "xxe.md").write_text("---\ntitle: XXE\ndate: 2024-01-15\nauthors: [Ann Example]\n"
+                                   "license: CC BY 4.0\n---\n\n![A drawing with an entity.](xxe.svg)\n",
+                                   encoding="utf-8")
     for fmt in FORMATS:
         out = tmp_path / f"out-{fmt}"
         code = main(["build", str(folder / "xxe.md"), "-t", fmt, "-o", str(out), "--pdf-variant", "plain"])
