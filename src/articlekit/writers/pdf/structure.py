@@ -6,6 +6,11 @@ margin boxes (running heads, page numbers) as tagged content but keeps their
 structure elements out of the tree (WeasyPrint issue #1836), which leaves
 orphans.  :func:`mark_margin_artifacts` finds those marked-content sequences
 through the parent tree and rewrites them as ``/Artifact`` pagination content.
+
+The other repairs fill in what WeasyPrint leaves out of tables: the
+``/IDTree`` that resolves header cell ids (:func:`add_id_tree`) and each
+header cell's ``/Scope`` (:func:`scope_table_headers`); :func:`describe_links`
+gives internal links a description a screen reader can say.
 """
 
 from __future__ import annotations
@@ -102,3 +107,88 @@ def describe_links(pdf: Any, labels: dict[str, str]) -> int:
             obj["Contents"] = pydyf.String(labels[target])
             changed += 1
     return changed
+
+
+def _text(value: Any) -> str | None:
+    """The text of a pydyf string (or of a plain ``str``)."""
+    text = getattr(value, "string", value)
+    return text if isinstance(text, str) else None
+
+
+def _struct_elements(pdf: Any) -> list[tuple[int, dict[str, Any]]]:
+    """``(object number, dictionary)`` of every structure element, in object order."""
+    return [
+        (number, obj) for number, obj in enumerate(pdf.objects)
+        if isinstance(obj, dict) and obj.get("Type") == "/StructElem"
+    ]
+
+
+def _name_tree_key(text: str) -> bytes:
+    """The bytes a pydyf string is written as, which is what a name tree is sorted by."""
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return b"\xfe\xff" + text.encode("utf-16-be")
+
+
+def add_id_tree(pdf: Any) -> int:
+    """Give the structure tree root the ``/IDTree`` its element identifiers need; return how many.
+
+    WeasyPrint gives each table header cell an ``/ID`` and lists those ids in
+    the ``/Headers`` attribute of the data cells, but writes no ``/IDTree``,
+    which ISO 32000-1 (table 322) requires as soon as any element has an id:
+    without it a reader cannot resolve ``/Headers`` to the header cells.
+    """
+    root = _number(pdf.catalog.get("StructTreeRoot"))
+    if root is None:
+        return 0
+    reachable = _reachable(pdf, root)
+    ids: dict[str, int] = {}
+    for number, obj in _struct_elements(pdf):
+        key = _text(obj.get("ID"))
+        if key is not None and number in reachable:
+            ids.setdefault(key, number)
+    if not ids:
+        return 0
+    names = pydyf.Array()
+    for key in sorted(ids, key=_name_tree_key):
+        names.extend([pydyf.String(key), pdf.objects[ids[key]].reference])
+    tree = pydyf.Dictionary({"Names": names})
+    pdf.add_object(tree)
+    pdf.objects[root]["IDTree"] = tree.reference
+    return len(ids)
+
+
+def scope_table_headers(pdf: Any) -> int:
+    """Give each table header cell the ``/Scope`` its ``/Headers`` links imply; return how many.
+
+    WeasyPrint ties data cells to header cells with ``/Headers`` and ``/ID``,
+    deciding from the HTML ``scope`` whether a header heads a row or a column.
+    Only a row header is named by data cells of its own row (a column header's
+    row holds no data cells of its column), so that is how it is told apart
+    here.  Writing it down as ``/Scope`` (ISO 14289-1, 7.5) serves readers that
+    only understand scopes.  Headers that no cell names are left alone.
+    """
+    elements = _struct_elements(pdf)
+    headers = {key: obj for _, obj in elements if obj.get("S") == "/TH" and (key := _text(obj.get("ID")))}
+    scopes: dict[str, str] = {}
+    for _, cell in elements:
+        attributes = cell.get("A")
+        if cell.get("S") != "/TD" or not isinstance(attributes, dict):
+            continue
+        for key in attributes.get("Headers") or []:
+            header = headers.get(_text(key) or "")
+            if header is None:
+                continue
+            same_row = _number(header.get("P")) == _number(cell.get("P"))
+            if same_row or _text(key) not in scopes:
+                scopes[_text(key) or ""] = "/Row" if same_row else "/Column"
+    for key, scope in scopes.items():
+        attributes = headers[key].get("A")
+        if isinstance(attributes, dict):
+            attributes["Scope"] = scope
+        elif attributes is None:
+            headers[key]["A"] = pydyf.Dictionary({"O": "/Table", "Scope": scope})
+        else:  # already an array of attribute objects
+            attributes.append(pydyf.Dictionary({"O": "/Table", "Scope": scope}))
+    return len(scopes)

@@ -28,6 +28,9 @@ NS = {
     "xmpMM": "http://ns.adobe.com/xap/1.0/mm/",
     "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
     "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
+    "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
+    "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
+    "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
 }
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -95,9 +98,38 @@ def _alt(parent: etree._Element, name: str, value: str | None, lang: str) -> Non
         li.text = value
 
 
+def _resource(parent: etree._Element) -> etree._Element:
+    """An ``rdf:li`` holding a structure (``rdf:parseType="Resource"``)."""
+    li = etree.SubElement(parent, _q("rdf:li"))
+    li.set(_q("rdf:parseType"), "Resource")
+    return li
+
+
+def _pdfuaid_extension_schema(parent: etree._Element) -> None:
+    """Declare the ``pdfuaid`` schema for PDF/A.
+
+    PDF/A-2 and -3 (ISO 19005-2/3, 6.6.2.3) allow only the XMP specification's
+    predefined schemas and ``pdfaid`` unless an extension schema describes the
+    others, and ``pdfuaid`` is not predefined: a file that claims PDF/A and
+    PDF/UA carries this description of ``pdfuaid:part``.
+    """
+    bag = etree.SubElement(etree.SubElement(parent, _q("pdfaExtension:schemas")), _q("rdf:Bag"))
+    schema = _resource(bag)
+    _text(schema, "pdfaSchema:schema", "PDF/UA Universal Accessibility Schema")
+    _text(schema, "pdfaSchema:namespaceURI", NS["pdfuaid"])
+    _text(schema, "pdfaSchema:prefix", "pdfuaid")
+    prop = _resource(etree.SubElement(etree.SubElement(schema, _q("pdfaSchema:property")), _q("rdf:Seq")))
+    _text(prop, "pdfaProperty:name", "part")
+    _text(prop, "pdfaProperty:valueType", "Integer")
+    _text(prop, "pdfaProperty:category", "internal")
+    _text(prop, "pdfaProperty:description", "Indicates which part of ISO 14289 the file conforms to")
+
+
 def xmp_packet(data: XmpData) -> bytes:
     """The complete ``<?xpacket …?>`` packet as UTF-8 bytes."""
     used = {"x", "rdf", "dc", "xmp", "pdf", "xmpMM", *(k.split(":")[0] for k in data.conformance)}
+    if {"pdfaid", "pdfuaid"} <= used:
+        used |= {"pdfaExtension", "pdfaSchema", "pdfaProperty"}
     nsmap = {k: v for k, v in NS.items() if k in used}
     meta = etree.Element(_q("x:xmpmeta"), nsmap={"x": NS["x"]})
     rdf = etree.SubElement(meta, _q("rdf:RDF"), nsmap={"rdf": NS["rdf"]})
@@ -105,6 +137,8 @@ def xmp_packet(data: XmpData) -> bytes:
     desc.set(_q("rdf:about"), "")
     for name, value in data.conformance.items():
         _text(desc, name, value)
+    if "pdfaid:part" in data.conformance and "pdfuaid:part" in data.conformance:
+        _pdfuaid_extension_schema(desc)
     _text(desc, "dc:format", "application/pdf")
     _alt(desc, "dc:title", data.title, data.lang)
     _container(desc, "dc:creator", "Seq", data.authors)
