@@ -1,4 +1,4 @@
-"""axe-core finds nothing on the HTML: every rule, best-practice ones included.
+"""axe-core finds nothing on the HTML: every rule, best-practice and AAA ones included.
 
 The pages checked are the sample article, every fixture source that builds (the
 ones in ``broken/`` and ``errors/`` exist to fail), and ``--fragment`` output

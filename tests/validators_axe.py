@@ -3,9 +3,10 @@
 ``tests/axe_check.cjs`` drives Chromium through puppeteer-core, both from npm in
 ``.tools/`` (``scripts/test`` installs ``axe-core`` and ``puppeteer-core``; no
 browser is downloaded), and checks every page in one browser launch: at a wide
-and at a phone-sized viewport, with every rule axe-core runs by default — WCAG A
-and AA *and* best-practice rules — and again in the dark colour scheme with the
-rules that judge colour.  Chromium is ``PUPPETEER_EXECUTABLE_PATH``, else the
+and at a phone-sized viewport, with every axe-core rule that is neither
+deprecated nor experimental — WCAG A, AA and AAA, best-practice, and those axe
+leaves off by default such as target-size — and again in the dark colour scheme
+with the rules that judge colour.  Chromium is ``PUPPETEER_EXECUTABLE_PATH``, else the
 ``chromium`` on the PATH.  Pages are loaded from ``file:`` URLs and any other
 request is aborted, so a page that needs the network fails to render as meant.
 """
