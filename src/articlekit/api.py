@@ -35,9 +35,12 @@ def load(
 ) -> Article:
     """Read, validate and transform one source into an :class:`Article`.
 
-    Raises :class:`~articlekit.errors.ArticlekitError` (one or several located
-    problems) for a source that cannot be built.  With ``strict``, warnings such
-    as a note that is never referenced are errors too.
+    Raises :class:`~articlekit.errors.ArticlekitError` for a source that cannot
+    be built: an :class:`~articlekit.errors.ArticleErrors` holding every located
+    problem of the file, front matter and body together and sorted by line, or
+    an :class:`~articlekit.errors.ArticleError` when there is only one to tell
+    (a file that cannot be read, a source without front matter).  With
+    ``strict``, warnings such as a note that is never referenced are errors too.
     """
     path = Path(path)
     article = reader.read(path, max_bytes=max_bytes, allow_remote=allow_remote)
