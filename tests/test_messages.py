@@ -218,7 +218,7 @@ def test_list_items_are_named_in_words_and_counted_from_one(tmp_path):
 
 def test_a_nested_key_is_named_with_its_parent(tmp_path):
     src = _write(tmp_path, "---\ntitle: T\ndate: 2024-01-15\nauthors: [Ann Example]\n"
-                           "copyright: {holder: Me, yeer: 2020}\nimage: {src: a.png, credits: Me}\n---\n\nText.\n")
+                           "copyright: {holder: Me, yeer: 2020}\nimage: {alt: A picture, credits: Me}\n---\n\nText.\n")
     with pytest.raises(articlekit.ArticleErrors) as info:
         articlekit.load(src)
     assert [e.message for e in info.value] == [
@@ -287,3 +287,15 @@ def test_thousands_of_undefined_notes_are_reported_quickly(tmp_path):
         articlekit.load(src)
     assert len(info.value) == 3000
     assert time.monotonic() - start < 30
+
+
+def test_a_missing_lead_image_is_reported_with_the_front_matter_errors(capsys, tmp_path):
+    src = _write(tmp_path, "---\ntitle: T\ndate: 2024-01-15\nautors: [Ann Example]\n"
+                           "image: {src: no-such-lead.png, alt: A lead}\n---\n\n![body](no-such-body.png)\n")
+    code, lines, _ = _run(capsys, "check", src)
+    assert (code, lines) == (2, [
+        f"{src}:1: required key 'authors' is missing",
+        f"{src}:4:1: unknown key 'autors' (did you mean 'authors'?)",
+        f"{src}:5:14: image 'no-such-lead.png' does not exist",
+        f"{src}:8:9: image 'no-such-body.png' does not exist",
+    ])

@@ -316,6 +316,22 @@ def parse(path: Path, part: SplitSource, defaults: dict[str, Any] | None = None)
         raise ArticleErrors([_to_error(path, part, node, err) for err in e.errors()]) from None
 
 
+def lead_image_src(path: Path, part: SplitSource) -> str | None:
+    """The lead image's ``src`` in front matter that failed validation, if its YAML can be read.
+
+    The reader still checks that picture when the rest of the front matter is
+    wrong, so a missing lead image is not left for the next run to report.
+    """
+    try:
+        check_structure(path, part)
+        data = yaml.load(part.front_matter, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except (ArticleError, yaml.YAMLError):
+        return None
+    image = data.get("image") if isinstance(data, dict) else None
+    src = image.get("src") if isinstance(image, dict) else None
+    return src if isinstance(src, str) and src.strip() else None
+
+
 def _describe(value: Any) -> str:
     """What a YAML value is, in a user's words."""
     if isinstance(value, bool):

@@ -414,16 +414,19 @@ def convert_raw_images(path: Path, text: str, body_start: int, tree: Any) -> lis
 
 
 def check_resources(
-    path: Path, text: str, tree: Any, meta: Metadata | None, policy: safety.Policy
+    path: Path, text: str, tree: Any, meta: Metadata | None, policy: safety.Policy, lead: str | None = None
 ) -> list[ArticleError]:
     """Every image the article uses (body, notes, captions, lead image) must be one it may read.
 
-    ``meta`` is ``None`` when the front matter is invalid: the body's images are checked all the same.
+    ``meta`` is ``None`` when the front matter is invalid: the body's images are
+    checked all the same, and ``lead`` names the lead image if it could be read.
     """
     errors: list[ArticleError] = []
     refs: list[str] = []
     if meta and meta.image and meta.image.src:
         refs.append(meta.image.src)
+    elif lead:
+        refs.append(lead)
     refs.extend(node["c"][2][0] for node in all_nodes(tree) if node["t"] == "Image")
     for ref in dict.fromkeys(refs):
         line, col = _where_ref(text, ref) if ref.strip() else (None, None)
@@ -504,7 +507,8 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
     metadata = build_metadata(fm, meta_blocks) if fm is not None else None
 
     policy = safety.Policy(path.parent, allow_remote=allow_remote)
-    errors += check_resources(path, text, doc["blocks"], metadata, policy)
+    lead = frontmatter.lead_image_src(path, part) if fm is None else None
+    errors += check_resources(path, text, doc["blocks"], metadata, policy, lead)
     if errors or metadata is None:
         raise ArticleErrors(errors)
 
