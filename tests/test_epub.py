@@ -365,7 +365,9 @@ def test_ten_notes_linked_both_ways(books: dict[str, Book]) -> None:
         assert back_doc == name and ref is not None and ref.get("role") == "doc-noteref" and ref.text == a.text
 
     sups = book.doc("text.xhtml").xpath("//h:sup[@class='noteref']", namespaces=NS)
-    assert ["".join(s.itertext()) for s in sups] == ["1", "2", "3", "4", "5", "6,7", "8", "9", "10"]
+    # Each cluster opens with a word joiner that glues it to the word before it.
+    texts = ["".join(s.itertext()).removeprefix("\u2060") for s in sups]
+    assert texts == ["1", "2", "3", "4", "5", "6,7", "8", "9", "10"]
 
 
 def test_backlinks_open_each_note(books: dict[str, Book]) -> None:

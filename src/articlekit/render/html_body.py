@@ -69,6 +69,9 @@ def sanitise(html: str) -> str:
 # ---------------------------------------------------------------------------
 # Rendering
 
+#: U+2060 WORD JOINER: forbids a line break where it stands and draws nothing.
+WORD_JOINER = "\u2060"
+
 
 @dataclass(frozen=True)
 class HtmlOptions:
@@ -204,12 +207,19 @@ class HtmlRenderer:
         return f"<span{_id_class(c[0])}>{self.inlines(c[1])}</span>"
 
     def i_NoteRefs(self, c: list[dict[str, Any]]) -> str:  # noqa: N802
+        """One ``<sup>`` per cluster of references ("6,7"), glued to what precedes it.
+
+        A callout never starts a line: a U+2060 WORD JOINER opens the superscript,
+        so no line can break before it (the joiner draws nothing).  Unicode line
+        breaking already keeps "word¹", ".”¹" and "6,7" together, but not every
+        engine applies it across the boundary of an element.
+        """
         links = ",".join(
             f'<a href="#{r["note_id"]}" id="{r["ref_id"]}" role="doc-noteref"'
             f' aria-label="Note {r["number"]}">{r["number"]}</a>'
             for r in c
         )
-        return f'<sup class="noteref">{links}</sup>'
+        return f'<sup class="noteref">{WORD_JOINER}{links}</sup>'
 
     # -- blocks ------------------------------------------------------------
 

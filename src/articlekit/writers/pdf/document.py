@@ -16,8 +16,10 @@ the web page.  What differs for paper:
 
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
@@ -28,6 +30,7 @@ from ...render.summary import description
 from ...render.title_block import TitleBlockOptions, render_title_block
 from ...render.title_block import title_block as shared_title_block
 from ...tree import inline_children, stringify
+from .justify import PARAGRAPH_CLASS, PART_CLASS, Setting
 
 #: Languages that justify without hyphenation: lines may break between characters.
 NO_HYPHENS_NEEDED = frozenset({"ko", "ja", "zh", "th", "lo", "km", "my"})
@@ -40,7 +43,26 @@ RUNNING_TITLE_MAX = 60
 DASHES = ("\u2014", "\u2013")
 #: U+2060 WORD JOINER: forbids a line break, draws nothing and is not extracted as text.
 WORD_JOINER = "\u2060"
+#: U+200B ZERO WIDTH SPACE: allows a line break, draws nothing and is not extracted as text.
+BREAK_HERE = "\u200b"
+#: A hard hyphen between a letter and a digit ("mid-1990s"), where Unicode line breaking forbids a break.
+_HYPHEN_BEFORE_DIGIT = re.compile(r"(?<=[^\W\d_]-)(?=\d)")
 _NBSP = {"t": "Str", "c": "\u00a0"}
+
+
+#: Hangul jamo, compatibility jamo and syllables.
+_HANGUL = "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff"
+_HANGUL_PAIR = re.compile(f"(?<=[{_HANGUL}])(?=[{_HANGUL}])")
+
+
+def keep_hangul_words(text: str) -> str:
+    """``text`` with a word joiner between adjacent Hangul letters, so Korean breaks only between words.
+
+    Korean is spaced between words and, like ``word-break: keep-all``, is not
+    broken inside one.  WeasyPrint does not implement ``keep-all``, and line
+    breaking by Unicode rules allows a break between any two syllables.
+    """
+    return _HANGUL_PAIR.sub(WORD_JOINER, text)
 
 
 def keep_dashes_attached(inlines: list[Any]) -> list[Any]:
@@ -48,7 +70,9 @@ def keep_dashes_attached(inlines: list[Any]) -> list[Any]:
 
     A closed dash ("Internet”—which") gets a word joiner before it; a spaced one
     ("digitally – report") gets a no-break space before it, so the dash ends the
-    line rather than opening the next one.
+    line rather than opening the next one.  A hard hyphen before a digit
+    ("mid-1990s") gets a zero-width space after it: Unicode line breaking keeps
+    "-1990" together as a negative number, which leaves a justified line loose.
     """
     out: list[Any] = []
     for i, node in enumerate(inlines):
@@ -59,6 +83,7 @@ def keep_dashes_attached(inlines: list[Any]) -> list[Any]:
             continue
         if t == "Str":
             text = re.sub(rf"(?<=\S)(?=[{''.join(DASHES)}])", WORD_JOINER, node["c"])
+            text = _HYPHEN_BEFORE_DIGIT.sub(BREAK_HERE, text)
             prev = out[-1] if out else None
             after_word = prev is not None and prev.get("t") not in ("Space", "SoftBreak", "LineBreak") and prev != _NBSP
             if text.startswith(DASHES) and after_word:
@@ -69,10 +94,55 @@ def keep_dashes_attached(inlines: list[Any]) -> list[Any]:
 
 
 class PrintRenderer(HtmlRenderer):
-    """The shared renderer with print-specific headings, dashes and note back-links."""
+    """The shared renderer with print-specific headings, dashes and note back-links.
+
+    ``ref_pages`` maps each reference id to the page it was laid out on, when a
+    first layout has told; the back-links then list each page once.  Each
+    paragraph is numbered by a class (``para-N``) so a layout can name it, and
+    ``settings`` gives some of them an alternative setting (``setting-S`` in
+    print.css) that evens out their justified lines (see :mod:`.justify`).
+    """
+
+    def __init__(self, article: Article, options: HtmlOptions | None = None,
+                 ref_pages: Mapping[str, int] | None = None, settings: Mapping[int, Setting] | None = None,
+                 probe: Collection[int] | None = None) -> None:
+        super().__init__(article, options)
+        self.ref_pages = ref_pages
+        self.settings = settings or {}
+        self.probe = probe
+        self.paragraphs = 0
+        #: How many parts each paragraph may be set in (see :mod:`.justify`).
+        self.parts: dict[int, int] = {}
+
+    def b_Para(self, c: list[Any], depth: int) -> str:  # noqa: N802 - named after pandoc's node types
+        """A numbered paragraph in its settings; with ``probe`` given, only those paragraphs keep their text."""
+        self.paragraphs += 1
+        number = self.paragraphs
+        splits = sentence_splits(c)
+        self.parts[number] = len(splits) + 1
+        setting = self.settings.get(number)
+        if self.probe is not None and number not in self.probe:
+            text = ""
+        elif setting:
+            bounds = [-1, *splits, len(c)]
+            spans = []
+            for k, (start, end) in enumerate(itertools.pairwise(bounds)):
+                cls = f"{PART_CLASS}{k}" + (f" setting-{setting[k]}" if k < len(setting) and setting[k] else "")
+                spans.append(f'<span class="{cls}">{self.inlines(c[start + 1:end])}</span>')
+            text = " ".join(spans)
+        else:
+            text = self.inlines(c)
+        return f'<p class="{PARAGRAPH_CLASS}{number}">{text}</p>'
 
     def inlines(self, nodes: list[Any] | None) -> str:
         return super().inlines(keep_dashes_attached(nodes or []))
+
+    def i_Str(self, c: str) -> str:  # noqa: N802 - named after pandoc's node types
+        return super().i_Str(keep_hangul_words(c))
+
+    def i_NoteRefs(self, c: list[dict[str, Any]]) -> str:  # noqa: N802
+        """The shared cluster, with word joiners after its commas too: WeasyPrint may break after one."""
+        return super().i_NoteRefs(c).replace("</a>,<a ", f"</a>,{WORD_JOINER}<a ")
 
     def b_Header(self, c: list[Any], depth: int) -> str:  # noqa: N802 - named after pandoc's node types
         level, attr, content = c
@@ -92,14 +162,54 @@ class PrintRenderer(HtmlRenderer):
         return super().i_Link([attr, content, target])
 
     def backlinks(self, note: Note) -> str:
-        """"↑ p. 3" (or "↑ pp. 2, 2, 4"): one link per reference, each showing its page (print.css)."""
+        """"↑ p. 3" or "↑ pp. 2, 4": one link per page holding a reference, showing that page (print.css).
+
+        Before layout every reference gets its link.  With ``ref_pages`` known,
+        a page holding several references of the note is listed once, its link
+        leading to the first of them.  The arrow is tied to "p." and the first
+        page by no-break spaces, and the whole group to the note's last word
+        (see :meth:`note_item`).
+        """
+        refs = list(enumerate(note.ref_ids))
+        if self.ref_pages is not None:
+            first_on_page: dict[int | None, tuple[int, str]] = {}
+            for i, ref in refs:
+                first_on_page.setdefault(self.ref_pages.get(ref), (i, ref))
+            refs = list(first_on_page.values())
         many = len(note.ref_ids) > 1
         links = []
-        for i, ref in enumerate(note.ref_ids):
+        for i, ref in refs:
             label = f"Back to reference {note.number}" + (f" ({_letter(i)})" if many else "")
             links.append(f'<a class="backlink" href="#{ref}" role="doc-backlink" aria-label="{label}"></a>')
-        pages = "pp." if many else "p."
+        pages = "pp." if len(links) > 1 else "p."
         return f'<span class="backlinks">\u2191\u00a0{pages}\u00a0{", ".join(links)}</span>'
+
+    def note_item(self, note: Note) -> str:
+        """A note whose back-links cannot sit alone on a line: a no-break space ties them to its last word."""
+        item = super().note_item(note)
+        back = self.backlinks(note)
+        return item.replace(f" {back}</p>", f"\u00a0{back}</p>", 1)
+
+
+#: About how many characters a part of a long paragraph holds when it is set in parts (see :mod:`.justify`).
+PART_LENGTH = 320
+_SENTENCE_END = re.compile(r"[.?!][\"”’)\]]*$")
+
+
+def sentence_splits(inlines: list[Any], length: int = PART_LENGTH) -> list[int]:
+    """Indices of the spaces between sentences that cut a long paragraph into parts of about ``length`` characters."""
+    splits: list[int] = []
+    total = len(stringify(inlines))
+    done = since = 0
+    for i, node in enumerate(inlines):
+        size = len(stringify([node]))
+        if node.get("t") == "Space" and i > 0 and inlines[i - 1].get("t") == "Str" \
+                and _SENTENCE_END.search(inlines[i - 1]["c"]) and since >= length and total - done >= length / 2:
+            splits.append(i)
+            since = 0
+        done += size
+        since += size
+    return splits
 
 
 def _has_note_refs(inlines: list[Any]) -> bool:
@@ -178,6 +288,8 @@ class PrintDocument:
     running_title: str
     running_authors: str
     description: str
+    #: How many parts each paragraph may be set in (see :mod:`.justify`).
+    parts: Mapping[int, int] = field(default_factory=dict)
 
 
 def title_block(article: Article, image_src: str | None, running_title: str, authors: str) -> str:
@@ -199,20 +311,26 @@ def _meta(name: str, content: str) -> str:
     return f'<meta name="{name}" content="{escape(content, quote=True)}">'
 
 
-def print_document(article: Article, *, created: str, image_src: str | None = None) -> PrintDocument:
+def print_document(article: Article, *, created: str, image_src: str | None = None,
+                   ref_pages: Mapping[str, int] | None = None, settings: Mapping[int, Setting] | None = None,
+                   probe: Collection[int] | None = None) -> PrintDocument:
     """The whole print HTML document.
 
     ``created`` is the W3C date-time stamped as the PDF's creation and
     modification date (the writer fixes it for reproducible output).
+    ``ref_pages`` (reference id → page, from a first layout) makes each note
+    list each page of its references once; ``settings`` (paragraph number →
+    alternative setting) evens out loose paragraphs; ``probe`` empties every
+    other paragraph, for a quick trial of those settings.
     """
     m = article.metadata
     title = m.title_text + (f": {m.subtitle_text}" if m.subtitle_text else "")
     run_title = shorten(m.title_text)
     run_authors = running_authors(m.authors)
     desc = description(article)
-    renderer = PrintRenderer(article, HtmlOptions(title_level=1, backlinks="end"))
+    renderer = PrintRenderer(article, HtmlOptions(title_level=1, backlinks="end"), ref_pages, settings, probe)
     body = sanitise(renderer.blocks(article.body))
-    notes = sanitise(renderer.notes())
+    notes = sanitise(renderer.notes()) if probe is None else ""  # a trial leaves out what refers to emptied text
     head = [
         '<meta charset="utf-8">',
         f"<title>{escape(title)}</title>",
@@ -242,7 +360,7 @@ def print_document(article: Article, *, created: str, image_src: str | None = No
         "",
     ])
     return PrintDocument(html=html, title=title, running_title=run_title, running_authors=run_authors,
-                         description=desc)
+                         description=desc, parts=dict(renderer.parts))
 
 
 __all__ = ["PrintDocument", "PrintRenderer", "print_document", "running_authors", "shorten", "title_block"]

@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -39,6 +39,7 @@ from ...styles import default_styles_dir, find_style
 from ...tree import iter_blocks, stringify
 from .document import PrintDocument, print_document
 from .fetcher import RestrictedFetcher
+from .justify import Evener, Setting, measure, space_width
 from .page import PageGeometry, page_geometry, parse_page_size
 from .structure import describe_links, mark_margin_artifacts
 from .xmp import XmpData, instance_uuid, xmp_packet
@@ -211,6 +212,24 @@ def _install_xmp(pdf: object, packet: bytes) -> None:
         catalog["Metadata"] = stream.reference
 
 
+def reference_pages(document: weasyprint.Document) -> dict[str, int]:
+    """Each anchor of a laid-out document and the page (numbered from 1) it fell on."""
+    pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return pages
+
+
+def shares_a_page(article: Article, pages: dict[str, int]) -> bool:
+    """Whether some note has two references on one page (so its back-links would repeat a page)."""
+    for note in article.notes:
+        on = [pages.get(ref) for ref in note.ref_ids]
+        if len(on) != len(set(on)):
+            return True
+    return False
+
+
 def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
     """The article as PDF bytes; raises :class:`ArticlekitError` for a bad option or an unprintable text."""
     options = options or WriteOptions()
@@ -257,18 +276,42 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
             weasyprint.CSS(string=house_css, base_url=_dir_url(house_path.parent), url_fetcher=fetcher,
                            font_config=font_config),
         ]
-        data = html.write_pdf(
-            stylesheets=stylesheets,
-            font_config=font_config,
-            finisher=finish,
-            pdf_variant=variant,
-            pdf_identifier=hashlib.md5(document_id.encode(), usedforsecurity=False).hexdigest().encode(),
-            pdf_tags=variant is not None,
-            optimize_images=False,
-        )
+        render_options = {
+            "stylesheets": stylesheets,
+            "pdf_variant": variant,
+            "pdf_identifier": hashlib.md5(document_id.encode(), usedforsecurity=False).hexdigest().encode(),
+            "pdf_tags": variant is not None,
+            "optimize_images": False,
+        }
+
+        def layout(source: str) -> weasyprint.Document:
+            page = weasyprint.HTML(string=source, base_url=_dir_url(article.source_dir), url_fetcher=fetcher)
+            return page.render(font_config=font_config, **render_options)
+
+        def again(settings: Mapping[int, Setting], ref_pages: dict[str, int] | None = None,
+                  probe: Collection[int] | None = None) -> weasyprint.Document:
+            return layout(print_document(article, created=created, image_src=image_src, ref_pages=ref_pages,
+                                         settings=settings, probe=probe).html)
+
+        document = html.render(font_config=font_config, **render_options)
+        # Loose justified lines: try their paragraphs (alone, the others emptied) in the house style's
+        # alternative settings, then lay out once more with the best setting of each.
+        space_em = space_width(next(f.path for f in book.faces if f.weight == 400 and f.style == "normal"))
+        evener = Evener(measure(document, space_em), doc.parts)
+        while (trial := evener.trial()) is not None:
+            evener.record(measure(again(trial, probe=trial.keys()), space_em))
+        settings = evener.chosen()
+        if settings:
+            document = again(settings)
+        pages = reference_pages(document)
+        if shares_a_page(article, pages):
+            # The notes follow every reference, so listing each page once cannot move a reference.
+            document = again(settings, pages)
+        data = document.write_pdf(finisher=finish, **render_options)
     _raise_problems(article, records, fetcher, options.pdf_variant)
     return data
 
 
 
-__all__ = ["VARIANTS", "PdfVariantError", "base_stylesheet", "build_time", "to_pdf"]
+__all__ = ["VARIANTS", "PdfVariantError", "base_stylesheet", "build_time", "reference_pages", "shares_a_page",
+           "to_pdf"]

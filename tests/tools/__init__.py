@@ -1,0 +1,1 @@
+"""Test-time tools that read typeset PDFs back: lines, words and the gaps between them."""
