@@ -112,7 +112,8 @@ def test_an_interrupted_batch_leaves_no_partial_file_and_the_next_run_completes(
     written = {p.name: p.read_bytes() for p in out.iterdir() if p.name != MANIFEST_NAME}
     assert 0 < len(written) < 33, "the build was not stopped half-way"
     # Each file reported is there; the last article's files may be complete but not yet reported.
-    assert all(name in written for name in (line.rsplit("/", 1)[-1] for line in stdout.splitlines()))
+    reported = [Path(p).name for line in stdout.splitlines() for p in line.split(": wrote ", 1)[1].split(", ")]
+    assert all(name in written for name in reported)
 
     again = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr

@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from articlekit import api, safety
+from articlekit.batch import build_many
 from articlekit.cli import main
 from articlekit.frontmatter import FIELDS
 from articlekit.writers import FORMATS, available_formats
@@ -225,7 +226,7 @@ def _build(article: Generated, folder: Path, formats: list[str]) -> dict[str, by
     src = folder / "generated.md"
     src.write_text(article.source, encoding="utf-8")
     out = folder / "out"
-    report = api.build([src], formats, out, options=api.WriteOptions(pdf_variant="plain"))
+    report = build_many([src], formats, out, options=api.WriteOptions(pdf_variant="plain"))
     assert report.ok, [str(e) for e in report.errors]
     return {f: (out / f"generated{EXTENSION[f]}").read_bytes() for f in formats}
 

@@ -2,14 +2,18 @@
 
 Read a source into an :class:`Article` with :func:`load`; write it with
 :func:`to_html`, :func:`to_jats`, :func:`to_epub` or :func:`to_pdf`; or build
-whole folders with :func:`build`, as the ``articlekit`` command does.
+whole folders with :func:`build` (the same function as :func:`build_many`), on
+every core or any :class:`concurrent.futures.Executor`, as the ``articlekit``
+command does.  The batch machinery is imported on first use, so that
+``import articlekit`` stays fast.
 """
 
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
-from .api import ArticleResult, BuildReport, build, check, load, to_epub, to_html, to_jats, to_pdf
+from .api import ArticleResult, BuildReport, check, load, to_epub, to_html, to_jats, to_pdf
 from .errors import ArticleError, ArticleErrors, ArticlekitError
 from .model import Article, Copyright, Image, Metadata, Note, Person
 from .options import WriteOptions
@@ -19,8 +23,21 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
     __version__ = "0.0.0"
 
+#: Names served by :mod:`articlekit.batch`, imported when first asked for.
+_BATCH_NAMES = {"build": "build_many", "build_many": "build_many", "BatchReport": "BatchReport",
+                "BatchResult": "BatchResult"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _BATCH_NAMES:
+        from . import batch
+
+        return getattr(batch, _BATCH_NAMES[name])
+    raise AttributeError(f"module 'articlekit' has no attribute {name!r}")
+
+
 __all__ = [
-    "Article", "ArticleError", "ArticleErrors", "ArticleResult", "ArticlekitError", "BuildReport", "Copyright",
-    "Image", "Metadata", "Note", "Person", "WriteOptions", "__version__", "build", "check", "load",
-    "to_epub", "to_html", "to_jats", "to_pdf",
+    "Article", "ArticleError", "ArticleErrors", "ArticleResult", "ArticlekitError", "BatchReport", "BatchResult",
+    "BuildReport", "Copyright", "Image", "Metadata", "Note", "Person", "WriteOptions", "__version__", "build",
+    "build_many", "check", "load", "to_epub", "to_html", "to_jats", "to_pdf",
 ]

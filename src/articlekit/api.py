@@ -1,4 +1,7 @@
-"""The library API: what scripts call, and what the command line is a thin shell over.
+"""The library API for one article: read it, check it, write each format.
+
+Building many sources into an output folder (in parallel, incrementally) is
+:mod:`articlekit.batch`, which uses these functions.
 
 >>> import articlekit
 >>> article = articlekit.load("sources/how-north-korea-controls-its-internet.md")
@@ -15,13 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import reader, safety, transforms
+from .bounds import DEFAULT_MAX_BYTES
 from .errors import ArticleError, ArticleErrors, ArticlekitError, InternalError, OutputError, flatten
-from .manifest import OutputFolder
 from .model import Article
 from .options import WriteOptions
 from .tree import iter_inlines
-from .writers import FORMATS, get_format, get_writer
+from .writers import get_writer
 
 SOURCE_SUFFIXES = (".md", ".markdown")
 
@@ -30,7 +32,7 @@ def load(
     path: str | Path,
     *,
     strict: bool = False,
-    max_bytes: int = reader.DEFAULT_MAX_BYTES,
+    max_bytes: int = DEFAULT_MAX_BYTES,
     allow_remote: bool = False,
 ) -> Article:
     """Read, validate and transform one source into an :class:`Article`.
@@ -42,6 +44,8 @@ def load(
     (a file that cannot be read, a source without front matter).  With
     ``strict``, warnings such as a note that is never referenced are errors too.
     """
+    from . import reader, transforms  # pydantic and pandoc's wrapper: imported when a source is read
+
     path = Path(path)
     article = reader.read(path, max_bytes=max_bytes, allow_remote=allow_remote)
     transforms.apply_all(article)
@@ -157,6 +161,8 @@ def local_images(article: Article, options: WriteOptions) -> list[tuple[str, byt
     HTML and JATS refer to images by the path the source wrote, so a build copies
     each file to that same relative place beside its outputs.
     """
+    from . import safety
+
     policy = safety.Policy(article.source_dir, allow_remote=options.allow_remote)
     refs = [article.metadata.image.src] if article.metadata.image and article.metadata.image.src else []
     refs += [n["c"][2][0] for n in iter_inlines([*article.body, *(b for n in article.notes for b in n.blocks)])
@@ -190,95 +196,8 @@ def _describe(e: BaseException) -> str:
     return text if len(text) <= 300 else text[:299] + "\u2026"
 
 
-def build_one(
-    source: Path,
-    formats: list[str],
-    out_dir: Path,
-    options: WriteOptions,
-    *,
-    strict: bool = False,
-    max_bytes: int = reader.DEFAULT_MAX_BYTES,
-    folder: OutputFolder | None = None,
-    force: bool = False,
-) -> ArticleResult:
-    """Build one source into each format; all outputs are rendered before any is written.
-
-    Every file goes through ``folder`` (an open :class:`OutputFolder`; one is
-    opened on ``out_dir`` when none is given), which refuses to replace a file
-    articlekit did not write and records what it writes.
-    """
-    result = ArticleResult(source)
-    own = folder is None
-    try:
-        if folder is None:
-            folder = OutputFolder(out_dir, force=force).open()
-        article = load(source, strict=strict, max_bytes=max_bytes, allow_remote=options.allow_remote)
-        result.warnings = list(article.warnings)
-        targets = [(f, out_dir / f"{article.slug}{get_format(f).extension}") for f in formats]
-        for _, target in targets:
-            folder.check(target, source)  # refuse before the (slow) rendering, not after
-        rendered = [(target, render(f, article, options)) for f, target in targets]
-        if LINKED_FORMATS.intersection(formats):
-            rendered += [(out_dir / rel, data) for rel, data in local_images(article, options)]
-        for target, data in rendered:
-            if folder.written.get(folder.name_of(target), source) != source and target.read_bytes() == data:
-                continue  # the same picture, already copied for another article
-            result.outputs.append(folder.write(target, data, source=source))
-    except ArticlekitError as e:
-        result.errors = flatten(e)
-    except Exception as e:  # a bug outside the writers: still one line, and the batch goes on
-        result.errors = [InternalError(f"{source}: internal error: {_describe(e)}")]
-    finally:
-        if own and folder is not None:
-            folder.close()
-    return result
-
-
-def build(
-    sources: list[str | Path] | str | Path = "sources",
-    formats: list[str] | tuple[str, ...] | str = ("html",),
-    out_dir: str | Path = "dist",
-    *,
-    options: WriteOptions | None = None,
-    strict: bool = False,
-    max_bytes: int = reader.DEFAULT_MAX_BYTES,
-    progress: object | None = None,
-    force: bool = False,
-) -> BuildReport:
-    """Build every source into every format; one bad article does not stop the others.
-
-    ``progress``, if given, is called with each :class:`ArticleResult` as it is done.
-    ``force`` allows replacing files in ``out_dir`` that articlekit did not write.
-    """
-    if isinstance(sources, str | Path):
-        sources = [sources]
-    if isinstance(formats, str):
-        formats = [f.strip() for f in formats.split(",") if f.strip()]
-    formats = [f for f in FORMATS if f in formats] + [f for f in formats if f not in FORMATS]
-    for f in formats:
-        get_writer(f)  # refuse unknown or unavailable formats before any work
-    options = options or WriteOptions()
-    out = Path(out_dir)
-    paths = find_sources(list(sources))
-    prepare_output(out, paths, [Path(p) for p in sources if Path(p).is_dir()])
-    report = BuildReport()
-    for res in _empty_folders(list(sources)):
-        report.results.append(res)
-        if callable(progress):
-            progress(res)
-    if not paths:
-        return report
-    with OutputFolder(out, force=force) as folder:
-        for src in paths:
-            res = build_one(src, list(formats), out, options, strict=strict, max_bytes=max_bytes, folder=folder)
-            report.results.append(res)
-            if callable(progress):
-                progress(res)
-    return report
-
-
 def check(sources: list[str | Path] | str | Path = "sources", *, strict: bool = False,
-          max_bytes: int = reader.DEFAULT_MAX_BYTES, allow_remote: bool = False) -> BuildReport:
+          max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool = False) -> BuildReport:
     """Validate sources without writing anything (or fetching anything); every problem is reported.
 
     ``allow_remote`` accepts http(s) images the way ``build`` would with it; they

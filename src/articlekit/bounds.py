@@ -23,6 +23,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+#: Largest source accepted by default (bytes); ``--max-size`` changes it.
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
 #: Deepest nesting of block containers (quotes, lists, divs) the line scan allows.
 MAX_NESTING = 32
 #: Most ``[`` that may be open at once in one paragraph.

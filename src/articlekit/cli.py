@@ -20,8 +20,9 @@ from types import FrameType
 
 import click
 
-from . import __version__, reader
-from .api import ArticleResult, BuildReport, build, check
+from . import __version__
+from .api import ArticleResult, BuildReport, check
+from .bounds import DEFAULT_MAX_BYTES
 from .errors import ArticlekitError, one_line
 from .options import WriteOptions
 from .writers import FORMATS, available_formats
@@ -78,7 +79,7 @@ def cli() -> None:
 
 
 _max_size = click.option(
-    "--max-size", type=click.FloatRange(min=0.001), default=reader.DEFAULT_MAX_BYTES / 1048576,
+    "--max-size", type=click.FloatRange(min=0.001), default=DEFAULT_MAX_BYTES / 1048576,
     show_default=True, help="Refuse sources larger than this many megabytes.",
 )
 _strict = click.option("--strict", is_flag=True, help="Treat warnings (such as an unused note) as errors.")
@@ -98,25 +99,70 @@ _strict = click.option("--strict", is_flag=True, help="Treat warnings (such as a
 @click.option("--pdf-variant", type=click.Choice(["pdf/ua-1", "pdf/a-3a", "plain"]), default="pdf/ua-1",
               show_default=True, help="PDF: tagged accessible (pdf/ua-1), archival (pdf/a-3a) or plain.")
 @click.option("--allow-remote", is_flag=True, help="Allow fetching http(s) images a source names (off by default).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Articles built at once, each in its own worker process (default: the usable CPUs).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run the workers on a Dask cluster (tcp://host:8786); needs articlekit[dask].")
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write a report of the build: report.json (for programs) or report.html (with thumbnails).")
 @click.option("--force", is_flag=True,
-              help="Overwrite files in the output folder that articlekit did not write (or that were changed since).")
+              help="Rebuild every article, and overwrite files in the output folder that articlekit did not write "
+                   "(or that were changed since).")
 @_strict
 @_max_size
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 def build_cmd(sources: tuple[Path, ...], formats: list[str], out_dir: Path, styles_dir: Path | None,
-              fragment: bool, page_size: str, pdf_variant: str, allow_remote: bool, force: bool, strict: bool,
-              max_size: float, quiet: bool) -> None:
-    """Build SOURCES (files or folders; default: sources/) into dist/."""
+              fragment: bool, page_size: str, pdf_variant: str, allow_remote: bool, jobs: int | None,
+              scheduler: str | None, report_path: Path | None, force: bool, strict: bool, max_size: float,
+              quiet: bool) -> None:
+    """Build SOURCES (files or folders; default: sources/) into dist/.
+
+    Articles whose outputs are newer than everything they were made from (source,
+    images, styles, config, articlekit version and options) are skipped.
+    """
+    from .batch import build_many
+    from .batch.progress import Progress
+
     options = WriteOptions(styles_dir=styles_dir, fragment=fragment, allow_remote=allow_remote,
                            page_size=page_size, pdf_variant=pdf_variant)
+    progress = Progress(quiet=quiet)
     codes: list[int] = []
-    report = build(list(sources) or [Path("sources")], formats, out_dir, options=options, strict=strict,
-                   max_bytes=int(max_size * 1048576), force=force,
-                   progress=lambda res: codes.append(_print_result(res, quiet)))
+
+    def done(res: ArticleResult) -> None:
+        codes.append(_exit_code([e.exit_code for e in res.errors]))
+        progress.update(res)  # type: ignore[arg-type]
+
+    with _executor(scheduler) as executor:
+        report = build_many(list(sources) or [Path("sources")], formats, out_dir, options=options, strict=strict,
+                            max_bytes=int(max_size * 1048576), force=force, jobs=jobs, executor=executor,
+                            progress=done, on_start=progress.start)
     if not report.results:
         click.echo("no sources found", err=True)
         raise SystemExit(2)
+    progress.finish(report)
+    if report_path is not None:
+        from .batch.report import write_report
+
+        write_report(report, report_path)
     raise SystemExit(_exit_code(codes))
+
+
+@contextmanager
+def _executor(scheduler: str | None) -> Iterator[object | None]:
+    """The Dask cluster's executor for ``--scheduler``, or None (a local process pool)."""
+    if scheduler is None:
+        yield None
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise click.UsageError("--scheduler needs Dask: pip install 'articlekit[dask]'") from None
+    try:
+        client = Client(scheduler, timeout="20s")
+    except (OSError, TimeoutError) as e:
+        raise click.UsageError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from None
+    with client:
+        yield client.get_executor()
 
 
 @cli.command("check")

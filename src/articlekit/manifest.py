@@ -56,6 +56,9 @@ class Entry:
     sha256: str
     previous: str | None = None
     source: str | None = None
+    #: What the file was made from (input files' SHA-256, a digest of version and options),
+    #: so that an incremental build can tell whether it is up to date.
+    made_from: dict[str, Any] | None = None
 
     def matches(self, digest: str) -> bool:
         return digest in (self.sha256, self.previous)
@@ -137,7 +140,9 @@ class OutputFolder:
             for name, e in data["files"].items():
                 if not (isinstance(e, dict) and isinstance(e.get("sha256"), str)):
                     raise ValueError(f"bad entry for {name!r}")
-                entries[name] = Entry(e["sha256"], e.get("previous"), e.get("source"))
+                made_from = e.get("made_from")
+                entries[name] = Entry(e["sha256"], e.get("previous"), e.get("source"),
+                                      made_from if isinstance(made_from, dict) else None)
             return entries
         except (OSError, ValueError, UnicodeDecodeError) as e:
             if self.force:
@@ -217,27 +222,62 @@ class OutputFolder:
                 f"{target}: was changed since articlekit wrote it; move it away or pass --force to overwrite it"
             )
 
-    def write(self, target: Path, data: bytes, *, source: Path | None = None) -> Path:
+    def write(self, target: Path, data: bytes, *, source: Path | None = None,
+              made_from: dict[str, Any] | None = None) -> Path:
         """Write ``data`` to ``target`` (inside the folder) atomically and record it in the manifest."""
-        self.check(target, source)
-        name = self.name_of(target)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.name_of(target)  # a sub-folder created just now must still be inside
-            old = self.entries.get(name)
-            previous = None
-            if old is not None and target.is_file() and not target.is_symlink():
-                digest = sha256_file(target)
-                previous = digest if old.matches(digest) else None
-            entry = Entry(hashlib.sha256(data).hexdigest(), previous, self._source_name(source))
-            with critical():
-                self.entries[name] = entry
-                self._save()
-                atomic_write(target, data)
-        except OSError as e:
-            raise OutputError(f"{target}: cannot write: {e.strerror or e}") from None
-        self.written[name] = source
+        [(_, error)] = self.write_many([(target, data, made_from)], source=source)
+        if error is not None:
+            raise error
         return target
+
+    def write_many(self, files: list[tuple[Path, bytes, dict[str, Any] | None]], *,
+                   source: Path | None = None) -> list[tuple[Path, OutputError | None]]:
+        """Write several files of one article, recording them all with one save of the manifest.
+
+        Each file is checked first; a refused one gets its :class:`OutputError` in
+        the result and the others are still written.  The manifest is saved once,
+        before any file is renamed into place (a batch of hundreds of articles
+        would otherwise rewrite it for every file).
+        """
+        results: list[tuple[Path, OutputError | None]] = []
+        ready: list[tuple[Path, str, bytes]] = []
+        for target, data, made_from in files:
+            try:
+                self.check(target, source)
+                name = self.name_of(target)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self.name_of(target)  # a sub-folder created just now must still be inside
+                old = self.entries.get(name)
+                previous = None
+                if old is not None and target.is_file() and not target.is_symlink():
+                    digest = sha256_file(target)
+                    previous = digest if old.matches(digest) else None
+            except OutputError as e:
+                results.append((target, e))
+                continue
+            except OSError as e:
+                results.append((target, OutputError(f"{target}: cannot write: {e.strerror or e}")))
+                continue
+            entry = Entry(hashlib.sha256(data).hexdigest(), previous, self._source_name(source), made_from)
+            ready.append((target, name, data))
+            self.entries[name] = entry
+            results.append((target, None))
+        if not ready:
+            return results
+        errors: dict[Path, OutputError] = {}
+        with critical():
+            try:
+                self._save()
+            except OSError as e:
+                raise OutputError(f"{self.path / MANIFEST_NAME}: cannot write: {e.strerror or e}") from None
+            for target, name, data in ready:
+                try:
+                    atomic_write(target, data)
+                except OSError as e:
+                    errors[target] = OutputError(f"{target}: cannot write: {e.strerror or e}")
+                    continue
+                self.written[name] = source
+        return [(t, errors.get(t, e)) for t, e in results]
 
     def _source_name(self, source: Path | None) -> str | None:
         if source is None:

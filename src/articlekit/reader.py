@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from . import bounds, frontmatter, safety
+from .bounds import DEFAULT_MAX_BYTES
 from .config import load_config
 from .errors import ArticleError, ArticleErrors, closest
 from .model import Article, Copyright, Image, Metadata, Person
@@ -39,7 +40,6 @@ from .pandoc import PandocFailed, parse_markdown
 from .tree import all_nodes, stringify
 
 #: Sources larger than this are refused (bytes); ``load(max_bytes=...)`` changes it.
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 #: Class of the marker span the reader puts at the start of every note definition.
 NOTE_MARKER = "articlekit-note"

@@ -1,0 +1,72 @@
+"""Incremental builds: skip an article whose outputs are up to date.
+
+When an output is written, the manifest records what it was made from: the
+SHA-256 of every input file (the source, its images, the stylesheet, the
+``articlekit.toml``) and a digest of the articlekit version, the format and the
+options (:func:`~.worker.context_digest`).  An article is skipped when each of
+its outputs is still the file articlekit wrote and each recorded input still
+has the recorded content.  Contents, not modification times, decide: a file
+copied with a new time is not rebuilt, a file edited within the same second is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..manifest import OutputFolder, sha256_file
+from ..writers import get_format
+from .worker import Job, context_digest
+
+
+@dataclass
+class Fingerprints:
+    """SHA-256 of files, computed once per run for each (path, size, mtime)."""
+
+    _known: dict[tuple[str, int, int], str] = field(default_factory=dict)
+
+    def of(self, path: Path) -> str | None:
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        key = (str(path), st.st_size, st.st_mtime_ns)
+        if key not in self._known:
+            try:
+                self._known[key] = sha256_file(path)
+            except OSError:
+                return None
+        return self._known[key]
+
+
+def made_from(inputs: dict[str, str], fmt: str, job: Job) -> dict[str, Any]:
+    """The manifest record of what one output was made from."""
+    return {
+        "context": context_digest(fmt, job.options, job.strict),
+        "inputs": {str(Path(p).resolve()): digest for p, digest in sorted(inputs.items())},
+    }
+
+
+def up_to_date(folder: OutputFolder, job: Job, fingerprints: Fingerprints) -> bool:
+    """Whether every output of ``job`` is the file articlekit wrote, made from today's inputs."""
+    if not job.source.is_file():
+        return False
+    for fmt in job.formats:
+        target = folder.path / f"{job.source.stem}{get_format(fmt).extension}"
+        entry = folder.entries.get(target.name)
+        record = entry.made_from if entry is not None else None
+        if not record or record.get("context") != context_digest(fmt, job.options, job.strict):
+            return False
+        if fingerprints.of(target) != entry.sha256:  # type: ignore[union-attr]
+            return False
+        inputs = record.get("inputs") or {}
+        if str(job.source.resolve()) not in inputs:
+            return False
+        for path, digest in inputs.items():
+            if fingerprints.of(Path(path)) != digest:
+                return False
+    return True
+
+
+__all__ = ["Fingerprints", "made_from", "up_to_date"]
