@@ -21,6 +21,7 @@ Every step is deterministic, so the output stays reproducible.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,7 +31,7 @@ from typing import Any
 #: Widest space allowed in a justified line, as a multiple of the font's normal space.
 MAX_SPACE = 2.0
 
-#: How many alternative settings ``print.css`` defines (classes ``setting-1`` … ``setting-N``).
+#: Most alternative settings tried (``print.css`` classes ``setting-1`` … ``setting-N``).
 SETTINGS = 12
 
 #: Most trial layouts spent on evening out one article.
@@ -44,6 +45,14 @@ PART_CLASS = "part-"
 
 #: A paragraph's settings, one per part (0: the house default).
 Setting = tuple[int, ...]
+
+
+def settings_in(css: str) -> int:
+    """How many alternative settings a house stylesheet defines: ``.setting-1`` … ``.setting-N``, in a row."""
+    count = 0
+    while count < SETTINGS and re.search(rf"\.setting-{count + 1}(?![\w-])", css):
+        count += 1
+    return count
 
 
 @lru_cache(maxsize=4)
@@ -158,12 +167,15 @@ class _Search:
 class Evener:
     """Chooses settings for each loose paragraph, one trial layout at a time."""
 
-    def __init__(self, first: Mapping[int, Stretch], parts: Mapping[int, int]) -> None:
+    def __init__(self, first: Mapping[int, Stretch], parts: Mapping[int, int], settings: int = SETTINGS) -> None:
+        self.settings = settings
         self.searches: dict[int, _Search] = {}
         for number, stretch in first.items():
-            if stretch.widest > MAX_SPACE:
+            if stretch.widest > MAX_SPACE and settings:
                 search = _Search(parts.get(number, 1))
                 search.results.append((stretch.widest, (0,) * search.parts))
+                if search.parts == 1:  # measured as it stands; a paragraph in parts needs its parts' spans first
+                    search.tried[0] = stretch.widest
                 self.searches[number] = search
         self.trials = 0
         self.current: dict[int, Setting] = {}
@@ -175,7 +187,7 @@ class Evener:
         following: dict[int, Setting] = {}
         for number, search in self.searches.items():
             while not search.done:
-                untried = [s for s in range(SETTINGS + 1) if s not in search.tried]
+                untried = [s for s in range(self.settings + 1) if s not in search.tried]
                 if untried:
                     following[number] = search.config(untried[0])
                     break
@@ -213,4 +225,4 @@ class Evener:
 
 
 __all__ = ["MAX_SPACE", "PARAGRAPH_CLASS", "PART_CLASS", "SETTINGS", "Evener", "Setting", "Stretch", "measure",
-           "space_width"]
+           "settings_in", "space_width"]

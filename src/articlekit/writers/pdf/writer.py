@@ -39,7 +39,7 @@ from ...styles import default_styles_dir, find_style
 from ...tree import iter_blocks, stringify
 from .document import PrintDocument, print_document
 from .fetcher import RestrictedFetcher
-from .justify import Evener, Setting, measure, space_width
+from .justify import Evener, Setting, measure, settings_in, space_width
 from .page import PageGeometry, page_geometry, parse_page_size
 from .structure import describe_links, mark_margin_artifacts
 from .xmp import XmpData, instance_uuid, xmp_packet
@@ -297,7 +297,7 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
         # Loose justified lines: try their paragraphs (alone, the others emptied) in the house style's
         # alternative settings, then lay out once more with the best setting of each.
         space_em = space_width(next(f.path for f in book.faces if f.weight == 400 and f.style == "normal"))
-        evener = Evener(measure(document, space_em), doc.parts)
+        evener = Evener(measure(document, space_em), doc.parts, settings_in(house_css))
         while (trial := evener.trial()) is not None:
             evener.record(measure(again(trial, probe=trial.keys()), space_em))
         settings = evener.chosen()
