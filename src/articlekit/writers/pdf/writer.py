@@ -4,13 +4,15 @@ Steps: build the print HTML from the :class:`~articlekit.model.Article`
 (:mod:`.document`), put the computed page geometry and the
 book face's ``@font-face`` rules before the house ``print.css``, let WeasyPrint
 lay it out with a restricted URL fetcher, then finish the PDF: mark the running
-heads and folios as artifacts, replace the XMP packet with a complete one, and
-write it with fixed dates and identifiers so the same input gives the same bytes.
+heads and folios as artifacts, complete the table structure (header scopes, the
+id tree), replace the XMP packet with a complete one, and write it with fixed
+dates and identifiers so the same input gives the same bytes.
 
 Variants: ``pdf/ua-1`` (default; tagged, with ``pdfuaid`` in the XMP),
-``pdf/a-3a`` (tagged PDF/A-3 with an sRGB output intent) and ``plain``
-(untagged).  Problems WeasyPrint would only log (an image it could not load,
-text no installed font can draw) are raised as errors instead.
+``pdf/a-3a`` (tagged PDF/A-3 with an sRGB output intent, also identified as
+PDF/UA-1) and ``plain`` (untagged).  Problems WeasyPrint would only log (an
+image it could not load, text no installed font can draw) are raised as errors
+instead.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from .document import PrintDocument, print_document
 from .fetcher import RestrictedFetcher
 from .justify import Evener, Setting, measure, settings_in, space_width
 from .page import PageGeometry, page_geometry, parse_page_size
-from .structure import describe_links, mark_margin_artifacts
+from .structure import add_id_tree, describe_links, mark_margin_artifacts, scope_table_headers
 from .xmp import XmpData, instance_uuid, xmp_packet
 
 #: ``--pdf-variant`` values and the WeasyPrint variant each maps to.
@@ -194,7 +196,8 @@ def _conformance(variant: str | None) -> dict[str, str]:
     if variant == "pdf/ua-1":
         return {"pdfuaid:part": "1"}
     if variant == "pdf/a-3a":
-        return {"pdfaid:part": "3", "pdfaid:conformance": "A"}
+        # Tagged and finished exactly as pdf/ua-1, so the archival file claims PDF/UA-1 too.
+        return {"pdfaid:part": "3", "pdfaid:conformance": "A", "pdfuaid:part": "1"}
     return {}
 
 
@@ -263,6 +266,8 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
         if variant is not None:
             mark_margin_artifacts(pdf)
             describe_links(pdf, labels)
+            scope_table_headers(pdf)
+            add_id_tree(pdf)
         _install_xmp(pdf, packet)
         if "Outlines" in pdf.catalog:  # type: ignore[attr-defined]
             pdf.catalog["PageMode"] = "/UseOutlines"  # type: ignore[attr-defined]
