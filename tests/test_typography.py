@@ -255,6 +255,20 @@ def test_a_back_reference_never_stands_alone_on_a_line(callout_pdf: Path) -> Non
     assert sum("↑" in line.text for line in lines) >= 30
 
 
+def test_no_hyphenated_fragment_stands_alone_on_a_line(first_pdf: Path, callout_pdf: Path) -> None:
+    """Tying the back-references to the note must not make WeasyPrint strand half a word.
+
+    A no-break space before them did: note 7 of the first article printed "digit-"
+    alone on a line, then "ally – report. …".
+    """
+    for path in (first_pdf, callout_pdf):
+        lines = [line.text.strip() for line in body_lines(path)]
+        stranded = [t for t in lines if re.fullmatch(r"\S+-", t)]
+        assert stranded == [], (path.name, stranded)
+    notes = "\n".join(line.text for line in notes_lines(first_pdf))
+    assert "digitally – report" in notes
+
+
 def test_the_same_source_gives_the_same_bytes_after_a_second_layout(callout_pdf: Path, tmp_path: Path) -> None:
     again = _build(tmp_path, "callouts", callout_source())
     assert again.read_bytes() == callout_pdf.read_bytes()

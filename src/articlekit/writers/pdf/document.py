@@ -69,17 +69,25 @@ def keep_dashes_attached(inlines: list[Any]) -> list[Any]:
     """A copy of ``inlines`` in which no line can start with a dash.
 
     A closed dash ("Internet”—which") gets a word joiner before it; a spaced one
-    ("digitally – report") gets a no-break space before it, so the dash ends the
-    line rather than opening the next one.  A hard hyphen before a digit
+    ("digitally – report") gets a word joiner between the space and the dash, so
+    the dash ends the line rather than opening the next one.  A hard hyphen before a digit
     ("mid-1990s") gets a zero-width space after it: Unicode line breaking keeps
     "-1990" together as a negative number, which leaves a justified line loose.
     """
     out: list[Any] = []
+    skip = -1
     for i, node in enumerate(inlines):
         t = node.get("t")
         nxt = inlines[i + 1] if i + 1 < len(inlines) else None
         if t == "Space" and nxt and nxt.get("t") == "Str" and nxt["c"].startswith(DASHES):
-            out.append(_NBSP)
+            # The space stays a normal (justifiable) space; the word joiner after it forbids the
+            # break (UAX #14, LB11).  A no-break space instead would make WeasyPrint hyphenate the
+            # word before it and leave its first half alone on a line.
+            out.append(node)
+            out.append({"t": "Str", "c": WORD_JOINER + keep_dashes_attached([nxt])[0]["c"]})
+            skip = i + 1
+            continue
+        if i == skip:
             continue
         if t == "Str":
             text = re.sub(rf"(?<=\S)(?=[{''.join(DASHES)}])", WORD_JOINER, node["c"])
@@ -185,10 +193,15 @@ class PrintRenderer(HtmlRenderer):
         return f'<span class="backlinks">\u2191\u00a0{pages}\u00a0{", ".join(links)}</span>'
 
     def note_item(self, note: Note) -> str:
-        """A note whose back-links cannot sit alone on a line: a no-break space ties them to its last word."""
+        """A note whose back-links cannot sit alone on a line: a word joiner ties them to its last word.
+
+        The space stays a space and the joiner after it forbids the break (UAX #14,
+        LB11); a no-break space instead makes WeasyPrint hyphenate a word far back
+        in the line and leave its first half alone ("digit-" / "ally – report").
+        """
         item = super().note_item(note)
         back = self.backlinks(note)
-        return item.replace(f" {back}</p>", f"\u00a0{back}</p>", 1)
+        return item.replace(f" {back}</p>", f" {WORD_JOINER}{back}</p>", 1)
 
 
 #: About how many characters a part of a long paragraph holds when it is set in parts (see :mod:`.justify`).
