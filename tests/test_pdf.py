@@ -31,7 +31,7 @@ from articlekit.writers.pdf.fetcher import RestrictedFetcher
 from articlekit.writers.pdf.page import PageSizeError, page_geometry, parse_page_size
 from articlekit.writers.pdf.writer import PdfVariantError, to_pdf
 from seed import SAMPLE, SEED, SLUG, note_texts
-from validators import require
+from validators import require, require_cjk_font
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "tests" / "fixtures" / "articles"
@@ -306,13 +306,6 @@ def _build(tmp_path_factory: pytest.TempPathFactory, source: Path, name: str, **
     path = tmp_path_factory.mktemp("pdf") / f"{name}.pdf"
     path.write_bytes(to_pdf(articlekit.load(source), articlekit.WriteOptions(**options)))  # type: ignore[arg-type]
     return path
-
-
-def require_cjk_font() -> None:
-    """The Hangul tests need a font with Hangul glyphs on the system (fontconfig finds it)."""
-    fc_list = shutil.which("fc-list")
-    found = fc_list and subprocess.run([fc_list, ":lang=ko", "family"], capture_output=True, text=True).stdout.strip()
-    require("a font with Hangul glyphs (Debian: fonts-noto-cjk)", found)
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ small pictures, and the spacing of justified lines.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import zlib
 from pathlib import Path
@@ -28,7 +27,7 @@ from articlekit.writers.pdf.justify import SETTINGS, Evener, Stretch, settings_i
 from seed import SAMPLE
 from tools.pdf_lines import Line, pdf_lines
 from tools.word_gaps import gaps, justified_lines, line_gaps, widest
-from validators import require
+from validators import require_cjk_font
 
 ROOT = Path(__file__).resolve().parent.parent
 STYLES = ROOT / "styles"
@@ -137,12 +136,6 @@ def sampler_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("sampler")
     (folder / "small.png").write_bytes(png(*SMALL))
     return _build(folder, "sampler", SAMPLER)
-
-
-def require_cjk_font() -> None:
-    fc_list = shutil.which("fc-list")
-    found = fc_list and subprocess.run([fc_list, ":lang=ko", "family"], capture_output=True, text=True).stdout.strip()
-    require("a font with Hangul glyphs (Debian: fonts-noto-cjk)", found)
 
 
 @pytest.fixture(scope="module")

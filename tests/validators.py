@@ -52,3 +52,10 @@ def nu_check(paths: list[Path], *, xhtml: bool = False) -> list[str]:
         for m in messages
         if m.get("type") in ("error", "non-document-error") or m.get("subType") in ("warning", "fatal")
     ]
+
+
+def require_cjk_font() -> None:
+    """The Hangul tests need a font with Hangul glyphs on the system (fontconfig finds it)."""
+    fc_list = shutil.which("fc-list")
+    found = fc_list and subprocess.run([fc_list, ":lang=ko", "family"], capture_output=True, text=True).stdout.strip()
+    require("a font with Hangul glyphs (Debian: fonts-noto-cjk)", found)
