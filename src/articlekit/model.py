@@ -147,6 +147,9 @@ class Article:
     metadata: Metadata
     body: list[Block]
     notes: list[Note] = field(default_factory=list)
+    #: The author's own heading over the notes (``## Notas``), inline markup kept, or None for
+    #: articlekit's "Notes"; set by :mod:`articlekit.transforms.notes_heading`.
+    notes_title: list[Inline] | None = None
     styles_dir: Path | None = None
     warnings: list[str] = field(default_factory=list)
 

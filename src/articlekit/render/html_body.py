@@ -392,9 +392,12 @@ class HtmlRenderer:
             return ""
         h = self.heading_level(1)
         items = "\n".join(self.note_item(n) for n in self.article.notes)
+        # The author's own heading over the definitions, when there was one, names the notes.
+        title = self.article.notes_title
+        heading = self.inlines(title) if title else escape(self.options.notes_heading)
         return (
             f'<section id="notes" class="endnotes" role="doc-endnotes" aria-labelledby="notes-heading">\n'
-            f'<h{h} id="notes-heading">{escape(self.options.notes_heading)}</h{h}>\n<ol>\n{items}\n</ol>\n</section>'
+            f'<h{h} id="notes-heading">{heading}</h{h}>\n<ol>\n{items}\n</ol>\n</section>'
         )
 
 

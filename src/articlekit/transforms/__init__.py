@@ -6,13 +6,20 @@ alone.  The order matters and is fixed here:
 =====  =====================  ===============================================
 order  pass                   what it does
 =====  =====================  ===============================================
-10     ``headings.normalise``  shallowest heading in the body becomes level 1
+10     ``headings.normalise``  first heading becomes level 1, skipped levels
+                               are closed up (``#`` then ``###``: 1, 2)
 20     ``sections.wrap``       each heading and what follows it become a section
+25     ``notes_heading.take``  the author's own heading over the note
+                               definitions (an empty section) becomes
+                               ``article.notes_title`` and leaves the body
 30     ``notes.number``        notes numbered by first reference, clustered,
                                back-linked, collected into ``article.notes``
+40     ``ids.unique``          no source id collides with another or with an
+                               id articlekit writes (``notes``, ``fn1`` …)
 =====  =====================  ===============================================
 
-Notes come last so that no later pass can move a reference after numbering.
+No pass after the notes moves a reference; ids come last so that they see the
+note texts and the notes heading, where the source may give ids too.
 """
 
 from __future__ import annotations
@@ -20,12 +27,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..model import Article
-from . import headings, notes, sections
+from . import headings, ids, notes, notes_heading, sections
 
 Transform = Callable[[Article], None]
 
 #: The passes, in the order they run.
-TRANSFORMS: tuple[Transform, ...] = (headings.normalise, sections.wrap, notes.number)
+TRANSFORMS: tuple[Transform, ...] = (
+    headings.normalise, sections.wrap, notes_heading.take, notes.number, ids.unique,
+)
 
 
 def apply_all(article: Article) -> Article:

@@ -172,16 +172,23 @@ def text_documents(article: Article, options: HtmlOptions, split_bytes: int) -> 
     return docs
 
 
+def notes_title(article: Article) -> str:
+    """The notes' name as plain text: the author's own heading, else the book's word."""
+    return stringify(article.notes_title) if article.notes_title else LABELS["notes"]
+
+
 def notes_document(article: Article, options: HtmlOptions) -> Document:
     m = article.metadata
-    root, body = new_document(m.lang, options.notes_heading, STYLESHEET)
+    title = notes_title(article)
+    root, body = new_document(m.lang, title, STYLESHEET)
     body.set(EPUB_TYPE, "backmatter")
     append_html(body, render_notes(article, options))
     add_epub_semantics(root)
     backlinks_into_paragraph(root)
-    for heading in root.iterfind(".//{*}h2[@id='notes-heading']"):
-        _in_labels_language(heading, m.lang)
-    return Document(NOTES, options.notes_heading, root, "endnotes")
+    if not article.notes_title:  # the author's heading is in the article's language
+        for heading in root.iterfind(".//{*}h2[@id='notes-heading']"):
+            _in_labels_language(heading, m.lang)
+    return Document(NOTES, title, root, "endnotes")
 
 
 # ---------------------------------------------------------------------------
@@ -216,7 +223,7 @@ def table_of_contents(article: Article, docs: list[Document], text_docs: list[Do
     toc = [TocEntry(article.metadata.title_text, TITLE_PAGE)]
     toc.extend(_section_entries(article.body, 1, locate, text_docs[0].name))
     if any(d.name == NOTES for d in docs):
-        toc.append(TocEntry(LABELS["notes"], NOTES))
+        toc.append(TocEntry(notes_title(article), NOTES))
     return toc
 
 
@@ -232,7 +239,7 @@ def nav_document(article: Article, toc: list[TocEntry], docs: list[Document]) ->
         for item in items:
             li = sub(ol, "li")
             a = sub(li, "a", {"href": item.href}, item.label)
-            if item.href == NOTES:
+            if item.href == NOTES and not article.notes_title:
                 _label(a, "notes", lang)
             if item.children:
                 entries(li, item.children)
@@ -249,7 +256,10 @@ def nav_document(article: Article, toc: list[TocEntry], docs: list[Document]) ->
     for kind, href in marks:
         a = sub(sub(ol, "li"), "a", {"href": href})
         a.set(EPUB_TYPE, kind)
-        _label(a, words[kind], lang)
+        if kind == "endnotes" and article.notes_title:
+            a.text = notes_title(article)
+        else:
+            _label(a, words[kind], lang)
     return Document(NAV, LABELS["contents"], root)
 
 

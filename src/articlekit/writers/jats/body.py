@@ -160,11 +160,18 @@ class JatsRenderer:
         return body
 
     def notes(self, title: str = "Notes") -> Element | None:
-        """``<fn-group>`` with one ``<fn id="fnN"><label>N</label><p>…`` per note, in number order."""
+        """``<fn-group>`` with one ``<fn id="fnN"><label>N</label><p>…`` per note, in number order.
+
+        Its ``<title>`` is the author's notes heading when the source has one, else ``title``.
+        """
         if not self.article.notes:
             return None
         group = new("fn-group")
-        etree.SubElement(group, "title").text = title
+        heading = etree.SubElement(group, "title")
+        if self.article.notes_title:  # the author's own heading over the definitions
+            self.inlines_into(heading, self.article.notes_title)
+        else:
+            heading.text = title
         for note in self.article.notes:
             fn = etree.SubElement(group, "fn", id=note.id)
             etree.SubElement(fn, "label").text = str(note.number)
