@@ -10,7 +10,7 @@ import pytest
 import articlekit
 from articlekit.cli import main
 from articlekit.errors import closest, edit_distance
-from articlekit.frontmatter import FIELDS
+from articlekit.frontmatter import CREDIT_ROLES, FIELDS
 from conftest import FIXTURES
 
 FIGURE = FIXTURES / "articles" / "figure.png"
@@ -196,6 +196,7 @@ editors:
   - name: Bea Editor
     email: bea.example.org
   - name: Kim
+    roles: [reviewing]
 keywords: [one, two, ""]
 ---
 
@@ -211,8 +212,8 @@ def test_list_items_are_named_in_words_and_counted_from_one(tmp_path):
         (7, "author 2: unknown key 'afiliation' (did you mean 'affiliation'?)"),
         (8, "author 3 must be a name or a mapping with 'name', not the number 42"),
         (11, "editor 1: invalid e-mail address 'bea.example.org'"),
-        (12, "editor 2: 'Kim' has no space to split into given and family names: add 'given' and 'family'"),
-        (13, "keyword 3 is empty"),
+        (13, "editor 2: 'reviewing' is not a CRediT role: use one of " + ", ".join(CREDIT_ROLES)),
+        (14, "keyword 3 is empty"),
     ]
 
 

@@ -88,7 +88,7 @@ def test_heading_levels_start_at_one_whatever_the_author_wrote(tmp_path):
         ("editors-typo.md", 5, "unknown key 'editrs' (did you mean 'editors'?)"),
         ("bad-date.md", 3, "invalid date '2020-13-45'"),
         ("no-authors.md", 1, "required key 'authors' is missing"),
-        ("hangul-no-parts.md", 5, "has no space to split into given and family names"),
+        ("credit-role-typo.md", 6, "'writing-orginal-draft' is not a CRediT role"),
     ],
 )
 def test_errors_name_file_and_line(name, line, message):

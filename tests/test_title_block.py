@@ -72,6 +72,27 @@ FIRST_FACTS = [
 ]
 FIRST_LEDE = "When other communist countries"
 
+#: Reviewers and translators, a single-name author and editors given as one string.
+CONTRIBUTORS = ROOT / "tests" / "fixtures" / "contributors" / "translated-review.md"
+CONTRIBUTORS_FACTS = [
+    ("section", "Research"),
+    ("title", "Village cooperatives after the reform"),
+    ("subtitle", "Rice, credit and trust in Central Java"),
+    ("byline", "By Suharto and Dewi Lestari, PhD"),
+    ("affiliations", "Suharto: Faculty of Agriculture, Universitas Gadjah Mada"),
+    ("affiliations", "Dewi Lestari: Department of International Relations, Universitas Gadjah Mada"
+                     " · ORCID https://orcid.org/0000-0001-5109-3700"),
+    ("dateline", "14 June 2021"),
+    ("editors", "Editors: Atin Prabandari, MA(IR) & Viyasa Rahyaputra, S.IP"),
+    ("reviewers", "Reviewers: Bambang Purwanto, M.Hum. & Sri Wahyuni"),
+    ("translators", "Translated by Rachel Morton, MA"),
+    ("publication", "Global Insights Review · ISSN 2686-1887 · Institute of International Studies"),
+    ("license", "Licence: https://creativecommons.org/licenses/by/4.0/"),
+    ("copyright", "© 2021 Institute of International Studies"),
+    ("keywords", "Keywords: cooperatives, rural credit, Java"),
+]
+CONTRIBUTORS_LEDE = "When the village cooperatives"
+
 #: A short article; ``extra`` adds front-matter lines.
 SHORT = "---\ntitle: A short piece\ndate: 2020-01-02\nauthors: [Ann Author]\n{extra}---\n\nOne paragraph.\n"
 
@@ -152,6 +173,11 @@ def full(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
 
 
 @pytest.fixture(scope="module")
+def contributors(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
+    return _build(CONTRIBUTORS, tmp_path_factory.mktemp("title-block-contributors"))
+
+
+@pytest.fixture(scope="module")
 def first(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
     return _build(SAMPLE, tmp_path_factory.mktemp("title-block-first"))
 
@@ -162,12 +188,16 @@ def first(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
 
 def test_every_fact_in_the_one_order() -> None:
     block = title_block(articlekit.load(FULL))
-    assert block.facts() == ORDER  # the fixture has every fact
+    credits = ("reviewers", "translators")
+    assert block.facts() == tuple(k for k in ORDER if k not in credits)  # every fact but these two
     assert ORDER == (
-        "section", "title", "subtitle", "byline", "affiliations", "dateline", "editors", "picture",
-        "publication", "doi", "license", "copyright", "keywords", "abstract",
+        "section", "title", "subtitle", "byline", "affiliations", "dateline", "editors", "reviewers",
+        "translators", "picture", "publication", "doi", "license", "copyright", "keywords", "abstract",
     )
-    assert tuple(dict.fromkeys(kind for kind, _ in FULL_FACTS)) == ORDER
+    assert tuple(dict.fromkeys(kind for kind, _ in FULL_FACTS)) == block.facts()
+    contributors = title_block(articlekit.load(CONTRIBUTORS))
+    assert contributors.facts() == tuple(dict.fromkeys(kind for kind, _ in CONTRIBUTORS_FACTS))
+    assert set(contributors.facts()) | set(block.facts()) == set(ORDER)
     first = title_block(articlekit.load(SAMPLE))
     assert first.facts() == tuple(dict.fromkeys(kind for kind, _ in FIRST_FACTS))
 
@@ -181,6 +211,14 @@ def test_every_fact_in_order_and_nothing_else(full: Outputs, fmt: str) -> None:
     text = {"html": full.html_text, "epub": full.epub_text, "pdf": full.pdf_text(FULL_LEDE)}[fmt]
     assert in_order(squash(text), expected(FULL_FACTS)) == []
     assert squash(text) == "".join(expected(FULL_FACTS))
+
+
+@pytest.mark.parametrize("fmt", ["html", "epub", "pdf"])
+def test_reviewers_and_translators_after_the_editors(contributors: Outputs, fmt: str) -> None:
+    text = {"html": contributors.html_text, "epub": contributors.epub_text,
+            "pdf": contributors.pdf_text(CONTRIBUTORS_LEDE)}[fmt]
+    assert in_order(squash(text), expected(CONTRIBUTORS_FACTS)) == []
+    assert squash(text) == "".join(expected(CONTRIBUTORS_FACTS))
 
 
 @pytest.mark.parametrize("fmt", ["html", "epub", "pdf"])

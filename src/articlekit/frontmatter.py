@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from .errors import ArticleError, ArticleErrors, closest
 
@@ -28,6 +37,28 @@ _BCP47 = re.compile(
 #: the two non-characters XML forbids.  Shared with the reader's check of the text.
 CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: A ROR id: "0", six characters of Crockford's base 32, two check digits; alone or as its URL.
+_ROR = re.compile(r"^(?:https?://ror\.org/)?(0[a-hjkmnp-tv-z0-9]{6}[0-9]{2})/?$")
+_CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
+
+#: The 14 roles of the CRediT taxonomy (ANSI/NISO Z39.104-2022), by the slug of their URL
+#: under https://credit.niso.org/contributor-roles/, with the term as CRediT writes it.
+CREDIT_ROLES: dict[str, str] = {
+    "conceptualization": "Conceptualization",
+    "data-curation": "Data curation",
+    "formal-analysis": "Formal analysis",
+    "funding-acquisition": "Funding acquisition",
+    "investigation": "Investigation",
+    "methodology": "Methodology",
+    "project-administration": "Project administration",
+    "resources": "Resources",
+    "software": "Software",
+    "supervision": "Supervision",
+    "validation": "Validation",
+    "visualization": "Visualization",
+    "writing-original-draft": "Writing \u2013 original draft",
+    "writing-review-editing": "Writing \u2013 review & editing",
+}
 _ISSN = re.compile(r"^\d{4}-\d{3}[\dX]$")
 
 
@@ -68,6 +99,58 @@ def _person(value: Any) -> Any:
     return {"name": value} if isinstance(value, str) else value
 
 
+#: Between two people in a list written as one string: "&", " and " or ";".
+_BETWEEN_PEOPLE = re.compile(r"\s*(?:&|;|\band\b)\s*")
+#: One post-nominal: "MA(IR)", "S.IP", "PhD", "M.Sc." — dotted, bracketed or with two capitals.
+_DEGREE = re.compile(r"^(?=[A-Z])(?=\S*(?:\.|\(|[A-Z]\S*[A-Z]))[A-Za-z.()]{2,12}$")
+
+
+def looks_like_degrees(text: str) -> bool:
+    """Whether ``text`` is a run of post-nominals ("S.H., M.H."), not another person's name."""
+    parts = [p.strip() for p in text.split(",")]
+    return all(_DEGREE.match(p) for p in parts)
+
+
+def split_people(text: str) -> list[dict[str, str]]:
+    """People written as one string: "Atin Prabandari, MA(IR) & Viyasa Rahyaputra, S.IP".
+
+    People are separated by "&", "and" or ";"; what follows a person's first comma
+    is their degrees.  A comma that is not followed by degrees would leave it unclear
+    where one person ends, so it is refused rather than guessed.
+    """
+    people: list[dict[str, str]] = []
+    for part in _BETWEEN_PEOPLE.split(text.strip()):
+        if not part:
+            raise ValueError(f"{text!r} has an empty name between separators")
+        name, comma, degrees = (s.strip() for s in part.partition(","))
+        if comma and not looks_like_degrees(degrees):
+            raise ValueError(
+                f"{degrees!r} after the comma in {part!r} is not a degree: separate people with "
+                "'&', 'and' or ';', or give a list"
+            )
+        people.append({"name": name, "degrees": degrees} if degrees else {"name": name})
+    return people
+
+
+def _people(value: Any, info: ValidationInfo) -> Any:
+    """A list of people, or all of them as one string (catalogues often store them so)."""
+    if isinstance(value, str):
+        try:
+            return split_people(value)
+        except ValueError as e:
+            raise ValueError(f"'{info.field_name}': {e}") from None
+    return value
+
+
+def ror_checksum_ok(ror: str) -> bool:
+    """The two check digits of a ROR id: ISO/IEC 7064 MOD 97-10 of the first seven characters read as
+    one number in Crockford's base 32 (the scheme ROR describes for its identifiers)."""
+    number = 0
+    for ch in ror[:7]:
+        number = number * 32 + _CROCKFORD.index(ch)
+    return int(ror[7:]) == 98 - (number * 100) % 97
+
+
 def _text(value: Any) -> Any:
     """Accept numbers where text is expected (``degrees: 2``), as YAML readers expect."""
     return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
@@ -86,6 +169,10 @@ class PersonModel(BaseModel):
     affiliation: Text | None = None
     orcid: str | None = None
     email: str | None = None
+    #: Contributions as CRediT roles, by slug ("writing-original-draft").
+    roles: list[Text] = Field(default_factory=list)
+    #: The affiliation's ROR id, without its https://ror.org/ prefix.
+    ror: str | None = None
 
     @field_validator("name")
     @classmethod
@@ -104,14 +191,45 @@ class PersonModel(BaseModel):
             raise ValueError(f"invalid ORCID {v!r}: expected 0000-0000-0000-000X with a valid check digit")
         return m.group(1)
 
+    @field_validator("name")
+    @classmethod
+    def _one_person(cls, v: str) -> str:
+        if "&" in v or ";" in v:
+            raise ValueError(f"{v!r} names several people: give one per list item, or the whole list as one string")
+        return v
+
+    @field_validator("roles")
+    @classmethod
+    def _roles(cls, v: list[str]) -> list[str]:
+        """CRediT roles by slug; the term as CRediT writes it ("Writing – original draft") is accepted too."""
+        out: list[str] = []
+        for role in v:
+            slug = re.sub(r"[\s&\-\u2013]+", "-", role.strip().lower())
+            if slug not in CREDIT_ROLES:
+                hint = closest(slug, CREDIT_ROLES)
+                raise ValueError(f"{role!r} is not a CRediT role" + (
+                    f" (did you mean '{hint}'?)" if hint else ": use one of " + ", ".join(CREDIT_ROLES)))
+            if slug not in out:
+                out.append(slug)
+        return out
+
+    @field_validator("ror")
+    @classmethod
+    def _ror(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        m = _ROR.match(v.strip().lower())
+        if not m or not ror_checksum_ok(m.group(1)):
+            raise ValueError(f"invalid ROR id {v!r}: expected https://ror.org/0xxxxxxNN with valid check digits")
+        return m.group(1)
+
     @model_validator(mode="after")
     def _parts(self) -> PersonModel:
+        # A one-word name ("Suharto") is a whole name: no family name is made up for it.
         if (self.given is None) != (self.family is None):
             raise ValueError("give both 'given' and 'family', or neither")
-        if self.given is None and " " not in self.name:
-            raise ValueError(
-                f"{self.name!r} has no space to split into given and family names: add 'given' and 'family'"
-            )
+        if self.ror is not None and self.affiliation is None:
+            raise ValueError("'ror' identifies the affiliation: add 'affiliation'")
         return self
 
     @field_validator("email")
@@ -123,6 +241,8 @@ class PersonModel(BaseModel):
 
 
 Person = Annotated[PersonModel, BeforeValidator(_person)]
+#: A list of people that may also be written as one string of names with degrees.
+People = Annotated[list[Person], BeforeValidator(_people)]
 
 
 class ImageModel(BaseModel):
@@ -165,7 +285,9 @@ class FrontMatter(BaseModel):
     subtitle: Text | None = None
     date: str
     authors: list[Person] = Field(min_length=1)
-    editors: list[Person] = Field(default_factory=list)
+    editors: People = Field(default_factory=list)
+    reviewers: People = Field(default_factory=list)
+    translators: People = Field(default_factory=list)
     lang: str | None = None
     image: ImageModel | None = None
     publisher: Text | None = None
@@ -347,10 +469,11 @@ def _describe(value: Any) -> str:
     return "text"
 
 
-_PEOPLE = ("authors", "editors")
+_PEOPLE = ("authors", "editors", "reviewers", "translators")
 _VALIDATOR_STEP = re.compile(r"^(?:function-(?:before|after|wrap|plain)|chain|union|tagged-union|nullable|"
                              r"lax-or-strict|json-or-python|default|model)\[")
-_MODELS: dict[str, type[BaseModel]] = {"authors": PersonModel, "editors": PersonModel, "image": ImageModel,
+_MODELS: dict[str, type[BaseModel]] = {"authors": PersonModel, "editors": PersonModel, "reviewers": PersonModel,
+                                       "translators": PersonModel, "image": ImageModel,
                                        "copyright": CopyrightModel}
 
 

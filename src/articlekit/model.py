@@ -36,7 +36,10 @@ Inline = dict[str, Any]
 
 @dataclass(frozen=True)
 class Person:
-    """An author or an editor."""
+    """An author, editor, reviewer or translator.
+
+    A one-word name ("Suharto") has neither ``given`` nor ``family``: it is the whole name.
+    """
 
     name: str
     given: str | None = None
@@ -45,6 +48,10 @@ class Person:
     affiliation: str | None = None
     orcid: str | None = None
     email: str | None = None
+    #: Contributions as CRediT role slugs ("writing-original-draft"), in the order given.
+    roles: tuple[str, ...] = ()
+    #: The affiliation's ROR id ("03ke6d638"), without https://ror.org/.
+    ror: str | None = None
 
     @property
     def display_name(self) -> str:
@@ -102,6 +109,8 @@ class Metadata:
     date: _dt.date
     authors: tuple[Person, ...]
     editors: tuple[Person, ...] = ()
+    reviewers: tuple[Person, ...] = ()
+    translators: tuple[Person, ...] = ()
     subtitle: list[Inline] | None = None
     subtitle_text: str | None = None
     lang: str = "en"

@@ -230,11 +230,11 @@ def _inlines(blocks: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None
 
 def _person(p: frontmatter.PersonModel) -> Person:
     given, family = p.given, p.family
-    if given is None:
+    if given is None and " " in p.name:
         given, _, family = p.name.rpartition(" ")
     return Person(
         name=p.name, given=given, family=family, degrees=p.degrees,
-        affiliation=p.affiliation, orcid=p.orcid, email=p.email,
+        affiliation=p.affiliation, orcid=p.orcid, email=p.email, roles=tuple(p.roles), ror=p.ror,
     )
 
 
@@ -253,6 +253,8 @@ def build_metadata(fm: frontmatter.FrontMatter, meta: dict[str, list[dict[str, A
         date=dt.date.fromisoformat(fm.date),
         authors=tuple(_person(p) for p in fm.authors),
         editors=tuple(_person(p) for p in fm.editors),
+        reviewers=tuple(_person(p) for p in fm.reviewers),
+        translators=tuple(_person(p) for p in fm.translators),
         lang=fm.lang or "en",
         image=image,
         publisher=fm.publisher,

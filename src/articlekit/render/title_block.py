@@ -16,14 +16,16 @@ opening: who and what first, then the credits, the imprint, and the summary.
 5. ``affiliations``  per author: affiliation · ORCID iD (as its https URL) · e-mail
 6. ``dateline``      the publication date, a ``<time datetime>``
 7. ``editors``       "Editor(s):" and the editors with degrees
-8. ``picture``       the lead picture (where shown) with its credit, or the credit alone
-9. ``publication``   publication · ISSN · publisher (the publisher when it differs)
-10. ``doi``          the DOI as its https://doi.org/ link
-11. ``license``      "Licence:" and the licence, a link when it is a URL
-12. ``copyright``    the copyright statement ("© 2018 Holder"; a holder without a year
+8. ``reviewers``     "Reviewer(s):" and the reviewers with degrees
+9. ``translators``   "Translated by" and the translators with degrees
+10. ``picture``      the lead picture (where shown) with its credit, or the credit alone
+11. ``publication``  publication · ISSN · publisher (the publisher when it differs)
+12. ``doi``          the DOI as its https://doi.org/ link
+13. ``license``      "Licence:" and the licence, a link when it is a URL
+14. ``copyright``    the copyright statement ("© 2018 Holder"; a holder without a year
                      holds it from the year of publication)
-13. ``keywords``     "Keywords:" and the keywords
-14. ``abstract``     "Abstract" heading and the abstract
+15. ``keywords``     "Keywords:" and the keywords
+16. ``abstract``     "Abstract" heading and the abstract
 
 A fact the article does not have is left out, never printed empty.  The words
 around the facts come from :data:`~articlekit.render.labels.LABELS`.  The JATS
@@ -47,8 +49,8 @@ from .templates import render, trusted
 
 #: The facts of a title block, in the order every format prints them.
 ORDER: tuple[str, ...] = (
-    "section", "title", "subtitle", "byline", "affiliations", "dateline", "editors", "picture",
-    "publication", "doi", "license", "copyright", "keywords", "abstract",
+    "section", "title", "subtitle", "byline", "affiliations", "dateline", "editors", "reviewers", "translators",
+    "picture", "publication", "doi", "license", "copyright", "keywords", "abstract",
 )
 
 #: A list of names as printed: each name with the separator that comes before it.
@@ -92,6 +94,8 @@ class TitleBlock:
     section: str | None = None
     subtitle: Markup | None = None
     editors: tuple[Contributor, ...] = ()
+    reviewers: tuple[Contributor, ...] = ()
+    translators: tuple[Contributor, ...] = ()
     picture: Picture | None = None
     #: Publication, "ISSN …" and publisher, as far as known.
     publication: tuple[str, ...] = ()
@@ -112,6 +116,14 @@ class TitleBlock:
     @property
     def editor_names(self) -> Names:
         return listed([p.display_name for p in self.editors], " & ")
+
+    @property
+    def reviewer_names(self) -> Names:
+        return listed([p.display_name for p in self.reviewers], " & ")
+
+    @property
+    def translator_names(self) -> Names:
+        return listed([p.display_name for p in self.translators], " & ")
 
     @property
     def affiliations(self) -> tuple[Contributor, ...]:
@@ -141,6 +153,8 @@ class TitleBlock:
             "affiliations": bool(self.affiliations),
             "dateline": True,
             "editors": bool(self.editors),
+            "reviewers": bool(self.reviewers),
+            "translators": bool(self.translators),
             "picture": self.picture is not None and bool(self.picture.src or self.picture.credit),
             "publication": bool(self.publication),
             "doi": bool(self.doi),
@@ -200,6 +214,8 @@ def title_block(article: Article, *, inline_filter: Callable[[list[Inline]], lis
         authors=tuple(_contributor(p) for p in m.authors),
         date=m.date,
         editors=tuple(_contributor(p) for p in m.editors),
+        reviewers=tuple(_contributor(p) for p in m.reviewers),
+        translators=tuple(_contributor(p) for p in m.translators),
         picture=picture,
         publication=publication,
         doi=m.doi,

@@ -35,7 +35,7 @@ class Contributor:
 
     name: str
     file_as: str
-    #: MARC relator code: ``aut`` (author) or ``edt`` (editor).
+    #: MARC relator code: ``aut`` (author), ``edt`` (editor), ``rev`` (reviewer) or ``trl`` (translator).
     role: str
 
 
@@ -87,9 +87,13 @@ def stable_identifier(article: Article) -> str:
     return f"urn:uuid:{identity_uuid(article)}"
 
 
+#: The MARC relator of each kind of contributor, and the word its ``id`` starts with.
+RELATORS: dict[str, str] = {"aut": "author", "edt": "editor", "rev": "reviewer", "trl": "translator"}
+
+
 def _contributor(p: Person, role: str) -> Contributor:
-    # Editors are credited with their degrees, as the byline prints them; authors by name.
-    return Contributor(name=p.display_name if role == "edt" else p.name, file_as=p.file_as, role=role)
+    # Editors, reviewers and translators are credited with their degrees, as the title page prints them.
+    return Contributor(name=p.name if role == "aut" else p.display_name, file_as=p.file_as, role=role)
 
 
 def package_metadata(
@@ -143,7 +147,8 @@ def package_metadata(
         subtitle=m.subtitle_text,
         language=m.lang,
         creators=tuple(_contributor(p, "aut") for p in m.authors),
-        contributors=tuple(_contributor(p, "edt") for p in m.editors),
+        contributors=(*(_contributor(p, "edt") for p in m.editors), *(_contributor(p, "rev") for p in m.reviewers),
+                      *(_contributor(p, "trl") for p in m.translators)),
         date=m.date.isoformat(),
         modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
         publisher=m.publisher,
@@ -190,9 +195,9 @@ def add_to_book(meta: PackageMetadata, book: epub.EpubBook) -> None:
     add("DC", "language", meta.language)
 
     for kind, people in (("creator", meta.creators), ("contributor", meta.contributors)):
-        prefix = "author" if kind == "creator" else "editor"
         for n, person in enumerate(people, 1):
-            ident = f"{prefix}-{n}"
+            # Numbered within their role: editor-1, editor-2, reviewer-1 …
+            ident = f"{RELATORS[person.role]}-{sum(p.role == person.role for p in people[:n])}"
             add("DC", kind, person.name, {"id": ident})
             refine(ident, "role", person.role, "marc:relators")
             refine(ident, "file-as", person.file_as)

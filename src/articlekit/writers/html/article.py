@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ...frontmatter import CREDIT_ROLES
 from ...model import Article, Person
 from ...render.html_body import HtmlOptions, render_body, render_notes
 from ...render.templates import render, trusted
@@ -21,12 +22,22 @@ def _person_ld(p: Person) -> dict[str, Any]:
         out["honorificSuffix"] = p.degrees
     if p.affiliation:
         out["affiliation"] = {"@type": "Organization", "name": p.affiliation}
+        if p.ror:
+            out["affiliation"]["identifier"] = f"https://ror.org/{p.ror}"
     if p.orcid:
         out["identifier"] = f"https://orcid.org/{p.orcid}"
         out["sameAs"] = f"https://orcid.org/{p.orcid}"
     if p.email:
         out["email"] = p.email
     return out
+
+
+def _in_role(p: Person, prop: str, role: str | None = None) -> dict[str, Any]:
+    """A person, or, with a role or CRediT roles, schema.org's ``Role`` that wraps them under ``prop``."""
+    names = ([role] if role else []) + [CREDIT_ROLES[slug] for slug in p.roles]
+    if not names:
+        return _person_ld(p)
+    return {"@type": "Role", prop: _person_ld(p), "roleName": names if len(names) > 1 else names[0]}
 
 
 def json_ld(article: Article) -> str:
@@ -38,12 +49,16 @@ def json_ld(article: Article) -> str:
         "headline": m.title_text,
         "datePublished": m.date.isoformat(),
         "inLanguage": m.lang,
-        "author": [_person_ld(p) for p in m.authors],
+        "author": [_in_role(p, "author") for p in m.authors],
     }
     if m.subtitle_text:
         data["alternativeHeadline"] = m.subtitle_text
     if m.editors:
-        data["editor"] = [_person_ld(p) for p in m.editors]
+        data["editor"] = [_in_role(p, "editor") for p in m.editors]
+    if m.translators:
+        data["translator"] = [_in_role(p, "translator") for p in m.translators]
+    if m.reviewers:
+        data["contributor"] = [_in_role(p, "contributor", "Reviewer") for p in m.reviewers]
     if m.publisher:
         data["publisher"] = {"@type": "Organization", "name": m.publisher}
     if m.publication:

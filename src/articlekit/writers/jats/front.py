@@ -16,6 +16,7 @@ import re
 from lxml import etree
 
 from ...errors import ArticleError
+from ...frontmatter import CREDIT_ROLES
 from ...model import Article, Copyright, Metadata, Person
 from .body import JatsRenderer
 from .xml import ALI, Element, new
@@ -119,11 +120,16 @@ class FrontBuilder:
         self.meta: Metadata = article.metadata
         self.renderer = renderer
         self.text = renderer.text
-        # Affiliations are numbered once, in order of first mention, and shared by authors and editors.
+        # Affiliations are numbered once, in order of first mention, and shared by every contributor;
+        # an affiliation's ROR id is the first one given with it.
         self.aff_ids: dict[str, str] = {}
-        for person in (*self.meta.authors, *self.meta.editors):
+        self.aff_rors: dict[str, str] = {}
+        m = self.meta
+        for person in (*m.authors, *m.editors, *m.reviewers, *m.translators):
             if person.affiliation and person.affiliation not in self.aff_ids:
                 self.aff_ids[person.affiliation] = renderer.ids.reserve(f"aff{len(self.aff_ids) + 1}")
+            if person.affiliation and person.ror:
+                self.aff_rors.setdefault(person.affiliation, person.ror)
         image = self.meta.image
         self.has_picture = image is not None and bool(image.src or image.credit)
         self.picture_id = renderer.ids.reserve("lead-image") if self.has_picture else None
@@ -164,8 +170,12 @@ class FrontBuilder:
         am.append(self.contrib_group(m.authors, "author", "authors"))
         if m.editors:
             am.append(self.contrib_group(m.editors, "editor", "editors", role="Editor"))
+        if m.reviewers:
+            am.append(self.contrib_group(m.reviewers, "reviewer", "reviewers", role="Reviewer"))
+        if m.translators:
+            am.append(self.contrib_group(m.translators, "translator", "translators", role="Translator"))
         for affiliation, aff_id in self.aff_ids.items():
-            _sub(am, "aff", self.text(affiliation), id=aff_id)
+            am.append(self.aff(affiliation, aff_id))
         am.append(self.pub_date())
         permissions = self.permissions()
         if permissions is not None:
@@ -209,11 +219,28 @@ class FrontBuilder:
             _sub(c, "degrees", self.text(p.degrees))
         if role:
             _sub(c, "role", role)
+        for slug in p.roles:
+            # CRediT as JATS4R recommends it: the vocabulary, the term and their URLs on <role>.
+            term = CREDIT_ROLES[slug]
+            _sub(c, "role", term, vocab="credit", vocab_identifier="https://credit.niso.org/",
+                 vocab_term=term, vocab_term_identifier=f"https://credit.niso.org/contributor-roles/{slug}/")
         if p.affiliation:
             _sub(c, "xref", ref_type="aff", rid=self.aff_ids[p.affiliation])
         if p.email:
             _sub(c, "email", self.text(p.email))
         return c
+
+    def aff(self, affiliation: str, aff_id: str) -> Element:
+        """``<aff>``: the affiliation's words, inside ``<institution-wrap>`` with its ROR id when known."""
+        aff = new("aff", {"id": aff_id})
+        ror = self.aff_rors.get(affiliation)
+        if ror is None:
+            aff.text = self.text(affiliation)
+            return aff
+        wrap = _sub(aff, "institution-wrap")
+        _sub(wrap, "institution-id", f"https://ror.org/{ror}", institution_id_type="ror")
+        _sub(wrap, "institution", self.text(affiliation))
+        return aff
 
     def name(self, p: Person) -> Element:
         """``<name>`` with its parts; "eastern" when the name is written family name first."""
@@ -229,6 +256,10 @@ class FrontBuilder:
         if given:
             name = new("name", {"name-style": "given-only"})
             _sub(name, "given-names", self.text(given))
+            return name
+        if " " not in p.name:  # a one-word name ("Suharto") is a given name alone
+            name = new("name", {"name-style": "given-only"})
+            _sub(name, "given-names", self.text(p.name))
             return name
         name = new("string-name")
         name.text = self.text(p.name)

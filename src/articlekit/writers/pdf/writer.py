@@ -161,7 +161,8 @@ def _xmp(article: Article, doc: PrintDocument, created: str, conformance: dict[s
     return xmp_packet(XmpData(
         title=doc.title,
         authors=tuple(p.name for p in m.authors),
-        editors=tuple(p.name for p in m.editors),
+        # dc:contributor: everyone who contributed besides the authors (editors, reviewers, translators).
+        editors=tuple(p.name for p in (*m.editors, *m.reviewers, *m.translators)),
         description=doc.description,
         keywords=tuple(m.keywords),
         lang=m.lang,

@@ -4,7 +4,8 @@ WeasyPrint's own packet has the title, the authors, the description and the
 dates, but no editors, language, subject keywords or publication date.  Rather
 than append a second ``rdf:RDF`` to it, the writer replaces the packet with this
 one, which carries everything in the predefined schemas that PDF/A and PDF/UA
-validators know: Dublin Core (``dc:contributor`` for editors, ``dc:date`` for
+validators know: Dublin Core (``dc:contributor`` for editors, reviewers and
+translators, ``dc:date`` for
 the publication date), XMP basic, Adobe PDF, XMP media management and the
 ``pdfuaid``/``pdfaid`` conformance claim.  The values that the document
 information dictionary also holds (title, authors, subject, keywords, creator
@@ -44,6 +45,7 @@ class XmpData:
 
     title: str
     authors: tuple[str, ...]
+    #: Every contributor besides the authors (``dc:contributor``): editors, reviewers, translators.
     editors: tuple[str, ...]
     description: str
     keywords: tuple[str, ...]
