@@ -34,7 +34,6 @@ FIXTURES = ROOT / "tests" / "fixtures"
 #: Fixture articles that are not built here, and why.  ``broken/`` and
 #: ``errors/`` hold sources that must be refused, and ``seed/`` holds no article.
 NOT_PRINTABLE = {
-    "epub/edge-cases.md": "links to an anchor that does not exist, which the PDF writer refuses",
     "jats/torture.md": "has an emoji that no font installed for the tests can draw",
     "pdf/adlam.md": "is the article no installed font can draw (test_pdf.py checks the refusal)",
     "pdf/no-alt.md": "has an image without alt text, which tagged variants refuse (test_pdf.py)",

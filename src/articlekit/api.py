@@ -56,8 +56,9 @@ def load(
 
 def _warning_error(text: str) -> ArticleError:
     where, _, message = text.partition(": ")
-    path, _, line = where.partition(":")
-    return ArticleError(path, message, int(line) if line.isdigit() else None)
+    path, _, place = where.partition(":")
+    line, _, col = place.partition(":")
+    return ArticleError(path, message, int(line) if line.isdigit() else None, int(col) if col.isdigit() else None)
 
 
 def to_html(article: Article, *, fragment: bool = False, styles_dir: str | Path | None = None) -> str:

@@ -31,7 +31,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from . import bounds, frontmatter, safety
+from . import bounds, frontmatter, links, safety
 from .bounds import DEFAULT_MAX_BYTES
 from .config import load_config
 from .errors import ArticleError, ArticleErrors, closest
@@ -506,6 +506,7 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
     errors += [_unclosed(path, text, raw, body_start) for raw in drop_raw_content(doc["blocks"])]
     errors += convert_raw_images(path, text, body_start, doc["blocks"])
     body, meta_blocks = _take_meta(doc["blocks"])
+    link_warnings = links.unwrap_broken_links(path, text, body_start, body, meta_blocks)
     metadata = build_metadata(fm, meta_blocks) if fm is not None else None
 
     policy = safety.Policy(path.parent, allow_remote=allow_remote)
@@ -520,6 +521,7 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
         for label, line in scan.definitions.items()
         if label not in referenced
     ]
+    warnings += link_warnings
     if not (metadata.license or metadata.copyright):
         # Rights are never assumed; line 1 opens the front matter, where they would be stated.
         warnings.insert(0, str(ArticleError(

@@ -1,0 +1,127 @@
+"""Internal links: every ``#target`` a link names must be an anchor the article defines.
+
+A link to an anchor that does not exist (``[the code](#Final-code)`` where the
+heading's identifier is ``final-code``) would be a dead link on the web page,
+vanish from the JATS and the EPUB, and stop WeasyPrint.  The reader finds each
+such link once, reports it as a warning with its place in the source (an error
+with ``--strict``) and unwraps it in the tree: its words stay, as plain text,
+so every writer sees the same article and none can fail on it.
+
+The anchors are the identifiers the source gives the body: headings (pandoc's
+automatic identifiers included) and any element written with ``{#id}``.  Note
+identifiers are articlekit's own (``fn3``), decided after this check and not part
+of the source, so a link to one is not an anchor the author defined.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .errors import ArticleError, closest
+
+#: Node types whose first field is an Attr ``[id, classes, attributes]``.
+_ATTR_FIRST = frozenset({"Div", "Span", "CodeBlock", "Code", "Image", "Link", "Table", "Figure"})
+
+_PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def _ident(node: dict[str, Any]) -> str:
+    if node["t"] == "Header":
+        return str(node["c"][1][0])
+    if node["t"] in _ATTR_FIRST:
+        return str(node["c"][0][0])
+    return ""
+
+
+def _nodes(tree: Any) -> Iterator[dict[str, Any]]:
+    stack = [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "t" in item:
+                yield item
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def defined_ids(tree: Any) -> set[str]:
+    """Every identifier an element of ``tree`` carries."""
+    return {ident for node in _nodes(tree) if (ident := _ident(node))}
+
+
+def _target(node: dict[str, Any]) -> str | None:
+    """The anchor an internal link points to (without ``#``), or ``None`` for any other node."""
+    if node.get("t") != "Link":
+        return None
+    url = str(node["c"][2][0])
+    return url[1:] if url.startswith("#") and len(url) > 1 else None
+
+
+def _normal(ident: str) -> str:
+    return _PUNCTUATION.sub("", ident.lower())
+
+
+def suggestion(target: str, ids: set[str]) -> str | None:
+    """The anchor ``target`` most likely meant: the same letters in another case or punctuation, or a near miss."""
+    same = sorted(i for i in ids if _normal(i) == _normal(target))
+    if same:
+        return same[0]
+    return closest(target, sorted(ids))
+
+
+def _where(text: str, target: str, start: int) -> tuple[int | None, int | None]:
+    """Line and column (1-based) of the ``#`` of the first link to ``target`` written after ``start``."""
+    for pattern in (rf"\]\(\s*<?#{re.escape(target)}(?=[\s)>])", rf"\]:\s*<?#{re.escape(target)}(?=[\s>]|$)",
+                    rf"#{re.escape(target)}(?![\w-])"):
+        m = re.compile(pattern, re.MULTILINE).search(text, start)
+        if m:
+            pos = text.index("#", m.start())
+            return text.count("\n", 0, pos) + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return None, None
+
+
+def unwrap_broken_links(path: Path, text: str, body_start: int, body: Any, also: Any = ()) -> list[str]:
+    """Replace each link to an anchor ``body`` does not define by its words, in place.
+
+    ``also`` is more of the tree whose links may point into the body (the
+    abstract).  Returns one warning (``path:line:col: message``) per missing
+    anchor, at its first link, whatever the number of links to it.
+    """
+    ids = defined_ids(body)
+    broken: dict[str, int] = {}
+    for tree in (body, also):
+        for item in _lists(tree):
+            i = 0
+            while i < len(item):
+                target = _target(item[i]) if isinstance(item[i], dict) else None
+                if target is not None and target not in ids:
+                    broken[target] = broken.get(target, 0) + 1
+                    item[i : i + 1] = item[i]["c"][1]
+                    continue  # the link's own words may hold another link: look at them too
+                i += 1
+    found = []
+    for target, count in broken.items():
+        hint = suggestion(target, ids)
+        message = f"link to #{target}: the article has no such anchor"
+        message += f" (did you mean #{hint}?)" if hint else ""
+        message += f"; the words of all {count} links to it are" if count > 1 else "; its words are"
+        message += " kept as plain text"
+        found.append(ArticleError(path, message, *_where(text, target, body_start)))
+    found.sort(key=lambda e: (e.line is None, e.line or 0, e.col or 0))
+    return [str(e) for e in found]
+
+
+def _lists(tree: Any) -> Iterator[list[Any]]:
+    """Every JSON list in ``tree``; a caller may change a list when it is yielded."""
+    stack = [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            yield item
+            stack.extend(item)  # after the caller's change: what the list holds now
