@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .glyphs import package_for
+
 #: OFL book faces, in order of preference, each installable with ``pip install fontpkg-<slug>``.
 BOOK_FACES: tuple[str, ...] = ("Source Serif 4", "Literata", "EB Garamond", "Crimson Pro")
 
@@ -43,9 +45,6 @@ _CJK_BY_LANG = {
 
 #: Families tried after the book face and the language's own face (fontconfig adds the rest).
 GENERIC_FALLBACKS: tuple[str, ...] = ("Noto Serif", "DejaVu Serif", "serif")
-
-#: Script words (the first word of a character's Unicode name) served by Debian's fonts-noto-cjk.
-_CJK_SCRIPTS = frozenset({"HANGUL", "CJK", "HIRAGANA", "KATAKANA", "BOPOMOFO", "IDEOGRAPHIC", "KANGXI"})
 
 
 class BookFaceNotInstalledError(LookupError):
@@ -142,8 +141,9 @@ def font_stack(book: BookFace, lang: str) -> str:
 
 def describe_missing(codepoints: Iterable[int]) -> str:
     """A readable list of characters no font could draw, grouped by script, with a remedy."""
+    points = sorted(set(codepoints))
     by_script: dict[str, list[str]] = {}
-    for cp in sorted(set(codepoints)):
+    for cp in points:
         name = unicodedata.name(chr(cp), "")
         script = name.split(" ")[0] if name else "UNASSIGNED"
         by_script.setdefault(script, []).append(f"U+{cp:04X} {chr(cp)!r}")
@@ -151,10 +151,10 @@ def describe_missing(codepoints: Iterable[int]) -> str:
     for script, chars in by_script.items():
         shown = ", ".join(chars[:8]) + (f" and {len(chars) - 8} more" if len(chars) > 8 else "")
         parts.append(f"{script.title()}: {shown}")
+    packages = list(dict.fromkeys(p for cp in points if (p := package_for(cp))))
     remedy = (
-        "install a font covering them (Debian: fonts-noto-cjk)"
-        if set(by_script) & _CJK_SCRIPTS
-        else "install a font covering them (Debian: fonts-noto-core or fonts-noto-extra)"
+        f"install a font covering them (Debian: {', '.join(packages)})" if packages
+        else "no Debian font package covers them; install a font that does"
     )
     return f"no installed font has glyphs for {'; '.join(parts)}; {remedy}"
 

@@ -31,7 +31,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from . import bounds, frontmatter, links, safety
+from . import bounds, frontmatter, glyphs, links, safety
 from .bounds import DEFAULT_MAX_BYTES
 from .config import load_config
 from .errors import ArticleError, ArticleErrors, closest
@@ -445,6 +445,31 @@ def check_resources(
     return errors
 
 
+def _where_empty_alt(text: str, ref: str) -> tuple[int | None, int | None]:
+    """Where an image without alt text is written: ``![](ref)`` if so, else its first reference."""
+    line, col = _where(text, f"![]({ref}")
+    return (line, col + 4) if line is not None and col is not None else _where_ref(text, ref)
+
+
+def images_without_alt(path: Path, text: str, body: Any, meta: Metadata) -> list[str]:
+    """A warning (``path:line:col: message``) for each image without alt text, the lead image included.
+
+    The web page, the JATS and the EPUB can carry an image with an empty
+    description, but a tagged PDF (``pdf/ua-1``, the default, and ``pdf/a-3a``)
+    cannot, so the print edition would be refused: ``check`` says so first.  It
+    is a warning, not an error, because the other formats and the ``plain`` PDF
+    are made all the same.
+    """
+    refs = [meta.image.src] if meta.image and meta.image.src and not (meta.image.alt or "").strip() else []
+    refs += [n["c"][2][0] for n in all_nodes(body) if n["t"] == "Image" and not stringify(n["c"][1]).strip()]
+    return [
+        str(ArticleError(path, f"image {ref!r} has no alt text, which a tagged PDF (pdf/ua-1, the default, or "
+                         "pdf/a-3a) needs: describe it, ![what it shows](file.png), or build the PDF with "
+                         "--pdf-variant plain", *_where_empty_alt(text, ref)))
+        for ref in dict.fromkeys(refs)
+    ]
+
+
 def _check_tree(path: Path, doc: dict[str, Any]) -> None:
     depth = bounds.tree_depth(doc.get("blocks", []))
     if depth > bounds.MAX_TREE_DEPTH:
@@ -522,6 +547,8 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
         if label not in referenced
     ]
     warnings += link_warnings
+    warnings += glyphs.missing_glyph_warnings(path, text)
+    warnings += images_without_alt(path, text, body, metadata)
     if not (metadata.license or metadata.copyright):
         # Rights are never assumed; line 1 opens the front matter, where they would be stated.
         warnings.insert(0, str(ArticleError(
