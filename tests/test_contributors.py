@@ -89,6 +89,19 @@ def test_a_one_word_name_is_a_whole_name(tmp_path: Path) -> None:
         ("김민준", None, None), ("Suharto", None, None)]
 
 
+def test_a_list_item_written_as_a_string_keeps_its_degrees_apart(tmp_path: Path) -> None:
+    src = tmp_path / "a.md"
+    src.write_text("---\ntitle: T\ndate: 2024-01-15\nauthors: [\"Dewi Lestari, PhD\", \"Lestari, Dewi\"]\n"
+                   "editors: [\"Atin Prabandari, MA(IR)\"]\n---\n\nText.\n", encoding="utf-8")
+    m = articlekit.load(src).metadata
+    assert [(p.name, p.degrees) for p in (*m.authors, *m.editors)] == [
+        ("Dewi Lestari", "PhD"),
+        ("Lestari, Dewi", None),  # "Dewi" is no degree: the name stays as written
+        ("Atin Prabandari", "MA(IR)"),
+    ]
+    assert (m.authors[0].family, m.editors[0].family) == ("Lestari", "Prabandari")
+
+
 @pytest.mark.parametrize(("name", "line", "message"), [
     ("credit-role-typo.md", 6,
      "author 1: 'writing-orginal-draft' is not a CRediT role (did you mean 'writing-original-draft'?)"),

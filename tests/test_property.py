@@ -379,7 +379,10 @@ def invalid_front_matter(draw: st.DrawFn) -> str:
         data["authors"] = draw(st.one_of(st.integers(), st.booleans(), st.just([]), st.just("Mononym"),
                                          st.just([{"given": "Ann"}])))
     elif how == "editors":
-        data["editors"] = draw(st.one_of(st.integers(), st.booleans(), st.just([{"name": "Bea"}])))
+        data["editors"] = draw(st.one_of(st.integers(), st.booleans(), st.just([{"name": "Bea", "given": "Bea"}]),
+                                         st.just([{"name": "Bea", "roles": ["reviewing"]}]),
+                                         st.just([{"name": "Bea", "ror": "03ke6d638"}]),
+                                         st.just("Bea Editor, Ann Editor")))
     elif how == "date":
         data["date"] = draw(st.text(min_size=1, max_size=12).filter(_not_a_date))
     elif how == "date_type":
@@ -410,7 +413,7 @@ def invalid_front_matter(draw: st.DrawFn) -> str:
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     if how == "syntax":
         breakage = draw(st.sampled_from(['title: "unclosed\n', "authors: [Ann\n", "\tdate: x\n", "a: b: c\n",
-                                         "{\n", "title: ][\n", "- x\n"]))
+                                         "{\n", "title: ][\n", "- 42\n"]))
         lines = text.splitlines(keepends=True)
         lines.insert(draw(st.integers(min_value=0, max_value=len(lines))), breakage)
         text = "".join(lines)

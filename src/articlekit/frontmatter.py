@@ -96,7 +96,13 @@ _Loader.yaml_implicit_resolvers = {
 
 
 def _person(value: Any) -> Any:
-    return {"name": value} if isinstance(value, str) else value
+    """A person given as a string: the name, and the degrees after a comma ("Dewi Lestari, PhD")."""
+    if not isinstance(value, str):
+        return value
+    name, comma, degrees = (part.strip() for part in value.partition(","))
+    if comma and name and looks_like_degrees(degrees):
+        return {"name": name, "degrees": degrees}
+    return {"name": value}
 
 
 #: Between two people in a list written as one string: "&", " and " or ";".
