@@ -95,3 +95,12 @@ def test_an_image_without_alt_text_is_a_warning_for_the_tagged_pdf(capsys: pytes
     assert code == 0 and f"warning: {warning}" in lines
     code, lines = _run(capsys, "check", "--strict", NO_ALT)
     assert code == 2 and warning in lines
+
+
+def test_a_worker_reads_the_installed_fonts_when_it_starts() -> None:
+    """The look-up is read once per process, in the worker's warm-up, so no article pays for it."""
+    from articlekit.batch.worker import warm_up
+
+    glyphs.installed_coverage.cache_clear()
+    warm_up(("html",))
+    assert glyphs.installed_coverage.cache_info().currsize == 1

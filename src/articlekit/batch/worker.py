@@ -133,12 +133,15 @@ def warm_up(formats: tuple[str, ...]) -> None:
 
     Run as the process pool's initializer, so that no article pays for it.
     """
+    from ..glyphs import book_coverage, installed_coverage
     from ..render.templates import environment
     from ..writers import get_writer
 
     for fmt in formats:
         get_writer(fmt)
     environment()
+    installed_coverage()  # the reader looks up every article's characters in the installed fonts
+    book_coverage()
     if "pdf" in formats:
         from ..fonts import find_book_face
 
