@@ -32,6 +32,13 @@ FACES_USED: tuple[tuple[int, str], ...] = (
     (400, "italic"), (600, "italic"), (700, "italic"),
 )
 
+#: OFL code faces, in order of preference (``fontpkg-source-code-pro`` is a dependency of articlekit).
+CODE_FACES: tuple[str, ...] = ("Source Code Pro",)
+
+#: The (weight, style) pairs code is set in: print.css sets code in the code face's regular, and
+#: bold or italic code (inside strong or em) takes the matching instance.
+CODE_FACES_USED: tuple[tuple[int, str], ...] = ((400, "normal"), (700, "normal"), (400, "italic"))
+
 #: Noto CJK serif faces by language: Han characters differ in shape between regions.
 _CJK_BY_LANG = {
     "ko": "Noto Serif CJK KR",
@@ -95,25 +102,47 @@ def find_book_face(preferred: Sequence[str] = BOOK_FACES) -> BookFace:
     A variable font serves every weight from one file (the PDF writer instantiates
     the weights it uses); a static family's nearest weight stands in for a missing one.
     """
-    import fontpkg
-
     for name in preferred:
-        try:
-            family = fontpkg.family(name)
-        except fontpkg.FamilyNotInstalled:
-            continue
-        faces = []
-        for weight, style in FACES_USED:
-            try:
-                chosen = fontpkg.select_file(family, weight, style, nearest=True)
-            except fontpkg.FontpkgError:
-                continue
-            if chosen.path.is_file():
-                faces.append(FontFace(family.name, chosen.path, weight, style))
-        if any(f.weight == 400 and f.style == "normal" for f in faces):
-            return BookFace(family.name, tuple(faces))
+        face = _installed_face(name, FACES_USED)
+        if face is not None:
+            return face
     names = ", ".join(f"fontpkg-{n.lower().replace(' ', '-')}" for n in preferred)
     raise BookFaceNotInstalledError(f"no book face is installed for the print edition: pip install one of {names}")
+
+
+@lru_cache(maxsize=8)
+def find_code_face(preferred: Sequence[str] = CODE_FACES) -> BookFace | None:
+    """The first installed monospace face of ``preferred``, or ``None`` (print.css then names system faces).
+
+    Embedded like the book face, so code looks the same wherever the PDF is made
+    and every glyph of it has the monospace advance the layout was measured with.
+    """
+    for name in preferred:
+        face = _installed_face(name, CODE_FACES_USED)
+        if face is not None:
+            return face
+    return None
+
+
+def _installed_face(name: str, used: Sequence[tuple[int, str]]) -> BookFace | None:
+    """Family ``name`` with one file per (weight, style) of ``used``, if installed with a regular."""
+    import fontpkg
+
+    try:
+        family = fontpkg.family(name)
+    except fontpkg.FamilyNotInstalled:
+        return None
+    faces = []
+    for weight, style in used:
+        try:
+            chosen = fontpkg.select_file(family, weight, style, nearest=True)
+        except fontpkg.FontpkgError:
+            continue
+        if chosen.path.is_file():
+            faces.append(FontFace(family.name, chosen.path, weight, style))
+    if any(f.weight == 400 and f.style == "normal" for f in faces):
+        return BookFace(family.name, tuple(faces))
+    return None
 
 
 def language_fallbacks(lang: str) -> tuple[str, ...]:
@@ -160,6 +189,6 @@ def describe_missing(codepoints: Iterable[int]) -> str:
 
 
 __all__ = [
-    "BOOK_FACES", "GENERIC_FALLBACKS", "BookFace", "BookFaceNotInstalledError", "FontFace", "describe_missing",
-    "find_book_face", "font_stack", "language_fallbacks",
+    "BOOK_FACES", "CODE_FACES", "GENERIC_FALLBACKS", "BookFace", "BookFaceNotInstalledError", "FontFace",
+    "describe_missing", "find_book_face", "find_code_face", "font_stack", "language_fallbacks",
 ]

@@ -31,7 +31,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from ... import __version__
 from ...errors import ArticleError, ArticlekitError
-from ...fonts import BookFace, BookFaceNotInstalledError, describe_missing, find_book_face, font_stack
+from ...fonts import BookFace, BookFaceNotInstalledError, describe_missing, find_book_face, find_code_face, font_stack
 from ...model import Article
 from ...options import WriteOptions
 from ...render.html_body import _letter
@@ -108,9 +108,10 @@ def _dir_url(path: Path) -> str:
     return path.resolve().as_uri() + "/"
 
 
-def base_stylesheet(book: BookFace, geometry: PageGeometry, lang: str) -> str:
-    """What goes before ``print.css``: the book face, the page geometry and the font stack."""
-    return f"{book.css()}{geometry.css()}html {{ font-family: {font_stack(book, lang)}; }}\n"
+def base_stylesheet(book: BookFace, geometry: PageGeometry, lang: str, code: BookFace | None = None) -> str:
+    """What goes before ``print.css``: the book and code faces, the page geometry and the font stack."""
+    faces = book.css() + (code.css() if code else "")
+    return f"{faces}{geometry.css()}html {{ font-family: {font_stack(book, lang)}; }}\n"
 
 
 class _Collect(logging.Handler):
@@ -250,11 +251,12 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
     doc = print_document(article, created=created, image_src=image_src)
     style_dirs = _style_dirs(article, options)
     house_path = find_style("print.css", options.styles_dir, article.styles_dir)
-    base_css = base_stylesheet(book, geometry, m.lang)
+    code_face = find_code_face()
+    base_css = base_stylesheet(book, geometry, m.lang, code_face)
     house_css = house_path.read_text(encoding="utf-8")
 
     policy = Policy(article.source_dir, extra_dirs=style_dirs, allow_remote=options.allow_remote)
-    fetcher = RestrictedFetcher(policy, font_dirs=book.dirs)
+    fetcher = RestrictedFetcher(policy, font_dirs=book.dirs | (code_face.dirs if code_face else frozenset()))
     document_id = f"uuid:{identity_uuid(article)}"  # the EPUB's identifier comes from the same key
     instance_id = instance_uuid(
         document_id, doc.html.encode(), base_css.encode(), house_css.encode(),
