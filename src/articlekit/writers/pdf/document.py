@@ -48,6 +48,33 @@ BREAK_HERE = "\u200b"
 #: A hard hyphen between a letter and a digit ("mid-1990s"), where Unicode line breaking forbids a break.
 _HYPHEN_BEFORE_DIGIT = re.compile(r"(?<=[^\W\d_]-)(?=\d)")
 _NBSP = {"t": "Str", "c": "\u00a0"}
+#: U+2010 HYPHEN. Book faces draw it and the hyphen-minus with one glyph, and a PDF maps a glyph back to
+#: one character: a single U+2010 in the text would make every hyphen copy and search as U+2010.
+HYPHEN = "\u2010"
+#: Where an address may break: after / . ? & = # (never between the slashes of "//"), not at its end.
+_ADDRESS_BREAK = re.compile(r"(?<=[/.?&=#])(?=[^/\s])")
+#: A DOI written out as link text ("10.1016/j.x.2021.123").
+_DOI_TEXT = re.compile(r"^10\.\d{4,9}/\S+$")
+#: Tables with this many columns or more are set smaller (``table.wide`` in print.css).
+WIDE_TABLE_COLUMNS = 6
+
+
+def break_address(text: str) -> str:
+    """``text`` (a URL or DOI) with a zero-width space after each / . ? & = # where a line may break.
+
+    Unicode line breaking offers almost no break inside an address, so a long one
+    runs past the measure, or, with ``overflow-wrap: anywhere``, breaks at any
+    letter.  After these characters a break keeps its parts readable, and no
+    hyphen is added (which a reader could take for part of the address); the
+    zero-width space draws nothing and is not extracted with the text.
+    """
+    return _ADDRESS_BREAK.sub(BREAK_HERE, text)
+
+
+def is_address(text: str, target: str) -> bool:
+    """Whether a link's text is an address: its own target, a URL or a DOI."""
+    return text in (target, target.removeprefix("mailto:")) or text.startswith(("http://", "https://")) \
+        or bool(_DOI_TEXT.match(text))
 
 
 #: Hangul jamo, compatibility jamo and syllables.
@@ -148,6 +175,21 @@ class PrintRenderer(HtmlRenderer):
     def i_Str(self, c: str) -> str:  # noqa: N802 - named after pandoc's node types
         return super().i_Str(keep_hangul_words(c))
 
+    def b_CodeBlock(self, c: list[Any], depth: int) -> str:  # noqa: N802
+        """The shared code block, each source line a ``span.line``: print.css hangs the continuation of a long one."""
+        html = super().b_CodeBlock(c, depth)
+        start = html.index(">", html.index("<code")) + 1
+        end = html.rindex("</code>")
+        lines = html[start:end].split("\n")
+        return html[:start] + "".join(f'<span class="line">{line}\n</span>' for line in lines) + html[end:]
+
+    def b_Table(self, c: list[Any], depth: int) -> str:  # noqa: N802
+        """The shared table; one of many columns gets the class ``wide`` (smaller type in print.css)."""
+        attr, *rest = c
+        if len(c[2]) >= WIDE_TABLE_COLUMNS:
+            attr = [attr[0], ["wide", *attr[1]], attr[2]]
+        return super().b_Table([attr, *rest], depth)
+
     def i_NoteRefs(self, c: list[dict[str, Any]]) -> str:  # noqa: N802
         """The shared cluster, with word joiners after its commas too: WeasyPrint may break after one."""
         return super().i_NoteRefs(c).replace("</a>,<a ", f"</a>,{WORD_JOINER}<a ")
@@ -167,6 +209,8 @@ class PrintRenderer(HtmlRenderer):
         text = stringify(content)
         if text and text in (target[0], target[0].removeprefix("mailto:")):
             attr = [attr[0], [*attr[1], "bare"], attr[2]]
+        if text and " " not in text and all(n.get("t") == "Str" for n in content) and is_address(text, target[0]):
+            content = [{"t": "Str", "c": break_address(text)}]
         return super().i_Link([attr, content, target])
 
     def backlinks(self, note: Note) -> str:
@@ -371,7 +415,7 @@ def print_document(article: Article, *, created: str, image_src: str | None = No
         "</body>",
         "</html>",
         "",
-    ])
+    ]).replace(HYPHEN, "-")  # the glyph both share, copied as the hyphen-minus everywhere (see HYPHEN)
     return PrintDocument(html=html, title=title, running_title=run_title, running_authors=run_authors,
                          description=desc, parts=dict(renderer.parts))
 
