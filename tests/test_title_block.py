@@ -24,7 +24,7 @@ from lxml import etree
 
 import articlekit
 from articlekit.render.identity import IDENTITY_NAMESPACE, identity_key, identity_uuid
-from articlekit.render.labels import LABELS
+from articlekit.render.labels import LABELS, labels_for_lang
 from articlekit.render.title_block import ORDER, title_block
 from seed import SAMPLE
 from validators import ROOT, nu_check, require
@@ -272,17 +272,26 @@ def test_links_dates_and_picture(full: Outputs) -> None:
 
 def test_labels_come_from_one_place_and_are_marked_in_another_language(tmp_path: Path) -> None:
     source = tmp_path / "korean.md"
-    source.write_text(
+    text = (
         "---\ntitle: 북한의 인터넷\ndate: 2018-05-21\nlang: ko\nauthors:\n  - name: 김민준\n    given: 민준\n"
         "    family: 김\neditors: [{name: 이서연, given: 서연, family: 이, degrees: 박사}]\nkeywords: [인터넷]\n"
-        "abstract: 요약입니다.\n---\n\n본문.\n",
-        encoding="utf-8",
+        "abstract: 요약입니다.\n---\n\n본문.\n"
     )
+    source.write_text(text, encoding="utf-8")
+    korean = lxml.html.fromstring(articlekit.to_html(articlekit.load(source), fragment=True))
+    assert not korean.cssselect("header [lang]")  # Korean words and date: nothing to mark
+    words = labels_for_lang("ko")
+    assert [el.text_content() for el in korean.cssselect("header .label")] == [
+        words["by"], words["editor"], words["keywords"]]
+    assert "2018년 5월 21일" in korean.cssselect("header time")[0].text_content()
+
+    # Swahili has no words in the catalogue: the English ones, marked; the date is Swahili.
+    source.write_text(text.replace("lang: ko", "lang: sw"), encoding="utf-8")
     article = articlekit.load(source)
     doc = lxml.html.fromstring(articlekit.to_html(article, fragment=True))
     marked = {el.text_content(): el.get("lang") for el in doc.cssselect("header [lang]")}
     assert marked == {LABELS["by"]: "en", LABELS["editor"]: "en", LABELS["keywords"]: "en",
-                      LABELS["abstract"]: "en", "21 May 2018": "en"}
+                      LABELS["abstract"]: "en"}
     with zipfile.ZipFile(io.BytesIO(articlekit.to_epub(article))) as z:
         page = etree.fromstring(z.read("EPUB/title.xhtml"))
     xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -10,6 +10,11 @@ and may override any key in its own front matter::
     copyright = { holder = "Institute of International Studies" }   # or a statement string
     lang = "en"
     styles = "house-style"            # folder of CSS, relative to this file
+
+    [labels]                          # articlekit's own words, over its catalogue's
+    notes = "Endnotes"                # in every language
+    [labels.fr]
+    notes = "Notes de fin"            # in French articles only (wins over the above)
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ KEYS: dict[str, str] = {
     "section": "default section heading (JATS subj-group)",
     "keywords": "keywords every article carries",
     "styles": "folder of house-style CSS, relative to the config file",
+    "labels": "articlekit's own words (\"Notes\", \"Editors\" …), flat or per language ([labels.fr])",
 }
 
 
@@ -47,6 +53,8 @@ class Config:
     path: Path | None = None
     defaults: dict[str, Any] = field(default_factory=dict)
     styles_dir: Path | None = None
+    #: The ``[labels]`` table: words by key, and tables of words by language.
+    labels: dict[str, Any] = field(default_factory=dict)
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -96,6 +104,8 @@ def _load_config(folder: Path, real: Path) -> Config:
             hint = closest(key, KEYS)
             msg = f"unknown key '{key}'" + (f" (did you mean '{hint}'?)" if hint else "")
             problems.append(ArticleError(path, msg, _line_of(text, key)))
+        elif key == "labels":
+            problems += _check_labels(path, text, value)
         elif key == "copyright":
             if not isinstance(value, str | dict):  # the rest is checked with the front matter, which may override it
                 problems.append(ArticleError(path, "'copyright' must be a string or a table", _line_of(text, key)))
@@ -117,4 +127,65 @@ def _load_config(folder: Path, real: Path) -> Config:
                 _line_of(text, "styles"))
         if not styles_dir.is_dir():
             raise ArticleError(path, f"styles folder {styles_dir} does not exist", _line_of(text, "styles"))
-    return Config(path=path, defaults=data, styles_dir=styles_dir)
+    labels = data.pop("labels", {})
+    return Config(path=path, defaults=data, styles_dir=styles_dir, labels=labels)
+
+
+def _table_line(text: str, table: str, key: str | None = None) -> int | None:
+    """The line of ``[table]`` (or of ``key =`` under it), else of ``table =`` as an inline table."""
+    lines = text.splitlines()
+    dotted = r"\s*\.\s*".join(re.escape(part) for part in table.split("."))
+    header = re.compile(rf"^\s*\[\s*{dotted}\s*\]")
+    for i, line in enumerate(lines):
+        if header.match(line):
+            if key is None:
+                return i + 1
+            for j in range(i + 1, len(lines)):
+                if re.match(r"^\s*\[", lines[j]):
+                    break
+                if re.match(rf"^\s*{re.escape(key)}\s*=", lines[j]):
+                    return j + 1
+            return i + 1
+    return _line_of(text, table.split(".")[-1] if key is None else key) or _line_of(text, "labels")
+
+
+def _check_labels(path: Path, text: str, value: object) -> list[ArticleError]:
+    """Problems with a ``[labels]`` table: known keys with string values, language tables by tag."""
+    from .render.labels import KEYS as LABEL_KEYS
+    from .render.labels import catalogue
+
+    if not isinstance(value, dict):
+        return [ArticleError(path, "'labels' must be a table", _line_of(text, "labels"))]
+    problems: list[ArticleError] = []
+    numbered = {k for k, w in catalogue()["en"].items() if "{number}" in w}
+
+    def words(table: dict[str, Any], where: str) -> None:
+        for key, word in table.items():
+            if key not in LABEL_KEYS:
+                hint = closest(key, LABEL_KEYS)
+                msg = f"unknown label '{key}' in [{where}]" + (f" (did you mean '{hint}'?)" if hint else "")
+                problems.append(ArticleError(path, msg, _table_line(text, where, key)))
+            elif not isinstance(word, str) or not word.strip():
+                problems.append(ArticleError(path, f"label '{key}' in [{where}] must be a non-empty string",
+                                             _table_line(text, where, key)))
+            elif key in numbered and "{number}" not in word:
+                problems.append(ArticleError(path, f"label '{key}' in [{where}] must contain {{number}}",
+                                             _table_line(text, where, key)))
+
+    flat = {k: v for k, v in value.items() if not isinstance(v, dict)}
+    words(flat, "labels")
+    for lang, table in value.items():
+        if not isinstance(table, dict):
+            continue
+        where = f"labels.{lang}"
+        if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", lang):
+            problems.append(ArticleError(
+                path, f"[{where}]: {lang!r} is not a language tag such as 'fr' or 'pt-BR'", _table_line(text, where)))
+            continue
+        words(table, where)
+        missing = [k for k in LABEL_KEYS if k not in table]
+        if lang.split("-")[0].lower() not in catalogue() and missing:
+            problems.append(ArticleError(
+                path, f"[{where}]: articlekit has no words for {lang!r}, so its table must give every label;"
+                f" missing: {', '.join(missing)}", _table_line(text, where)))
+    return problems

@@ -161,6 +161,9 @@ class Article:
     notes_title: list[Inline] | None = None
     styles_dir: Path | None = None
     warnings: list[str] = field(default_factory=list)
+    #: The house's own words for this article's language (``[labels]`` in ``articlekit.toml``),
+    #: over the catalogue's; see :func:`articlekit.render.labels.labels_for`.
+    label_overrides: dict[str, str] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:

@@ -33,10 +33,11 @@ from typing import Any
 
 from . import bounds, frontmatter, glyphs, links, safety
 from .bounds import DEFAULT_MAX_BYTES
-from .config import load_config
+from .config import Config, load_config
 from .errors import ArticleError, ArticleErrors, closest
 from .model import Article, Copyright, Image, Metadata, Person
 from .pandoc import PandocFailed, parse_markdown
+from .render.labels import house_words, labels_for_lang
 from .tree import all_nodes, stringify
 
 #: Sources larger than this are refused (bytes); ``load(max_bytes=...)`` changes it.
@@ -554,4 +555,21 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
         warnings.insert(0, str(ArticleError(
             path, "no license or copyright: the JATS has no <permissions>; state 'license' or 'copyright'"
             " in the front matter or articlekit.toml", 1)))
-    return Article(path=path, metadata=metadata, body=body, styles_dir=config.styles_dir, warnings=warnings)
+    label_overrides = house_words(metadata.lang, config.labels)
+    if labels_for_lang(metadata.lang, label_overrides).lang != metadata.lang:
+        warnings.append(_unsupported_language(path, text, metadata.lang, config))
+    return Article(path=path, metadata=metadata, body=body, styles_dir=config.styles_dir, warnings=warnings,
+                   label_overrides=label_overrides)
+
+
+def _unsupported_language(path: Path, text: str, lang: str, config: Config) -> str:
+    """The warning for a language articlekit has no words for, at the line that states it."""
+    line = _where(text.split("\n---", 1)[0], "lang:")[0]
+    where: tuple[Path, int | None] = (path, line or 1)
+    if line is None and config.path is not None and "lang" in config.defaults:
+        where = (config.path, next((i for i, s in enumerate(config.path.read_text(encoding="utf-8").splitlines(), 1)
+                                    if s.lstrip().startswith("lang")), None))
+    return str(ArticleError(
+        where[0], f"articlekit has no words for language {lang!r}: its own labels ('Notes', 'Editors' …)"
+        f" are in English, marked as such; give them under [labels.{lang.split('-')[0].lower()}] in articlekit.toml",
+        where[1]))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from html import escape
 from typing import Any
 
@@ -24,6 +25,7 @@ import nh3
 from ..model import Article, Block, Inline, Note
 from ..safety import SAFE_LINK_SCHEMES, safe_link
 from ..tree import stringify
+from .labels import Labels, labels_for
 
 # ---------------------------------------------------------------------------
 # Sanitising
@@ -83,8 +85,8 @@ class HtmlOptions:
     backlinks: str = "end"
     #: Maps an image ``src`` from the source to the URL the output uses.
     image_url: Callable[[str], str] | None = None
-    #: Heading of the notes section.
-    notes_heading: str = "Notes"
+    #: Heading of the notes section; None for the article's language's word ("Notes", "Catatan").
+    notes_heading: str | None = None
 
 
 #: A raw ``<img>`` whose alt text names the link it stands in.
@@ -367,7 +369,7 @@ class HtmlRenderer:
         for i, ref in enumerate(note.ref_ids):
             mark = "\u21a9\ufe0e" + (f"<sup>{_letter(i)}</sup>" if many else "")
             # "1, a" and not "1 (a)": the visible letter must be a word of the link's name.
-            label = f"Back to reference {note.number}" + (f", {_letter(i)}" if many else "")
+            label = self.labels.back_to_reference(note.number, _letter(i) if many else None)
             links.append(f'<a href="#{ref}" role="doc-backlink" aria-label="{label}">{mark}</a>')
         return " ".join(links)
 
@@ -386,6 +388,18 @@ class HtmlRenderer:
             body += f"<p>{back}</p>"
         return f'<li id="{note.id}">{body}</li>'
 
+    @cached_property
+    def labels(self) -> Labels:
+        """articlekit's own words in the article's language."""
+        return labels_for(self.article)
+
+    def notes_heading(self) -> str:
+        """The notes heading's HTML: the option's words, else the catalogue's, marked when in another language."""
+        if self.options.notes_heading is not None:
+            return escape(self.options.notes_heading)
+        word = escape(self.labels["notes"])
+        return f'<span lang="{self.labels.mark}">{word}</span>' if self.labels.mark else word
+
     def notes(self) -> str:
         """The endnotes section, or an empty string when the article has no notes."""
         if not self.article.notes:
@@ -394,7 +408,7 @@ class HtmlRenderer:
         items = "\n".join(self.note_item(n) for n in self.article.notes)
         # The author's own heading over the definitions, when there was one, names the notes.
         title = self.article.notes_title
-        heading = self.inlines(title) if title else escape(self.options.notes_heading)
+        heading = self.inlines(title) if title else self.notes_heading()
         return (
             f'<section id="notes" class="endnotes" role="doc-endnotes" aria-labelledby="notes-heading">\n'
             f'<h{h} id="notes-heading">{heading}</h{h}>\n<ol>\n{items}\n</ol>\n</section>'

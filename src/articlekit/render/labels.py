@@ -1,52 +1,144 @@
-"""The words and dates an article's outputs print around the author's own text.
+"""The words and dates an article's outputs print around the author's own text, in its language.
 
-One place for them, so every format says "Editors" and "21 May 2018" the same way
-(and a translation of them has one place to go).
+One place for them, so every format says "Editors" and "21 May 2018" the same way, and a
+French article says "Éditeurs" and "30 janvier 2023" in every format.  The words come from
+``labels.toml`` (one table per language), a house may override any of them in
+``articlekit.toml`` (see :mod:`articlekit.config`), and the dates from Babel's CLDR data.
+A language the catalogue does not know gets the English words, marked as English.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
 
+if TYPE_CHECKING:
+    from ..model import Article
 
-def date_text(date: dt.date) -> str:
-    """A publication date as readers see it: "21 May 2018"."""
-    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
-
-
-#: The words articlekit itself prints around the article's own text, by key, in every format:
-#: the title block's labels, the book's navigation words, the notes heading.  They are English
-#: (:data:`LABELS_LANG`); an output whose article is in another language marks them as English.
-LABELS: dict[str, str] = {
-    "by": "By",
-    "and": "and",
-    "editor": "Editor",
-    "editors": "Editors",
-    "reviewer": "Reviewer",
-    "reviewers": "Reviewers",
-    "translated_by": "Translated by",
-    "picture": "Picture",
-    "orcid": "ORCID",
-    "license": "Licence",
-    "keywords": "Keywords",
-    "abstract": "Abstract",
-    "notes": "Notes",
-    "contents": "Contents",
-    "landmarks": "Landmarks",
-    "cover": "Cover",
-    "title_page": "Title page",
-    "start": "Start of text",
-}
-
-#: The language of :data:`LABELS`.
+#: The language of the words used when the article's language has none in the catalogue.
 LABELS_LANG = "en"
 
 
-def labels_foreign_to(article_lang: str) -> bool:
-    """Whether the labels are in another language than the article (so must be marked as such)."""
-    return article_lang.split("-")[0].lower() != LABELS_LANG
+@cache
+def catalogue() -> Mapping[str, Mapping[str, str]]:
+    """Every language's words, by primary language subtag ("fr") and key ("notes")."""
+    data = tomllib.loads(resources.files(__package__).joinpath("labels.toml").read_text(encoding="utf-8"))
+    return MappingProxyType({lang: MappingProxyType(words) for lang, words in data.items()})
+
+
+#: The keys every language gives: the title block's labels, the book's navigation words,
+#: the notes heading, the links' names and the print edition's page abbreviations.
+KEYS: tuple[str, ...] = tuple(catalogue()[LABELS_LANG])
+
+#: The English words, by key.
+LABELS: Mapping[str, str] = catalogue()[LABELS_LANG]
+
+
+def primary(lang: str) -> str:
+    """The primary language subtag of a BCP 47 tag, lower case ("pt-BR" → "pt")."""
+    return lang.split("-")[0].lower()
+
+
+@cache
+def _babel_locale(lang: str) -> Locale | None:
+    if primary(lang) == "en" and "-" not in lang:
+        lang = "en-GB"  # the house spelling ("Licence") and its date order: "21 May 2018"
+    for tag in (lang, primary(lang)):
+        try:
+            return Locale.parse(tag, sep="-")
+        except (UnknownLocaleError, ValueError):
+            continue
+    return None
+
+
+def date_text(date: dt.date, lang: str = LABELS_LANG) -> str:
+    """A publication date as readers of ``lang`` see it: "21 May 2018", "30 janvier 2023"."""
+    locale = _babel_locale(lang) or _babel_locale(LABELS_LANG)
+    return format_date(date, format="long", locale=locale)
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The words for one article: in its language where known, else in English."""
+
+    #: The article's language (BCP 47).
+    article_lang: str
+    #: The language the words are in: the article's, or :data:`LABELS_LANG` as a fallback.
+    lang: str
+    words: Mapping[str, str] = field(repr=False)
+
+    def __getitem__(self, key: str) -> str:
+        return self.words[key]
+
+    @property
+    def foreign(self) -> bool:
+        """Whether the words are in another language than the article (so must be marked as such)."""
+        return primary(self.lang) != primary(self.article_lang)
+
+    @property
+    def mark(self) -> str | None:
+        """The ``lang`` to mark the words with, or None when they are in the article's language."""
+        return self.lang if self.foreign else None
+
+    def date(self, date: dt.date) -> str:
+        """``date`` in the article's language where Babel knows it (else in the words' language)."""
+        return date_text(date, self.date_lang)
+
+    @property
+    def date_lang(self) -> str:
+        return self.article_lang if _babel_locale(self.article_lang) else self.lang
+
+    @property
+    def date_mark(self) -> str | None:
+        """The ``lang`` to mark a date with, or None when it is in the article's language."""
+        return self.date_lang if primary(self.date_lang) != primary(self.article_lang) else None
+
+    def note(self, number: int) -> str:
+        """A note's name: "Note 3"."""
+        return self.words["note"].format(number=number)
+
+    def back_to_reference(self, number: int, letter: str | None = None, *, parenthesised: bool = False) -> str:
+        """A back-link's name: "Back to reference 3", "… 3, b" (or "… 3 (b)" with ``parenthesised``)."""
+        text = self.words["back_to_reference"].format(number=number)
+        if letter:
+            text += f" ({letter})" if parenthesised else f", {letter}"
+        return text
+
+
+def labels_for_lang(lang: str, overrides: Mapping[str, str] | None = None) -> Labels:
+    """The words for an article in ``lang``, with a house's ``overrides`` (already chosen for ``lang``)."""
+    known = primary(lang) in catalogue()
+    words = dict(catalogue()[primary(lang) if known else LABELS_LANG])
+    words.update(overrides or {})
+    # A house that gives every word for a language the catalogue lacks has made it a supported one.
+    own = known or set(KEYS) <= set(overrides or {})
+    return Labels(article_lang=lang, lang=lang if own else LABELS_LANG, words=MappingProxyType(words))
+
+
+def labels_for(article: Article) -> Labels:
+    """The words for ``article``: its language's, with its house's overrides."""
+    return labels_for_lang(article.metadata.lang, article.label_overrides)
+
+
+def house_words(lang: str, house: Mapping[str, object]) -> dict[str, str]:
+    """The overrides a house's ``[labels]`` table gives an article in ``lang``.
+
+    Plain keys apply to every language; a ``[labels.<lang>]`` table to that language only, and
+    wins.  The table for the primary subtag ("pt") applies to every region, the full tag's
+    ("pt-BR") wins over it.
+    """
+    words = {k: v for k, v in house.items() if isinstance(v, str)}
+    for tag in (primary(lang), lang.lower()):
+        for name, table in house.items():
+            if isinstance(table, dict) and name.lower() == tag:
+                words.update(table)
+    return words

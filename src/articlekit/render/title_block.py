@@ -28,7 +28,7 @@ opening: who and what first, then the credits, the imprint, and the summary.
 16. ``abstract``     "Abstract" heading and the abstract
 
 A fact the article does not have is left out, never printed empty.  The words
-around the facts come from :data:`~articlekit.render.labels.LABELS`.  The JATS
+around the facts and the date are in the article's language (:mod:`~articlekit.render.labels`).  The JATS
 writer carries the same facts in its own ``<front>`` elements.
 """
 
@@ -44,7 +44,7 @@ from markupsafe import Markup
 
 from ..model import Article, Inline, Person
 from .html_body import render_blocks, render_inlines
-from .labels import LABELS, LABELS_LANG, date_text, labels_foreign_to
+from .labels import Labels, labels_for, labels_for_lang
 from .templates import render, trusted
 
 #: The facts of a title block, in the order every format prints them.
@@ -104,14 +104,25 @@ class TitleBlock:
     copyright: str | None = None
     keywords: tuple[str, ...] = ()
     abstract: Markup | None = None
+    #: The words around the facts; None for the catalogue's words in :attr:`lang`.
+    labels: Labels | None = None
+
+    @property
+    def words(self) -> Labels:
+        return self.labels or labels_for_lang(self.lang)
 
     @property
     def date_text(self) -> str:
-        return date_text(self.date)
+        return self.words.date(self.date)
+
+    @property
+    def date_lang(self) -> str | None:
+        """The date's language when it is not the article's, so the date can be marked with it."""
+        return self.words.date_mark
 
     @property
     def byline(self) -> Names:
-        return listed([p.display_name for p in self.authors], f" {LABELS['and']} ")
+        return listed([p.display_name for p in self.authors], f" {self.words['and']} ")
 
     @property
     def editor_names(self) -> Names:
@@ -141,7 +152,7 @@ class TitleBlock:
     @property
     def labels_lang(self) -> str | None:
         """The labels' language when it is not the article's, so the labels can be marked with it."""
-        return LABELS_LANG if labels_foreign_to(self.lang) else None
+        return self.words.mark
 
     def facts(self) -> tuple[str, ...]:
         """The facts this article has, in :data:`ORDER`."""
@@ -223,6 +234,7 @@ def title_block(article: Article, *, inline_filter: Callable[[list[Inline]], lis
         copyright=rights.text if rights else None,
         keywords=tuple(m.keywords),
         abstract=trusted(render_blocks(article, m.abstract)) if m.abstract else None,
+        labels=labels_for(article),
     )
 
 
@@ -255,7 +267,7 @@ def render_title_block(block: TitleBlock, options: TitleBlockOptions | None = No
     context: dict[str, Any] = {
         "block": block,
         "facts": block.facts(),
-        "labels": LABELS,
+        "labels": block.words,
         "options": options,
         "image_src": image_src,
     }

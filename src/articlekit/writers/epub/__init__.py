@@ -31,7 +31,7 @@ from ...errors import ArticleError
 from ...model import Article, Block
 from ...options import WriteOptions
 from ...render.html_body import HtmlOptions, HtmlRenderer, render_notes, sanitise
-from ...render.labels import LABELS, LABELS_LANG, labels_foreign_to
+from ...render.labels import Labels, labels_for
 from ...render.title_block import TitleBlockOptions, render_title_block, title_block
 from ...safety import parse_xml
 from ...styles import read_style
@@ -86,20 +86,21 @@ class _Xhtml(epub.EpubHtml):
         return self.content
 
 
-def _in_labels_language(el: etree._Element, article_lang: str) -> etree._Element:
-    """Mark ``el`` as English when the article is not (and as left-to-right inside right-to-left text)."""
-    if labels_foreign_to(article_lang):
-        el.set("lang", LABELS_LANG)
-        el.set(XML_LANG, LABELS_LANG)
-        if text_direction(article_lang):
+def _in_labels_language(el: etree._Element, labels: Labels) -> etree._Element:
+    """Mark ``el`` with the words' language when it is not the article's (English for a language
+    articlekit has no words for), and as left-to-right inside right-to-left text."""
+    if labels.mark:
+        el.set("lang", labels.mark)
+        el.set(XML_LANG, labels.mark)
+        if text_direction(labels.article_lang) and not text_direction(labels.mark):
             el.set("dir", "ltr")
     return el
 
 
-def _label(el: etree._Element, key: str, article_lang: str) -> etree._Element:
+def _label(el: etree._Element, key: str, labels: Labels) -> etree._Element:
     """Put one of the book's own words into ``el``."""
-    el.text = LABELS[key]
-    return _in_labels_language(el, article_lang)
+    el.text = labels[key]
+    return _in_labels_language(el, labels)
 
 
 # ---------------------------------------------------------------------------
@@ -108,12 +109,13 @@ def _label(el: etree._Element, key: str, article_lang: str) -> etree._Element:
 
 def cover_document(article: Article, image: ImageResource) -> Document:
     m = article.metadata
-    root, body = new_document(m.lang, LABELS["cover"], STYLESHEET)
+    word = labels_for(article)["cover"]
+    root, body = new_document(m.lang, word, STYLESHEET)
     body.set(EPUB_TYPE, "cover")
     box = sub(body, "div", {"class": "cover"})
     alt = (m.image.alt if m.image and m.image.alt else None) or m.title_text
     sub(box, "img", {"src": image.href, "alt": alt, "role": "doc-cover"})
-    return Document(COVER, LABELS["cover"], root, "cover")
+    return Document(COVER, word, root, "cover")
 
 
 def title_page(article: Article) -> Document:
@@ -174,7 +176,7 @@ def text_documents(article: Article, options: HtmlOptions, split_bytes: int) -> 
 
 def notes_title(article: Article) -> str:
     """The notes' name as plain text: the author's own heading, else the book's word."""
-    return stringify(article.notes_title) if article.notes_title else LABELS["notes"]
+    return stringify(article.notes_title) if article.notes_title else labels_for(article)["notes"]
 
 
 def notes_document(article: Article, options: HtmlOptions) -> Document:
@@ -187,7 +189,7 @@ def notes_document(article: Article, options: HtmlOptions) -> Document:
     backlinks_into_paragraph(root)
     if not article.notes_title:  # the author's heading is in the article's language
         for heading in root.iterfind(".//{*}h2[@id='notes-heading']"):
-            _in_labels_language(heading, m.lang)
+            _in_labels_language(heading, labels_for(article))
     return Document(NOTES, title, root, "endnotes")
 
 
@@ -229,10 +231,11 @@ def table_of_contents(article: Article, docs: list[Document], text_docs: list[Do
 
 def nav_document(article: Article, toc: list[TocEntry], docs: list[Document]) -> Document:
     lang = article.metadata.lang
-    root, body = new_document(lang, LABELS["contents"], STYLESHEET)
+    labels = labels_for(article)
+    root, body = new_document(lang, labels["contents"], STYLESHEET)
     nav = sub(body, "nav", {"id": "toc", "role": "doc-toc", "aria-labelledby": "toc-heading"})
     nav.set(EPUB_TYPE, "toc")
-    _label(sub(nav, "h1", {"id": "toc-heading"}), "contents", lang)
+    _label(sub(nav, "h1", {"id": "toc-heading"}), "contents", labels)
 
     def entries(parent: etree._Element, items: list[TocEntry]) -> None:
         ol = sub(parent, "ol")
@@ -240,7 +243,7 @@ def nav_document(article: Article, toc: list[TocEntry], docs: list[Document]) ->
             li = sub(ol, "li")
             a = sub(li, "a", {"href": item.href}, item.label)
             if item.href == NOTES and not article.notes_title:
-                _label(a, "notes", lang)
+                _label(a, "notes", labels)
             if item.children:
                 entries(li, item.children)
 
@@ -248,7 +251,7 @@ def nav_document(article: Article, toc: list[TocEntry], docs: list[Document]) ->
 
     landmarks = sub(body, "nav", {"id": "landmarks", "hidden": "hidden", "aria-labelledby": "landmarks-heading"})
     landmarks.set(EPUB_TYPE, "landmarks")
-    _label(sub(landmarks, "h2", {"id": "landmarks-heading"}), "landmarks", lang)
+    _label(sub(landmarks, "h2", {"id": "landmarks-heading"}), "landmarks", labels)
     ol = sub(landmarks, "ol")
     marks = [(d.landmark, d.name) for d in docs if d.landmark]
     marks.insert([k for k, _ in marks].index("titlepage") + 1, ("toc", f"{NAV}#toc"))
@@ -259,8 +262,8 @@ def nav_document(article: Article, toc: list[TocEntry], docs: list[Document]) ->
         if kind == "endnotes" and article.notes_title:
             a.text = notes_title(article)
         else:
-            _label(a, words[kind], lang)
-    return Document(NAV, LABELS["contents"], root)
+            _label(a, words[kind], labels)
+    return Document(NAV, labels["contents"], root)
 
 
 def _ncx_entries(items: list[TocEntry], counter: list[int]) -> list[object]:
@@ -316,7 +319,7 @@ def build_epub(article: Article, options: WriteOptions, *, split_bytes: int = SP
         except KeyError:
             raise ArticleError(article.path, f"image {src!r} was not collected") from None
 
-    html_options = HtmlOptions(backlinks="start", image_url=image_url, notes_heading=LABELS["notes"])
+    html_options = HtmlOptions(backlinks="start", image_url=image_url, notes_heading=labels_for(article)["notes"])
     cover_image = images.get(m.image.src) if m.image and m.image.src else None
 
     docs: list[Document] = []
@@ -374,7 +377,7 @@ def build_epub(article: Article, options: WriteOptions, *, split_bytes: int = SP
     book.toc = _ncx_entries(toc, [0])
     guide_types = {"cover": "cover", "titlepage": "title-page", "bodymatter": "text", "endnotes": "notes"}
     book.guide = [{"type": guide_types[d.landmark], "href": d.name, "title": d.title} for d in docs if d.landmark]
-    book.guide.insert(2 if cover_image else 1, {"type": "toc", "href": NAV, "title": LABELS["contents"]})
+    book.guide.insert(2 if cover_image else 1, {"type": "toc", "href": NAV, "title": labels_for(article)["contents"]})
 
     out = io.BytesIO()
     epub.write_epub(out, book, {

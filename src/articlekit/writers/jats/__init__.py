@@ -24,6 +24,7 @@ from lxml import etree
 
 from ...model import Article, Metadata
 from ...options import WriteOptions
+from ...render.labels import labels_for
 from .body import JatsRenderer
 from .front import FrontBuilder, article_type
 from .xml import XML_LANG, Element, new
@@ -62,9 +63,6 @@ ELEMENT_ONLY = frozenset({
     "table-wrap", "table", "thead", "tbody", "tfoot", "tr", "caption", "verse-group",
 })
 
-#: Heading of the endnotes group.
-NOTES_TITLE = "Notes"
-
 
 def tag_set(meta: Metadata) -> TagSet:
     """Journal Publishing when its required journal metadata is known, else Archiving."""
@@ -83,7 +81,7 @@ def build_tree(article: Article) -> tuple[Element, TagSet]:
     body = renderer.body()
     if len(body):
         root.append(body)
-    notes = renderer.notes(NOTES_TITLE)
+    notes = renderer.notes(labels_for(article)["notes"])
     if notes is not None:
         back = new("back")
         back.append(notes)

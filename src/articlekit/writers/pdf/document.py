@@ -231,9 +231,9 @@ class PrintRenderer(HtmlRenderer):
         many = len(note.ref_ids) > 1
         links = []
         for i, ref in refs:
-            label = f"Back to reference {note.number}" + (f" ({_letter(i)})" if many else "")
+            label = self.labels.back_to_reference(note.number, _letter(i) if many else None, parenthesised=True)
             links.append(f'<a class="backlink" href="#{ref}" role="doc-backlink" aria-label="{label}"></a>')
-        pages = "pp." if len(links) > 1 else "p."
+        pages = self.labels["pages" if len(links) > 1 else "page"]
         return f'<span class="backlinks">\u2191\u00a0{pages}\u00a0{", ".join(links)}</span>'
 
     def note_item(self, note: Note) -> str:

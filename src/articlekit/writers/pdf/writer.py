@@ -36,6 +36,7 @@ from ...model import Article
 from ...options import WriteOptions
 from ...render.html_body import _letter
 from ...render.identity import identity_uuid
+from ...render.labels import labels_for
 from ...safety import Policy
 from ...styles import default_styles_dir, find_style
 from ...tree import iter_blocks, stringify
@@ -183,11 +184,12 @@ def _xmp(article: Article, doc: PrintDocument, created: str, conformance: dict[s
 def link_labels(article: Article) -> dict[str, str]:
     """What each internal link target is, in words: notes, references and headings."""
     labels: dict[str, str] = {}
+    words = labels_for(article)
     for note in article.notes:
-        labels[note.id] = f"Note {note.number}"
+        labels[note.id] = words.note(note.number)
         many = len(note.ref_ids) > 1
         for i, ref in enumerate(note.ref_ids):
-            labels[ref] = f"Back to reference {note.number}" + (f" ({_letter(i)})" if many else "")
+            labels[ref] = words.back_to_reference(note.number, _letter(i) if many else None, parenthesised=True)
     for block in iter_blocks(article.body):
         if block["t"] == "Header" and block["c"][1][0]:
             labels[block["c"][1][0]] = stringify(block["c"][2])
