@@ -7,6 +7,10 @@ such link once, reports it as a warning with its place in the source (an error
 with ``--strict``) and unwraps it in the tree: its words stay, as plain text,
 so every writer sees the same article and none can fail on it.
 
+A link to an address that cannot lead anywhere (``http:///www.example.org``,
+``https//example.org``, a space in it) is found, reported and unwrapped the
+same way, one warning per link.
+
 The anchors are the identifiers the source gives the body: headings (pandoc's
 automatic identifiers included) and any element written with ``{#id}``.  Note
 identifiers are articlekit's own (``fn3``), decided after this check and not part
@@ -19,6 +23,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from .errors import ArticleError, closest
 
@@ -125,3 +130,79 @@ def _lists(tree: Any) -> Iterator[list[Any]]:
         elif isinstance(item, list):
             yield item
             stack.extend(item)  # after the caller's change: what the list holds now
+
+
+# ---------------------------------------------------------------------------
+# Malformed addresses
+
+#: A web address as it starts when written in full or nearly so: the scheme, a colon or not, slashes.
+_WEB_START = re.compile(r"(?i)(https?|ftp)(:?)(/*)")
+#: A host name: letters (any script), digits, dots and hyphens, then an optional port.
+_HOST = re.compile(r"(?:[^\W_]|[.-])+(?::\d+)?|\[[0-9A-Fa-f:.]+\](?::\d+)?")
+
+
+def address_problem(url: str) -> str | None:
+    """Why ``url``, a link's target, can lead nowhere (``http:///x``, ``https//x``, a space in it), or None.
+
+    Only what is certainly broken is named: a relative path, a fragment or an
+    address of another scheme passes.
+    """
+    m = _WEB_START.match(url)
+    if m and (m.group(2) or m.group(3)):
+        scheme, colon, slashes = m.groups()
+        if not colon:
+            return f"the colon after {scheme!r} is missing"
+        if slashes != "//":
+            return f"{scheme}: must be followed by two slashes, not {len(slashes)}"
+        netloc = url[m.end():].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].rpartition("@")[2]
+        if not netloc:
+            return "it names no host"
+        if not _HOST.fullmatch(netloc.replace("%20", " ")):
+            return f"{unquote(netloc)!r} is not a host name"
+    return None
+
+
+def _written(text: str, url: str, start: int) -> tuple[int, bool]:
+    """Where ``url`` is written in the source after ``start`` (-1: not found), and whether with raw spaces.
+
+    pandoc writes a space in an address as ``%20``; the source may hold either.
+    """
+    for form in (url, url.replace("%20", " ")):
+        pos = text.find(form, start)
+        if pos >= 0:
+            return pos, form != url
+    return -1, False
+
+
+def unwrap_malformed_links(path: Path, text: str, body_start: int, body: Any, also: Any = ()) -> list[str]:
+    """Replace each link whose address is malformed by its words, in place; one warning per link.
+
+    A dead link is no use in any format, and some would stop a writer; its words
+    stay, as plain text, in every format alike.
+    """
+    found: list[ArticleError] = []
+    after: dict[str, int] = {}  # where the search for the next link to the same address starts
+    for tree in (body, also):
+        for item in _lists(tree):
+            i = 0
+            while i < len(item):
+                node = item[i]
+                url = str(node["c"][2][0]) if isinstance(node, dict) and node.get("t") == "Link" else None
+                if url is None or url.startswith("#"):
+                    i += 1
+                    continue
+                pos, spaced = _written(text, url, after.get(url, body_start))
+                if pos >= 0:
+                    after[url] = pos + 1
+                problem = address_problem(url) or ("it holds a space" if spaced else None)
+                if problem is None:
+                    i += 1
+                    continue
+                shown = url.replace("%20", " ") if spaced else url
+                line, col = (text.count("\n", 0, pos) + 1, pos - text.rfind("\n", 0, pos)) if pos >= 0 else (None, None)
+                found.append(ArticleError(
+                    path, f"link to {shown!r} is not a valid address ({problem}); its words are kept as plain text",
+                    line, col))
+                item[i : i + 1] = node["c"][1]
+    found.sort(key=lambda e: (e.line is None, e.line or 0, e.col or 0))
+    return [str(e) for e in found]

@@ -533,6 +533,7 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
     errors += convert_raw_images(path, text, body_start, doc["blocks"])
     body, meta_blocks = _take_meta(doc["blocks"])
     link_warnings = links.unwrap_broken_links(path, text, body_start, body, meta_blocks)
+    link_warnings += links.unwrap_malformed_links(path, text, body_start, body, meta_blocks)
     metadata = build_metadata(fm, meta_blocks) if fm is not None else None
 
     policy = safety.Policy(path.parent, allow_remote=allow_remote)
