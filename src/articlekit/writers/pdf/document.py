@@ -55,6 +55,8 @@ HYPHEN = "\u2010"
 _ADDRESS_BREAK = re.compile(r"(?<=[/.?&=#])(?=[^/\s])")
 #: A DOI written out as link text ("10.1016/j.x.2021.123").
 _DOI_TEXT = re.compile(r"^10\.\d{4,9}/\S+$")
+#: The title block's DOI link and its text.
+_DOI_LINK = re.compile(r'(<p class="doi"><a [^>]*>)([^<]+)(</a>)')
 #: Tables with this many columns or more are set smaller (``table.wide`` in print.css).
 WIDE_TABLE_COLUMNS = 6
 
@@ -361,7 +363,9 @@ def title_block(article: Article, image_src: str | None, running_title: str, aut
         image_url=lambda _src: image_src or "",
         attributes={"data-running-title": running_title, "data-running-authors": authors},
     )
-    return render_title_block(block, options).strip()
+    html = render_title_block(block, options).strip()
+    # The DOI's address breaks where the body's addresses do (see break_address).
+    return _DOI_LINK.sub(lambda m: m[1] + break_address(m[2]) + m[3], html)
 
 
 def _meta(name: str, content: str) -> str:
