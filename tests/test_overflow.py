@@ -13,6 +13,7 @@ author's hyphens back, never U+2010.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import shutil
 import subprocess
@@ -165,6 +166,9 @@ def test_print_document_marks_code_lines_and_wide_tables() -> None:
     assert '<table class="wide">' in doc.html
     assert re.search(r'<pre><code><span class="line">python -m benchmarks\.run [^<]*\n</span></code></pre>', doc.html)
     assert f"https://{BREAK_HERE}benchmarks.{BREAK_HERE}example." in doc.html
+    doi = re.search(r'<p class="doi"><a href="([^"]+)">([^<]+)</a>', doc.html)
+    assert doi and doi[1] == "https://doi.org/10.5281/zenodo.1234567.supplementary-material.benchmark-reporting-survey-2024"
+    assert doi[2] == break_address(doi[1])
 
 
 def test_code_is_set_in_the_embedded_code_face(tmp_path: Path) -> None:
@@ -220,3 +224,43 @@ def test_hard_hyphens_at_line_ends_stay_hyphens(hyphens_pdf: Path) -> None:
             elif re.sub(r"\W+$", "", head[:-1] + tail) in source:
                 auto += 1
         assert hard >= 1 and auto >= 1, (tool, hard, auto)
+
+
+# ---------------------------------------------------------------------------
+# The web page and the EPUB: wide tables do not widen the page
+
+
+def page_widths(pages: list[Path]) -> dict[str, dict[str, dict]]:
+    """Per page and viewport width: the page's scroll width and the elements reaching past the viewport."""
+    from validators_axe import NODE_MODULES, _installed
+    from validators_epub import chromium
+
+    node, browser = shutil.which("node"), chromium()
+    require("Node.js", node)
+    require("puppeteer-core (npm install --prefix .tools puppeteer-core)", _installed())
+    require("Chromium (apt-get install chromium)", browser)
+    assert node and browser
+    script = Path(__file__).resolve().parent / "page_width.cjs"
+    proc = subprocess.run([node, str(script), str(NODE_MODULES), browser, *map(str, pages)],
+                          capture_output=True, text=True, timeout=300, check=True)
+    return {Path(k).stem: v for k, v in json.loads(proc.stdout).items()}
+
+
+def test_no_web_page_is_wider_than_a_phone_or_a_desktop(tmp_path: Path) -> None:
+    for source in SOURCES:
+        (tmp_path / f"{source.stem}.html").write_text(articlekit.to_html(articlekit.load(source)), encoding="utf-8")
+    wide = {name: {width: r for width, r in by_width.items() if r["past"] or r["scrollWidth"] > int(width)}
+            for name, by_width in page_widths(sorted(tmp_path.glob("*.html"))).items()}
+    assert wide == {s.stem: {} for s in SOURCES}
+
+
+def test_the_width_check_sees_a_table_past_the_page(tmp_path: Path) -> None:
+    """Without the house rule for cells the 8-column table reaches past a phone's width."""
+    styles = tmp_path / "styles"
+    styles.mkdir()
+    house = (ROOT / "styles" / "html.css").read_text(encoding="utf-8")
+    (styles / "html.css").write_text(house + "\nth, td { overflow-wrap: normal; hyphens: manual; }\n", encoding="utf-8")
+    page = tmp_path / "survey.html"
+    page.write_text(articlekit.to_html(articlekit.load(OVERFLOW / "benchmark-survey.md"), styles_dir=styles),
+                    encoding="utf-8")
+    assert "TABLE" in page_widths([page])["survey"]["360"]["past"]
