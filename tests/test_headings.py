@@ -139,6 +139,15 @@ def test_a_renamed_id_never_takes_one_the_source_gave(tmp_path: Path) -> None:
     assert [b["c"][0][0] for b in article.body if b["t"] == "Div"] == ["sec-notes-2", "sec-notes"]
 
 
+def test_ids_in_raw_html_are_renamed_too(tmp_path: Path) -> None:
+    article = _load_text(tmp_path, 'Text <a id="fn1"></a> and <em id=\'toc\'>em</em> <b id=keep>b</b>.[^a]\n\n'
+                         '<p id="title-heading">A paragraph.</p>\n\n[^a]: A.\n')
+    page = articlekit.to_html(article)
+    found = re.findall(r' id="([^"]+)"', page)
+    assert _duplicates(found) == []
+    assert {"html-fn1", "html-toc", "keep", "html-title-heading", "fn1"} <= set(found)
+
+
 def test_renaming_ids_twice_changes_nothing(tmp_path: Path) -> None:
     article = articlekit.load(HEADINGS / "reserved-ids.md")
     before = copy.deepcopy(article.body)
