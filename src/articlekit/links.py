@@ -20,12 +20,12 @@ of the source, so a link to one is not an anchor the author defined.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 from .errors import ArticleError, closest
+from .tree import all_lists, all_nodes
 
 #: Node types whose first field is an Attr ``[id, classes, attributes]``.
 _ATTR_FIRST = frozenset({"Div", "Span", "CodeBlock", "Code", "Image", "Link", "Table", "Figure"})
@@ -41,21 +41,9 @@ def _ident(node: dict[str, Any]) -> str:
     return ""
 
 
-def _nodes(tree: Any) -> Iterator[dict[str, Any]]:
-    stack = [tree]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if "t" in item:
-                yield item
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-
-
 def defined_ids(tree: Any) -> set[str]:
     """Every identifier an element of ``tree`` carries."""
-    return {ident for node in _nodes(tree) if (ident := _ident(node))}
+    return {ident for node in all_nodes(tree) if (ident := _ident(node))}
 
 
 def _target(node: dict[str, Any]) -> str | None:
@@ -99,7 +87,7 @@ def unwrap_broken_links(path: Path, text: str, body_start: int, body: Any, also:
     ids = defined_ids(body)
     broken: dict[str, int] = {}
     for tree in (body, also):
-        for item in _lists(tree):
+        for item in all_lists(tree):
             i = 0
             while i < len(item):
                 target = _target(item[i]) if isinstance(item[i], dict) else None
@@ -118,18 +106,6 @@ def unwrap_broken_links(path: Path, text: str, body_start: int, body: Any, also:
         found.append(ArticleError(path, message, *_where(text, target, body_start)))
     found.sort(key=lambda e: (e.line is None, e.line or 0, e.col or 0))
     return [str(e) for e in found]
-
-
-def _lists(tree: Any) -> Iterator[list[Any]]:
-    """Every JSON list in ``tree``; a caller may change a list when it is yielded."""
-    stack = [tree]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            yield item
-            stack.extend(item)  # after the caller's change: what the list holds now
 
 
 # ---------------------------------------------------------------------------
@@ -183,7 +159,7 @@ def unwrap_malformed_links(path: Path, text: str, body_start: int, body: Any, al
     found: list[ArticleError] = []
     after: dict[str, int] = {}  # where the search for the next link to the same address starts
     for tree in (body, also):
-        for item in _lists(tree):
+        for item in all_lists(tree):
             i = 0
             while i < len(item):
                 node = item[i]

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -38,7 +37,7 @@ from .errors import ArticleError, ArticleErrors, closest
 from .model import Article, Copyright, Image, Metadata, Person
 from .pandoc import PandocFailed, parse_markdown
 from .render.labels import house_words, labels_for_lang
-from .tree import all_nodes, stringify
+from .tree import all_lists, all_nodes, stringify
 
 #: Sources larger than this are refused (bytes); ``load(max_bytes=...)`` changes it.
 
@@ -325,7 +324,7 @@ def drop_raw_content(tree: Any) -> list[str]:
     so the reader reports them instead of losing the rest of the article.
     """
     unclosed: list[str] = []
-    for item in _lists(tree):
+    for item in all_lists(tree):
         keep: list[Any] = []
         i = 0
         while i < len(item):
@@ -359,19 +358,6 @@ def _unclosed(path: Path, text: str, raw: str, body_start: int) -> ArticleError:
                         "as its content; close it or remove it", *_where(text, raw.strip(), body_start))
 
 
-def _lists(tree: Any) -> Iterator[list[Any]]:
-    """Every JSON list in ``tree``, outermost first; a caller may change a list in place
-    when it is yielded, and the walk then goes on into what the list holds after that."""
-    stack = [tree]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            yield item
-            stack.extend(item)
-
-
 def _raw_html(node: Any) -> str | None:
     if isinstance(node, dict) and node.get("t") in ("RawInline", "RawBlock") and node["c"][0] == "html":
         return node["c"][1]
@@ -397,7 +383,7 @@ def convert_raw_images(path: Path, text: str, body_start: int, tree: Any) -> lis
     larger block of raw HTML cannot be converted and is reported instead.
     """
     errors: list[ArticleError] = []
-    for item in _lists(tree):
+    for item in all_lists(tree):
         for i, node in enumerate(item):
             if isinstance(node, dict) and node.get("t") in ("RawInline", "RawBlock"):
                 fmt, raw = node["c"]

@@ -216,3 +216,19 @@ def all_nodes(tree: Any) -> list[dict[str, Any]]:
         elif isinstance(item, list):
             stack.extend(reversed(item))
     return found
+
+
+def all_lists(tree: Any) -> Iterator[list[Any]]:
+    """Every JSON list in ``tree``, outermost first.
+
+    A caller may change a list in place when it is yielded; the walk then goes
+    on into what the list holds after that change.
+    """
+    stack = [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            yield item
+            stack.extend(item)
