@@ -88,7 +88,14 @@ def test_heading_levels_start_at_one_whatever_the_author_wrote(tmp_path):
         ("editors-typo.md", 5, "unknown key 'editrs' (did you mean 'editors'?)"),
         ("bad-date.md", 3, "invalid date '2020-13-45'"),
         ("no-authors.md", 1, "required key 'authors' is missing"),
-        ("credit-role-typo.md", 6, "'writing-orginal-draft' is not a CRediT role"),
+        ("credit-role-typo.md", 6,
+         "author 1: 'writing-orginal-draft' is not a CRediT role (did you mean 'writing-original-draft'?)"),
+        ("bad-ror.md", 7, "author 1: invalid ROR id 'https://ror.org/03ke6d683'"),
+        ("editors-string-names-only.md", 5,
+         "'editors': 'Viyasa Rahyaputra' after the comma in 'Atin Prabandari, Viyasa Rahyaputra' is not a degree"),
+        ("people-in-one-item.md", 6,
+         "reviewer 1: 'Bambang Purwanto, M.Hum. & Sri Wahyuni' names several people: give one per list item, "
+         "or the whole list as one string"),
     ],
 )
 def test_errors_name_file_and_line(name, line, message):
