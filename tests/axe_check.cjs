@@ -10,20 +10,15 @@
 // the deprecated and experimental ones, then in the dark colour scheme with the rules that judge
 // colour, since the house style changes its colours there.
 // Output: {"<page>": [{"viewport", "scheme", "id", "impact", "help", "nodes": [{"target", "summary"}]}]}.
-// Requests to anything but file: URLs are aborted: the pages must be self-contained.
+// Requests to anything but file: URLs are aborted (local_chromium.cjs): the pages must be self-contained.
 "use strict";
 
 const fs = require("fs");
-const os = require("os");
 const path = require("path");
 const url = require("url");
+const { parseArgs, run, withLocalPage } = require("./local_chromium.cjs");
 
-const [modules, browserPath, ...pages] = process.argv.slice(2);
-if (!modules || !browserPath || pages.length === 0) {
-  console.error("usage: axe_check.cjs <node_modules> <chromium> <page.html>...");
-  process.exit(64);
-}
-const puppeteer = require(path.resolve(modules, "puppeteer-core"));
+const { modules, browserPath, pages } = parseArgs("axe_check.cjs");
 const axeSource = fs.readFileSync(path.resolve(modules, "axe-core", "axe.min.js"), "utf8");
 
 const VIEWPORTS = [
@@ -45,46 +40,23 @@ async function check(page, scheme, rules) {
   }));
 }
 
-async function main() {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "axe-chromium-"));
-  const browser = await puppeteer.launch({
-    executablePath: browserPath,
-    headless: true,
-    userDataDir: profile,
-    args: [
-      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ],
-  });
+run(() => withLocalPage(modules, browserPath, async (page) => {
   const report = {};
-  try {
-    const page = await browser.newPage();
-    await page.setRequestInterception(true);
-    page.on("request", (req) => (req.url().startsWith("file:") ? req.continue() : req.abort()));
-    for (const file of pages) {
-      const found = [];
-      for (const vp of VIEWPORTS) {
-        await page.setViewport({ width: vp.width, height: vp.height });
-        await page.goto(url.pathToFileURL(path.resolve(file)).href, { waitUntil: "load" });
-        await page.evaluate(axeSource);
-        // Deprecated rules judge what HTML no longer requires (WCAG 4.1.1's parsing checks);
-        // experimental ones guess at intent (p-as-heading takes a subtitle for a heading).
-        const every = await page.evaluate(() => window.axe.getRules()
-          .filter((r) => !r.tags.includes("deprecated") && !r.tags.includes("experimental"))
-          .map((r) => r.ruleId));
-        for (const v of await check(page, "light", every)) found.push({ viewport: vp.name, ...v });
-        for (const v of await check(page, "dark", COLOUR_RULES)) found.push({ viewport: vp.name, ...v });
-      }
-      report[file] = found;
+  for (const file of pages) {
+    const found = [];
+    for (const vp of VIEWPORTS) {
+      await page.setViewport({ width: vp.width, height: vp.height });
+      await page.goto(url.pathToFileURL(path.resolve(file)).href, { waitUntil: "load" });
+      await page.evaluate(axeSource);
+      // Deprecated rules judge what HTML no longer requires (WCAG 4.1.1's parsing checks);
+      // experimental ones guess at intent (p-as-heading takes a subtitle for a heading).
+      const every = await page.evaluate(() => window.axe.getRules()
+        .filter((r) => !r.tags.includes("deprecated") && !r.tags.includes("experimental"))
+        .map((r) => r.ruleId));
+      for (const v of await check(page, "light", every)) found.push({ viewport: vp.name, ...v });
+      for (const v of await check(page, "dark", COLOUR_RULES)) found.push({ viewport: vp.name, ...v });
     }
-  } finally {
-    await browser.close();
-    fs.rmSync(profile, { recursive: true, force: true });
+    report[file] = found;
   }
-  process.stdout.write(JSON.stringify(report));
-}
-
-main().catch((err) => {
-  console.error(err && err.stack ? err.stack : String(err));
-  process.exit(1);
-});
+  return report;
+}));
