@@ -1,0 +1,1 @@
+"""Editions: many articles gathered into one print book and one ebook."""

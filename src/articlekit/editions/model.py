@@ -1,0 +1,92 @@
+"""The in-memory edition: an issue, a yearbook or an anthology of articles.
+
+An :class:`Edition` is read once from ``editions/<slug>.yaml`` by
+:mod:`articlekit.editions.loader`; every article in it is an ordinary, fully
+transformed :class:`~articlekit.model.Article` (numbered notes, normalised
+headings), exactly as :func:`articlekit.load` returns it.  The edition writers
+(print and ebook) are pure functions of an ``Edition`` plus the house style, as
+the article writers are of an ``Article``; they never re-read a source.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Article, Person
+
+
+@dataclass(frozen=True)
+class FrontPiece:
+    """A page of the edition's own, written in Markdown: a foreword, an editorial, an imprint."""
+
+    #: "foreword" (printed after the contents, listed in them) or "imprint" (the colophon page
+    #: on the back of the title page, not listed).
+    kind: str
+    title: str
+    #: The piece rendered as an HTML fragment that is also well-formed XML (for EPUB).
+    html: str
+
+
+@dataclass(frozen=True)
+class EditionArticle:
+    """One article in its place in the edition."""
+
+    slug: str
+    article: Article
+
+    @property
+    def source(self) -> Path:
+        return self.article.path
+
+
+@dataclass(frozen=True)
+class EditionSection:
+    """A group of articles under a title ("Commentary", "Research"); ``title`` is None for
+    articles listed without a section."""
+
+    title: str | None
+    articles: tuple[EditionArticle, ...]
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A validated edition file with its articles loaded, in reading order."""
+
+    path: Path
+    title: str
+    date: _dt.date
+    sections: tuple[EditionSection, ...]
+    subtitle: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    issn: str | None = None
+    isbn: str | None = None
+    publisher: str | None = None
+    editors: tuple[Person, ...] = ()
+    #: The cover image, a file inside the edition file's folder tree.
+    cover: Path | None = None
+    lang: str = "en"
+    front: tuple[FrontPiece, ...] = ()
+    styles_dir: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        """The file stem, which names every output of the edition."""
+        return self.path.stem
+
+    @property
+    def articles(self) -> list[EditionArticle]:
+        """Every article in reading order, across sections."""
+        return [a for s in self.sections for a in s.articles]
+
+
+@dataclass(frozen=True)
+class ArticlePages:
+    """Where one article falls in the printed edition (1-based page numbers)."""
+
+    slug: str
+    first: int
+    last: int
