@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
+from typing import Any
 
 from ebooklib import epub
 
@@ -74,12 +75,17 @@ def build_moment(article: Article) -> dt.datetime:
     midnight UTC of the article's date: never the clock, so every build of the
     same source gives the same bytes.
     """
+    return moment_for(article.metadata.date)
+
+
+def moment_for(date: dt.date) -> dt.datetime:
+    """``SOURCE_DATE_EPOCH`` when set, else midnight UTC of ``date`` (an article's, an edition's)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         if not epoch.isdigit():
             raise ArticlekitError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970")
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    return dt.datetime.combine(article.metadata.date, dt.time(0, 0), dt.UTC)
+    return dt.datetime.combine(date, dt.time(0, 0), dt.UTC)
 
 
 def stable_identifier(article: Article) -> str:
@@ -114,31 +120,8 @@ def package_metadata(
         identifier, identifier_type = f"urn:doi:{m.doi}", "06"
     else:
         identifier, identifier_type = stable_identifier(article), None
-
-    access_modes = ("textual", "visual") if has_images else ("textual",)
-    if not has_images:
-        sufficient: tuple[str, ...] = ("textual",)
-    elif images_described:
-        sufficient = ("textual", "textual,visual")
-    else:
-        sufficient = ("textual,visual",)
-    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability", "ARIA"]
-    if has_images and images_described:
-        features.append("alternativeText")
-    hazards = ("unknown",) if animated_images else ("none",)
-
-    summary = [
-        "This publication meets the requirements of EPUB Accessibility 1.1 and WCAG 2.1 Level AA.",
-        "It has a table of contents, a logical reading order and headings that follow the article's structure.",
-        "Every note reference links to its note and every note links back to each of its references.",
-        "The text reflows and follows the reader's font, size and colour settings.",
-    ]
-    if has_images:
-        summary.append(
-            "Images have text descriptions." if images_described else "Some images have no text description."
-        )
-    if not animated_images:
-        summary.append("There are no hazards.")
+    access = accessibility(has_images=has_images, images_described=images_described,
+                           animated_images=animated_images, structure="the article's")
 
     return PackageMetadata(
         identifier=identifier,
@@ -157,12 +140,48 @@ def package_metadata(
         rights=m.license,
         collection=m.publication,
         collection_issn=m.issn,
-        access_modes=access_modes,
-        access_modes_sufficient=sufficient,
-        accessibility_features=tuple(features),
-        accessibility_hazards=hazards,
-        accessibility_summary=" ".join(summary),
+        **access,
     )
+
+
+def accessibility(*, has_images: bool, images_described: bool, animated_images: bool,
+                  structure: str) -> dict[str, Any]:
+    """The accessibility fields of :class:`PackageMetadata` for a book with or without images.
+
+    ``structure`` names whose structure the headings follow ("the article's", "each article's").
+    """
+    access_modes = ("textual", "visual") if has_images else ("textual",)
+    if not has_images:
+        sufficient: tuple[str, ...] = ("textual",)
+    elif images_described:
+        sufficient = ("textual", "textual,visual")
+    else:
+        sufficient = ("textual,visual",)
+    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability", "ARIA"]
+    if has_images and images_described:
+        features.append("alternativeText")
+    hazards = ("unknown",) if animated_images else ("none",)
+
+    summary = [
+        "This publication meets the requirements of EPUB Accessibility 1.1 and WCAG 2.1 Level AA.",
+        f"It has a table of contents, a logical reading order and headings that follow {structure} structure.",
+        "Every note reference links to its note and every note links back to each of its references.",
+        "The text reflows and follows the reader's font, size and colour settings.",
+    ]
+    if has_images:
+        summary.append(
+            "Images have text descriptions." if images_described else "Some images have no text description."
+        )
+    if not animated_images:
+        summary.append("There are no hazards.")
+
+    return {
+        "access_modes": access_modes,
+        "access_modes_sufficient": sufficient,
+        "accessibility_features": tuple(features),
+        "accessibility_hazards": hazards,
+        "accessibility_summary": " ".join(summary),
+    }
 
 
 def add_to_book(meta: PackageMetadata, book: epub.EpubBook) -> None:
@@ -194,10 +213,13 @@ def add_to_book(meta: PackageMetadata, book: epub.EpubBook) -> None:
     book.language = meta.language
     add("DC", "language", meta.language)
 
+    everyone = (*meta.creators, *meta.contributors)
     for kind, people in (("creator", meta.creators), ("contributor", meta.contributors)):
         for n, person in enumerate(people, 1):
-            # Numbered within their role: editor-1, editor-2, reviewer-1 …
-            ident = f"{RELATORS[person.role]}-{sum(p.role == person.role for p in people[:n])}"
+            # Numbered within their role, creators then contributors: editor-1, editor-2, reviewer-1 …
+            # (an edition's editors are creators and its articles' editors contributors).
+            before = len(meta.creators) if kind == "contributor" else 0
+            ident = f"{RELATORS[person.role]}-{sum(p.role == person.role for p in everyone[:before + n])}"
             add("DC", kind, person.name, {"id": ident})
             refine(ident, "role", person.role, "marc:relators")
             refine(ident, "file-as", person.file_as)
