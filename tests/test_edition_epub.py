@@ -8,7 +8,6 @@ one (two fixture articles with pictures, no sections, cover or front pieces).
 from __future__ import annotations
 
 import datetime as dt
-import html
 import io
 import os
 import re
@@ -22,8 +21,8 @@ import pytest
 from lxml import etree
 
 import articlekit
-from articlekit.editions.model import Edition, EditionArticle, EditionSection, FrontPiece
-from articlekit.model import Person
+from articlekit.editions.loader import load_edition
+from articlekit.editions.model import Edition, EditionArticle, EditionSection
 from articlekit.writers.epub.edition import edition_to_epub
 from validators import ROOT
 from validators_epub import ace, epubcheck_reports, problems_in
@@ -35,44 +34,9 @@ NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops
       "opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 
-#: The sample edition's articles, in reading order, under their section titles.
-SAMPLE_SECTIONS = {
-    "Commentary": ["how-north-korea-controls-its-internet", "the-trade-war-and-southeast-asia"],
-    "Research": ["data-protection-after-the-gdpr", "diplomasi-indonesia-dan-krisis-rohingya"],
-}
-
-
-def _front_piece(kind: str, path: Path) -> FrontPiece:
-    """A Markdown front piece as the edition holds it: its heading as title, its paragraphs as HTML."""
-    text = path.read_text(encoding="utf-8")
-    title = kind.capitalize()
-    paragraphs = []
-    for block in text.strip().split("\n\n"):
-        if block.startswith("# "):
-            title = block[2:].strip()
-            continue
-        inline = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(block, quote=False))
-        paragraphs.append("<p>" + re.sub(r"\*(.+?)\*", r"<em>\1</em>", inline) + "</p>")
-    return FrontPiece(kind=kind, title=title, html="\n".join(paragraphs))
-
-
 def sample_edition() -> Edition:
-    """editions/2018-q2.yaml as the edition loader makes it."""
-    sections = tuple(
-        EditionSection(title, tuple(EditionArticle(slug, articlekit.load(SOURCES / f"{slug}.md")) for slug in slugs))
-        for title, slugs in SAMPLE_SECTIONS.items()
-    )
-    return Edition(
-        path=EDITIONS / "2018-q2.yaml", title="Southeast Asia in Review",
-        subtitle="Commentary and research, April–June 2018", date=dt.date(2018, 6, 30), sections=sections,
-        volume="4", issue="2", issn="2686-1887", isbn="978-602-5078-13-2",
-        publisher="Institute of International Studies",
-        editors=(Person("Ratna Wulandari", "Ratna", "Wulandari", degrees="PhD"),
-                 Person("Yohanes Sulistyo", "Yohanes", "Sulistyo", degrees="MA")),
-        cover=EDITIONS / "2018-q2-cover.png", lang="en",
-        front=(_front_piece("imprint", EDITIONS / "2018-q2-imprint.md"),
-               _front_piece("foreword", EDITIONS / "2018-q2-foreword.md")),
-    )
+    """The sample edition, as ``articlekit edition editions/2018-q2.yaml`` reads it."""
+    return load_edition(EDITIONS / "2018-q2.yaml")
 
 
 def plain_edition() -> Edition:
