@@ -29,6 +29,10 @@ _BATCH_NAMES = {"build": "build_many", "build_many": "build_many", "BatchReport"
 
 
 def __getattr__(name: str) -> Any:
+    if name in ("import_file", "ImportReport"):  # pandoc and lxml are imported only when a file is
+        from . import importers
+
+        return getattr(importers, name)
     if name in _BATCH_NAMES:
         from . import batch
 
@@ -38,6 +42,6 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "Article", "ArticleError", "ArticleErrors", "ArticleResult", "ArticlekitError", "BatchReport", "BatchResult",
-    "BuildReport", "Copyright", "Image", "Metadata", "Note", "Person", "WriteOptions", "__version__", "build",
-    "build_many", "check", "load", "to_epub", "to_html", "to_jats", "to_pdf",
+    "BuildReport", "Copyright", "Image", "ImportReport", "Metadata", "Note", "Person", "WriteOptions", "__version__",
+    "build", "build_many", "check", "import_file", "load", "to_epub", "to_html", "to_jats", "to_pdf",
 ]

@@ -184,6 +184,45 @@ def check_cmd(sources: tuple[Path, ...], strict: bool, max_size: float, allow_re
     raise SystemExit(code)
 
 
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("sources"),
+              show_default=True, help="Folder to write the canonical sources into (one <slug>.md per file).")
+@click.option("--preset", type=click.Choice(["jekyll", "hugo", "quarto"]),
+              help="Map another tool's front matter keys (over it, [import] in the output folder's articlekit.toml).")
+@click.option("--lang", help="The language to state when a file does not (a BCP 47 tag such as 'en').")
+@click.option("--force", is_flag=True, help="Replace sources (and images) that exist.")
+@click.option("--strict", is_flag=True, help="Treat guesses (a possible heading, a dropped key …) as errors.")
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write what was mapped, guessed and dropped, per file, as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+def import_cmd(files: tuple[Path, ...], out_dir: Path, preset: str | None, lang: str | None, force: bool,
+               strict: bool, report_path: Path | None, quiet: bool) -> None:
+    """Turn FILES (plain text, .docx, saved web pages, other tools' Markdown) into canonical sources.
+
+    Every guess is a warning with its line (an error with --strict); a file with
+    errors gives no source, and the others are imported all the same.
+    """
+    import json
+
+    from .importers import import_many
+    from .output import atomic_write
+
+    reports = import_many(list(files), out_dir, force=force, strict=strict, preset=preset, lang=lang)
+    for r in reports:
+        for line in r.warning_lines():
+            click.echo(line, err=True)
+        for line in r.error_lines():
+            click.echo(line, err=True)
+        if r.output is not None and not quiet:
+            click.echo(f"wrote {r.output} ({len(r.mapped)} mapped, {len(r.guessed)} guessed, "
+                       f"{len(r.dropped)} dropped)")
+    if report_path is not None:
+        data = json.dumps({"files": [r.to_dict() for r in reports]}, ensure_ascii=False, indent=2) + "\n"
+        atomic_write(report_path, data.encode("utf-8"))
+    raise SystemExit(0 if reports and all(r.ok for r in reports) else 2)
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM, raised like Ctrl-C so that the same clean-up runs on the way out."""
 

@@ -43,6 +43,7 @@ KEYS: dict[str, str] = {
     "keywords": "keywords every article carries",
     "styles": "folder of house-style CSS, relative to the config file",
     "labels": "articlekit's own words (\"Notes\", \"Editors\" …), flat or per language ([labels.fr])",
+    "import": "how `articlekit import` maps other tools' front matter: preset, drop, [import.keys]",
 }
 
 
@@ -55,6 +56,8 @@ class Config:
     styles_dir: Path | None = None
     #: The ``[labels]`` table: words by key, and tables of words by language.
     labels: dict[str, Any] = field(default_factory=dict)
+    #: The ``[import]`` table: ``preset``, ``drop`` and ``keys`` for ``articlekit import``.
+    import_table: dict[str, Any] = field(default_factory=dict)
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -106,6 +109,8 @@ def _load_config(folder: Path, real: Path) -> Config:
             problems.append(ArticleError(path, msg, _line_of(text, key)))
         elif key == "labels":
             problems += _check_labels(path, text, value)
+        elif key == "import":
+            problems += _check_import(path, text, value)
         elif key == "copyright":
             if not isinstance(value, str | dict):  # the rest is checked with the front matter, which may override it
                 problems.append(ArticleError(path, "'copyright' must be a string or a table", _line_of(text, key)))
@@ -128,7 +133,8 @@ def _load_config(folder: Path, real: Path) -> Config:
         if not styles_dir.is_dir():
             raise ArticleError(path, f"styles folder {styles_dir} does not exist", _line_of(text, "styles"))
     labels = data.pop("labels", {})
-    return Config(path=path, defaults=data, styles_dir=styles_dir, labels=labels)
+    import_table = data.pop("import", {})
+    return Config(path=path, defaults=data, styles_dir=styles_dir, labels=labels, import_table=import_table)
 
 
 def _table_line(text: str, table: str, key: str | None = None) -> int | None:
@@ -147,6 +153,40 @@ def _table_line(text: str, table: str, key: str | None = None) -> int | None:
                     return j + 1
             return i + 1
     return _line_of(text, table.split(".")[-1] if key is None else key) or _line_of(text, "labels")
+
+
+def _check_import(path: Path, text: str, value: object) -> list[ArticleError]:
+    """Problems with an ``[import]`` table: a known preset, a list of keys to drop, keys mapped to canonical keys."""
+    from .frontmatter import FIELDS
+    from .importers.markdown import PRESETS
+
+    if not isinstance(value, dict):
+        return [ArticleError(path, "'import' must be a table", _line_of(text, "import"))]
+    problems: list[ArticleError] = []
+    for key, item in value.items():
+        line = _table_line(text, "import", key)
+        if key == "preset":
+            if item not in PRESETS:
+                problems.append(ArticleError(path, f"[import] preset must be one of {', '.join(PRESETS)}", line))
+        elif key == "drop":
+            if not isinstance(item, list) or not all(isinstance(k, str) for k in item):
+                problems.append(ArticleError(path, "[import] drop must be a list of key names", line))
+        elif key == "keys":
+            if not isinstance(item, dict):
+                problems.append(ArticleError(path, "[import.keys] must be a table", line))
+                continue
+            for theirs, ours in item.items():
+                if not isinstance(ours, str) or (ours and ours not in FIELDS):
+                    hint = closest(str(ours), FIELDS)
+                    problems.append(ArticleError(
+                        path, f"[import.keys] {theirs} = {ours!r}: not a canonical key"
+                        + (f" (did you mean '{hint}'?)" if hint else " (\"\" drops it)"),
+                        _table_line(text, "import.keys", theirs)))
+        else:
+            hint = closest(key, ("preset", "drop", "keys"))
+            problems.append(ArticleError(
+                path, f"unknown key '{key}' in [import]" + (f" (did you mean '{hint}'?)" if hint else ""), line))
+    return problems
 
 
 def _check_labels(path: Path, text: str, value: object) -> list[ArticleError]:

@@ -1,0 +1,166 @@
+"""``articlekit import``: other formats into canonical sources.
+
+One module per kind of input, each turning a file into front matter (canonical
+keys), body blocks and notes, and recording in an :class:`ImportReport` what it
+mapped, guessed and dropped:
+
+* :mod:`.plaintext` — an old CMS's plain-text export (title, "date || By author", notes ``[n]``);
+* :mod:`.docx` — Word manuscripts, read by pandoc;
+* :mod:`.html` — saved article pages, cleaned with lxml and read by pandoc;
+* :mod:`.markdown` — Markdown written for Jekyll, Hugo or Quarto, front matter mapped by a table.
+
+:mod:`.canonical` writes the result; :func:`import_file` is the one entry point.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from .report import Entry, ImportReport
+
+__all__ = ["Entry", "ImportReport", "detect_kind", "import_file", "slug_for"]
+
+_KINDS = {".txt": "plaintext", ".text": "plaintext", ".docx": "docx", ".html": "html", ".htm": "html",
+          ".xhtml": "html", ".md": "markdown", ".markdown": "markdown", ".qmd": "markdown", ".rmd": "markdown"}
+
+
+def detect_kind(path: Path, data: bytes) -> str:
+    """The kind of input: by the file's extension, else by its first bytes."""
+    kind = _KINDS.get(path.suffix.lower())
+    if kind:
+        return kind
+    if data.startswith(b"PK\x03\x04"):
+        return "docx"
+    head = data.lstrip()[:200].lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<article", b"<?xml")):
+        return "html"
+    if head.startswith((b"---", b"+++")):
+        return "markdown"
+    return "plaintext"
+
+
+def slug_for(path: Path) -> str:
+    """The slug a file's source is named by: its stem, less a Jekyll post's date, in lower case."""
+    stem = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", path.stem)
+    slug = re.sub(r"[^\w-]+", "-", stem.lower(), flags=re.UNICODE).strip("-")
+    return slug or "article"
+
+
+def import_file(path: str | Path, *, preset: str | None = None, keys: dict[str, Any] | None = None,
+                lang: str | None = None, strict: bool = False, media_dir: Path | None = None,
+                config_dir: Path | None = None) -> tuple[str, ImportReport]:
+    """Turn one file into the text of a canonical source, and say what was done to it.
+
+    ``preset`` (``jekyll``, ``hugo``, ``quarto``) and ``keys`` (``[import.keys]``
+    of an ``articlekit.toml``, read from ``config_dir`` when given) map other
+    tools' front matter keys.  ``lang`` is written as the article's language when
+    the input does not state one.  ``media_dir`` is where a Word document's images
+    go (they are referenced relative to it; default: no extraction, images reported).
+    The text is empty when the report has errors (``report.ok`` is then False).
+    """
+    path = Path(path)
+    report = ImportReport(path=path, strict=strict)
+    if keys is None and config_dir is not None:
+        from ..config import load_config
+
+        keys = load_config(Path(config_dir)).import_table
+    options: dict[str, Any] = {"preset": preset, "keys": keys, "lang": lang, "media_dir": media_dir,
+                               "path": path, "slug": slug_for(path)}
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        report.error(f"cannot read: {e.strerror or e}")
+        return "", report
+    kind = detect_kind(path, data)
+    report.kind = kind
+    if kind == "docx":
+        from . import docx
+
+        meta, blocks, notes = docx.convert(path, report, options)
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            line = data.count(b"\n", 0, e.start) + 1
+            report.error(f"not valid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8", line)
+            return "", report
+        if kind == "plaintext":
+            from . import plaintext
+
+            meta, blocks, notes = plaintext.convert(text, report, options)
+        elif kind == "html":
+            from . import html
+
+            meta, blocks, notes = html.convert(text, report, options)
+        else:
+            from . import markdown
+
+            meta, blocks, notes = markdown.convert(text, report, options)
+    for key in ("title", "date", "authors"):
+        if not meta.get(key) and not any(key in e.message for e in report.errors):
+            report.error(f"no {key} found: a canonical source needs title, date and authors")
+    if not report.ok:
+        return "", report
+    from .canonical import source
+
+    return source(meta, blocks, notes), report
+
+
+def import_many(paths: list[Path], out_dir: Path, *, force: bool = False, **options: Any) -> list[ImportReport]:
+    """Import each file into ``out_dir/<slug>.md`` (images beside it); go on past a bad file.
+
+    A source that exists is never replaced unless ``force``; each file is written
+    atomically, its images first, so no source is ever there without them, nor
+    half written.  The house's ``[import]`` table is read from ``out_dir``'s
+    ``articlekit.toml``.
+    """
+    from ..errors import ArticlekitError
+    from ..output import atomic_write
+
+    reports: list[ImportReport] = []
+    claimed: dict[Path, Path] = {}
+    for path in _expand(paths):
+        try:
+            text, report = import_file(path, config_dir=out_dir if "keys" not in options else None, **options)
+        except ArticlekitError as e:  # the house's articlekit.toml itself is wrong: every file would fail
+            report = ImportReport(path=path)
+            report.error(f"{out_dir / 'articlekit.toml'}: {e}")
+            reports.append(report)
+            continue
+        reports.append(report)
+        if not report.ok:
+            continue
+        target = out_dir / f"{report.slug or slug_for(path)}.md"
+        files = {target: text.encode("utf-8"), **{out_dir / rel: data for rel, data in report.media.items()}}
+        clash = next((f for f in files if f in claimed), None)
+        if clash is not None:
+            report.error(f"{clash} is also made from {claimed[clash]} in this run; rename one of them")
+            continue
+        existing = [f for f in files if f.exists() and (f.read_bytes() != files[f])]
+        if existing and not force:
+            report.error(f"{existing[0]} exists; pass --force to replace it")
+            continue
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            for f, data in sorted(files.items(), key=lambda item: item[0] == target):
+                f.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(f, data)
+        except OSError as e:
+            report.error(f"cannot write {target}: {e.strerror or e}")
+            continue
+        claimed.update(dict.fromkeys(files, path))
+        report.output = target
+    return reports
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    """Files as given; a folder as the files in it that import reads, in name order."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in _KINDS))
+        else:
+            out.append(p)
+    return out

@@ -1,0 +1,168 @@
+"""Word manuscripts (.docx), read by pandoc.
+
+Footnotes and endnotes both become labelled notes, numbered in reading order;
+the Title, Subtitle, Author, Date and Abstract paragraphs and the document's
+core properties become front matter; headings keep their levels.  Images are
+taken from the archive into a folder beside the source (``<slug>-media/``) and
+referenced relatively.  Comments are dropped and tracked changes accepted, each
+reported, as a canonical source can carry neither.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from ..pandoc import PandocFailed
+from . import ast, canonical
+from .metadata import date_of, people_of
+from .report import ImportReport
+
+#: Largest document read (bytes).
+MAX_BYTES = 64 * 1024 * 1024
+_CHANGES = {"insertion": "an insertion", "deletion": "a deletion", "paragraph-insertion": "an inserted paragraph"}
+
+
+def convert(path: Path, report: ImportReport, options: dict[str, Any]) -> tuple[dict[str, Any], list[str],
+                                                                              list[tuple[str, str]]]:
+    report.kind = "docx"
+    meta: dict[str, Any] = {}
+    try:
+        if not zipfile.is_zipfile(path) or path.stat().st_size > MAX_BYTES:
+            report.error("not a Word document (.docx), or larger than 64 MB")
+            return meta, [], []
+        doc = ast.read("docx", path.read_bytes(), "--track-changes=all")
+    except (OSError, PandocFailed) as e:
+        report.error(f"pandoc cannot read it: {e}")
+        return meta, [], []
+    _metadata(doc.get("meta", {}), meta, report)
+    blocks = _review(doc["blocks"], report)
+    _images(path, blocks, report, options)
+    notes: list[tuple[str, list[Any]]] = []
+    ast.take_notes(blocks, notes)
+    if notes:
+        report.map(f"{len(notes)} footnotes and endnotes → [^1] … [^{len(notes)}], in reading order")
+    body, written = ast.body_and_notes(blocks, notes, doc["pandoc-api-version"])
+    if options.get("lang") and "lang" not in meta:
+        meta["lang"] = options["lang"]
+    return meta, body, written
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict) and value.get("t") == "MetaBlocks":
+        return "\n\n".join(ast.stringify(b) for b in value["c"])
+    return ast.stringify(value).strip()
+
+
+def _metadata(docmeta: dict[str, Any], meta: dict[str, Any], report: ImportReport) -> None:
+    """Front matter from the Title, Subtitle, Author, Date and Abstract paragraphs and core properties."""
+    simple = {"title": "title", "subtitle": "subtitle", "abstract": "abstract", "description": "abstract",
+              "subject": "section"}
+    for key, target in simple.items():
+        if key in docmeta and target not in meta and _text(docmeta[key]):
+            meta[target] = canonical.escape_text(_text(docmeta[key]))
+            report.map(f"{key} → {target}")
+    if "author" in docmeta:
+        value = docmeta["author"]
+        names = [_text(v) for v in value["c"]] if value.get("t") == "MetaList" else [_text(value)]
+        meta["authors"] = people_of([n for n in names if n], report, "authors", None)
+        report.map("author → authors")
+    for key in ("date", "created"):
+        if key in docmeta and "date" not in meta:
+            date = date_of(_text(docmeta[key]))
+            if date is None:
+                report.error(f"cannot read the date {_text(docmeta[key])!r}")
+            else:
+                meta["date"] = date
+                report.map(f"{key} {_text(docmeta[key])!r} → date {date}")
+    if "keywords" in docmeta:
+        value = docmeta["keywords"]
+        words = [_text(v) for v in value["c"]] if value.get("t") == "MetaList" else _text(value).split(",")
+        meta["keywords"] = [w.strip() for w in words if w.strip()]
+        report.map("keywords → keywords")
+    if "lang" in docmeta and _text(docmeta["lang"]):
+        meta["lang"] = _text(docmeta["lang"])
+        report.map("lang → lang")
+    for key in docmeta:
+        if key not in {*simple, "author", "date", "created", "keywords", "lang"}:
+            report.drop(f"document property {key!r}: no canonical key holds it", guessed=True)
+
+
+def _review(blocks: list[Any], report: ImportReport) -> list[Any]:
+    """Comments dropped and tracked changes accepted, in place, each reported with its paragraph."""
+    for number, block in enumerate(blocks, 1):
+        _accept(block, report, number)
+    return blocks
+
+
+def _accept(tree: Any, report: ImportReport, paragraph: int) -> None:
+    if isinstance(tree, dict):
+        for value in tree.values():
+            _accept(value, report, paragraph)
+        return
+    if not isinstance(tree, list):
+        return
+    out: list[Any] = []
+    for node in tree:
+        if isinstance(node, dict) and node.get("t") == "Span":
+            classes = node["c"][0][1]
+            attrs = dict(node["c"][0][2])
+            who = attrs.get("author", "someone")
+            if "comment-start" in classes:
+                report.drop(f"paragraph {paragraph}: a comment by {who}: {ast.stringify(node['c'][1])!r}",
+                            guessed=True)
+                continue
+            if "comment-end" in classes:
+                continue
+            change = next((c for c in classes if c in _CHANGES), None)
+            if change:
+                what = ast.stringify(node["c"][1])
+                if change == "deletion":
+                    report.drop(f"paragraph {paragraph}: {_CHANGES[change]} by {who} ({what!r}), accepted",
+                                guessed=True)
+                    continue
+                report.guess(f"paragraph {paragraph}: {_CHANGES[change]} by {who} ({what!r}), accepted")
+                _accept(node["c"][1], report, paragraph)
+                out.extend(node["c"][1])
+                continue
+        _accept(node, report, paragraph)
+        out.append(node)
+    tree[:] = out
+
+
+def _images(path: Path, blocks: list[Any], report: ImportReport, options: dict[str, Any]) -> None:
+    """Each image in the archive taken out beside the source, and the tree pointed at it."""
+    media_dir = options.get("media_dir") or f"{options.get('slug') or path.stem}-media"
+    found: dict[str, str] = {}
+
+    def walk(tree: Any) -> None:
+        if isinstance(tree, list):
+            for n in tree:
+                walk(n)
+        elif isinstance(tree, dict):
+            if tree.get("t") == "Image":
+                src = tree["c"][2][0]
+                name = re.sub(r"[^\w.-]+", "-", posixpath.basename(src)) or "image"
+                found.setdefault(src, f"{media_dir}/{name}")
+                tree["c"][2][0] = found[src]
+                if not ast.stringify(tree["c"][1]).strip():
+                    report.guess(f"image {name} has no alt text: describe it before the PDF is built")
+            for v in tree.values():
+                if isinstance(v, list | dict):
+                    walk(v)
+
+    walk(blocks)
+    if not found:
+        return
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        for src, target in found.items():
+            member = "word/" + src if "word/" + src in names else src
+            if member not in names:
+                report.error(f"image {src!r} is linked, not in the document")
+                continue
+            report.media[target] = z.read(member)
+            report.map(f"image {member} → {target}")

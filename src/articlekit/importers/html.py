@@ -1,0 +1,284 @@
+"""Saved article pages: the article's own content, its notes and its metadata.
+
+lxml finds the content (``<article>``, else ``<main>``, else ``<body>``) and
+drops scripts, styles, navigation, forms and the page's own title block; notes
+linked as ``<sup><a href="#fn1">`` become labelled notes, their back-links
+dropped.  The metadata comes from schema.org JSON-LD, then Highwire
+``citation_*`` tags, then Dublin Core, then ``<title>`` and ``<html lang>``.
+pandoc turns what is left into Markdown.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from lxml import etree
+from lxml import html as lhtml
+
+from ..pandoc import PandocFailed
+from . import ast, canonical
+from .metadata import date_of, people_of, words_of
+from .report import ImportReport
+
+#: Elements that are never an article's text.
+_DROP = ("script", "style", "noscript", "template", "nav", "form", "button", "iframe", "object", "embed",
+         "aside", "footer", "svg", "link", "meta")
+#: What is reported when it stands outside the content (the rest of a page's head is metadata).
+_OUTSIDE = ("script", "style", "nav", "aside", "footer", "form", "iframe")
+_NOTE_HREF = re.compile(r"^#(.+)$")
+
+
+def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[dict[str, Any], list[str],
+                                                                              list[tuple[str, str]]]:
+    report.kind = "html"
+    try:
+        root = lhtml.document_fromstring(text, parser=lhtml.HTMLParser(no_network=True, huge_tree=False))
+    except (etree.ParserError, ValueError) as e:
+        report.error(f"cannot read the page: {e}")
+        return {}, [], []
+    meta: dict[str, Any] = {}
+    _metadata(root, meta, report)
+    if options.get("lang") and "lang" not in meta:
+        meta["lang"] = options["lang"]
+    content = _content(root, report)
+    notes = _notes(content, report)
+    for el in list(content.iter(*_DROP)):
+        if el.getparent() is not None:
+            report.drop(f"<{el.tag}>", el.sourceline)
+            el.drop_tree()
+    for el in list(content.iter("section", "div")):
+        el.drop_tag()  # sections come from the headings; pandoc would keep divs as divs
+    try:
+        api, blocks = _blocks(content)
+        note_blocks = [(label, _blocks(el)[1]) for label, el in notes]
+    except PandocFailed as e:
+        report.error(f"pandoc cannot read the content: {e}")
+        return meta, [], []
+    body, written = ast.body_and_notes(blocks, note_blocks, api)
+    return meta, body, written
+
+
+def _blocks(el: Any) -> tuple[Any, list[Any]]:
+    inner = (el.text or "") + "".join(lhtml.tostring(c, encoding="unicode") for c in el)
+    doc = ast.read("html-native_divs-native_spans", inner.encode("utf-8"))
+    return doc["pandoc-api-version"], doc["blocks"]
+
+
+def _content(root: Any, report: ImportReport) -> Any:
+    """The article element, else main, else body; without the page's own title block."""
+    for path in ("//article", "//main", "//body"):
+        found = root.xpath(path)
+        if found:
+            content = found[0]
+            break
+    else:
+        content = root
+    report.map(f"content: <{content.tag}>", content.sourceline)
+    inside = set(content.iter())
+    for el in root.iter(*_OUTSIDE):
+        if el not in inside and not any(a in inside for a in el.iterancestors(*_OUTSIDE)):
+            report.drop(f"<{el.tag}> outside <{content.tag}>", el.sourceline)
+    for header in content.xpath(".//header | .//h1"):
+        if header.getparent() is not None:
+            report.drop(f"<{header.tag}> (the title block: its facts are read from the metadata)", header.sourceline)
+            header.drop_tree()
+    return content
+
+
+def _notes(content: Any, report: ImportReport) -> list[tuple[str, Any]]:
+    """Notes linked from the text: each reference a token, each note's element taken out with its label."""
+    ids = {el.get("id"): el for el in content.iter() if el.get("id")}
+    refs = [a for a in content.iter("a") if (m := _NOTE_HREF.match(a.get("href") or "")) and m.group(1) in ids
+            and (a.get("role") == "doc-noteref" or _in_sup(a) or "footnote-ref" in (a.get("class") or ""))]
+    if not refs:
+        return []
+    notes: dict[str, tuple[str, Any]] = {}
+    for a in refs:
+        target = ids[a.get("href")[1:]]
+        key = target.get("id")
+        if key not in notes:
+            label = re.sub(r"\D", "", a.text_content()) or str(len(notes) + 1)
+            notes[key] = (label, target)
+        _replace_with_token(a, notes[key][0])
+    only_refs = re.compile("^(?:\ue000[^\ue001]+\ue001)+$")
+    for sup in list(content.iter("sup")):
+        if len(sup) == 0 and only_refs.match(sup.text_content().strip(",\u2060 ")):
+            sup.text = sup.text.strip(",\u2060 ")
+            sup.drop_tag()  # the references are superscript by nature; a cluster's commas go
+    lists = set()
+    for _, el in notes.values():
+        for back in el.xpath(".//a[@role='doc-backlink' or contains(@class,'footnote-back') or "
+                             "starts-with(@href,'#fnref')]"):
+            _remove_keeping_tail(back)
+        holder = el.getparent()
+        if holder is not None:
+            lists.add(holder)
+    for holder in lists:
+        section = holder.getparent()
+        while section is not None and section is not content and section.tag not in ("section", "div", "aside"):
+            section = section.getparent()
+        gone = section if section is not None and section is not content else holder
+        for h in gone.xpath(".//h2|.//h3|.//h4"):
+            report.drop(f"the notes heading {h.text_content().strip()!r}", h.sourceline)
+        gone.drop_tree()
+    report.map(f"{len(notes)} notes linked from the text → [^label]")
+    return list(notes.values())
+
+
+def _in_sup(a: Any) -> bool:
+    parent = a.getparent()
+    return parent is not None and parent.tag == "sup"
+
+
+def _replace_with_token(a: Any, label: str) -> None:
+    token = ast.token(label)["c"]
+    parent = a.getparent()
+    prev = a.getprevious()
+    tail = a.tail or ""
+    if parent.tag == "sup":  # separators inside a cluster (6,7) go; the references stay adjacent
+        tail = tail.strip(", \u2060")
+        if prev is None:
+            parent.text = (parent.text or "").strip(", \u2060")
+    text = token + tail
+    if prev is not None:
+        prev.tail = (prev.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    parent.remove(a)
+
+
+def _remove_keeping_tail(el: Any) -> None:
+    parent = el.getparent()
+    prev = el.getprevious()
+    tail = el.tail or ""
+    if prev is not None:
+        prev.tail = ((prev.tail or "") + tail).rstrip() if not tail.strip() else (prev.tail or "") + tail
+    else:
+        parent.text = ((parent.text or "") + tail).rstrip() if not tail.strip() else (parent.text or "") + tail
+    parent.remove(el)
+
+
+def _metas(root: Any) -> dict[str, list[tuple[str, int | None]]]:
+    out: dict[str, list[tuple[str, int | None]]] = {}
+    for m in root.iter("meta"):
+        name = (m.get("name") or m.get("property") or "").strip()
+        if name and m.get("content") is not None:
+            out.setdefault(name.lower(), []).append((m.get("content").strip(), m.sourceline))
+    return out
+
+
+def _jsonld(root: Any, report: ImportReport) -> tuple[dict[str, Any], int | None]:
+    for script in root.xpath("//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            report.drop("JSON-LD that is not valid JSON", script.sourceline, guessed=True)
+            continue
+        for item in data if isinstance(data, list) else data.get("@graph", [data]):
+            if isinstance(item, dict) and str(item.get("@type", "")).endswith(("Article", "BlogPosting", "Report")):
+                return item, script.sourceline
+    return {}, None
+
+
+def _ld_people(value: Any) -> list[Any]:
+    items = value if isinstance(value, list) else [value] if value else []
+    out: list[Any] = []
+    for p in items:
+        if isinstance(p, str):
+            out.append(p)
+        elif isinstance(p, dict) and p.get("name"):
+            entry: dict[str, Any] = {"name": p["name"]}
+            if p.get("honorificSuffix"):
+                entry["degrees"] = p["honorificSuffix"]
+            aff = p.get("affiliation")
+            if isinstance(aff, dict) and aff.get("name"):
+                entry["affiliation"] = aff["name"]
+            ident = str(p.get("identifier") or p.get("sameAs") or "")
+            if "orcid.org/" in ident:
+                entry["orcid"] = ident.rsplit("/", 1)[-1]
+            out.append(entry)
+    return out
+
+
+def _metadata(root: Any, meta: dict[str, Any], report: ImportReport) -> None:
+    ld, ld_line = _jsonld(root, report)
+    tags = _metas(root)
+
+    def first(*names: str) -> tuple[str, int | None] | None:
+        for n in names:
+            if tags.get(n):
+                return tags[n][0]
+        return None
+
+    def put(key: str, value: Any, source: str, line: int | None) -> None:
+        if key not in meta and value not in (None, "", [], {}):
+            meta[key] = value
+            report.map(f"{source} → {key}", line)
+
+    put("title", canonical.escape_line(str(ld.get("headline") or "")), "JSON-LD headline", ld_line)
+    put("subtitle", canonical.escape_line(str(ld.get("alternativeHeadline") or "")), "JSON-LD alternativeHeadline",
+        ld_line)
+    for key, names in (("title", ("citation_title", "dc.title", "dcterms.title", "og:title")),):
+        hit = first(*names)
+        if hit:
+            put(key, canonical.escape_line(hit[0]), names[0], hit[1])
+    if "title" not in meta:
+        title = root.find(".//title")
+        if title is not None and title.text_content().strip():
+            put("title", canonical.escape_line(title.text_content().strip()), "<title>", title.sourceline)
+            report.guess("took the page's <title> for the article's title", title.sourceline)
+    date_source = (ld.get("datePublished"), "JSON-LD datePublished", ld_line)
+    if not date_source[0]:
+        hit = first("citation_publication_date", "citation_date", "dc.date", "dcterms.date",
+                    "article:published_time")
+        date_source = (hit[0], "citation_publication_date", hit[1]) if hit else (None, "", None)
+    if date_source[0]:
+        date = date_of(date_source[0])
+        if date is None:
+            report.error(f"cannot read the date {date_source[0]!r}", date_source[2])
+        else:
+            put("date", date, date_source[1], date_source[2])
+    for key, ld_key, role in (("authors", "author", "authors"), ("editors", "editor", "editors"),
+                              ("translators", "translator", "translators")):
+        people = _ld_people(ld.get(ld_key))
+        if people:
+            put(key, people_of(people, report, role, ld_line), f"JSON-LD {ld_key}", ld_line)
+    reviewers = [c for c in (ld.get("contributor") or []) if isinstance(c, dict) and c.get("roleName") == "Reviewer"]
+    if reviewers:
+        inner = [r.get("contributor") or r for r in reviewers]
+        put("reviewers", people_of(_ld_people(inner), report, "reviewers", ld_line), "JSON-LD contributor", ld_line)
+    if "authors" not in meta:
+        names = tags.get("citation_author") or tags.get("dc.creator") or tags.get("author") or []
+        people = [_family_first(n) for n, _ in names]
+        if people:
+            put("authors", people_of(people, report, "authors", names[0][1]), "citation_author", names[0][1])
+    lang = ld.get("inLanguage") or (first("citation_language", "dc.language") or ("", None))[0] or root.get("lang")
+    put("lang", lang, "language", ld_line)
+    image = ld.get("image")
+    if isinstance(image, dict) and image.get("creditText"):
+        put("image", {"credit": image["creditText"]}, "JSON-LD image creditText", ld_line)
+    keywords = words_of(ld.get("keywords")) or words_of((first("citation_keywords", "keywords") or ("", None))[0])
+    put("keywords", keywords, "keywords", ld_line)
+    put("abstract", canonical.escape_text(str(ld.get("abstract") or "")), "JSON-LD abstract", ld_line)
+    publisher = ld.get("publisher")
+    put("publisher", (publisher or {}).get("name") if isinstance(publisher, dict) else publisher, "publisher",
+        ld_line)
+    part = ld.get("isPartOf")
+    if isinstance(part, dict):
+        put("publication", part.get("name"), "JSON-LD isPartOf", ld_line)
+        put("issn", part.get("issn"), "JSON-LD isPartOf issn", ld_line)
+    for key, name in (("publication", "citation_journal_title"), ("issn", "citation_issn"),
+                      ("publisher", "citation_publisher"), ("doi", "citation_doi")):
+        hit = first(name)
+        if hit:
+            put(key, hit[0], name, hit[1])
+    put("license", ld.get("license"), "JSON-LD license", ld_line)
+    put("section", ld.get("articleSection"), "JSON-LD articleSection", ld_line)
+
+
+def _family_first(name: str) -> str:
+    """ "Ghofari, Gehan" (Highwire's order) as "Gehan Ghofari"."""
+    family, comma, given = name.partition(",")
+    return f"{given.strip()} {family.strip()}" if comma and given.strip() else name

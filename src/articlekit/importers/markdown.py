@@ -1,0 +1,246 @@
+"""Markdown written for other tools (Jekyll, Hugo, Quarto): front matter mapped, template tags reported.
+
+Front matter keys are mapped by a table: a built-in preset
+(``importers/presets/<name>.toml``) and the house's own ``[import]`` table in
+``articlekit.toml``, which wins::
+
+    [import]
+    preset = "jekyll"
+    drop = ["banner"]                 # keys to drop without a warning
+    [import.keys]
+    topics = "keywords"               # their key = a canonical key ("" drops it)
+    activity = "section"
+
+A canonical key passes through; any other key is dropped with a warning.  Values
+are normalised (``author:`` as a string or a list, ``editors:`` as one string,
+dates with times).  Template tags (Liquid ``{% … %}`` and ``{{ … }}``, Hugo
+shortcodes ``{{< … >}}``, kramdown ``{: …}``) are removed, each a warning with
+its line: articlekit has no templates, so what one made must be written out.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .. import bounds
+from ..frontmatter import FIELDS, _Loader
+from .metadata import date_of, people_of, words_of
+from .report import ImportReport
+
+PRESETS = ("jekyll", "hugo", "quarto")
+_PEOPLE = ("authors", "editors", "reviewers", "translators")
+_TEXT = ("title", "subtitle", "abstract", "section", "publisher", "publication", "license")
+_TAG = re.compile(r"\{%-?.*?-?%\}|\{\{[<%].*?[>%]\}\}|\{\{.*?\}\}")
+_IAL = re.compile(r"^\s*\{:[^}]*\}\s*$")
+
+
+@lru_cache(maxsize=8)
+def preset(name: str) -> dict[str, Any]:
+    """A built-in preset's table: ``keys`` (their key → canonical key, "" to drop) and ``drop``."""
+    if name not in PRESETS:
+        raise ValueError(f"unknown preset {name!r}: choose from {', '.join(PRESETS)}")
+    text = resources.files(__package__).joinpath("presets", f"{name}.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    return {"keys": dict(data.get("keys", {})), "drop": list(data.get("drop", []))}
+
+
+def key_table(preset_name: str | None, house: dict[str, Any] | None) -> tuple[dict[str, str], set[str]]:
+    """The mapping and the keys to drop: the preset's, then the house's ``[import]`` over them."""
+    house = house or {}
+    keys: dict[str, str] = {}
+    drop: set[str] = set()
+    name = preset_name or house.get("preset")
+    if name:
+        table = preset(name)
+        keys.update({k: v for k, v in table["keys"].items() if isinstance(v, str)})
+        drop.update(table["drop"])
+    keys.update(house.get("keys", {}))
+    drop.update(house.get("drop", []))
+    for k, v in list(keys.items()):
+        if v == "":
+            drop.add(k)
+            del keys[k]
+    return keys, drop - set(keys)
+
+
+def split(text: str, report: ImportReport) -> tuple[dict[str, Any], list[str], int, str]:
+    """Front matter (YAML between ``---`` or TOML between ``+++``), its lines, and the body with its first line."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    fence = lines[0].strip() if lines else ""
+    if fence not in ("---", "+++"):
+        report.error("no front matter: the file must begin with '---' (YAML) or '+++' (TOML)", 1)
+        return {}, [], 1, text
+    close = next((i for i in range(1, len(lines)) if lines[i].strip() in (fence, "..." if fence == "---" else fence)),
+                 None)
+    if close is None:
+        report.error(f"front matter is not closed: no '{fence}' line after the opening one", 1)
+        return {}, [], 1, text
+    raw = "\n".join(lines[1:close])
+    try:
+        data = tomllib.loads(raw) if fence == "+++" else yaml.load(raw, Loader=_Loader) or {}  # noqa: S506
+    except (yaml.YAMLError, tomllib.TOMLDecodeError) as e:
+        mark = getattr(e, "problem_mark", None)
+        report.error(f"front matter cannot be read: {str(e).splitlines()[0]}", mark.line + 2 if mark else 1)
+        return {}, [], 1, text
+    if not isinstance(data, dict):
+        report.error("front matter is not a mapping of keys to values", 2)
+        return {}, [], 1, text
+    return data, lines[1:close], close + 2, "\n".join(lines[close + 1 :])
+
+
+def _line(fm_lines: list[str], key: str) -> int:
+    for i, line in enumerate(fm_lines):
+        if re.match(rf"^{re.escape(key)}\s*[:=]", line):
+            return i + 2
+    return 1
+
+
+def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[dict[str, Any], list[str],
+                                                                              list[tuple[str, str]]]:
+    report.kind = "markdown"
+    data, fm_lines, body_line, body = split(text, report)
+    keys, drop = key_table(options.get("preset"), options.get("keys"))
+    meta: dict[str, Any] = {}
+    for key, value in data.items():
+        line = _line(fm_lines, key)
+        if key == "slug" and isinstance(value, str) and value.strip():
+            report.slug = value.strip()
+        if key in drop:
+            report.drop(f"key {key!r}", line)
+            continue
+        target = keys.get(key, key if key in FIELDS else None)
+        if target is None:
+            report.drop(f"key {key!r}: no canonical key for it (map it under [import.keys] in articlekit.toml)",
+                        line, guessed=True)
+            continue
+        if target not in FIELDS:
+            report.error(f"key {key!r} is mapped to {target!r}, which is not a canonical key", line)
+            continue
+        _put(meta, target, key, value, line, report)
+    body = _without_tags(body, body_line, report)
+    if options.get("path") is not None:
+        body = _images(body, body_line, options["path"], report.slug or options.get("slug") or "article", report)
+    blocks = [body]
+    if options.get("lang") and "lang" not in meta:
+        meta["lang"] = options["lang"]
+    return meta, blocks, []
+
+
+def _put(meta: dict[str, Any], target: str, key: str, value: Any, line: int, report: ImportReport) -> None:
+    """One value under its canonical key, normalised; a second key for the same target adds or is dropped."""
+    how = f"{key} → {target}" if key != target else key
+    if target in _PEOPLE:
+        people = people_of(value, report, target, line)
+        meta[target] = [*meta.get(target, []), *people]
+    elif target == "keywords":
+        words = words_of(value)
+        meta[target] = list(dict.fromkeys([*meta.get(target, []), *words]))
+    elif target == "date":
+        date = date_of(value)
+        if date is None:
+            report.error(f"cannot read the date {value!r} ({key}): expected YYYY-MM-DD", line)
+            return
+        if "date" in meta:
+            report.drop(f"key {key!r}: the date is already {meta['date']}", line, guessed=True)
+            return
+        if str(value).strip() != date:
+            how += f" ({str(value).strip()!r} read as {date})"
+        meta[target] = date
+    elif target == "image":
+        if isinstance(value, dict):
+            kept = {k: str(v) for k, v in value.items() if k in ("src", "alt", "credit") and v}
+            if kept:
+                meta[target] = kept
+        else:
+            report.drop(f"image {value!r}: a path on the old site, not a file beside the source "
+                        "(give image: {src, alt} with the file beside it)", line, guessed=True)
+            return
+    elif target in meta:
+        report.drop(f"key {key!r}: {target} is already given", line, guessed=True)
+        return
+    elif target in _TEXT:
+        if isinstance(value, list):
+            if not value:
+                return
+            report.guess(f"{key}: took the first of {value!r} for the {target}", line)
+            value = value[0]
+        meta[target] = str(value)
+    else:
+        meta[target] = value if isinstance(value, dict | int) else str(value)
+    report.map(how, line)
+
+
+def _without_tags(body: str, first_line: int, report: ImportReport) -> str:
+    """The body with template tags removed, each reported with its line; code is left alone."""
+    lines = body.split("\n")
+    out: list[str] = []
+    for i, (line, in_code) in enumerate(zip(lines, bounds.code_lines(lines), strict=True)):
+        if in_code:
+            out.append(line)
+            continue
+        number = first_line + i
+        if _IAL.match(line):
+            report.guess(f"removed the kramdown attribute list {line.strip()!r}", number)
+            continue
+        tags = _TAG.findall(line)
+        if not tags:
+            out.append(line)
+            continue
+        for tag in tags:
+            report.guess(f"removed the template tag {tag!r}: articlekit has no templates; write out what it made",
+                         number)
+        rest = _TAG.sub("", line)
+        if rest.strip():
+            out.append(re.sub(r"  +", " ", rest).rstrip())
+        elif out and out[-1].strip() == "" and (i + 1 < len(lines) and not lines[i + 1].strip()):
+            continue  # a tag alone between blank lines: no second blank line
+    return _collapse_blank_lines(out)
+
+
+def _collapse_blank_lines(lines: list[str]) -> str:
+    """Runs of blank lines outside code (left where a tag stood alone) as one."""
+    out: list[str] = []
+    for line, in_code in zip(lines, bounds.code_lines(lines), strict=True):
+        if not in_code and not line.strip() and out and not out[-1].strip():
+            continue
+        out.append(line)
+    return "\n".join(out).strip("\n")
+
+
+_IMAGE = re.compile(r"(!\[[^\]\n]*\]\(\s*<?)([^)\s>]+)")
+#: How many folders up from the input a site's root may be (``_posts/`` or ``content/posts/``).
+_SITE_DEPTH = 3
+
+
+def _images(body: str, first_line: int, path: Path, slug: str, report: ImportReport) -> str:
+    """Images the site served from its own root (``/assets/x.png``) taken beside the source.
+
+    The file is looked for under the input's folder and its parents (a site's
+    root is a folder or two above its posts); found, it is copied into
+    ``<slug>-media/``; not found, it is an error, as the source could not build.
+    """
+    def local(m: re.Match[str]) -> str:
+        ref = m.group(2)
+        if re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.IGNORECASE):
+            return m.group(0)
+        line = first_line + body.count("\n", 0, m.start())
+        rel = ref.lstrip("/")
+        folders = [path.parent, *list(path.parent.parents)[:_SITE_DEPTH]]
+        found = next((f / rel for f in folders if (f / rel).is_file()), None)
+        if found is None:
+            report.error(f"image {ref!r} is not found under {path.parent} or the folders above it", line)
+            return m.group(0)
+        target = f"{slug}-media/{found.name}"
+        report.media[target] = found.read_bytes()
+        report.map(f"image {ref} → {target}", line)
+        return m.group(1) + target
+
+    return _IMAGE.sub(local, body)

@@ -1,0 +1,85 @@
+"""What an import did with one file: mapped, guessed, dropped, and what it could not read.
+
+Every entry carries the input line it concerns (``None`` where the input has no
+lines, such as a Word document).  Guesses are warnings (errors with
+``strict``); what cannot be read is an error, and a file with errors gives no
+source.  The report prints as ``path:line: message`` lines and as JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One thing the import did or could not do, at one input line."""
+
+    message: str
+    line: int | None = None
+
+    def where(self, path: Path) -> str:
+        return f"{path}:{self.line}: {self.message}" if self.line is not None else f"{path}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    """The import of one file: what went where, and why."""
+
+    path: Path
+    #: The kind of input: "plaintext", "docx", "html" or "markdown".
+    kind: str = ""
+    output: Path | None = None
+    mapped: list[Entry] = field(default_factory=list)
+    guessed: list[Entry] = field(default_factory=list)
+    dropped: list[Entry] = field(default_factory=list)
+    errors: list[Entry] = field(default_factory=list)
+    strict: bool = False
+    #: The slug the input names for itself (a ``slug:`` key), if any.
+    slug: str | None = None
+    #: Files to write beside the source (images taken out of a Word document), by relative path.
+    media: dict[str, bytes] = field(default_factory=dict)
+
+    def map(self, message: str, line: int | None = None) -> None:
+        self.mapped.append(Entry(message, line))
+
+    def guess(self, message: str, line: int | None = None) -> None:
+        self.guessed.append(Entry(message, line))
+
+    def drop(self, message: str, line: int | None = None, *, guessed: bool = False) -> None:
+        """A dropped part; ``guessed`` when no table said to drop it, which makes it a warning too."""
+        self.dropped.append(Entry(message, line))
+        if guessed:
+            self.guessed.append(Entry(f"dropped {message}", line))
+
+    def error(self, message: str, line: int | None = None) -> None:
+        self.errors.append(Entry(message, line))
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not (self.strict and self.guessed)
+
+    def warning_lines(self) -> list[str]:
+        """Each guess as printed: ``warning: path:line: message`` (an error line with ``strict``)."""
+        prefix = "" if self.strict else "warning: "
+        return [prefix + e.where(self.path) for e in sorted(self.guessed, key=_order)]
+
+    def error_lines(self) -> list[str]:
+        return [e.where(self.path) for e in sorted(self.errors, key=_order)]
+
+    def to_dict(self) -> dict[str, Any]:
+        def entries(items: list[Entry]) -> list[dict[str, Any]]:
+            return [{"line": e.line, "message": e.message} for e in sorted(items, key=_order)]
+
+        return {
+            "path": str(self.path), "kind": self.kind, "output": str(self.output) if self.output else None,
+            "media": sorted(self.media),
+            "ok": self.ok, "mapped": entries(self.mapped), "guessed": entries(self.guessed),
+            "dropped": entries(self.dropped), "errors": entries(self.errors),
+        }
+
+
+def _order(e: Entry) -> tuple[int, str]:
+    return (e.line if e.line is not None else 0, e.message)

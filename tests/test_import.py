@@ -1,0 +1,354 @@
+"""articlekit import: plain text, Word, web pages and other tools' Markdown into canonical sources."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import articlekit
+from articlekit.importers import import_file, import_many
+from articlekit.importers.canonical import escape_line
+from articlekit.pandoc import READER_FORMAT, pandoc_path, parse_markdown
+from articlekit.tree import all_nodes, stringify
+from conftest import FIXTURES, run_cli
+from seed import SAMPLE, SEED
+
+IMPORT = FIXTURES / "import"
+JEKYLL = IMPORT / "2021-08-17-indonesia-data-protection-law.markdown"
+ASEAN = IMPORT / "asean-smart-cities.txt"
+BROKEN = IMPORT / "errors" / "vaccine-diplomacy.txt"
+
+
+def imported(source: Path, folder: Path, name: str | None = None, **options: Any) -> Path:
+    """Import ``source`` and write the canonical source (and its images) into ``folder``."""
+    text, report = import_file(source, **options)
+    assert report.ok, report.error_lines() + report.warning_lines()
+    folder.mkdir(parents=True, exist_ok=True)
+    for rel, data in report.media.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(data)
+    out = folder / (name or f"{source.stem}.md")
+    out.write_text(text, encoding="utf-8")
+    return out
+
+
+def same_article(a: articlekit.Article, b: articlekit.Article, *, metadata: bool = True) -> None:
+    """Metadata, sections and paragraphs, and notes in order (everything but where they were read from)."""
+    if metadata:
+        assert a.metadata == b.metadata
+    assert a.body == b.body
+    assert [(n.number, n.label, n.blocks, n.ref_ids) for n in a.notes] == \
+        [(n.number, n.label, n.blocks, n.ref_ids) for n in b.notes]
+    assert a.notes_title == b.notes_title
+
+
+# --- plain text -------------------------------------------------------------------------------------------
+
+
+def test_seed_text_imports_to_the_hand_written_article(tmp_path: Path) -> None:
+    out = imported(SEED, tmp_path, SAMPLE.name)
+    same_article(articlekit.load(out), articlekit.load(SAMPLE))
+
+
+def test_seed_text_builds_byte_identical_outputs(tmp_path: Path) -> None:
+    mine, theirs = articlekit.load(imported(SEED, tmp_path, SAMPLE.name)), articlekit.load(SAMPLE)
+    assert articlekit.to_html(mine) == articlekit.to_html(theirs)
+    assert articlekit.to_jats(mine) == articlekit.to_jats(theirs)
+    assert articlekit.to_epub(mine) == articlekit.to_epub(theirs)
+    assert articlekit.to_pdf(mine) == articlekit.to_pdf(theirs)
+
+
+def test_seed_text_reports_its_guesses_with_their_lines() -> None:
+    _, report = import_file(SEED)
+    guesses = [(e.line, e.message) for e in report.guessed]
+    assert [line for line, m in guesses if "section heading" in m] == [7, 16, 25, 32]
+    assert [m for line, m in guesses if line == 38] == [
+        "editors: split 'Atin Prabandari, MA(IR)' into the name 'Atin Prabandari' and the degrees 'MA(IR)'",
+        "editors: split 'Viyasa Rahyaputra, S.IP' into the name 'Viyasa Rahyaputra' and the degrees 'S.IP'",
+    ]
+    assert report.ok and not report.errors
+    strict_text, strict = import_file(SEED, strict=True)
+    assert not strict.ok and strict_text == ""
+    assert strict.warning_lines()[0] == (f"{SEED}:7: took 'How are mobile phones and Internet accessed by the North "
+                                         "Korean people? What for?' for a section heading (one line that does not "
+                                         "end as a sentence)")
+
+
+def test_plain_text_with_several_authors_three_editors_and_windows_line_endings(tmp_path: Path) -> None:
+    assert b"\r\n" in ASEAN.read_bytes()
+    article = articlekit.load(imported(ASEAN, tmp_path))
+    meta = article.metadata
+    assert meta.title_text == "Smart cities in Southeast Asia: who is the city for?"
+    assert str(meta.date) == "2021-09-09"
+    assert [p.name for p in meta.authors] == ["Nadia Rahman", "Arief Wicaksono", "Lim Wei Ling"]
+    assert [(p.name, p.degrees) for p in meta.editors] == [
+        ("Atin Prabandari", "MA(IR)"), ("Muhammad Rum", "S.IP, M.Si"), ("Dedi Dinarto", "MA")]
+    assert meta.image is None  # no picture line
+    headings = [stringify(b["c"][1][0]["c"][2]) for b in article.body if b["t"] == "Div"]
+    assert headings == ["The promise of the network", "Data without consent"]
+    assert [n.label for n in article.notes] == ["1", "2", "3", "4"]
+    assert article.notes[1].ref_ids == ["fnref2", "fnref2-2"]  # [2] used again is the same note
+    links = [n for n in article.notes[0].blocks[0]["c"] if n["t"] == "Link"]
+    assert [link["c"][2][0] for link in links] == [
+        "https://asean.org/wp-content/uploads/2019/02/ASCN-ASEAN-Smart-Cities-Framework.pdf"]
+    first = stringify(article.body[0]["c"])
+    assert first.endswith("how that data is used.")  # trailing spaces gone, the text kept
+    assert "Jakarta’s “Jakarta Smart City” dashboard" in stringify(article.body[1]["c"][1][1]["c"])
+    report = articlekit.check([tmp_path / "asean-smart-cities.md"], strict=False)
+    assert report.ok
+
+
+def test_plain_text_errors_name_their_lines() -> None:
+    text, report = import_file(BROKEN)
+    assert text == ""
+    assert report.error_lines() == [
+        f"{BROKEN}:2: cannot read the date 'Mon, 31 Febuary 2021': expected a date such as 'Mon, 21 May 2018'",
+        f"{BROKEN}:6: marker [3] (column 82) has no note",
+        f"{BROKEN}:10: note [2] is never referenced in the text",
+    ]
+
+
+def test_plain_text_shape_problems(tmp_path: Path) -> None:
+    cases = {
+        "no-byline.txt": ("A title alone\n\nA paragraph.\n", "2: line 2 should give the date and the author"),
+        "twice.txt": ("T\n1 May 2020 || By A B\n\nText.[1]\n\n[1] One.\n\n[1] Again.\n",
+                      "8: note [1] is given twice (first on line 6)"),
+    }
+    for name, (text, expected) in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        _, report = import_file(tmp_path / name)
+        assert any(line.startswith(f"{tmp_path / name}:{expected}") for line in report.error_lines()), \
+            report.error_lines()
+
+
+LITERAL = st.lists(
+    st.sampled_from([*"ab Z1.)(-+#>|:*_`[]<>^~&;\\!{}%=\"'’“”—\u00a0@$", "https://x.org/p_q", "&amp;"]),
+    min_size=1, max_size=30,
+).map("".join).map(lambda s: re.sub(r" +", " ", s).strip(" ")).filter(bool)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(LITERAL, min_size=1, max_size=25))
+def test_escaped_text_reads_back_as_the_same_characters(lines: list[str]) -> None:
+    doc = parse_markdown("\n\n".join(escape_line(line) for line in lines))
+    assert [stringify(b["c"]) for b in doc["blocks"]] == lines
+
+
+# --- Word ---------------------------------------------------------------------------------------------------
+
+
+#: Pandoc Markdown as the sources are written, with the front matter read as the document's properties.
+DOCX_FROM = READER_FORMAT.replace("-yaml_metadata_block", "")
+
+
+def pandoc_docx(source: Path, out: Path, *extra: str) -> Path:
+    subprocess.run([pandoc_path(), "-f", DOCX_FROM, "-t", "docx", "-s", *extra, str(source), "-o", str(out)],
+                   check=True, capture_output=True)
+    return out
+
+
+def as_endnotes(docx: Path, out: Path) -> Path:
+    """The same document with its footnotes made Word endnotes (word/endnotes.xml), as Word writes them."""
+    with zipfile.ZipFile(docx) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    notes = parts.pop("word/footnotes.xml").decode()
+    parts["word/endnotes.xml"] = notes.replace("w:footnotes", "w:endnotes").replace("w:footnote ", "w:endnote ") \
+        .replace("</w:footnote>", "</w:endnote>").replace("FootnoteReference", "EndnoteReference").encode()
+    doc = parts["word/document.xml"].decode()
+    assert "w:footnoteReference" in doc
+    parts["word/document.xml"] = doc.replace("w:footnoteReference", "w:endnoteReference").encode()
+    for name in ("[Content_Types].xml", "word/_rels/document.xml.rels"):
+        parts[name] = parts[name].decode().replace("footnotes", "endnotes").encode()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return out
+
+
+def test_docx_made_by_pandoc_imports_back_with_the_same_notes(tmp_path: Path) -> None:
+    docx = pandoc_docx(SAMPLE, tmp_path / "essay.docx", "-M", "author=Gehan Ghofari")
+    _, report = import_file(docx)
+    assert report.ok, report.error_lines()
+    assert "10 footnotes and endnotes" in " ".join(e.message for e in report.mapped)
+    back = articlekit.load(imported(docx, tmp_path / "src", SAMPLE.name))
+    original = articlekit.load(SAMPLE)
+    same_article(back, original, metadata=False)
+    assert (back.metadata.title_text, back.metadata.date, back.metadata.authors) == \
+        (original.metadata.title_text, original.metadata.date, original.metadata.authors)
+
+
+def test_docx_with_word_endnotes_imports_the_same_notes_in_order(tmp_path: Path) -> None:
+    docx = as_endnotes(pandoc_docx(SAMPLE, tmp_path / "f.docx", "-M", "author=Gehan Ghofari"), tmp_path / "e.docx")
+    with zipfile.ZipFile(docx) as z:
+        assert "word/endnotes.xml" in z.namelist() and "word/footnotes.xml" not in z.namelist()
+    back = articlekit.load(imported(docx, tmp_path / "src", SAMPLE.name))
+    same_article(back, articlekit.load(SAMPLE), metadata=False)
+
+
+def test_docx_comments_and_tracked_changes_are_reported(tmp_path: Path) -> None:
+    md = tmp_path / "draft.md"
+    md.write_text(
+        "---\ntitle: Rice prices and the 2024 harvest\nauthor: Putri Anggraini\ndate: 2024-03-01\n---\n\n"
+        "Rice prices rose [sharply]{.insertion author=\"Editor\" date=\"2024-02-01T00:00:00Z\"} "
+        "[slowly]{.deletion author=\"Editor\" date=\"2024-02-01T00:00:00Z\"} in February.[^1]\n\n"
+        "[Check the figure]{.comment-start id=\"0\" author=\"Reviewer\" date=\"2024-02-02T00:00:00Z\"}"
+        "Bulog holds 1.2 million tonnes.[]{.comment-end id=\"0\"}\n\n[^1]: Statistics Indonesia, March 2024.\n",
+        encoding="utf-8")
+    docx = pandoc_docx(md, tmp_path / "draft.docx")
+    out = imported(docx, tmp_path / "src")
+    body = articlekit.load(out).body
+    assert " ".join(stringify(body[0]["c"]).split()) == "Rice prices rose sharply in February."
+    assert stringify(body[1]["c"]) == "Bulog holds 1.2 million tonnes."
+    _, report = import_file(docx)
+    dropped = " ".join(e.message for e in report.dropped)
+    assert "a comment by Reviewer: 'Check the figure'" in dropped
+    assert "a deletion by Editor ('slowly'), accepted" in dropped
+    assert any("an insertion by Editor ('sharply'), accepted" in e.message for e in report.guessed)
+
+
+def test_docx_images_are_taken_out_beside_the_source(tmp_path: Path) -> None:
+    md = tmp_path / "fig.md"
+    (tmp_path / "figure.png").write_bytes((FIXTURES / "articles" / "figure.png").read_bytes())
+    md.write_text("---\ntitle: A figure\nauthor: Ann Lee\ndate: 2024-01-02\n---\n\n"
+                  "The chart shows the trend.\n\n![Monthly rice prices in 2023](figure.png)\n", encoding="utf-8")
+    subprocess.run([pandoc_path(), "-f", DOCX_FROM, "-t", "docx", "-s", "--resource-path", str(tmp_path),
+                    str(md), "-o", str(tmp_path / "fig.docx")], check=True, capture_output=True)
+    _, report = import_file(tmp_path / "fig.docx")
+    [name] = report.media
+    assert name.startswith("fig-media/") and report.media[name] == (tmp_path / "figure.png").read_bytes()
+    out = imported(tmp_path / "fig.docx", tmp_path / "src")
+    images = [n for n in all_nodes(articlekit.load(out).body) if n["t"] == "Image"]
+    assert [(i["c"][2][0], stringify(i["c"][1])) for i in images] == [(name, "Monthly rice prices in 2023")]
+
+
+# --- web pages ------------------------------------------------------------------------------------------------
+
+
+def test_a_page_written_by_articlekit_imports_back_to_an_equal_article(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(articlekit.to_html(articlekit.load(SAMPLE)), encoding="utf-8")
+    back = articlekit.load(imported(page, tmp_path / "src", SAMPLE.name))
+    same_article(back, articlekit.load(SAMPLE))
+
+
+def test_a_saved_page_keeps_its_article_and_drops_the_site(tmp_path: Path) -> None:
+    page = IMPORT / "saved-page.html"
+    text, report = import_file(page)
+    assert report.ok, report.error_lines()
+    article = articlekit.load(imported(page, tmp_path))
+    meta = article.metadata
+    assert (meta.title_text, str(meta.date), [p.name for p in meta.authors]) == (
+        "Fishing rights in the Natuna Sea", "2022-04-05", ["Rizky Pratama", "Maya Sari"])
+    assert meta.doi == "10.5555/natuna.2022" and meta.keywords == ("maritime security", "fisheries")
+    assert "subscribe" not in text.lower() and "gtag" not in text and "Home" not in text
+    assert [n.label for n in article.notes] == ["1", "2"]
+    assert article.notes[0].ref_ids == ["fnref1", "fnref1-2"]
+    dropped = [e.message for e in report.dropped]
+    assert any(m.startswith("<nav>") for m in dropped) and any(m.startswith("<script>") for m in dropped)
+
+
+# --- other tools' Markdown ------------------------------------------------------------------------------------
+
+
+def test_jekyll_article_imports_with_the_preset_and_builds_in_every_format(tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "articlekit.toml").write_text('license = "CC BY 4.0"\n\n[import.keys]\ntopics = "keywords"\n'
+                                             'activity = "section"\n', encoding="utf-8")
+    proc = run_cli("import", JEKYLL, "-o", sources, "--preset", "jekyll", "--report", tmp_path / "r.json")
+    assert proc.returncode == 0, proc.stderr
+    out = sources / "indonesia-data-protection-law.md"
+    assert proc.stdout.startswith(f"wrote {out}")
+    assert proc.stderr.splitlines() == [
+        f"warning: {JEKYLL}:6: editors: split 'Rachel Morton, MA & Bambang Purwanto, S.IP' into 2 people",
+        f"warning: {JEKYLL}:16: removed the template tag '{{% include toc.html %}}': articlekit has no templates; "
+        "write out what it made",
+        f"warning: {JEKYLL}:24: removed the template tag '{{{{ site.baseurl }}}}': articlekit has no templates; "
+        "write out what it made",
+        f"warning: {JEKYLL}:32: removed the template tag '{{% include related-posts.html category=\"commentary\" %}}'"
+        ": articlekit has no templates; write out what it made",
+    ]
+    article = articlekit.load(out)
+    meta = article.metadata
+    assert str(meta.date) == "2021-08-17" and meta.section == "Commentary"
+    assert meta.keywords == ("data protection", "Indonesia", "digital economy", "policy")
+    assert [p.name for p in meta.reviewers] == ["Siti Rahmawati"]
+    assert [(p.name, p.degrees) for p in meta.editors] == [("Rachel Morton", "MA"), ("Bambang Purwanto", "S.IP")]
+    assert "{%" not in out.read_text() and "{{" not in out.read_text()
+    assert [n.label for n in article.notes] == ["leak", "commission", "asean"]
+    report = json.loads((tmp_path / "r.json").read_text())["files"][0]
+    assert [d["message"] for d in report["dropped"]] == ["key 'layout'", "key 'permalink'", "key 'comments'"]
+    assert report["media"] == ["indonesia-data-protection-law-media/breaches.png"]
+    assert {"line": 9, "message": "topics → keywords"} in report["mapped"]
+    built = articlekit.build([out], ["html", "jats", "epub", "pdf"], tmp_path / "dist", jobs=1)
+    assert built.ok, [str(e) for e in built.errors]
+    assert {p.suffix for p in (tmp_path / "dist").glob("indonesia-data-protection-law.*")} == \
+        {".html", ".xml", ".epub", ".pdf"}
+
+
+def test_unmapped_keys_are_dropped_with_a_warning_and_strict_refuses_them(tmp_path: Path) -> None:
+    _, report = import_file(JEKYLL, preset="jekyll")
+    assert f"warning: {JEKYLL}:9: dropped key 'topics': no canonical key for it (map it under [import.keys] in " \
+        "articlekit.toml)" in report.warning_lines()
+    text, strict = import_file(JEKYLL, preset="jekyll", strict=True,
+                               keys={"keys": {"topics": "keywords", "activity": "section"}})
+    assert text == "" and len(strict.warning_lines()) == 4
+
+
+@pytest.mark.parametrize(("name", "front", "expected"), [
+    ("hugo.md", '+++\ntitle = "Hugo post"\ndate = 2023-05-06T10:00:00+07:00\nauthors = ["Ann Lee", "Bo Kim"]\n'
+                'draft = false\ntags = ["trade"]\nsummary = "A short summary."\n+++\n', "hugo"),
+    ("quarto.qmd", "---\ntitle: Quarto report\ndate: 2023-05-06\nauthor:\n  - name: Ann Lee\n    affiliations:\n"
+                   "      - name: Universitas Gadjah Mada\n  - Bo Kim\ncategories: [trade]\n"
+                   "description: A short summary.\nformat: html\n---\n", "quarto"),
+])
+def test_hugo_and_quarto_presets(tmp_path: Path, name: str, front: str, expected: str) -> None:
+    (tmp_path / name).write_text(front + "\nTrade rose by a tenth.[^1]\n\n[^1]: Ministry of Trade, 2023.\n",
+                                 encoding="utf-8")
+    out = imported(tmp_path / name, tmp_path / "src", preset=expected)
+    meta = articlekit.load(out).metadata
+    assert (str(meta.date), [p.name for p in meta.authors], meta.keywords, meta.abstract_text) == \
+        ("2023-05-06", ["Ann Lee", "Bo Kim"], ("trade",), "A short summary.")
+    if expected == "quarto":
+        assert meta.authors[0].affiliation == "Universitas Gadjah Mada"
+
+
+def test_house_import_table_is_checked_with_its_line(tmp_path: Path) -> None:
+    (tmp_path / "articlekit.toml").write_text('[import.keys]\ntopics = "keyword"\n', encoding="utf-8")
+    proc = run_cli("import", JEKYLL, "-o", tmp_path)
+    assert proc.returncode == 2
+    assert f"{tmp_path / 'articlekit.toml'}:2: [import.keys] topics = 'keyword': not a canonical key " \
+        "(did you mean 'keywords'?)" in proc.stderr
+    assert not list(tmp_path.glob("*.md"))
+
+
+# --- the command ---------------------------------------------------------------------------------------------
+
+
+def test_import_goes_on_past_a_bad_file_and_never_overwrites(tmp_path: Path) -> None:
+    out = tmp_path / "sources"
+    proc = run_cli("import", BROKEN, ASEAN, "-o", out)
+    assert proc.returncode == 2
+    assert f"{BROKEN}:6: marker [3] (column 82) has no note" in proc.stderr.splitlines()
+    assert "Traceback" not in proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["asean-smart-cities.md"]
+    (out / "asean-smart-cities.md").write_text("edited by hand\n", encoding="utf-8")
+    again = run_cli("import", ASEAN, "-o", out)
+    assert again.returncode == 2 and "exists; pass --force to replace it" in again.stderr
+    assert (out / "asean-smart-cities.md").read_text() == "edited by hand\n"
+    forced = run_cli("import", ASEAN, "-o", out, "--force")
+    assert forced.returncode == 0 and (out / "asean-smart-cities.md").read_text().startswith("---\ntitle:")
+
+
+def test_import_many_names_sources_by_slug(tmp_path: Path) -> None:
+    reports = import_many([SEED, JEKYLL], tmp_path, preset="jekyll")
+    assert [r.output.name if r.output else None for r in reports] == [
+        "how-north-korea-controls-its-internet.md", "indonesia-data-protection-law.md"]
