@@ -37,6 +37,11 @@ def __getattr__(name: str) -> Any:
         from . import batch
 
         return getattr(batch, _BATCH_NAMES[name])
+    if name in ("build_edition", "load_edition"):  # editions: one print book and one ebook of many articles
+        from . import editions
+        from .editions import loader
+
+        return getattr(editions, name) if name == "build_edition" else loader.load_edition
     raise AttributeError(f"module 'articlekit' has no attribute {name!r}")
 
 

@@ -223,6 +223,45 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path, preset: str | None, lang:
     raise SystemExit(0 if reports and all(r.ok for r in reports) else 2)
 
 
+@cli.command("edition")
+@click.argument("edition", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-t", "--to", "formats", multiple=True, metavar="FORMATS", default=("pdf,epub",), show_default=True,
+              help="Comma-separated: pdf and epub (the edition as one book), jats and html (each article's own "
+                   "files, with the edition's volume, issue and pages).")
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("dist"),
+              show_default=True, help="Folder to write into.")
+@click.option("--offprints", is_flag=True, help="Also write each article's own PDF, numbered with its pages in "
+              "the edition.")
+@click.option("--sources", "sources_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Folder of the articles the edition names (default: sources/ beside editions/).")
+@click.option("--styles", "styles_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Folder of house-style CSS (print.css, print-edition.css, epub.css …).")
+@click.option("--page-size", default="a4", show_default=True, callback=_page_size,
+              help="PDF: a4, letter, a5, or a custom trim such as '6in 9in'.")
+@click.option("--pdf-variant", type=click.Choice(["pdf/ua-1", "pdf/a-3a", "plain"]), default="pdf/ua-1",
+              show_default=True, help="PDF: tagged accessible (pdf/ua-1), archival (pdf/a-3a) or plain.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the articles' own files (default: the usable CPUs).")
+@click.option("--force", is_flag=True, help="Overwrite files in the output folder that articlekit did not write.")
+@_strict
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+def edition_cmd(edition: Path, formats: tuple[str, ...], out_dir: Path, offprints: bool, sources_dir: Path | None,
+                styles_dir: Path | None, page_size: str, pdf_variant: str, jobs: int | None, force: bool,
+                strict: bool, quiet: bool) -> None:
+    """Build EDITION (editions/<slug>.yaml) as one print book and one ebook, and give its articles their pages."""
+    from .editions import build_edition
+
+    options = WriteOptions(styles_dir=styles_dir, page_size=page_size, pdf_variant=pdf_variant)
+    report = build_edition(edition, ",".join(formats), out_dir, offprints=offprints, options=options,
+                           sources_dir=sources_dir, strict=strict, force=force, jobs=jobs,
+                           progress=None if quiet else click.echo)
+    for w in report.warnings:
+        click.echo(f"warning: {w}", err=True)
+    if not quiet:
+        for out in report.outputs:
+            click.echo(f"wrote {out}")
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM, raised like Ctrl-C so that the same clean-up runs on the way out."""
 

@@ -126,6 +126,12 @@ class Metadata:
     doi: str | None = None
     article_type: str | None = None
     section: str | None = None
+    #: Where the article was printed in an edition (an issue, a yearbook): set by
+    #: :mod:`articlekit.editions` after the edition's print layout, never by a source.
+    volume: str | None = None
+    issue: str | None = None
+    fpage: int | None = None
+    lpage: int | None = None
 
 
 @dataclass

@@ -1,1 +1,194 @@
-"""Editions: many articles gathered into one print book and one ebook."""
+"""Editions: many articles gathered into one print book and one ebook.
+
+``build_edition("editions/2018-q2.yaml", ["pdf", "epub"], "dist")`` reads the
+edition file (:mod:`.loader`), lays out the print book once (the edition's PDF,
+:mod:`articlekit.writers.pdf.edition`), and from that layout gives every article
+its first and last page.  Those pages flow back: ``jats`` and ``html`` write each
+article's own JATS (``<volume>``, ``<issue>``, ``<fpage>``, ``<lpage>``, the
+edition's ISSN) and web page (``citation_volume`` … ``citation_lastpage``), and
+``offprints`` each article's own PDF numbered from its first page in the
+edition.  The article writers stay pure functions of an article: the pages are
+set on a copy of its metadata (:func:`with_pages`).  Per-article files are made
+in parallel worker processes, like a batch build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import UnsupportedFormatError
+from ..model import Article
+from ..options import WriteOptions
+from .model import ArticlePages, Edition, EditionArticle, EditionSection, FrontPiece
+
+#: What ``build_edition`` can write.  ``pdf`` and ``epub`` are the edition itself; ``jats`` and
+#: ``html`` are each article's own files with the edition's volume, issue and pages.
+EDITION_FORMATS = ("pdf", "epub", "jats", "html")
+#: Each per-article file: the writer that makes it and its suffix.
+_WRITER = {"jats": "jats", "html": "html", "pdf-offprint": "pdf"}
+_EXTENSION = {"jats": ".xml", "html": ".html", "pdf-offprint": ".pdf"}
+
+
+@dataclass
+class EditionReport:
+    """What one edition build wrote, and where each article fell in print."""
+
+    edition: Path
+    outputs: list[Path] = field(default_factory=list)
+    pages: list[ArticlePages] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    #: ``(step, seconds)`` in the order they ran.
+    steps: list[tuple[str, float]] = field(default_factory=list)
+    page_count: int | None = None
+
+    def summary(self) -> str:
+        took = sum(s for _, s in self.steps)
+        pages = f", {self.page_count} pages" if self.page_count else ""
+        return (f"{self.edition}: {len(self.pages) or 'no'} article page ranges{pages}, "
+                f"{len(self.outputs)} file(s) written in {took:.1f} s")
+
+
+def with_pages(article: Article, edition: Edition, pages: ArticlePages) -> Article:
+    """A copy of ``article`` that knows where the edition printed it.
+
+    Volume, issue and pages always come from the edition; its ISSN and publisher
+    fill in what the article itself does not state.
+    """
+    m = article.metadata
+    meta = dataclasses.replace(
+        m, volume=edition.volume, issue=edition.issue, fpage=pages.first, lpage=pages.last,
+        issn=m.issn or edition.issn, publisher=m.publisher or edition.publisher,
+    )
+    return dataclasses.replace(article, metadata=meta)
+
+
+def _normalise(formats: Iterable[str] | str) -> tuple[str, ...]:
+    names = [f.strip().lower() for f in ([formats] if isinstance(formats, str) else formats) for f in f.split(",")]
+    names = [n for n in names if n]
+    for n in names:
+        if n not in EDITION_FORMATS:
+            raise UnsupportedFormatError(f"unknown edition format {n!r}: choose from {', '.join(EDITION_FORMATS)}")
+    return tuple(dict.fromkeys(names))
+
+
+def _render(article: Article, fmt: str, options: WriteOptions) -> tuple[bytes, list[tuple[str, bytes]]]:
+    """One article's file in one format (run in a worker), with the images HTML and JATS link to."""
+    from ..api import LINKED_FORMATS, local_images
+    from ..writers import get_writer
+
+    data = get_writer(fmt)(article, options)
+    images = local_images(article, options) if fmt in LINKED_FORMATS else []
+    return data, images
+
+
+def build_edition(
+    path: str | Path,
+    formats: Iterable[str] | str = ("pdf", "epub"),
+    out_dir: str | Path = "dist",
+    *,
+    offprints: bool = False,
+    options: WriteOptions | None = None,
+    sources_dir: str | Path | None = None,
+    strict: bool = False,
+    force: bool = False,
+    jobs: int | None = None,
+    executor: Executor | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> EditionReport:
+    """Build an edition into ``out_dir``: ``<edition>.pdf``, ``<edition>.epub``, and per article
+    ``<slug>.xml`` / ``<slug>.html`` (``jats``, ``html``) and ``<slug>.pdf`` (``offprints``).
+
+    Raises :class:`~articlekit.errors.ArticlekitError` for an edition that cannot
+    be built (its file's problems with their lines, or its articles').  ``progress``
+    is called with one line per step.
+    """
+    from ..api import prepare_output
+    from ..batch import usable_cpus
+    from ..batch.worker import page_count
+    from ..manifest import OutputFolder
+    from .loader import load_edition
+
+    fmts = _normalise(formats)
+    if not fmts and not offprints:
+        raise UnsupportedFormatError(f"no format to build: choose from {', '.join(EDITION_FORMATS)}")
+    options = options or WriteOptions()
+    out = Path(out_dir)
+    say = progress or (lambda _line: None)
+    report = EditionReport(Path(path))
+
+    def step(name: str, started: float) -> None:
+        report.steps.append((name, time.perf_counter() - started))
+
+    started = time.perf_counter()
+    edition = load_edition(path, sources_dir=sources_dir, strict=strict)
+    report.warnings = list(edition.warnings)
+    step("load", started)
+    say(f"{path}: read {len(edition.articles)} articles in {len(edition.sections)} section(s)")
+    prepare_output(out, [a.source for a in edition.articles], [edition.path.parent])
+    files: list[tuple[Path, bytes, Path]] = []
+    needs_layout = "pdf" in fmts or "jats" in fmts or "html" in fmts or offprints
+    if needs_layout:
+        from ..writers.pdf.edition import edition_to_pdf
+
+        started = time.perf_counter()
+        pdf, report.pages = edition_to_pdf(edition, options)
+        report.page_count = page_count(pdf)
+        step("pdf", started)
+        say(f"{path}: laid out {report.page_count} pages; "
+            + ", ".join(f"{p.slug} pp. {p.first}\u2013{p.last}" for p in report.pages))
+        if "pdf" in fmts:
+            files.append((out / f"{edition.slug}.pdf", pdf, edition.path))
+    if "epub" in fmts:
+        try:
+            from ..writers.epub.edition import edition_to_epub
+        except ImportError:
+            raise UnsupportedFormatError("this installation cannot write an edition's EPUB") from None
+        started = time.perf_counter()
+        files.append((out / f"{edition.slug}.epub", edition_to_epub(edition, options), edition.path))
+        step("epub", started)
+        say(f"{path}: made the EPUB")
+    per_article = [f for f in ("jats", "html") if f in fmts] + (["pdf-offprint"] if offprints else [])
+    if per_article:
+        started = time.perf_counter()
+        placed = [(item, with_pages(item.article, edition, pages))
+                  for item, pages in zip(edition.articles, report.pages, strict=True)]
+        jobs_list = [(item, art, fmt) for item, art in placed for fmt in per_article]
+        own = None
+        if executor is None:
+            workers = min(jobs or usable_cpus(), len(jobs_list))
+            own = executor = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+        try:
+            if executor is None:
+                results = [_render(art, _WRITER[fmt], options)
+                           for _, art, fmt in jobs_list]
+            else:
+                futures = [executor.submit(_render, art, _WRITER[fmt], options)
+                           for _, art, fmt in jobs_list]
+                results = [f.result() for f in futures]
+        finally:
+            if own is not None:
+                own.shutdown(wait=True)
+        for (item, _, fmt), (data, images) in zip(jobs_list, results, strict=True):
+            files.append((out / f"{item.slug}{_EXTENSION[fmt]}", data, item.source))
+            files.extend((out / rel, image, item.source) for rel, image in images)
+        step("articles", started)
+        say(f"{path}: made {len(jobs_list)} article file(s) ({', '.join(per_article)}) with the edition's pages")
+    with OutputFolder(out, force=force) as folder:
+        seen: set[Path] = set()
+        for target, data, source in files:
+            if target in seen:  # an image two articles share
+                continue
+            seen.add(target)
+            folder.write(target, data, source=source)
+            report.outputs.append(target)
+    say(report.summary())
+    return report
+
+
+__all__ = ["EDITION_FORMATS", "ArticlePages", "Edition", "EditionArticle", "EditionReport", "EditionSection",
+           "FrontPiece", "build_edition", "with_pages"]

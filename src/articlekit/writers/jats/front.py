@@ -177,6 +177,10 @@ class FrontBuilder:
         for affiliation, aff_id in self.aff_ids.items():
             am.append(self.aff(affiliation, aff_id))
         am.append(self.pub_date())
+        # Where an edition printed the article (set after its print layout): JATS's order.
+        for tag, value in (("volume", m.volume), ("issue", m.issue), ("fpage", m.fpage), ("lpage", m.lpage)):
+            if value is not None:
+                _sub(am, tag, self.text(str(value)))
         permissions = self.permissions()
         if permissions is not None:
             am.append(permissions)

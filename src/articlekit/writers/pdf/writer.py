@@ -255,6 +255,8 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
     house_path = find_style("print.css", options.styles_dir, article.styles_dir)
     code_face = find_code_face()
     base_css = base_stylesheet(book, geometry, m.lang, code_face)
+    if m.fpage is not None:  # an offprint from an edition: its pages keep the edition's numbers
+        base_css += f"@page :first {{ counter-reset: page {m.fpage}; }}\n"
     house_css = house_path.read_text(encoding="utf-8")
 
     policy = Policy(article.source_dir, extra_dirs=style_dirs, allow_remote=options.allow_remote)

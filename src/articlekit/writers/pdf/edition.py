@@ -1,0 +1,402 @@
+"""An edition as one print book: cover, title page, imprint, contents, foreword, then every article.
+
+The book is one WeasyPrint document, so its pages are numbered in one sequence
+and the contents can print each article's first page with ``target-counter``.
+Each article is the article PDF's own print HTML (:func:`.document.print_document`:
+title block, body, notes with the pages of their references), with every id and
+every link inside it prefixed by the article's place in the edition (``a3-fn1``),
+so the notes of each article are numbered from 1 and link only within it.
+
+``print-edition.css`` (after ``print.css``, replaceable from ``--styles`` like
+it) sets the front pages, starts each article on a right-hand page, and puts the
+edition's title in the verso running head and the article's short title and
+authors in the recto one.  The PDF outline follows the sections of the edition,
+its articles and their own sections.  After layout each article's first and last
+page are read from the laid-out pages (the anchors of its first and last
+element) and returned with the PDF, for JATS and HTML and for offprints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import re
+import uuid
+from collections.abc import Mapping
+from html import escape
+
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+
+from ... import __version__
+from ...editions.model import ArticlePages, Edition, EditionArticle
+from ...errors import ArticleError, ArticlekitError
+from ...fonts import BookFaceNotInstalledError, find_book_face, find_code_face
+from ...options import WriteOptions
+from ...render.identity import IDENTITY_NAMESPACE
+from ...render.labels import date_text, labels_for_lang
+from ...safety import Policy
+from ...styles import default_styles_dir, find_style
+from .document import HYPHEN, print_document, shorten, text_setting
+from .fetcher import RestrictedFetcher
+from .page import page_geometry, parse_page_size
+from .structure import add_id_tree, describe_links, mark_margin_artifacts, scope_table_headers
+from .writer import (
+    _conformance,
+    _fixed_clock,
+    _install_xmp,
+    _raise_problems,
+    _variant,
+    _w3c,
+    _weasyprint_problems,
+    base_stylesheet,
+    link_labels,
+    reference_pages,
+    shares_a_page,
+)
+from .xmp import XmpData, instance_uuid, xmp_packet
+
+#: The words of the title page that the label catalogue does not hold, by primary language.
+EDITION_WORDS: dict[str, dict[str, str]] = {
+    "en": {"volume": "Volume", "issue": "Issue"},
+    "id": {"volume": "Volume", "issue": "Nomor"},
+    "fr": {"volume": "Volume", "issue": "Numéro"},
+    "es": {"volume": "Volumen", "issue": "Número"},
+    "pt": {"volume": "Volume", "issue": "Número"},
+    "de": {"volume": "Band", "issue": "Heft"},
+}
+
+_TAG = re.compile(r"<[A-Za-z][^>]*>")
+_ID_ATTR = re.compile(r'\b(id|aria-labelledby|aria-describedby)="([^"]*)"')
+_HREF = re.compile(r'\bhref="#([^"]*)"')
+_ARTICLE = re.compile(r'<article class="article">.*</article>', re.DOTALL)
+
+
+def prefix_ids(html: str, prefix: str) -> str:
+    """``html`` with every id, and every link and ARIA reference to one, prefixed with ``prefix``.
+
+    Only attributes inside tags change: text that shows markup (code) is escaped
+    by the renderer, and attribute values never hold a raw ``>``.
+    """
+
+    def tag(m: re.Match[str]) -> str:
+        text = _ID_ATTR.sub(lambda a: f'{a[1]}="{" ".join(prefix + v for v in a[2].split())}"', m[0])
+        return _HREF.sub(lambda a: f'href="#{prefix}{a[1]}"', text)
+
+    return _TAG.sub(tag, html)
+
+
+def edition_uuid(edition: Edition) -> uuid.UUID:
+    """The edition's name-based identifier: ISSN or ISBN, slug and date (never random)."""
+    key = f"articlekit-edition:{edition.issn or ''}:{edition.isbn or ''}:{edition.slug}:{edition.date.isoformat()}"
+    return uuid.uuid5(IDENTITY_NAMESPACE, key)
+
+
+def _names(people: tuple[object, ...]) -> str:
+    names = [getattr(p, "display_name", str(p)) for p in people]
+    return ", ".join(names[:-1]) + " & " + names[-1] if len(names) > 1 else "".join(names)
+
+
+def _words(lang: str) -> dict[str, str]:
+    return EDITION_WORDS.get(lang.lower().split("-")[0], EDITION_WORDS["en"])
+
+
+def numbering(edition: Edition) -> str | None:
+    """"Volume 2 · Issue 2", in the edition's language where known (else English)."""
+    words = _words(edition.lang)
+    parts = [f"{words['volume']} {edition.volume}" if edition.volume else "",
+             f"{words['issue']} {edition.issue}" if edition.issue else ""]
+    text = " \u00b7 ".join(p for p in parts if p)
+    return text or None
+
+
+class _Book:
+    """The edition's print HTML, built piece by piece; ids of the front pages are fixed words."""
+
+    def __init__(self, edition: Edition, created: str) -> None:
+        self.edition = edition
+        self.created = created
+        self.labels = labels_for_lang(edition.lang)
+        self.sectioned = any(s.title for s in edition.sections)
+
+    def prefix(self, index: int) -> str:
+        return f"a{index}-"
+
+    def article_html(self, index: int, item: EditionArticle, part_title: str | None,
+                     ref_pages: Mapping[str, int] | None = None) -> str:
+        """One article: the article PDF's own print HTML, its ids prefixed, the part title over the first."""
+        article = item.article
+        m = article.metadata
+        image_src = m.image.src if m.image and m.image.src else None
+        doc = print_document(article, created=self.created, image_src=image_src, ref_pages=ref_pages)
+        found = _ARTICLE.search(doc.html)
+        if found is None:  # pragma: no cover - print_document always writes one
+            raise ArticlekitError(f"{article.path}: no article in its print HTML")
+        prefix = self.prefix(index)
+        inner = prefix_ids(found[0], prefix)
+        head = inner[: inner.index(">") + 1]
+        body = inner[len(head):]
+        lang = escape(m.lang, quote=True)
+        attrs = (f' id="{prefix[:-1]}" lang="{lang}" data-slug="{escape(item.slug, quote=True)}"'
+                 f' data-setting="{text_setting(m.lang)}"')
+        part = (f'<h1 class="part-title" id="{prefix}part">{escape(part_title)}</h1>\n'
+                if part_title else "")
+        end = f'<span class="article-end" id="{prefix}end"></span>'
+        # The outline names the article by its plain title (the printed one ties its last words).
+        body = body.replace('<h1 class="title"', f'<h1 class="title" data-bookmark="{escape(m.title_text)}"', 1)
+        return head.replace('<article class="article"', f'<article class="article edition-article"{attrs}', 1) \
+            + "\n" + part + body.removesuffix("</article>") + end + "</article>"
+
+    def cover(self) -> str:
+        e = self.edition
+        if e.cover is None:
+            return ""
+        alt = escape(f"{e.title}" + (f", {numbering(e)}" if numbering(e) else ""), quote=True)
+        return f'<section class="cover front" aria-label="{alt}"><img src="{e.cover.as_uri()}" alt="{alt}"></section>'
+
+    def title_page(self) -> str:
+        e = self.edition
+        lines = [f'<h1 class="edition-title" id="edition-title">{escape(e.title)}</h1>']
+        if e.subtitle:
+            lines.append(f'<p class="edition-subtitle">{escape(e.subtitle)}</p>')
+        if numbering(e):
+            lines.append(f'<p class="edition-numbering">{escape(numbering(e) or "")}</p>')
+        lines.append(f'<p class="edition-date">{escape(date_text(e.date, e.lang))}</p>')
+        if e.editors:
+            word = self.labels["editor" if len(e.editors) == 1 else "editors"]
+            lines.append(f'<p class="edition-editors"><span class="label">{escape(word)}</span> '
+                         f"{escape(_names(e.editors))}</p>")
+        if e.publisher:
+            lines.append(f'<p class="edition-publisher">{escape(e.publisher)}</p>')
+        return '<section class="title-page front">\n' + "\n".join(lines) + "\n</section>"
+
+    def imprint(self) -> str:
+        e = self.edition
+        pieces = [p for p in e.front if p.kind == "imprint"]
+        facts = [f"ISSN {e.issn}" if e.issn else "", f"ISBN {e.isbn}" if e.isbn else ""]
+        facts_html = "".join(f"<p>{escape(f)}</p>" for f in facts if f)
+        if not pieces and not facts_html:
+            return '<section class="imprint front" aria-hidden="true"></section>'
+        body = "".join(p.html for p in pieces)
+        return f'<section class="imprint front">{body}<div class="identifiers">{facts_html}</div></section>'
+
+    def forewords(self) -> list[tuple[str, str]]:
+        """``(id, html)`` of each foreword, in order."""
+        out = []
+        for i, piece in enumerate(p for p in self.edition.front if p.kind == "foreword"):
+            ident = f"foreword-{i + 1}"
+            out.append((ident, f'<section class="foreword" id="{ident}" aria-labelledby="{ident}-title">'
+                               f'<h1 class="foreword-title" id="{ident}-title">{escape(piece.title)}</h1>'
+                               f"{piece.html}</section>"))
+        return out
+
+    def contents(self) -> str:
+        e = self.edition
+        items = []
+        for ident, _ in self.forewords():
+            title = next(p.title for p in e.front if p.kind == "foreword")
+            items.append(f'<ol class="toc"><li><p class="toc-entry"><a class="toc-link" href="#{ident}">'
+                         f"{escape(title)}</a></p></li></ol>")
+        index = 0
+        for section in e.sections:
+            entries = []
+            for item in section.articles:
+                index += 1
+                m = item.article.metadata
+                title = m.title_text + (f": {m.subtitle_text}" if m.subtitle_text else "")
+                authors = escape(", ".join(p.name for p in m.authors))
+                lang = f' lang="{escape(m.lang, quote=True)}"' if m.lang != e.lang else ""
+                entries.append(
+                    f'<li{lang}><p class="toc-entry"><a class="toc-link" href="#{self.prefix(index)[:-1]}">'
+                    f'{escape(title)}</a></p><p class="toc-authors">{authors}</p></li>')
+            heading = f'<h2 class="toc-section">{escape(section.title)}</h2>' if section.title else ""
+            items.append(f'{heading}<ol class="toc">{"".join(entries)}</ol>')
+        word = escape(self.labels["contents"])
+        return (f'<nav class="contents" id="contents" aria-labelledby="contents-title">'
+                f'<h1 class="contents-title" id="contents-title">{word}</h1>{"".join(items)}</nav>')
+
+    def html(self, ref_pages: Mapping[int, Mapping[str, int]] | None = None) -> str:
+        e = self.edition
+        editors = [p.name for p in e.editors]
+        head = [
+            '<meta charset="utf-8">',
+            f"<title>{escape(e.title)}</title>",
+            *(f'<meta name="author" content="{escape(n, quote=True)}">' for n in editors),
+            f'<meta name="generator" content="articlekit {escape(__version__, quote=True)}">',
+            f'<meta name="dcterms.created" content="{self.created}">',
+            f'<meta name="dcterms.modified" content="{self.created}">',
+        ]
+        articles = []
+        index = 0
+        for section in e.sections:
+            for k, item in enumerate(section.articles):
+                index += 1
+                pages = (ref_pages or {}).get(index)
+                articles.append(self.article_html(index, item, section.title if k == 0 else None, pages))
+        running = escape(shorten(e.title), quote=True)
+        classes = f"{text_setting(e.lang)} edition" + (" sectioned" if self.sectioned else "")
+        return "\n".join([
+            "<!DOCTYPE html>",
+            f'<html lang="{escape(e.lang, quote=True)}" class="{classes}">',
+            "<head>", *head, "</head>",
+            f'<body data-edition-title="{running}">',
+            self.cover(), self.title_page(), self.imprint(), self.contents(),
+            *(html for _, html in self.forewords()),
+            *articles,
+            "</body>", "</html>", "",
+        ]).replace(HYPHEN, "-")
+
+
+def _xmp(edition: Edition, created: str, conformance: dict[str, str], document_id: str,
+         instance_id: str) -> bytes:
+    articles = [a.article.metadata for a in edition.articles]
+    authors = tuple(dict.fromkeys(p.name for m in articles for p in m.authors))
+    contributors = tuple(dict.fromkeys(
+        [p.name for p in edition.editors]
+        + [p.name for m in articles for p in (*m.editors, *m.reviewers, *m.translators)]))
+    titles = "; ".join(m.title_text for m in articles)
+    return xmp_packet(XmpData(
+        title=edition.title + (f": {edition.subtitle}" if edition.subtitle else ""),
+        authors=authors,
+        editors=contributors,
+        description=titles,
+        keywords=(),
+        lang=edition.lang,
+        published=edition.date.isoformat(),
+        created=created,
+        creator_tool=f"articlekit {__version__}",
+        producer=f"WeasyPrint {weasyprint.__version__}",
+        document_id=document_id,
+        instance_id=instance_id,
+        conformance=conformance,
+        publisher=edition.publisher,
+        rights=None,
+        identifier=(f"urn:isbn:{edition.isbn}" if edition.isbn else f"urn:issn:{edition.issn}" if edition.issn
+                    else None),
+    ))
+
+
+def edition_time(edition: Edition) -> dt.datetime:
+    """``SOURCE_DATE_EPOCH`` if set, else the edition's date at 00:00 UTC (as for an article)."""
+    from .writer import build_time
+
+    first = edition.articles[0].article if edition.articles else None
+    if first is None:
+        return dt.datetime.combine(edition.date, dt.time(0, 0), tzinfo=dt.UTC)
+    return build_time(dataclasses.replace(first, metadata=dataclasses.replace(first.metadata, date=edition.date)))
+
+
+def _page_ranges(edition: Edition, pages: Mapping[str, int]) -> list[ArticlePages]:
+    out = []
+    for index, item in enumerate(edition.articles, start=1):
+        first, last = pages.get(f"a{index}"), pages.get(f"a{index}-end")
+        if first is None or last is None:  # pragma: no cover - every article is laid out
+            raise ArticlekitError(f"{item.source}: not found in the laid-out edition")
+        out.append(ArticlePages(item.slug, first, last))
+    return out
+
+
+def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
+                   **kwargs: object) -> tuple[bytes, list[ArticlePages]]:
+    """The edition as one PDF, and where each article falls in it (first and last page).
+
+    ``options`` (or its fields as keywords: ``page_size``, ``pdf_variant``,
+    ``styles_dir``, ``allow_remote``) are the article PDF's.
+    """
+    if options is None:
+        options = WriteOptions(**kwargs)  # type: ignore[arg-type]
+    elif kwargs:
+        options = dataclasses.replace(options, **kwargs)  # type: ignore[arg-type]
+    if not edition.articles:
+        raise ArticleError(edition.path, "the edition lists no articles")
+    variant = _variant(options.pdf_variant)
+    geometry = page_geometry(parse_page_size(options.page_size))
+    try:
+        book = find_book_face()
+    except BookFaceNotInstalledError as e:
+        raise ArticlekitError(str(e)) from None
+    code_face = find_code_face()
+    moment = edition_time(edition)
+    created = _w3c(moment)
+    source_dir = edition.articles[0].article.source_dir
+    styles = [d for d in (options.styles_dir, edition.styles_dir, edition.articles[0].article.styles_dir) if d]
+    house_path = find_style("print.css", *styles)
+    edition_css_path = find_style("print-edition.css", *styles)
+    base_css = base_stylesheet(book, geometry, edition.lang, code_face)
+    house_css = house_path.read_text(encoding="utf-8")
+    edition_css = edition_css_path.read_text(encoding="utf-8")
+    style_dirs = tuple(dict.fromkeys(d.resolve() for d in (*styles, default_styles_dir())))
+    extra = [*style_dirs, edition.path.resolve().parent]
+    if edition.cover is not None:
+        extra.append(edition.cover.resolve().parent)
+    extra.extend(a.article.source_dir.resolve() for a in edition.articles)
+    policy = Policy(source_dir, extra_dirs=tuple(dict.fromkeys(extra)), allow_remote=options.allow_remote)
+    fetcher = RestrictedFetcher(policy, font_dirs=book.dirs | (code_face.dirs if code_face else frozenset()))
+
+    builder = _Book(edition, created)
+    html = builder.html()
+    document_id = f"uuid:{edition_uuid(edition)}"
+    instance_id = instance_uuid(document_id, html.encode(), base_css.encode(), house_css.encode(),
+                                edition_css.encode(), (options.pdf_variant or "").encode(),
+                                weasyprint.__version__.encode(), __version__.encode())
+    labels: dict[str, str] = {}
+    for index, item in enumerate(edition.articles, start=1):
+        labels.update({builder.prefix(index) + k: v for k, v in link_labels(item.article).items()})
+        labels[f"a{index}"] = item.article.metadata.title_text
+    for ident, _ in builder.forewords():
+        labels[ident] = next(p.title for p in edition.front if p.kind == "foreword")
+    packet = _xmp(edition, created, _conformance(variant), document_id, instance_id)
+
+    def finish(_document: object, pdf: object) -> None:
+        if variant is not None:
+            mark_margin_artifacts(pdf)
+            describe_links(pdf, labels)
+            scope_table_headers(pdf)
+            add_id_tree(pdf)
+        _install_xmp(pdf, packet)
+        pdf.catalog["PageMode"] = "/UseOutlines"  # type: ignore[attr-defined]
+
+    font_config = FontConfiguration()
+    base_url = source_dir.resolve().as_uri() + "/"
+    with _weasyprint_problems() as records, _fixed_clock(moment):
+        stylesheets = [
+            weasyprint.CSS(string=base_css, base_url=base_url, url_fetcher=fetcher, font_config=font_config),
+            weasyprint.CSS(string=house_css, base_url=house_path.parent.resolve().as_uri() + "/",
+                           url_fetcher=fetcher, font_config=font_config),
+            weasyprint.CSS(string=edition_css, base_url=edition_css_path.parent.resolve().as_uri() + "/",
+                           url_fetcher=fetcher, font_config=font_config),
+        ]
+        render_options = {
+            "stylesheets": stylesheets,
+            "pdf_variant": variant,
+            "pdf_identifier": hashlib.md5(document_id.encode(), usedforsecurity=False).hexdigest().encode(),
+            "pdf_tags": variant is not None,
+            "optimize_images": False,
+        }
+
+        def layout(source: str) -> weasyprint.Document:
+            page = weasyprint.HTML(string=source, base_url=base_url, url_fetcher=fetcher)
+            return page.render(font_config=font_config, **render_options)
+
+        document = layout(html)
+        pages = reference_pages(document)
+        # A note with two references on one page lists that page once: the notes follow every
+        # reference of their article, so listing fewer pages cannot move a reference.
+        per_article = {
+            index: {ref: pages[builder.prefix(index) + ref] for note in item.article.notes for ref in note.ref_ids
+                    if builder.prefix(index) + ref in pages}
+            for index, item in enumerate(edition.articles, start=1)
+        }
+        if any(shares_a_page(item.article, per_article[i]) for i, item in enumerate(edition.articles, start=1)):
+            document = layout(builder.html(per_article))
+            pages = reference_pages(document)
+        ranges = _page_ranges(edition, pages)
+        data = document.write_pdf(finisher=finish, **render_options)
+    problem_path = dataclasses.replace(edition.articles[0].article, path=edition.path)
+    _raise_problems(problem_path, records, fetcher, options.pdf_variant)
+    return data, ranges
+
+
+__all__ = ["EDITION_WORDS", "edition_to_pdf", "edition_uuid", "numbering", "prefix_ids"]
+

@@ -1,0 +1,93 @@
+"""Page numbers flow back: after the edition's print layout each article's JATS, web page and
+offprint carry the volume, the issue and the pages the edition printed it on."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+import pytest
+from lxml import etree
+
+import articlekit
+from articlekit.editions import EditionReport, build_edition
+from conftest import FIXTURES, run_cli
+from seed import ROOT
+from validators_jats import validate_jats
+
+SAMPLE_EDITION = ROOT / "editions" / "2018-q2.yaml"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, EditionReport]:
+    out = tmp_path_factory.mktemp("flowback")
+    lines: list[str] = []
+    report = build_edition(SAMPLE_EDITION, "pdf,jats,html", out, offprints=True, progress=lines.append)
+    assert any("laid out" in line for line in lines), lines
+    return out, report
+
+
+def edition_pages(pdf: Path) -> dict[int, tuple[int, int]]:
+    """Each article's first and last page, read from the edition PDF's own destinations."""
+    reader = pypdf.PdfReader(pdf)
+    dests = {n: reader.get_destination_page_number(d) + 1 for n, d in reader.named_destinations.items()}
+    return {int(m[1]): (page, dests[f"a{m[1]}-end"]) for n, page in dests.items() if (m := re.fullmatch(r"a(\d+)", n))}
+
+
+def test_each_articles_jats_carries_the_editions_pages_and_stays_valid(built: tuple[Path, EditionReport]) -> None:
+    out, report = built
+    pages = edition_pages(out / "2018-q2.pdf")
+    assert len(pages) == len(report.pages) == 4
+    for index, placed in enumerate(report.pages, start=1):
+        xml = (out / f"{placed.slug}.xml").read_bytes()
+        assert validate_jats(xml) == []
+        root = etree.fromstring(xml)
+        meta = root.find("front/article-meta")
+        assert (meta.findtext("volume"), meta.findtext("issue")) == ("4", "2")
+        assert (int(meta.findtext("fpage")), int(meta.findtext("lpage"))) == pages[index]
+        assert root.findtext("front/journal-meta/issn") == "2686-1887"
+
+
+def test_each_web_page_carries_the_citation_pages(built: tuple[Path, EditionReport]) -> None:
+    out, report = built
+    for placed in report.pages:
+        html = (out / f"{placed.slug}.html").read_text(encoding="utf-8")
+        meta = dict(re.findall(r'<meta name="(citation_[a-z]+)" content="([^"]*)">', html))
+        assert (meta["citation_volume"], meta["citation_issue"]) == ("4", "2")
+        assert (int(meta["citation_firstpage"]), int(meta["citation_lastpage"])) == (placed.first, placed.last)
+
+
+def folio(pdf: pdfplumber.PDF, index: int) -> str:
+    """The lowest word on a page (0-based index): its folio."""
+    words = pdf.pages[index].extract_words()
+    return max(words, key=lambda w: w["bottom"])["text"]
+
+
+def test_an_offprint_is_numbered_with_the_editions_pages(built: tuple[Path, EditionReport]) -> None:
+    out, report = built
+    for placed in report.pages:
+        with pdfplumber.open(out / f"{placed.slug}.pdf") as pdf:
+            count = len(pdf.pages)
+            assert folio(pdf, 0) == str(placed.first), placed
+            assert folio(pdf, count - 1) == str(placed.first + count - 1), placed
+
+
+def test_an_article_built_on_its_own_has_no_pages() -> None:
+    article = articlekit.load(ROOT / "sources" / "how-north-korea-controls-its-internet.md")
+    xml = articlekit.to_jats(article)
+    assert b"<fpage>" not in xml and b"<volume>" not in xml
+    assert "citation_firstpage" not in articlekit.to_html(article)
+
+
+def test_the_command_line_builds_an_edition_and_refuses_a_bad_one(tmp_path: Path) -> None:
+    proc = run_cli("edition", SAMPLE_EDITION.relative_to(ROOT), "-t", "pdf", "-o", tmp_path / "out")
+    assert proc.returncode == 0, proc.stderr
+    assert f"wrote {tmp_path / 'out' / '2018-q2.pdf'}" in proc.stdout
+    assert (tmp_path / "out" / "2018-q2.pdf").read_bytes().startswith(b"%PDF-")
+    bad = (FIXTURES / "edition-errors" / "unknown-key.yaml").relative_to(ROOT)
+    proc = run_cli("edition", bad, "-t", "pdf", "-o", tmp_path / "bad")
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"{bad}:6:1: unknown key 'editros' (did you mean 'editors'?)"
+    assert not (tmp_path / "bad").exists()

@@ -1,0 +1,173 @@
+"""The sample edition as one print book, read back from the PDF: contents, notes, outline, tags, bytes.
+
+The edition (``editions/2018-q2.yaml``: four articles in two sections, a
+foreword, an imprint and a cover) is laid out once per module; each test reads
+what a reader of the PDF would: the text of its pages (pdftotext), its link
+annotations and named destinations, its outline and its structure tree.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pikepdf
+import pypdf
+import pytest
+
+from articlekit.editions.loader import load_edition
+from articlekit.editions.model import ArticlePages, Edition
+from articlekit.writers.pdf.edition import edition_to_pdf, prefix_ids
+from seed import ROOT
+from validators import require
+from validators_pdf import pdfua_check
+
+SAMPLE_EDITION = ROOT / "editions" / "2018-q2.yaml"
+
+
+@pytest.fixture(scope="module")
+def edition() -> Edition:
+    return load_edition(SAMPLE_EDITION)
+
+
+@pytest.fixture(scope="module")
+def built(edition: Edition, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[ArticlePages]]:
+    data, pages = edition_to_pdf(edition)
+    path = tmp_path_factory.mktemp("edition") / "2018-q2.pdf"
+    path.write_bytes(data)
+    return path, pages
+
+
+def page_text(pdf: Path, page: int) -> str:
+    """The text of one page (1-based), as pdftotext reads it, its whitespace made single spaces."""
+    require("pdftotext (Debian: poppler-utils)", subprocess.run(["which", "pdftotext"], capture_output=True).stdout)
+    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return " ".join(out.split())
+
+
+def links(reader: pypdf.PdfReader) -> Iterator[tuple[int, str]]:
+    """``(page, destination name)`` of every internal link annotation, pages counted from 1."""
+    for number, page in enumerate(reader.pages, start=1):
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            if annot.get("/Subtype") == "/Link" and annot.get("/Dest") is not None:
+                yield number, str(annot["/Dest"])
+
+
+def test_the_contents_print_the_pages_where_the_articles_start(
+        edition: Edition, built: tuple[Path, list[ArticlePages]]) -> None:
+    pdf, pages = built
+    total = len(pypdf.PdfReader(pdf).pages)
+    texts = {n: page_text(pdf, n) for n in range(1, total + 1)}
+    contents = next(n for n, t in texts.items() if t.startswith("Contents"))
+    toc = texts[contents]
+    for item, placed in zip(edition.articles, pages, strict=True):
+        m = item.article.metadata
+        title = m.title_text + (f": {m.subtitle_text}" if m.subtitle_text else "")
+        # pdftotext joins a word hyphenated at a line's end, dropping its hyphen: compare without them.
+        found = re.search(re.escape(" ".join(title.split()).replace("-", "")) + r"[\s.]*?(\d+)\b",
+                          toc.replace("-", ""))
+        assert found, f"{item.slug} is not in the contents: {toc}"
+        listed = int(found[1])
+        # The page the contents name is the page the article opens on: its title is there, the
+        # page before holds none of it, and the folio printed at its foot is that number.
+        opening = texts[listed]
+        assert m.title_text.split()[0] in opening and m.authors[0].name in opening, (item.slug, opening[:200])
+        assert opening.endswith(f" {listed}"), opening[-40:]
+        assert placed.first == listed, (item.slug, placed, listed)
+        assert listed % 2 == 1, f"{item.slug} opens on a left-hand page ({listed})"
+
+
+def test_the_page_ranges_are_the_pages_of_each_article(built: tuple[Path, list[ArticlePages]]) -> None:
+    pdf, pages = built
+    reader = pypdf.PdfReader(pdf)
+    dests = reader.named_destinations
+    for index, placed in enumerate(pages, start=1):
+        assert reader.get_destination_page_number(dests[f"a{index}"]) + 1 == placed.first
+        assert reader.get_destination_page_number(dests[f"a{index}-end"]) + 1 == placed.last
+        assert placed.first <= placed.last
+    for before, after in itertools.pairwise(pages):
+        assert before.last < after.first
+
+
+def test_notes_restart_at_1_in_each_article_and_link_both_ways(
+        edition: Edition, built: tuple[Path, list[ArticlePages]]) -> None:
+    pdf, pages = built
+    reader = pypdf.PdfReader(pdf)
+    dests = {name: reader.get_destination_page_number(d) + 1 for name, d in reader.named_destinations.items()}
+    found = list(links(reader))
+    with_notes = 0
+    for index, (item, placed) in enumerate(zip(edition.articles, pages, strict=True), start=1):
+        notes = item.article.notes
+        if not notes:
+            continue
+        with_notes += 1
+        inside = range(placed.first, placed.last + 1)
+        assert [n.number for n in notes] == list(range(1, len(notes) + 1))
+        for note in notes:
+            target = f"a{index}-fn{note.number}"
+            assert dests[target] in inside, (target, dests[target], placed)
+            # A reference links to its note, from a page of the article ...
+            assert any(dest == target and page in inside for page, dest in found), f"no link to {target}"
+            for ref in note.ref_ids:
+                back = f"a{index}-{ref}"
+                assert dests[back] in inside
+                # ... and the note links back to each reference, from the notes' page.
+                assert any(dest == back and page == dests[target] for page, dest in found), f"no link to {back}"
+        # Read as text: the notes list of the article begins with 1 on its notes page.
+        text = page_text(pdf, dests[f"a{index}-fn1"])
+        assert re.search(r"(^| )1\. ", text), text[:300]
+    assert with_notes >= 3
+    # No link leaves its article: a note of one never leads into another.
+    ranges = {f"a{i}-": range(p.first, p.last + 1) for i, p in enumerate(pages, start=1)}
+    for page, dest in found:
+        prefix = re.match(r"a\d+-", dest)
+        if prefix:
+            assert page in ranges[prefix[0]], (page, dest)
+
+
+def test_the_outline_holds_sections_then_articles_then_their_sections(
+        edition: Edition, built: tuple[Path, list[ArticlePages]]) -> None:
+    reader = pypdf.PdfReader(built[0])
+    outline = reader.outline
+    top = [item.title for item in outline if not isinstance(item, list)]
+    assert top[0] == "Contents"
+    for section in edition.sections:
+        position = top.index(section.title or "")
+        items = [i for i in outline if not isinstance(i, list)]
+        children = outline[outline.index(items[position]) + 1]
+        assert isinstance(children, list)
+        titles = [c.title for c in children if not isinstance(c, list)]
+        assert titles == [a.article.metadata.title_text for a in section.articles]
+        # Each article's own sections (and its notes) one level further down.
+        first_article = children[1]
+        assert isinstance(first_article, list) and len(first_article) >= 2
+
+
+def test_the_book_is_tagged_and_passes_pdfua(built: tuple[Path, list[ArticlePages]]) -> None:
+    pdf = built[0]
+    with pikepdf.open(pdf) as doc:
+        assert "/StructTreeRoot" in doc.Root
+        assert bool(doc.Root.MarkInfo.Marked)
+        assert str(doc.Root.Lang) == "en"
+        assert str(doc.Root.PageMode) == "/UseOutlines"
+        meta = doc.open_metadata()
+        assert meta["dc:title"] == "Southeast Asia in Review: Commentary and research, April–June 2018"
+    result = pdfua_check(pdf)
+    assert not result.problems, result.report()
+
+
+def test_rebuilding_gives_the_same_bytes(edition: Edition, built: tuple[Path, list[ArticlePages]]) -> None:
+    again, pages = edition_to_pdf(edition)
+    assert again == built[0].read_bytes()
+    assert pages == built[1]
+
+
+def test_ids_are_prefixed_only_inside_tags() -> None:
+    html = '<p id="x">See <a href="#fn1" aria-describedby="a b">1</a> and <code>id="kept"</code></p>'
+    assert prefix_ids(html, "a2-") == ('<p id="a2-x">See <a href="#a2-fn1" aria-describedby="a2-a a2-b">1</a> '
+                                       'and <code>id="kept"</code></p>')
