@@ -352,3 +352,19 @@ def test_import_many_names_sources_by_slug(tmp_path: Path) -> None:
     reports = import_many([SEED, JEKYLL], tmp_path, preset="jekyll")
     assert [r.output.name if r.output else None for r in reports] == [
         "how-north-korea-controls-its-internet.md", "indonesia-data-protection-law.md"]
+
+
+def test_a_page_with_notes_written_as_text_keeps_its_own_notes_heading(tmp_path: Path) -> None:
+    page = IMPORT / "bracket-notes.html"
+    article = articlekit.load(imported(page, tmp_path))
+    assert (article.metadata.title_text, article.metadata.lang, str(article.metadata.date)) == (
+        "Kebijakan beras dan panen 2024", "id", "2024-03-12")
+    assert [n.label for n in article.notes] == ["1", "2", "3"]
+    assert article.notes[0].ref_ids == ["fnref1", "fnref1-2"]
+    assert stringify(article.notes_title) == "Sumber"  # the author's heading, not articlekit's "Catatan"
+    broken = tmp_path / "broken.html"
+    broken.write_text(page.read_text(encoding="utf-8").replace("operasi pasar.[2][3]", "operasi pasar.[2][4]"),
+                      encoding="utf-8")
+    _, report = import_file(broken)
+    assert report.error_lines() == [f"{broken}:13: marker [4] has no note",
+                                    f"{broken}:18: note [3] is never referenced in the text"]

@@ -43,7 +43,8 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
     if options.get("lang") and "lang" not in meta:
         meta["lang"] = options["lang"]
     content = _content(root, report)
-    notes = _notes(content, report)
+    lang = str(meta.get("lang") or "en")
+    notes = _notes(content, report, lang) or _bracket_notes(content, report, lang)
     for el in list(content.iter(*_DROP)):
         if el.getparent() is not None:
             report.drop(f"<{el.tag}>", el.sourceline)
@@ -87,7 +88,25 @@ def _content(root: Any, report: ImportReport) -> Any:
     return content
 
 
-def _notes(content: Any, report: ImportReport) -> list[tuple[str, Any]]:
+def _own_heading(heading: Any, lang: str, report: ImportReport) -> bool:
+    """Whether a heading over the notes is the author's own words, to be kept as the notes' heading.
+
+    articlekit's own word for notes in the article's language ("Notes", "Catatan")
+    is what it prints anyway, so such a heading is dropped and the article reads
+    back as it was written.
+    """
+    from ..render.labels import catalogue, primary
+
+    words = heading.text_content().strip()
+    default = {catalogue().get(primary(lang), {}).get("notes"), catalogue()["en"]["notes"]}
+    if words in default:
+        report.drop(f"the notes heading {words!r} (articlekit's own word for them)", heading.sourceline)
+        return False
+    report.map(f"the notes heading {words!r} → the last heading, which names the notes", heading.sourceline)
+    return True
+
+
+def _notes(content: Any, report: ImportReport, lang: str) -> list[tuple[str, Any]]:
     """Notes linked from the text: each reference a token, each note's element taken out with its label."""
     ids = {el.get("id"): el for el in content.iter() if el.get("id")}
     refs = [a for a in content.iter("a") if (m := _NOTE_HREF.match(a.get("href") or "")) and m.group(1) in ids
@@ -120,11 +139,74 @@ def _notes(content: Any, report: ImportReport) -> list[tuple[str, Any]]:
         while section is not None and section is not content and section.tag not in ("section", "div", "aside"):
             section = section.getparent()
         gone = section if section is not None and section is not content else holder
-        for h in gone.xpath(".//h2|.//h3|.//h4"):
-            report.drop(f"the notes heading {h.text_content().strip()!r}", h.sourceline)
+        headings = [h for h in gone.xpath(".//h2|.//h3|.//h4") if _own_heading(h, lang, report)]
+        if headings:  # the author's own heading stays, at the end of the text, where it names the notes
+            h = headings[0]
+            h.tail = None
+            gone.addprevious(h)
         gone.drop_tree()
     report.map(f"{len(notes)} notes linked from the text → [^label]")
     return list(notes.values())
+
+
+_BRACKET = re.compile(r"\[(\d{1,5})\]")
+_BRACKET_NOTE = re.compile(r"^\s*\[(\d{1,5})\]\s*")
+
+
+def _bracket_notes(content: Any, report: ImportReport, lang: str) -> list[tuple[str, Any]]:
+    """Notes written as text: markers ``[1]`` in the text, and closing paragraphs ``[1] The note.``.
+
+    The notes are the run of paragraphs at the end of the content that each begin
+    with a bracketed number (a heading just above them goes with them).  Every
+    marker that names one becomes a reference; a marker without a note and a note
+    never referenced are errors, with their lines.
+    """
+    paragraphs = [p for p in content.iter("p") if p.text_content().strip()]
+    notes: dict[str, tuple[str, Any]] = {}
+    lines: dict[str, int | None] = {}
+    for p in reversed(paragraphs):
+        m = _BRACKET_NOTE.match(p.text or "")
+        if not m:
+            break
+        label = str(int(m.group(1)))
+        if label in notes:
+            report.error(f"note [{label}] is given twice (first on line {p.sourceline})", lines[label])
+            continue
+        p.text = (p.text or "")[m.end() :]
+        notes[label], lines[label] = (label, p), p.sourceline
+    if not notes:
+        return []
+    first = min((el for _, el in notes.values()), key=lambda el: el.sourceline or 0)
+    before = first.getprevious()
+    if before is not None and before.tag in ("h2", "h3", "h4") and not _own_heading(before, lang, report):
+        before.drop_tree()
+    for _, el in notes.values():
+        el.drop_tree()
+    referenced: set[str] = set()
+
+    def swap(text: str | None, line: int | None) -> str | None:
+        if not text:
+            return text
+
+        def one(m: re.Match[str]) -> str:
+            label = str(int(m.group(1)))
+            if label not in notes:
+                report.error(f"marker [{m.group(1)}] has no note", line)
+                return m.group(0)
+            referenced.add(label)
+            return ast.token(label)["c"]
+
+        return _BRACKET.sub(one, text)
+
+    for el in list(content.iter()):
+        if isinstance(el.tag, str) and el.tag not in ("code", "pre"):
+            el.text = swap(el.text, el.sourceline)
+        el.tail = swap(el.tail, el.sourceline)
+    for label in notes:
+        if label not in referenced:
+            report.error(f"note [{label}] is never referenced in the text", lines[label])
+    report.map(f"{len(notes)} notes written as [n] → [^n]")
+    return sorted(notes.values(), key=lambda item: int(item[0]))
 
 
 def _in_sup(a: Any) -> bool:
@@ -206,10 +288,11 @@ def _metadata(root: Any, meta: dict[str, Any], report: ImportReport) -> None:
     ld, ld_line = _jsonld(root, report)
     tags = _metas(root)
 
-    def first(*names: str) -> tuple[str, int | None] | None:
+    def first(*names: str) -> tuple[str, int | None, str] | None:
+        """The first of ``names`` the page has: its content, line and name."""
         for n in names:
             if tags.get(n):
-                return tags[n][0]
+                return (*tags[n][0], n)
         return None
 
     def put(key: str, value: Any, source: str, line: int | None) -> None:
@@ -223,7 +306,7 @@ def _metadata(root: Any, meta: dict[str, Any], report: ImportReport) -> None:
     for key, names in (("title", ("citation_title", "dc.title", "dcterms.title", "og:title")),):
         hit = first(*names)
         if hit:
-            put(key, canonical.escape_line(hit[0]), names[0], hit[1])
+            put(key, canonical.escape_line(hit[0]), hit[2], hit[1])
     if "title" not in meta:
         title = root.find(".//title")
         if title is not None and title.text_content().strip():
@@ -233,7 +316,7 @@ def _metadata(root: Any, meta: dict[str, Any], report: ImportReport) -> None:
     if not date_source[0]:
         hit = first("citation_publication_date", "citation_date", "dc.date", "dcterms.date",
                     "article:published_time")
-        date_source = (hit[0], "citation_publication_date", hit[1]) if hit else (None, "", None)
+        date_source = (hit[0], hit[2], hit[1]) if hit else (None, "", None)
     if date_source[0]:
         date = date_of(date_source[0])
         if date is None:
@@ -250,17 +333,26 @@ def _metadata(root: Any, meta: dict[str, Any], report: ImportReport) -> None:
         inner = [r.get("contributor") or r for r in reviewers]
         put("reviewers", people_of(_ld_people(inner), report, "reviewers", ld_line), "JSON-LD contributor", ld_line)
     if "authors" not in meta:
-        names = tags.get("citation_author") or tags.get("dc.creator") or tags.get("author") or []
-        people = [_family_first(n) for n, _ in names]
+        name = next((n for n in ("citation_author", "dc.creator", "author") if tags.get(n)), "")
+        people = [_family_first(n) for n, _ in tags.get(name, [])]
         if people:
-            put("authors", people_of(people, report, "authors", names[0][1]), "citation_author", names[0][1])
-    lang = ld.get("inLanguage") or (first("citation_language", "dc.language") or ("", None))[0] or root.get("lang")
-    put("lang", lang, "language", ld_line)
+            line = tags[name][0][1]
+            put("authors", people_of(people, report, "authors", line), name, line)
+    lang_hit = first("citation_language", "dc.language")
+    if ld.get("inLanguage"):
+        put("lang", ld["inLanguage"], "JSON-LD inLanguage", ld_line)
+    elif lang_hit:
+        put("lang", lang_hit[0], lang_hit[2], lang_hit[1])
+    elif root.get("lang"):
+        put("lang", root.get("lang"), "<html lang>", root.sourceline)
     image = ld.get("image")
     if isinstance(image, dict) and image.get("creditText"):
         put("image", {"credit": image["creditText"]}, "JSON-LD image creditText", ld_line)
-    keywords = words_of(ld.get("keywords")) or words_of((first("citation_keywords", "keywords") or ("", None))[0])
-    put("keywords", keywords, "keywords", ld_line)
+    kw_hit = first("citation_keywords", "keywords")
+    if ld.get("keywords"):
+        put("keywords", words_of(ld.get("keywords")), "JSON-LD keywords", ld_line)
+    elif kw_hit:
+        put("keywords", words_of(kw_hit[0]), kw_hit[2], kw_hit[1])
     put("abstract", canonical.escape_text(str(ld.get("abstract") or "")), "JSON-LD abstract", ld_line)
     publisher = ld.get("publisher")
     put("publisher", (publisher or {}).get("name") if isinstance(publisher, dict) else publisher, "publisher",
