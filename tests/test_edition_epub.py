@@ -366,3 +366,25 @@ def test_a_cover_that_is_no_picture_is_refused_with_the_edition_file() -> None:
         edition_to_epub(edition)
     assert str(caught.value).startswith(f"{edition.path}:")
     assert "cover '2018-q2-foreword.md' is not a PNG, JPEG, GIF or WebP image" in str(caught.value)
+
+
+def test_an_edition_in_indonesian_marks_the_english_articles_and_words() -> None:
+    """The book's own words follow the edition's language; what is in another language is marked."""
+    data = edition_to_epub(replace(sample_edition(), lang="id"))
+    book = Book(Path("id.epub"), data)
+    title = book.doc("title.xhtml")
+    assert title.get("lang") == "id"
+    text = " ".join("".join(title.itertext()).split())
+    assert "30 Juni 2018" in text and "Penyunting: Ratna Wulandari, PhD dan Yohanes Sulistyo, MA" in text
+    # Volume and issue have no words in the catalogue: English, marked as such.
+    issue = title.xpath("//x:p[@class='issue']", namespaces=NS)[0]
+    assert (issue.text, issue.get("lang")) == ("Volume 4 · Issue 2", "en")
+    nav = book.doc("nav.xhtml")
+    assert nav.xpath("//x:h1/text()", namespaces=NS) == ["Daftar isi"]
+    marked = {li.xpath("x:a/@href", namespaces=NS)[0]: li.get("lang")
+              for li in nav.xpath("//x:nav[@id='toc']//x:li[x:a[contains(@href, '-title.xhtml')]]",
+                          namespaces=NS)}
+    assert marked == {"a01-title.xhtml": "en", "a02-title.xhtml": "en", "a03-title.xhtml": "en",
+                      "a04-title.xhtml": None}
+    opf = book.opf
+    assert opf.xpath("//dc:language/text()", namespaces=NS) == ["id", "en"]
