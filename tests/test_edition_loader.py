@@ -112,3 +112,28 @@ def test_a_foreword_needs_a_heading_and_may_not_hold_notes() -> None:
     with pytest.raises(articlekit.ArticleError, match="holds a note"):
         render_front_piece("foreword", "# Welcome\n\nA claim.^[A source.]\n", SAMPLE_EDITION, "en",
                            dt.date(2018, 6, 30))
+
+
+def test_a_long_edition_is_read_in_workers_and_their_problems_keep_their_lines(tmp_path: Path) -> None:
+    (tmp_path / "editions").mkdir()
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    towns = ["Medan", "Padang", "Palembang", "Bandung", "Semarang", "Surabaya", "Makassar", "Manado", "Ambon"]
+    for i, town in enumerate(towns):
+        note = "[^wrong]" if town == "Bandung" else "[^1]"
+        (sources / f"{town.lower()}.md").write_text(
+            f"---\ntitle: Rice prices in {town}\ndate: 2019-08-0{i + 1}\nauthors: [Dewi Lestari]\n---\n\n"
+            f"Prices in {town} rose by a third between June and August.{note}\n\n"
+            "[^1]: Provincial statistics office, monthly bulletin.\n", encoding="utf-8")
+    path = tmp_path / "editions" / "rice.yaml"
+    path.write_text("title: Rice in 2019\ndate: 2019-12-31\narticles: [" + ", ".join(t.lower() for t in towns) + "]\n",
+                    encoding="utf-8")
+    with pytest.raises(articlekit.ArticlekitError) as caught:
+        load_edition(path, jobs=2)
+    lines = str(caught.value).splitlines()
+    assert lines[0].startswith(f"{sources / 'bandung.md'}:7:")
+    assert all("bandung.md" in line for line in lines)
+    (sources / "bandung.md").write_text((sources / "bandung.md").read_text().replace("[^wrong]", "[^1]"))
+    edition = load_edition(path, jobs=2)
+    assert [a.article.metadata.title_text for a in edition.articles] == [f"Rice prices in {t}" for t in towns]
+    assert all([n.number for n in a.article.notes] == [1] for a in edition.articles)

@@ -125,7 +125,7 @@ def build_edition(
         report.steps.append((name, time.perf_counter() - started))
 
     started = time.perf_counter()
-    edition = load_edition(path, sources_dir=sources_dir, strict=strict)
+    edition = load_edition(path, sources_dir=sources_dir, strict=strict, jobs=jobs)
     report.warnings = list(edition.warnings)
     step("load", started)
     say(f"{path}: read {len(edition.articles)} articles in {len(edition.sections)} section(s)")

@@ -296,16 +296,49 @@ def _cover(path: Path, value: str, root: yaml.Node | None) -> Path:
     return file
 
 
-def load_edition(path: str | Path, *, sources_dir: str | Path | None = None, strict: bool = False) -> Edition:
+#: One problem of an article as plain values, which cross a process boundary intact: (path, message, line, col).
+_Problem = tuple[str, str, int | None, int | None]
+
+
+def _load_one(path: Path, strict: bool) -> tuple[Article | None, list[_Problem]]:
+    """One article as :func:`articlekit.load` reads it, or its problems (run in a worker)."""
+    from ..api import load
+
+    try:
+        return load(path, strict=strict), []
+    except ArticleErrors as e:
+        return None, [(str(x.path), x.message, x.line, x.col) for x in e.errors]
+    except ArticleError as e:
+        return None, [(str(e.path), e.message, e.line, e.col)]
+
+
+#: Fewer articles than this are read in this process: starting workers would cost more than it saves.
+PARALLEL_FROM = 8
+
+
+def _load_all(paths: list[Path], strict: bool, jobs: int | None) -> list[tuple[Article | None, list[_Problem]]]:
+    """Every article, in order; in worker processes (one per usable CPU) for a long edition."""
+    from ..batch import usable_cpus
+
+    workers = min(jobs or usable_cpus(), len(paths))
+    if workers <= 1 or len(paths) < PARALLEL_FROM:
+        return [_load_one(p, strict) for p in paths]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_load_one, paths, [strict] * len(paths)))
+
+
+def load_edition(path: str | Path, *, sources_dir: str | Path | None = None, strict: bool = False,
+                 jobs: int | None = None) -> Edition:
     """Read and check an edition file, then load each of its articles in order.
 
     ``sources_dir`` defaults to ``sources/`` beside the edition file's folder
-    (``editions/2018-q2.yaml`` → ``sources/``).  Raises
+    (``editions/2018-q2.yaml`` → ``sources/``).  A long edition's articles are read
+    in ``jobs`` worker processes (default: the usable CPUs).  Raises
     :class:`~articlekit.errors.ArticleErrors` with every problem of the edition
     file at its line, or of its articles (each at its own file and line).
     """
-    from ..api import load
-
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -336,15 +369,15 @@ def load_edition(path: str | Path, *, sources_dir: str | Path | None = None, str
         raise ArticleErrors(sorted(errors, key=lambda e: (e.line or 0, e.col or 0)))
     sections: list[EditionSection] = []
     problems: list[ArticleError] = []
+    paths = [sources / f"{slug}.md" for _, slugs in groups for slug in slugs]
+    results = iter(_load_all(paths, strict, jobs))
     for title, slugs in groups:
         loaded = []
         for slug in slugs:
-            try:
-                loaded.append(EditionArticle(slug, load(sources / f"{slug}.md", strict=strict)))
-            except ArticleErrors as e:
-                problems.extend(e.errors)
-            except ArticleError as e:
-                problems.append(e)
+            article, errors = next(results)
+            if article is not None:
+                loaded.append(EditionArticle(slug, article))
+            problems.extend(ArticleError(*e) for e in errors)
         sections.append(EditionSection(title, tuple(loaded)))
     if problems:
         raise ArticleErrors(problems)
