@@ -42,9 +42,11 @@ def sample_edition() -> Edition:
 
 
 def plain_edition() -> Edition:
-    """Two fixture articles with pictures of their own, no section titles, no cover, no front pieces."""
+    """Fixture articles with pictures of their own, one in Swahili (for which articlekit has no words),
+    no section titles, no cover, no front pieces."""
     articles = tuple(EditionArticle(p.stem, articlekit.load(p)) for p in
-                     (FIXTURES / "articles" / "kitchen-sink.md", FIXTURES / "journal" / "journal-article.md"))
+                     (FIXTURES / "articles" / "kitchen-sink.md", FIXTURES / "journal" / "journal-article.md",
+                      FIXTURES / "labels" / "ziwa-la-victoria.md"))
     return Edition(path=FIXTURES / "plain.yaml", title="A plain anthology", date=dt.date(2021, 3, 4),
                    sections=(EditionSection(None, articles),))
 
@@ -124,7 +126,7 @@ def test_notes_restart_at_1_in_each_article_and_link_both_ways(name: str, books:
     book = books[name]
     docs = book.documents
     articles = sorted({n[:4] for n in docs if re.match(r"a\d\d-", n)})
-    assert len(articles) == (2 if name == "plain" else 4)
+    assert len(articles) == (3 if name == "plain" else 4)
     for prefix in articles:
         notes = docs[f"{prefix}notes.xhtml"]
         items = notes.xpath("//x:section[@epub:type='endnotes']//x:ol/x:li", namespaces=NS)
@@ -219,7 +221,12 @@ def test_nav_sections_articles_and_their_headings(books: dict[str, Book]) -> Non
 def test_plain_nav_lists_the_articles_at_the_top(books: dict[str, Book]) -> None:
     nav = books["plain"].doc("nav.xhtml")
     top = nav.xpath("//x:nav[@epub:type='toc']/x:ol/x:li/*[1]", namespaces=NS)
-    assert [a.get("href") for a in top] == ["a01-title.xhtml", "a02-title.xhtml"]
+    assert [a.get("href") for a in top] == ["a01-title.xhtml", "a02-title.xhtml", "a03-title.xhtml"]
+    # The Swahili article is marked as such, and the English word over its notes as English.
+    swahili = nav.xpath("//x:nav[@id='toc']/x:ol/x:li[3]", namespaces=NS)[0]
+    assert swahili.get("lang") == "sw"
+    notes = swahili.xpath(".//x:li[x:a[@href='a03-notes.xhtml']]", namespaces=NS)[0]
+    assert (notes.get("lang"), "".join(notes.itertext())) == ("en", "Notes")
     landmarks = nav.xpath("//x:nav[@epub:type='landmarks']//x:a/@epub:type", namespaces=NS)
     assert landmarks == ["titlepage", "toc", "bodymatter"]
 
@@ -269,7 +276,7 @@ def test_edition_title_page_cover_and_front_pieces(books: dict[str, Book]) -> No
 def test_pictures_of_two_articles_are_filed_apart(books: dict[str, Book]) -> None:
     book = books["plain"]
     images = sorted(n for n in book.zip.namelist() if n.startswith("EPUB/images/"))
-    assert images and all(re.match(r"EPUB/images/a0[12]/", n) for n in images), images
+    assert images and all(re.match(r"EPUB/images/a0[123]/", n) for n in images), images
     srcs = {s for root in book.documents.values() for s in root.xpath("//x:img/@src", namespaces=NS)}
     assert {f"EPUB/{s}" for s in srcs} == set(images)
 

@@ -283,8 +283,9 @@ def _chapter(n: int, item: EditionArticle, options: WriteOptions, split_bytes: i
             where.setdefault(str(ident).removeprefix(prefix), doc.name)
     sections = _section_entries(article.body, 1, where.get, text_docs[0].name)
     children = [_entry(s, prefix) for s in sections]
-    if article.notes:
-        children.append(_Entry(notes_title(article), docs[-1].name))
+    if article.notes:  # the book's word for them may be English in an article of another language
+        word_lang = None if article.notes_title else labels_for(article).mark
+        children.append(_Entry(notes_title(article), docs[-1].name, lang=word_lang))
     entry = _Entry(article.metadata.title_text, title.name, children, article.metadata.lang)
     return _Chapter(docs, entry, list(images.values()))
 
