@@ -130,7 +130,7 @@ def test_plain_text_shape_problems(tmp_path: Path) -> None:
 
 
 LITERAL = st.lists(
-    st.sampled_from([*"ab Z1.)(-+#>|:*_`[]<>^~&;\\!{}%=\"'’“”—\u00a0@$", "https://x.org/p_q", "&amp;"]),
+    st.sampled_from([*"ab Z1iIvX.)(-+#>|:*_`[]<>^~&;\\!{}%=\"'’“”—\u00a0@$", "https://x.org/p_q", "&amp;"]),
     min_size=1, max_size=30,
 ).map("".join).map(lambda s: re.sub(r" +", " ", s).strip(" ")).filter(bool)
 
@@ -368,3 +368,26 @@ def test_a_page_with_notes_written_as_text_keeps_its_own_notes_heading(tmp_path:
     _, report = import_file(broken)
     assert report.error_lines() == [f"{broken}:13: marker [4] has no note",
                                     f"{broken}:18: note [3] is never referenced in the text"]
+
+
+def test_a_source_that_check_would_refuse_is_not_written(tmp_path: Path) -> None:
+    post = tmp_path / "2022-01-05-ports.md"
+    post.write_text("---\nlayout: post\ntitle: Ports of the Java Sea\ndate: 2022-01-05\nauthor: Ann Lee\n---\n\n"
+                    "Tanjung Priok handles most of the country's containers.[^bps]\n", encoding="utf-8")
+    out = tmp_path / "sources"
+    proc = run_cli("import", post, "-o", out, "--preset", "jekyll")
+    assert proc.returncode == 2
+    assert f"{post}: the source it makes would be refused: note reference [^bps] has no definition " \
+        "(line 8 of the source it makes)" in proc.stderr.splitlines()
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_the_printed_report_lists_what_was_mapped_and_dropped(tmp_path: Path) -> None:
+    proc = run_cli("import", JEKYLL, "-o", tmp_path, "--preset", "jekyll")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == f"wrote {tmp_path / 'indonesia-data-protection-law.md'} (7 mapped, 6 guessed, 5 dropped)"
+    assert "  mapped: line 4: date ('2021-08-17 09:30:00 +0700' read as 2021-08-17)" in lines
+    assert "  dropped: line 2: key 'layout'" in lines
+    assert "  dropped: line 9: key 'topics': no canonical key for it (map it under [import.keys] in " \
+        "articlekit.toml)" in lines

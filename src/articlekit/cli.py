@@ -217,6 +217,9 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path, preset: str | None, lang:
         if r.output is not None and not quiet:
             click.echo(f"wrote {r.output} ({len(r.mapped)} mapped, {len(r.guessed)} guessed, "
                        f"{len(r.dropped)} dropped)")
+            for what, entries in (("mapped", r.mapped), ("dropped", r.dropped)):
+                for e in entries:
+                    click.echo(f"  {what}: " + (f"line {e.line}: " if e.line is not None else "") + e.message)
     if report_path is not None:
         data = json.dumps({"files": [r.to_dict() for r in reports]}, ensure_ascii=False, indent=2) + "\n"
         atomic_write(report_path, data.encode("utf-8"))

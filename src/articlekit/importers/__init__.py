@@ -142,17 +142,52 @@ def import_many(paths: list[Path], out_dir: Path, *, force: bool = False, **opti
         if existing and not force:
             report.error(f"{existing[0]} exists; pass --force to replace it")
             continue
+        new = [f for f in files if not f.exists()]
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
-            for f, data in sorted(files.items(), key=lambda item: item[0] == target):
-                f.parent.mkdir(parents=True, exist_ok=True)
-                atomic_write(f, data)
+            for f, data in files.items():
+                if f != target:
+                    f.parent.mkdir(parents=True, exist_ok=True)
+                    atomic_write(f, data)
+            if _refused_by_check(target, files[target], report):
+                for f in new:
+                    if f != target:
+                        f.unlink(missing_ok=True)
+                continue
+            atomic_write(target, files[target])
         except OSError as e:
             report.error(f"cannot write {target}: {e.strerror or e}")
             continue
         claimed.update(dict.fromkeys(files, path))
         report.output = target
     return reports
+
+
+def _refused_by_check(target: Path, data: bytes, report: ImportReport) -> bool:
+    """Read the source about to be written as ``build`` would, beside its images and under the
+    folder's ``articlekit.toml``; what it refuses is an error of the import, and nothing is written."""
+    import os
+
+    from ..api import load
+    from ..errors import ArticleError, ArticleErrors, ArticlekitError
+    from ..output import TEMP_PREFIX
+
+    trial = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}.tmp")
+    try:
+        trial.write_bytes(data)
+        load(trial)
+    except ArticleErrors as e:
+        problems: list[ArticleError] = list(e.errors)
+    except ArticlekitError as e:
+        problems = [e] if isinstance(e, ArticleError) else [ArticleError(target, str(e))]
+    else:
+        problems = []
+    finally:
+        trial.unlink(missing_ok=True)
+    for p in problems:
+        where = f" (line {p.line} of the source it makes)" if p.line else ""
+        report.error(f"the source it makes would be refused: {p.message}{where}")
+    return bool(problems)
 
 
 def _expand(paths: list[Path]) -> list[Path]:

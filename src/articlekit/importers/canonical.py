@@ -45,6 +45,9 @@ _LINE_START = re.compile(
 URL = re.compile(r"https?://[^\s<>\"\[\]]*[^\s<>\"\[\].,;:!?)’”']")
 
 
+_URL_ENTITY = re.compile(r"(?=&#?[A-Za-z0-9]+(?:;|$))")
+
+
 def escape_line(line: str, *, start: bool = True) -> str:
     """One line of literal text as Pandoc Markdown that reads back as exactly that text.
 
@@ -55,9 +58,13 @@ def escape_line(line: str, *, start: bool = True) -> str:
     pieces: list[str] = []
     pos = 0
     for m in URL.finditer(line):
+        if m.start() < pos:
+            continue
+        # pandoc would decode a character reference inside an automatic link: the address ends before it.
+        url = _URL_ENTITY.split(m.group(0), 1)[0]
         pieces.append(_escape_piece(line[pos : m.start()]))
-        pieces.append(f"<{m.group(0)}>")
-        pos = m.end()
+        pieces.append(f"<{url}>")
+        pos = m.start() + len(url)
     pieces.append(_escape_piece(line[pos:]))
     out = "".join(pieces)
     return _escape_start(out) if start else out
