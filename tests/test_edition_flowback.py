@@ -3,6 +3,7 @@ offprint carry the volume, the issue and the pages the edition printed it on."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -82,10 +83,18 @@ def test_an_article_built_on_its_own_has_no_pages() -> None:
 
 
 def test_the_command_line_builds_an_edition_and_refuses_a_bad_one(tmp_path: Path) -> None:
-    proc = run_cli("edition", SAMPLE_EDITION.relative_to(ROOT), "-t", "pdf", "-o", tmp_path / "out")
+    report = tmp_path / "report.json"
+    proc = run_cli("edition", SAMPLE_EDITION.relative_to(ROOT), "-t", "pdf,epub", "-o", tmp_path / "out",
+                   "--report", report)
     assert proc.returncode == 0, proc.stderr
-    assert f"wrote {tmp_path / 'out' / '2018-q2.pdf'}" in proc.stdout
+    for name in ("2018-q2.pdf", "2018-q2.epub"):
+        assert f"wrote {tmp_path / 'out' / name}" in proc.stdout
     assert (tmp_path / "out" / "2018-q2.pdf").read_bytes().startswith(b"%PDF-")
+    assert (tmp_path / "out" / "2018-q2.epub").read_bytes().startswith(b"PK")
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["articles"][0]["slug"] == "how-north-korea-controls-its-internet"
+    assert all(a["first_page"] <= a["last_page"] for a in data["articles"])
+    assert {Path(o["path"]).name for o in data["outputs"]} == {"2018-q2.pdf", "2018-q2.epub"}
     bad = (FIXTURES / "edition-errors" / "unknown-key.yaml").relative_to(ROOT)
     proc = run_cli("edition", bad, "-t", "pdf", "-o", tmp_path / "bad")
     assert proc.returncode == 2

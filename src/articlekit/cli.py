@@ -246,11 +246,13 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path, preset: str | None, lang:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes for the articles' own files (default: the usable CPUs).")
 @click.option("--force", is_flag=True, help="Overwrite files in the output folder that articlekit did not write.")
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write what was built, with each article's pages, as JSON.")
 @_strict
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 def edition_cmd(edition: Path, formats: tuple[str, ...], out_dir: Path, offprints: bool, sources_dir: Path | None,
                 styles_dir: Path | None, page_size: str, pdf_variant: str, jobs: int | None, force: bool,
-                strict: bool, quiet: bool) -> None:
+                report_path: Path | None, strict: bool, quiet: bool) -> None:
     """Build EDITION (editions/<slug>.yaml) as one print book and one ebook, and give its articles their pages."""
     from .editions import build_edition
 
@@ -263,6 +265,12 @@ def edition_cmd(edition: Path, formats: tuple[str, ...], out_dir: Path, offprint
     if not quiet:
         for out in report.outputs:
             click.echo(f"wrote {out}")
+    if report_path is not None:
+        import json
+
+        from .output import atomic_write
+
+        atomic_write(report_path, json.dumps(report.as_dict(), indent=2, ensure_ascii=False).encode() + b"\n")
 
 
 class Terminated(KeyboardInterrupt):

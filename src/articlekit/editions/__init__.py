@@ -46,6 +46,17 @@ class EditionReport:
     steps: list[tuple[str, float]] = field(default_factory=list)
     page_count: int | None = None
 
+    def as_dict(self) -> dict[str, object]:
+        """The report for programs (``articlekit edition --report report.json``)."""
+        return {
+            "edition": str(self.edition),
+            "page_count": self.page_count,
+            "articles": [{"slug": p.slug, "first_page": p.first, "last_page": p.last} for p in self.pages],
+            "outputs": [{"path": str(o), "size": o.stat().st_size if o.is_file() else None} for o in self.outputs],
+            "warnings": list(self.warnings),
+            "steps": [{"step": name, "seconds": round(seconds, 3)} for name, seconds in self.steps],
+        }
+
     def summary(self) -> str:
         took = sum(s for _, s in self.steps)
         pages = f", {self.page_count} pages" if self.page_count else ""
