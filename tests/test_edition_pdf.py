@@ -171,3 +171,18 @@ def test_ids_are_prefixed_only_inside_tags() -> None:
     html = '<p id="x">See <a href="#fn1" aria-describedby="a b">1</a> and <code>id="kept"</code></p>'
     assert prefix_ids(html, "a2-") == ('<p id="a2-x">See <a href="#a2-fn1" aria-describedby="a2-a a2-b">1</a> '
                                        'and <code>id="kept"</code></p>')
+
+
+def test_the_cover_fills_the_first_page_and_the_front_pages_carry_no_folio(
+        built: tuple[Path, list[ArticlePages]]) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(built[0]) as pdf:
+        cover = pdf.pages[0]
+        [image] = cover.images
+        assert image["x0"] <= 0.5 and image["top"] <= 0.5
+        assert image["x1"] >= cover.width - 0.5 and image["bottom"] >= cover.height - 0.5
+        assert cover.extract_text().strip() == ""
+        title_page = pdf.pages[2].extract_text()
+        assert title_page.startswith("Southeast Asia in Review")
+        assert not title_page.rstrip().endswith("3")

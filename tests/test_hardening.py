@@ -100,6 +100,12 @@ CASES = [
     case("duplicate-note.md", ("11:1", "note [^a] is defined twice (first on line 10)")),
     case("empty-note.md", ("10", "note [^a] is empty")),
     case("empty-inline-note.md", ("8:35", "inline note ^[] is empty")),
+    # TeX formulas: every one that cannot be read, in the text, on its own line and in a note
+    case("bad-formulas.md",
+         ("9:21", r"TeX formula $s^2 = \frac{1}{n-1 \sum (x_i - \bar{x})…$ cannot be read: a '{' is never closed"),
+         ("13:1", r"TeX formula $$\hat{y} = \foo{x} + \varepsilon$$ cannot be read: unknown TeX command \foo"),
+         ("17:61", r"TeX formula $\left( \bar{x} \pm 1.96\,\mathrm{SE}$ cannot be read: a \left has no matching "
+                   r"\right")),
     # Images and other resources
     case("missing-image.md", ("10:33", "image 'no-such-picture.png' does not exist")),
     case("missing-lead-image.md", ("6:8", "image 'no-such-lead.png' does not exist")),

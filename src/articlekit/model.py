@@ -170,6 +170,9 @@ class Article:
     #: The house's own words for this article's language (``[labels]`` in ``articlekit.toml``),
     #: over the catalogue's; see :func:`articlekit.render.labels.labels_for`.
     label_overrides: dict[str, str] = field(default_factory=dict)
+    #: The MathML of each TeX formula, keyed by ``(display, tex)``, made once by the reader
+    #: (:mod:`articlekit.formulas`); writers only serialise it.
+    formulas: dict[tuple[bool, str], str] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:

@@ -14,9 +14,10 @@ from functools import lru_cache
 from typing import Any
 
 #: Pandoc Markdown, without what articlekit does itself or refuses:
-#: metadata comes only from the leading front matter, TeX is not HTML, and the
-#: text is kept exactly as written (no smart quotes, no "@citations", no "$math$").
-READER_FORMAT = "markdown-yaml_metadata_block-raw_tex-raw_attribute-smart-citations-tex_math_dollars"
+#: metadata comes only from the leading front matter, raw TeX is not HTML, and the
+#: text is kept exactly as written (no smart quotes, no "@citations").  TeX math
+#: (``$…$``, ``$$…$$``) is read, by pandoc's rules: "$5 and $10" stays text.
+READER_FORMAT = "markdown-yaml_metadata_block-raw_tex-raw_attribute-smart-citations"
 
 #: Seconds pandoc may take for a small source …
 TIMEOUT_SECONDS = 120

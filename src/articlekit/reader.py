@@ -30,7 +30,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from . import bounds, frontmatter, glyphs, links, safety
+from . import bounds, formulas, frontmatter, glyphs, links, safety
 from .bounds import DEFAULT_MAX_BYTES
 from .config import Config, load_config
 from .errors import ArticleError, ArticleErrors, closest
@@ -521,6 +521,8 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
     link_warnings = links.unwrap_broken_links(path, text, body_start, body, meta_blocks)
     link_warnings += links.unwrap_malformed_links(path, text, body_start, body, meta_blocks)
     metadata = build_metadata(fm, meta_blocks) if fm is not None else None
+    math, math_errors = formulas.convert(path, text, body_start, body, meta_blocks)
+    errors += math_errors
 
     policy = safety.Policy(path.parent, allow_remote=allow_remote)
     lead = frontmatter.lead_image_src(path, part) if fm is None else None
@@ -546,7 +548,7 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
     if labels_for_lang(metadata.lang, label_overrides).lang != metadata.lang:
         warnings.append(_unsupported_language(path, text, metadata.lang, config))
     return Article(path=path, metadata=metadata, body=body, styles_dir=config.styles_dir, warnings=warnings,
-                   label_overrides=label_overrides)
+                   label_overrides=label_overrides, formulas=math)
 
 
 def _unsupported_language(path: Path, text: str, lang: str, config: Config) -> str:

@@ -14,6 +14,7 @@ STYLE_FILES = {
     "html.css": "the web page (HTML writer)",
     "epub.css": "the ebook (EPUB writer), for e-readers",
     "print.css": "the print edition (PDF writer)",
+    "print-edition.css": "an edition as one print book, after print.css (articlekit edition)",
 }
 
 

@@ -144,8 +144,10 @@ def warm_up(formats: tuple[str, ...]) -> None:
     book_coverage()
     if "pdf" in formats:
         from ..fonts import find_book_face
+        from ..writers.pdf.formulas import warm_up as load_math_face
 
         find_book_face()
+        load_math_face()  # ziamath and its math face, which draw the print edition's formulas
 
 
 def render_job(job: Job) -> Rendered:

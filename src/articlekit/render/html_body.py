@@ -14,6 +14,7 @@ of ``<a role="doc-noteref">`` links; the notes are an ordered list in a
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -22,6 +23,7 @@ from typing import Any
 
 import nh3
 
+from ..formulas import as_html, mathml_for
 from ..model import Article, Block, Inline, Note
 from ..safety import SAFE_LINK_SCHEMES, safe_link
 from ..tree import stringify
@@ -115,6 +117,25 @@ class HtmlRenderer:
     def __init__(self, article: Article, options: HtmlOptions | None = None) -> None:
         self.article = article
         self.options = options or HtmlOptions()
+        # Formulas are articlekit's own markup, which the sanitiser would strip (it allows no
+        # MathML): each is rendered as a placeholder no source can forge, and put back by clean().
+        self._nonce = secrets.token_hex(8)
+        self._formulas: list[str] = []
+
+    def clean(self, html: str) -> str:
+        """``html`` sanitised, with this renderer's formulas put in place of their placeholders."""
+        cleaned = sanitise(html)
+        if not self._formulas:
+            return cleaned
+        return re.sub(rf'<span class="math-{self._nonce}-(\d+)"></span>',
+                      lambda m: self._formulas[int(m.group(1))], cleaned)
+
+    def formula(self, node: Inline) -> str:
+        """A formula's HTML: its MathML, ``alttext`` the TeX, ``display="block"`` for display math."""
+        mathml = mathml_for(self.article.formulas, node)
+        if mathml is None:
+            return f'<span class="math">{escape(node["c"][1], quote=False)}</span>'
+        return as_html(mathml)
 
     # -- inlines -----------------------------------------------------------
 
@@ -175,7 +196,8 @@ class HtmlRenderer:
         return f"<code{_id_class(c[0])}>{escape(c[1], quote=False)}</code>"
 
     def i_Math(self, c: list[Any]) -> str:  # noqa: N802
-        return f'<span class="math">{escape(c[1], quote=False)}</span>'
+        self._formulas.append(self.formula({"t": "Math", "c": c}))
+        return f'<span class="math-{self._nonce}-{len(self._formulas) - 1}"></span>'
 
     def i_RawInline(self, c: list[str]) -> str:  # noqa: N802
         return c[1] if c[0] == "html" else ""
@@ -426,22 +448,26 @@ def _letter(i: int) -> str:
 
 def render_body(article: Article, options: HtmlOptions | None = None) -> str:
     """The article body as a sanitised HTML fragment (sections, no title, no notes)."""
-    return sanitise(HtmlRenderer(article, options).blocks(article.body))
+    renderer = HtmlRenderer(article, options)
+    return renderer.clean(renderer.blocks(article.body))
 
 
 def render_notes(article: Article, options: HtmlOptions | None = None) -> str:
     """The endnotes section as a sanitised HTML fragment ('' when there are none)."""
-    return sanitise(HtmlRenderer(article, options).notes())
+    renderer = HtmlRenderer(article, options)
+    return renderer.clean(renderer.notes())
 
 
 def render_inlines(article: Article, inlines: list[Inline] | None) -> str:
     """Inline content (a title, a subtitle) as sanitised HTML."""
-    return sanitise(HtmlRenderer(article).inlines(inlines))
+    renderer = HtmlRenderer(article)
+    return renderer.clean(renderer.inlines(inlines))
 
 
 def render_blocks(article: Article, blocks: list[Block] | None) -> str:
     """Block content (an abstract) as sanitised HTML."""
-    return sanitise(HtmlRenderer(article).blocks(blocks or []))
+    renderer = HtmlRenderer(article)
+    return renderer.clean(renderer.blocks(blocks or []))
 
 
 __all__ = [

@@ -19,6 +19,7 @@ then rewrites the archive so the same source always gives the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from ... import __version__
 from ...errors import ArticleError
 from ...model import Article, Block
 from ...options import WriteOptions
-from ...render.html_body import HtmlOptions, HtmlRenderer, render_notes, sanitise
+from ...render.html_body import HtmlOptions, HtmlRenderer, render_notes
 from ...render.labels import Labels, labels_for
 from ...render.title_block import TitleBlockOptions, render_title_block, title_block
 from ...safety import parse_xml
@@ -41,6 +42,7 @@ from .package import add_to_book, build_moment, package_metadata
 from .resources import ImageResource, collect_images
 from .xhtml import (
     EPUB_TYPE,
+    MATHML_NS,
     XML_LANG,
     add_epub_semantics,
     append_html,
@@ -158,7 +160,7 @@ def text_documents(article: Article, options: HtmlOptions, split_bytes: int) -> 
     """The body as one document, or one per top-level section when it is long."""
     renderer = HtmlRenderer(article, options)
     parts = body_parts(article.body) or [[]]
-    rendered = [sanitise(renderer.blocks(part)) for part in parts]
+    rendered = [renderer.clean(renderer.blocks(part)) for part in parts]
     if len(parts) > 1 and sum(len(h.encode()) for h in rendered) <= split_bytes:
         rendered, parts = ["\n".join(rendered)], [[b for p in parts for b in p]]
     m = article.metadata
@@ -341,6 +343,10 @@ def build_epub(article: Article, options: WriteOptions, *, split_bytes: int = SP
         images_described=_images_described(docs),
         animated_images=any(i.media_type in ("image/gif", "image/webp") for i in images.values()),
     )
+    with_math = {d.name for d in [nav, *docs] if _has_math(d.root)}
+    if with_math:  # each formula is MathML with its TeX as alttext
+        meta = dataclasses.replace(meta, accessibility_features=(*meta.accessibility_features, "MathML",
+                                                                 "describedMath"))
 
     book = epub.EpubBook()
     book.metadata[epub.NAMESPACES["OPF"]].pop("generator", None)  # ebooklib's version would change the bytes
@@ -357,6 +363,8 @@ def build_epub(article: Article, options: WriteOptions, *, split_bytes: int = SP
         item.content = serialise(doc.root)
         if doc is nav:
             item.properties = ["nav"]
+        elif doc.name in with_math:
+            item.properties = ["mathml"]
         items[doc.name] = book.add_item(item)
     css = read_style("epub.css", options.styles_dir, article.styles_dir)
     book.add_item(epub.EpubItem(uid="css", file_name=STYLESHEET, media_type="text/css", content=css.encode("utf-8")))
@@ -388,6 +396,11 @@ def build_epub(article: Article, options: WriteOptions, *, split_bytes: int = SP
         "play_order": {"enabled": True, "start_from": 1},  # the NCX DTD requires playOrder
     })
     return repack(out.getvalue(), moment, _fix_package(m.lang))
+
+
+def _has_math(root: etree._Element) -> bool:
+    """Whether a document holds MathML, which its manifest item must declare."""
+    return next(root.iter(f"{{{MATHML_NS}}}math"), None) is not None
 
 
 def _images_described(docs: list[Document]) -> bool:

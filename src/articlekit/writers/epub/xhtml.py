@@ -19,6 +19,7 @@ import lxml.html
 from lxml import etree
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
+MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 OPS_NS = "http://www.idpf.org/2007/ops"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 NSMAP = {None: XHTML_NS, "epub": OPS_NS}
@@ -67,17 +68,21 @@ def sub(
     return el
 
 
-def _copy_into(parent: etree._Element, src: lxml.html.HtmlElement) -> None:
+def _copy_into(parent: etree._Element, src: lxml.html.HtmlElement, ns: str = XHTML_NS) -> None:
     if not isinstance(src.tag, str):  # comments and processing instructions carry no content
         return
-    el = etree.SubElement(parent, q(src.tag))
+    if src.tag == "math":  # a formula: it and everything in it belong to MathML
+        ns = MATHML_NS
+    el = etree.SubElement(parent, f"{{{ns}}}{src.tag}")
     for name, value in src.attrib.items():
+        if name == "xmlns":  # the HTML parser keeps MathML's namespace declaration as an attribute
+            continue
         el.set(name, xml_text(value) or "")
         if name == "lang":
             el.set(XML_LANG, value)
     el.text = xml_text(src.text)
     for child in src:
-        _copy_into(el, child)
+        _copy_into(el, child, ns)
         if not isinstance(child.tag, str) and child.tail:
             _append_text(el, child.tail)
     el.tail = xml_text(src.tail)

@@ -27,7 +27,7 @@ from ...options import WriteOptions
 from ...render.labels import labels_for
 from .body import JatsRenderer
 from .front import FrontBuilder, article_type
-from .xml import XML_LANG, Element, new
+from .xml import MML, XML_LANG, Element, new
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,11 @@ class TagSet:
     @property
     def doctype(self) -> str:
         return f'<!DOCTYPE article PUBLIC "{self.public_id}" "{self.system_id}">'
+
+    def with_mathml(self) -> TagSet:
+        """The same tag set with the MathML 3 modules, which an article with formulas needs."""
+        return TagSet(self.name, self.public_id.replace(" DTD v1.3", " DTD with MathML3 v1.3"),
+                      self.system_id.replace(".dtd", "-mathml3.dtd"))
 
 
 PUBLISHING = TagSet(
@@ -93,6 +98,8 @@ def build_tree(article: Article) -> tuple[Element, TagSet]:
         root.append(floats)
     renderer.resolve_links(root)
     etree.cleanup_namespaces(root)
+    if next(root.iter(f"{{{MML}}}math"), None) is not None:
+        tags = tags.with_mathml()
     return root, tags
 
 

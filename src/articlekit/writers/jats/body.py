@@ -36,6 +36,7 @@ from typing import Any
 from lxml import etree
 
 from ...errors import ArticleError
+from ...formulas import mathml_for
 from ...model import NOTE_REFS, Article, Block, Inline
 from ...safety import safe_link
 from ...tree import inline_children, stringify
@@ -51,6 +52,7 @@ from .xml import (
     IdRegistry,
     append_text,
     has_content,
+    mathml_element,
     new,
     unwrap,
 )
@@ -319,7 +321,15 @@ class JatsRenderer:
             return
         tag = "disp-formula" if kind == "DisplayMath" and "disp-formula" in ctx else "inline-formula"
         if tag in ctx:
-            etree.SubElement(etree.SubElement(parent, tag), "tex-math").text = tex
+            formula = etree.SubElement(parent, tag)
+            mathml = mathml_for(self.article.formulas, node)
+            if mathml is None:  # only in an article built by hand: the reader refuses such TeX
+                etree.SubElement(formula, "tex-math").text = tex
+                return
+            # The same formula twice, as JATS4R asks: MathML for readers, the TeX as the author wrote it.
+            alternatives = etree.SubElement(formula, "alternatives")
+            alternatives.append(mathml_element(mathml))
+            etree.SubElement(alternatives, "tex-math").text = tex
         elif "monospace" in ctx:
             etree.SubElement(parent, "monospace").text = tex
         else:

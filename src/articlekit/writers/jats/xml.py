@@ -15,17 +15,34 @@ Element = etree._Element
 
 XLINK = "http://www.w3.org/1999/xlink"
 ALI = "http://www.niso.org/schemas/ali/1.0/"
+MML = "http://www.w3.org/1998/Math/MathML"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 HREF = f"{{{XLINK}}}href"
 XLINK_TITLE = f"{{{XLINK}}}title"
 #: The namespaces of a JATS article; every element is created with them, so that
 #: lxml merges the declarations into the root's instead of inventing prefixes.
-NSMAP = {"xlink": XLINK, "ali": ALI}
+NSMAP = {"xlink": XLINK, "ali": ALI, "mml": MML}
 
 
 def new(tag: str, attrs: dict[str, str] | None = None) -> Element:
     """A detached element in the JATS namespace context."""
     return etree.Element(tag, attrs or {}, nsmap=NSMAP)
+
+
+def mathml_element(mathml: str) -> Element:
+    """An ``<mml:math>`` tree from a formula's MathML: the MathML DTD modules name every element ``mml:``."""
+    source = etree.fromstring(mathml.encode())
+
+    def copy(src: Element, el: Element) -> None:
+        el.attrib.update(src.attrib)
+        el.text = src.text
+        for child in src:
+            copy(child, etree.SubElement(el, f"{{{MML}}}{etree.QName(child).localname}"))
+            el[-1].tail = child.tail
+
+    root = etree.Element(f"{{{MML}}}math", nsmap=NSMAP)
+    copy(source, root)
+    return root
 
 
 # ---------------------------------------------------------------------------

@@ -24,12 +24,14 @@ from html import escape
 from typing import Any
 
 from ... import __version__
+from ...formulas import is_display, mathml_for
 from ...model import NOTE_REFS, Article, Note, Person
-from ...render.html_body import HtmlOptions, HtmlRenderer, _letter, sanitise
+from ...render.html_body import HtmlOptions, HtmlRenderer, _letter
 from ...render.summary import description
 from ...render.title_block import TitleBlockOptions, render_title_block
 from ...render.title_block import title_block as shared_title_block
 from ...tree import inline_children, stringify
+from .formulas import svg_image
 from .justify import PARAGRAPH_CLASS, PART_CLASS, Setting
 
 #: Languages that justify without hyphenation: lines may break between characters.
@@ -130,6 +132,17 @@ def keep_dashes_attached(inlines: list[Any]) -> list[Any]:
     return out
 
 
+def _strip_spaces(nodes: list[Any]) -> list[Any]:
+    """``nodes`` without the spaces and line breaks at either end."""
+    blank = ("Space", "SoftBreak", "LineBreak")
+    start, end = 0, len(nodes)
+    while start < end and nodes[start].get("t") in blank:
+        start += 1
+    while end > start and nodes[end - 1].get("t") in blank:
+        end -= 1
+    return nodes[start:end]
+
+
 class PrintRenderer(HtmlRenderer):
     """The shared renderer with print-specific headings, dashes and note back-links.
 
@@ -152,6 +165,24 @@ class PrintRenderer(HtmlRenderer):
         self.parts: dict[int, int] = {}
 
     def b_Para(self, c: list[Any], depth: int) -> str:  # noqa: N802 - named after pandoc's node types
+        """A paragraph; one holding display formulas is set as its text, each formula's block, the rest of its text.
+
+        A formula is a block of its own in print: were it a block inside the
+        paragraph, the text after it would open with the paragraph's indent.
+        """
+        cuts = [i for i, node in enumerate(c) if node.get("t") == "Math" and is_display(node)]
+        if not cuts:
+            return self._paragraph(c)
+        out: list[str] = []
+        for start, end in itertools.pairwise([-1, *cuts, len(c)]):
+            if start >= 0:
+                out.append(f'<div class="math-display">{self.inline(c[start])}</div>')
+            text = _strip_spaces(c[start + 1:end])
+            if text:
+                out.append(self._paragraph(text))
+        return "\n".join(out)
+
+    def _paragraph(self, c: list[Any]) -> str:
         """A numbered paragraph in its settings; with ``probe`` given, only those paragraphs keep their text."""
         self.paragraphs += 1
         number = self.paragraphs
@@ -173,6 +204,13 @@ class PrintRenderer(HtmlRenderer):
 
     def inlines(self, nodes: list[Any] | None) -> str:
         return super().inlines(keep_dashes_attached(nodes or []))
+
+    def formula(self, node: Any) -> str:
+        """A formula drawn as SVG, its TeX the alternative text (WeasyPrint sets no MathML)."""
+        mathml = mathml_for(self.article.formulas, node)
+        if mathml is None:
+            return super().formula(node)
+        return svg_image(mathml, node["c"][1], is_display(node))
 
     def i_Str(self, c: str) -> str:  # noqa: N802 - named after pandoc's node types
         return super().i_Str(keep_hangul_words(c))
@@ -390,8 +428,8 @@ def print_document(article: Article, *, created: str, image_src: str | None = No
     run_authors = running_authors(m.authors)
     desc = description(article)
     renderer = PrintRenderer(article, HtmlOptions(title_level=1, backlinks="end"), ref_pages, settings, probe)
-    body = sanitise(renderer.blocks(article.body))
-    notes = sanitise(renderer.notes()) if probe is None else ""  # a trial leaves out what refers to emptied text
+    body = renderer.clean(renderer.blocks(article.body))
+    notes = renderer.clean(renderer.notes()) if probe is None else ""  # a trial leaves out what refers to emptied text
     head = [
         '<meta charset="utf-8">',
         f"<title>{escape(title)}</title>",
