@@ -323,6 +323,13 @@ def test_package_metadata(books: dict[str, Book]) -> None:
     assert meta.xpath("opf:meta[@property='dcterms:modified']/text()", namespaces=NS) == ["2018-06-30T00:00:00Z"]
 
 
+def test_an_isbn_10_is_typed_as_such() -> None:
+    data = edition_to_epub(replace(plain_edition(), isbn="0-306-40615-2"))
+    opf = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("EPUB/content.opf"))
+    assert opf.xpath("//dc:identifier[@id='pub-id']/text()", namespaces=NS) == ["urn:isbn:0306406152"]
+    assert opf.xpath("//opf:meta[@refines='#pub-id'][@property='identifier-type']/text()", namespaces=NS) == ["02"]
+
+
 def test_without_isbn_the_identifier_is_stable(books: dict[str, Book]) -> None:
     ident = books["plain"].opf.xpath("//dc:identifier[@id='pub-id']/text()", namespaces=NS)[0]
     assert re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", ident)

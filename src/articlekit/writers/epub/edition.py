@@ -361,9 +361,11 @@ def _ncx(items: list[_Entry]) -> list[TocEntry]:
 
 
 def _edition_identifier(edition: Edition) -> tuple[str, str | None]:
-    """The ISBN (ONIX type 15) when there is one, else a name-based UUID of ISSN or title, volume, issue and date."""
+    """The ISBN (ONIX code list 5: 15 for an ISBN-13, 02 for an ISBN-10) when there is one, else a
+    name-based UUID of ISSN or title, volume, issue and date."""
     if edition.isbn:
-        return f"urn:isbn:{edition.isbn.replace('-', '').replace(' ', '')}", "15"
+        digits = "".join(edition.isbn.split()).replace("-", "").upper()
+        return f"urn:isbn:{digits}", "15" if len(digits) == 13 else "02"
     key = ":".join(["articlekit-edition", edition.issn or edition.title, edition.volume or "", edition.issue or "",
                     edition.date.isoformat()])
     return f"urn:uuid:{uuid.uuid5(IDENTITY_NAMESPACE, key)}", None
