@@ -186,3 +186,17 @@ def test_the_cover_fills_the_first_page_and_the_front_pages_carry_no_folio(
         title_page = pdf.pages[2].extract_text()
         assert title_page.startswith("Southeast Asia in Review")
         assert not title_page.rstrip().endswith("3")
+
+
+def test_the_archival_variant_on_a_smaller_trim_passes_pdfua_too(edition: Edition, tmp_path: Path) -> None:
+    data, pages = edition_to_pdf(edition, pdf_variant="pdf/a-3a", page_size="a5")
+    path = tmp_path / "2018-q2-a5.pdf"
+    path.write_bytes(data)
+    result = pdfua_check(path)
+    assert not result.problems, result.report()
+    with pikepdf.open(path) as doc:
+        width = float(doc.pages[0].MediaBox[2])
+        assert abs(width - 148 * 72 / 25.4) < 1
+        assert doc.open_metadata()["pdfaid:part"] == "3"
+    # A smaller page: more pages, and every article still starts on a right-hand one.
+    assert all(p.first % 2 == 1 for p in pages)
