@@ -200,3 +200,54 @@ def test_the_archival_variant_on_a_smaller_trim_passes_pdfua_too(edition: Editio
         assert doc.open_metadata()["pdfaid:part"] == "3"
     # A smaller page: more pages, and every article still starts on a right-hand one.
     assert all(p.first % 2 == 1 for p in pages)
+
+
+def test_running_heads_name_the_edition_on_versos_and_the_article_on_rectos(
+        edition: Edition, built: tuple[Path, list[ArticlePages]]) -> None:
+    import pdfplumber
+
+    def head(page: pdfplumber.page.Page) -> str:
+        words = page.extract_words()
+        top = min(w["top"] for w in words)
+        return " ".join(w["text"] for w in words if w["top"] - top < 2)
+
+    with pdfplumber.open(built[0]) as pdf:
+        checked = 0
+        for item, placed in zip(edition.articles, built[1], strict=True):
+            m = item.article.metadata
+            opening = head(pdf.pages[placed.first - 1])
+            assert "Southeast Asia in Review" not in opening, opening
+            for number in range(placed.first + 1, placed.last + 1):
+                text = head(pdf.pages[number - 1])
+                if number % 2 == 0:
+                    assert text == "Southeast Asia in Review", (number, text)
+                else:
+                    assert text.startswith(m.title_text.split(":")[0].split()[0]), (number, text)
+                    assert text.endswith(m.authors[-1].name.split()[-1]) or "et al." in text, (number, text)
+                checked += 1
+            # The page left blank before the next article carries nothing at all.
+            if placed.last % 2 == 1 and placed.last < len(pdf.pages):
+                assert not pdf.pages[placed.last].extract_words()
+        assert checked >= 6
+
+
+def test_a_recto_head_fits_one_line_in_the_articles_language(edition: Edition) -> None:
+    import dataclasses
+
+    from articlekit.model import Person
+    from articlekit.writers.pdf.edition import RUNNING_HEAD_MAX, running_head
+
+    heads = {item.slug: running_head(item.article) for item in edition.articles}
+    assert heads["data-protection-after-the-gdpr"] == (
+        "Data protection in Southeast Asia after the GDPR\u2002\u00b7\u2002Prasetyo and Rahman")
+    # Indonesian joins two names with "dan"; a one-word name is the whole name.
+    assert heads["diplomasi-indonesia-dan-krisis-rohingya"].endswith("Putri dan Suharto")
+    article = edition.articles[0].article
+    long = dataclasses.replace(article, metadata=dataclasses.replace(
+        article.metadata,
+        title_text="How mobile telephones, smuggled flash drives and a national intranet shape what North Koreans know",
+        authors=(Person("Gehan Ghofari", "Gehan", "Ghofari"), Person("Min-jun Kim", "Min-jun", "Kim"),
+                 Person("Suharto"))))
+    head = running_head(long)
+    assert head.endswith("\u00b7\u2002Ghofari et al.") and head.startswith("How mobile telephones")
+    assert "\u2026" in head and len(head) <= RUNNING_HEAD_MAX

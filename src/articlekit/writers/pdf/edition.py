@@ -33,9 +33,10 @@ from ... import __version__
 from ...editions.model import ArticlePages, Edition, EditionArticle
 from ...errors import ArticleError, ArticlekitError
 from ...fonts import BookFaceNotInstalledError, find_book_face, find_code_face
+from ...model import Article
 from ...options import WriteOptions
 from ...render.identity import IDENTITY_NAMESPACE
-from ...render.labels import date_text, labels_for_lang
+from ...render.labels import date_text, labels_for, labels_for_lang
 from ...safety import Policy
 from ...styles import default_styles_dir, find_style
 from .document import HYPHEN, print_document, shorten, text_setting
@@ -111,6 +112,26 @@ def numbering(edition: Edition) -> str | None:
     return text or None
 
 
+#: Longest recto running head (short title · authors), in characters: what a head line holds at the
+#: head's type size on the narrowest measure the page geometry gives.
+RUNNING_HEAD_MAX = 75
+
+
+def running_head(article: Article) -> str:
+    """The recto head of an article in an edition: its short title and its authors' family names.
+
+    "Data protection in Southeast Asia after the GDPR · Prasetyo and Rahman"; a
+    title too long to leave room for the names is shortened (see :func:`.document.shorten`).
+    """
+    m = article.metadata
+    names = [p.family or p.name for p in m.authors]
+    joiner = f" {labels_for(article)['and']} "
+    authors = f"{names[0]} et al." if len(names) > 2 else joiner.join(names)
+    room = RUNNING_HEAD_MAX - len(authors) - 3
+    title = shorten(m.title_text, max(room, 24))
+    return f"{title}\u2002\u00b7\u2002{authors}"
+
+
 class _Book:
     """The edition's print HTML, built piece by piece; ids of the front pages are fixed words."""
 
@@ -139,7 +160,7 @@ class _Book:
         body = inner[len(head):]
         lang = escape(m.lang, quote=True)
         attrs = (f' id="{prefix[:-1]}" lang="{lang}" data-slug="{escape(item.slug, quote=True)}"'
-                 f' data-setting="{text_setting(m.lang)}"')
+                 f' data-setting="{text_setting(m.lang)}" data-running-head="{escape(running_head(article))}"')
         part = (f'<h1 class="part-title" id="{prefix}part">{escape(part_title)}</h1>\n'
                 if part_title else "")
         end = f'<span class="article-end" id="{prefix}end"></span>'
