@@ -193,6 +193,32 @@ def test_docx_with_word_endnotes_imports_the_same_notes_in_order(tmp_path: Path)
     same_article(back, articlekit.load(SAMPLE), metadata=False)
 
 
+def test_docx_without_title_and_date_paragraphs_reads_the_document_properties(tmp_path: Path) -> None:
+    docx = pandoc_docx(SAMPLE, tmp_path / "full.docx", "-M", "author=Gehan Ghofari")
+    with zipfile.ZipFile(docx) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    doc = parts["word/document.xml"].decode()
+    for style in ("Title", "Date"):  # the paragraphs go; the properties Word keeps stay
+        doc = re.sub(rf'<w:p>(?:(?!<w:p>).)*?<w:pStyle w:val="{style}" />.*?</w:p>', "", doc, count=1, flags=re.S)
+    assert 'w:val="Title"' not in doc and 'w:val="Date"' not in doc
+    parts["word/document.xml"] = doc.encode()
+    core = parts["docProps/core.xml"].decode()
+    core = re.sub(r"(<dcterms:created[^>]*>)[^<]*", r"\g<1>2018-05-20T08:00:00Z", core)
+    core = re.sub(r"<cp:keywords\s*/>|<cp:keywords>[^<]*</cp:keywords>",
+                  "<cp:keywords>North Korea; Internet</cp:keywords>", core)
+    parts["docProps/core.xml"] = core.encode()
+    bare = tmp_path / "bare.docx"
+    with zipfile.ZipFile(bare, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    text, report = import_file(bare)
+    assert report.ok, report.error_lines()
+    assert "title: How North Korea controls its Internet\ndate: 2018-05-20\n" in text
+    assert "keywords:\n  - North Korea\n  - Internet\n" in text and "lang: en\n" in text
+    assert report.warning_lines() == [
+        f"warning: {bare}: no Date paragraph: took the document's creation date 2018-05-20 for the date"]
+
+
 def test_docx_comments_and_tracked_changes_are_reported(tmp_path: Path) -> None:
     md = tmp_path / "draft.md"
     md.write_text(
@@ -253,6 +279,13 @@ def test_a_saved_page_keeps_its_article_and_drops_the_site(tmp_path: Path) -> No
     assert article.notes[0].ref_ids == ["fnref1", "fnref1-2"]
     dropped = [e.message for e in report.dropped]
     assert any(m.startswith("<nav>") for m in dropped) and any(m.startswith("<script>") for m in dropped)
+    assert report.warning_lines() == [
+        f"warning: {page}:28: dropped image 'https://ads.example.com/banner-300x50.gif': not a file saved with the "
+        "page (download it beside the source and add it back)"]
+    [figure] = [n for n in all_nodes(article.body) if n["t"] == "Image"]
+    assert figure["c"][2][0] == "saved-page-media/natuna-map.png"
+    assert (tmp_path / "saved-page-media" / "natuna-map.png").read_bytes() == \
+        (IMPORT / "saved-page_files" / "natuna-map.png").read_bytes()
 
 
 # --- other tools' Markdown ------------------------------------------------------------------------------------
@@ -288,6 +321,8 @@ def test_jekyll_article_imports_with_the_preset_and_builds_in_every_format(tmp_p
     assert [d["message"] for d in report["dropped"]] == ["key 'layout'", "key 'permalink'", "key 'comments'"]
     assert report["media"] == ["indonesia-data-protection-law-media/breaches.png"]
     assert {"line": 9, "message": "topics → keywords"} in report["mapped"]
+    assert {"line": 24, "message": "image /assets/breaches.png → indonesia-data-protection-law-media/breaches.png"} \
+        in report["mapped"]
     built = articlekit.build([out], ["html", "jats", "epub", "pdf"], tmp_path / "dist", jobs=1)
     assert built.ok, [str(e) for e in built.errors]
     assert {p.suffix for p in (tmp_path / "dist").glob("indonesia-data-protection-law.*")} == \
@@ -391,3 +426,16 @@ def test_the_printed_report_lists_what_was_mapped_and_dropped(tmp_path: Path) ->
     assert "  dropped: line 2: key 'layout'" in lines
     assert "  dropped: line 9: key 'topics': no canonical key for it (map it under [import.keys] in " \
         "articlekit.toml)" in lines
+
+
+def test_markdown_images_from_another_site_are_dropped_with_a_warning(tmp_path: Path) -> None:
+    post = tmp_path / "2023-02-01-harbour.md"
+    post.write_text("---\ntitle: The harbour at dawn\ndate: 2023-02-01\nauthor: Ann Lee\n---\n\n"
+                    "Boats leave before five.\n\n![The harbour](https://cdn.example.com/harbour.jpg \"Dawn\")\n\n"
+                    "![Nets drying](nets.png){width=50%}\n", encoding="utf-8")
+    (tmp_path / "nets.png").write_bytes((IMPORT / "assets" / "breaches.png").read_bytes())
+    text, report = import_file(post)
+    assert report.warning_lines() == [
+        f"warning: {post}:9: dropped image 'https://cdn.example.com/harbour.jpg': on another site, and articlekit "
+        "reads images only beside the source (download it and add it back)"]
+    assert "![Nets drying](harbour-media/nets.png){width=50%}" in text and "cdn.example.com" not in text

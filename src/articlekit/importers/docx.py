@@ -38,7 +38,7 @@ def convert(path: Path, report: ImportReport, options: dict[str, Any]) -> tuple[
     except (OSError, PandocFailed) as e:
         report.error(f"pandoc cannot read it: {e}")
         return meta, [], []
-    _metadata(doc.get("meta", {}), meta, report)
+    _metadata(doc.get("meta", {}), meta, report, path)
     blocks = _review(doc["blocks"], report)
     _images(path, blocks, report, options)
     notes: list[tuple[str, list[Any]]] = []
@@ -52,43 +52,83 @@ def convert(path: Path, report: ImportReport, options: dict[str, Any]) -> tuple[
 
 
 def _text(value: Any) -> str:
+    """The plain text of a metadata value (blocks joined by blank lines)."""
     if isinstance(value, dict) and value.get("t") == "MetaBlocks":
         return "\n\n".join(ast.stringify(b) for b in value["c"])
     return ast.stringify(value).strip()
 
 
-def _metadata(docmeta: dict[str, Any], meta: dict[str, Any], report: ImportReport) -> None:
-    """Front matter from the Title, Subtitle, Author, Date and Abstract paragraphs and core properties."""
-    simple = {"title": "title", "subtitle": "subtitle", "abstract": "abstract", "description": "abstract",
-              "subject": "section"}
-    for key, target in simple.items():
-        if key in docmeta and target not in meta and _text(docmeta[key]):
-            meta[target] = canonical.escape_text(_text(docmeta[key]))
-            report.map(f"{key} → {target}")
+_CORE = {"dc": "http://purl.org/dc/elements/1.1/", "dcterms": "http://purl.org/dc/terms/",
+         "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"}
+
+
+def core_properties(path: Path) -> dict[str, str]:
+    """The document's core properties (``docProps/core.xml``): title, creator, keywords, language …"""
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            data = z.read("docProps/core.xml")
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return {}
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        return {}
+    out: dict[str, str] = {}
+    for name in ("dc:title", "dc:subject", "dc:creator", "cp:keywords", "dc:description", "dc:language",
+                 "dcterms:created"):
+        el = root.find(name, _CORE)
+        if el is not None and (el.text or "").strip():
+            out[name.split(":")[1]] = el.text.strip()
+    return out
+
+
+def _metadata(docmeta: dict[str, Any], meta: dict[str, Any], report: ImportReport, path: Path) -> None:
+    """Front matter from the Title, Subtitle, Author, Date and Abstract paragraphs, then the core properties."""
+    for key in ("title", "subtitle", "abstract"):
+        if key in docmeta and _text(docmeta[key]):
+            meta[key] = canonical.escape_text(_text(docmeta[key]))
+            report.map(f"the {key.capitalize()} paragraph → {key}")
     if "author" in docmeta:
         value = docmeta["author"]
         names = [_text(v) for v in value["c"]] if value.get("t") == "MetaList" else [_text(value)]
         meta["authors"] = people_of([n for n in names if n], report, "authors", None)
-        report.map("author → authors")
-    for key in ("date", "created"):
-        if key in docmeta and "date" not in meta:
-            date = date_of(_text(docmeta[key]))
-            if date is None:
-                report.error(f"cannot read the date {_text(docmeta[key])!r}")
-            else:
-                meta["date"] = date
-                report.map(f"{key} {_text(docmeta[key])!r} → date {date}")
-    if "keywords" in docmeta:
-        value = docmeta["keywords"]
-        words = [_text(v) for v in value["c"]] if value.get("t") == "MetaList" else _text(value).split(",")
-        meta["keywords"] = [w.strip() for w in words if w.strip()]
-        report.map("keywords → keywords")
-    if "lang" in docmeta and _text(docmeta["lang"]):
-        meta["lang"] = _text(docmeta["lang"])
-        report.map("lang → lang")
+        report.map("the Author paragraphs → authors")
+    if "date" in docmeta:
+        date = date_of(_text(docmeta["date"]))
+        if date is None:
+            report.error(f"cannot read the date {_text(docmeta['date'])!r} of the Date paragraph")
+        else:
+            meta["date"] = date
+            report.map(f"the Date paragraph {_text(docmeta['date'])!r} → date {date}")
+    core = core_properties(path)
+    if core.get("title") and "title" not in meta:
+        meta["title"] = canonical.escape_line(core["title"])
+        report.map("the title property → title")
+    if core.get("creator") and "authors" not in meta:
+        meta["authors"] = people_of(core["creator"].replace(";", " & "), report, "authors", None)
+        report.map("the author property → authors")
+    if core.get("keywords"):
+        meta["keywords"] = [w.strip() for w in re.split(r"[,;]", core["keywords"]) if w.strip()]
+        report.map("the keywords property → keywords")
+    if core.get("language"):
+        meta["lang"] = core["language"]
+        report.map("the language property → lang")
+    if core.get("description") and "abstract" not in meta:
+        meta["abstract"] = canonical.escape_text(core["description"])
+        report.guess("took the document's comments property for the abstract")
+    if core.get("subject"):
+        report.drop(f"the subject property {core['subject']!r}: no canonical key holds it", guessed=True)
+    if core.get("created") and "date" not in meta:
+        date = date_of(core["created"])
+        if date is not None:
+            meta["date"] = date
+            report.guess(f"no Date paragraph: took the document's creation date {date} for the date")
     for key in docmeta:
-        if key not in {*simple, "author", "date", "created", "keywords", "lang"}:
-            report.drop(f"document property {key!r}: no canonical key holds it", guessed=True)
+        if key not in {"title", "subtitle", "abstract", "author", "date"}:
+            report.drop(f"document metadata {key!r}: no canonical key holds it", guessed=True)
 
 
 def _review(blocks: list[Any], report: ImportReport) -> list[Any]:

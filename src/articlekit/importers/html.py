@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import unquote
 
 from lxml import etree
 from lxml import html as lhtml
@@ -49,6 +50,7 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
         if el.getparent() is not None:
             report.drop(f"<{el.tag}>", el.sourceline)
             el.drop_tree()
+    _images(content, options, report)
     for el in list(content.iter("section", "div")):
         el.drop_tag()  # sections come from the headings; pandoc would keep divs as divs
     try:
@@ -59,6 +61,32 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
         return meta, [], []
     body, written = ast.body_and_notes(blocks, note_blocks, api)
     return meta, body, written
+
+
+def _images(content: Any, options: dict[str, Any], report: ImportReport) -> None:
+    """Each image the page saved beside itself (``page_files/map.png``) taken beside the source.
+
+    An image on another site is dropped with a warning (articlekit reads images
+    only from the source's folder); one that is named but missing is an error.
+    """
+    path = options.get("path")
+    slug = options.get("slug") or "article"
+    for img in list(content.iter("img")):
+        src = (img.get("src") or "").strip()
+        if re.match(r"^(?:https?:)?//", src) or src.startswith("data:") or not src:
+            report.drop(f"image {src[:80]!r}: not a file saved with the page (download it beside the source and "
+                        "add it back)", img.sourceline, guessed=True)
+            _remove_keeping_tail(img)
+            continue
+        local = (path.parent / unquote(src.split("?")[0].split("#")[0])) if path is not None else None
+        if local is None or not local.is_file():
+            report.error(f"image {src!r} is not found beside the page", img.sourceline)
+            continue
+        name = re.sub(r"[^\w.-]+", "-", local.name)
+        target = f"{slug}-media/{name}"
+        report.media[target] = local.read_bytes()
+        report.map(f"image {src} → {target}", img.sourceline)
+        img.set("src", target)
 
 
 def _blocks(el: Any) -> tuple[Any, list[Any]]:

@@ -35,6 +35,8 @@ from .metadata import date_of, people_of, words_of
 from .report import ImportReport
 
 PRESETS = ("jekyll", "hugo", "quarto")
+#: One person written under the singular key, as most tools do: mapped with or without a preset.
+SINGULAR = {"author": "authors", "editor": "editors", "reviewer": "reviewers", "translator": "translators"}
 _PEOPLE = ("authors", "editors", "reviewers", "translators")
 _TEXT = ("title", "subtitle", "abstract", "section", "publisher", "publication", "license")
 _TAG = re.compile(r"\{%-?.*?-?%\}|\{\{[<%].*?[>%]\}\}|\{\{.*?\}\}")
@@ -54,7 +56,7 @@ def preset(name: str) -> dict[str, Any]:
 def key_table(preset_name: str | None, house: dict[str, Any] | None) -> tuple[dict[str, str], set[str]]:
     """The mapping and the keys to drop: the preset's, then the house's ``[import]`` over them."""
     house = house or {}
-    keys: dict[str, str] = {}
+    keys: dict[str, str] = dict(SINGULAR)
     drop: set[str] = set()
     name = preset_name or house.get("preset")
     if name:
@@ -125,10 +127,10 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
             report.error(f"key {key!r} is mapped to {target!r}, which is not a canonical key", line)
             continue
         _put(meta, target, key, value, line, report)
-    body = _without_tags(body, body_line, report)
+    body = _without_tags(body, body_line, report)  # line for line, so images keep their lines
     if options.get("path") is not None:
         body = _images(body, body_line, options["path"], report.slug or options.get("slug") or "article", report)
-    blocks = [body]
+    blocks = [_collapse_blank_lines(body.split("\n"))]
     if options.get("lang") and "lang" not in meta:
         meta["lang"] = options["lang"]
     return meta, blocks, []
@@ -179,7 +181,10 @@ def _put(meta: dict[str, Any], target: str, key: str, value: Any, line: int, rep
 
 
 def _without_tags(body: str, first_line: int, report: ImportReport) -> str:
-    """The body with template tags removed, each reported with its line; code is left alone."""
+    """The body with template tags removed, each reported with its line; code is left alone.
+
+    A line that held only tags is left blank, so the body keeps its line numbers.
+    """
     lines = body.split("\n")
     out: list[str] = []
     for i, (line, in_code) in enumerate(zip(lines, bounds.code_lines(lines), strict=True)):
@@ -189,6 +194,7 @@ def _without_tags(body: str, first_line: int, report: ImportReport) -> str:
         number = first_line + i
         if _IAL.match(line):
             report.guess(f"removed the kramdown attribute list {line.strip()!r}", number)
+            out.append("")
             continue
         tags = _TAG.findall(line)
         if not tags:
@@ -198,11 +204,8 @@ def _without_tags(body: str, first_line: int, report: ImportReport) -> str:
             report.guess(f"removed the template tag {tag!r}: articlekit has no templates; write out what it made",
                          number)
         rest = _TAG.sub("", line)
-        if rest.strip():
-            out.append(re.sub(r"  +", " ", rest).rstrip())
-        elif out and out[-1].strip() == "" and (i + 1 < len(lines) and not lines[i + 1].strip()):
-            continue  # a tag alone between blank lines: no second blank line
-    return _collapse_blank_lines(out)
+        out.append(re.sub(r"  +", " ", rest).rstrip() if rest.strip() else "")
+    return "\n".join(out)
 
 
 def _collapse_blank_lines(lines: list[str]) -> str:
@@ -215,7 +218,7 @@ def _collapse_blank_lines(lines: list[str]) -> str:
     return "\n".join(out).strip("\n")
 
 
-_IMAGE = re.compile(r"(!\[[^\]\n]*\]\(\s*<?)([^)\s>]+)")
+_IMAGE = re.compile(r"(!\[[^\]\n]*\]\(\s*<?)([^)\s>]+)(>?(?:\s+\"[^\"\n]*\")?\s*\)(?:\{[^}\n]*\})?)")
 #: How many folders up from the input a site's root may be (``_posts/`` or ``content/posts/``).
 _SITE_DEPTH = 3
 
@@ -226,12 +229,18 @@ def _images(body: str, first_line: int, path: Path, slug: str, report: ImportRep
     The file is looked for under the input's folder and its parents (a site's
     root is a folder or two above its posts); found, it is copied into
     ``<slug>-media/``; not found, it is an error, as the source could not build.
+    An image on another site is dropped with a warning, as articlekit reads
+    images only from the source's folder.
     """
     def local(m: re.Match[str]) -> str:
         ref = m.group(2)
+        line = first_line + body.count("\n", 0, m.start())
+        if re.match(r"^(?:https?:)?//", ref, re.IGNORECASE):
+            report.drop(f"image {ref!r}: on another site, and articlekit reads images only beside the source "
+                        "(download it and add it back)", line, guessed=True)
+            return ""
         if re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.IGNORECASE):
             return m.group(0)
-        line = first_line + body.count("\n", 0, m.start())
         rel = ref.lstrip("/")
         folders = [path.parent, *list(path.parent.parents)[:_SITE_DEPTH]]
         found = next((f / rel for f in folders if (f / rel).is_file()), None)
@@ -241,6 +250,6 @@ def _images(body: str, first_line: int, path: Path, slug: str, report: ImportRep
         target = f"{slug}-media/{found.name}"
         report.media[target] = found.read_bytes()
         report.map(f"image {ref} → {target}", line)
-        return m.group(1) + target
+        return m.group(1) + target + m.group(3)
 
     return _IMAGE.sub(local, body)
