@@ -439,3 +439,23 @@ def test_markdown_images_from_another_site_are_dropped_with_a_warning(tmp_path: 
         f"warning: {post}:9: dropped image 'https://cdn.example.com/harbour.jpg': on another site, and articlekit "
         "reads images only beside the source (download it and add it back)"]
     assert "![Nets drying](harbour-media/nets.png){width=50%}" in text and "cdn.example.com" not in text
+
+
+def test_a_page_without_title_metadata_takes_its_heading_not_the_window_title(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("<!DOCTYPE html><html lang='en'><head><title>Maritime Review | Analysis</title>"
+                    "<meta name='citation_date' content='2020/02/03'><meta name='author' content='Ann Lee'></head>"
+                    "<body><article><h1>Tides of <em>trade</em></h1><p>Ships wait off Batam.</p></article></body>"
+                    "</html>", encoding="utf-8")
+    text, report = import_file(page)
+    assert text.startswith("---\ntitle: Tides of trade\ndate: 2020-02-03\nauthors:\n  - Ann Lee\nlang: en\n---\n")
+    assert not report.guessed
+
+
+def test_the_house_table_can_name_the_preset(tmp_path: Path) -> None:
+    (tmp_path / "articlekit.toml").write_text('[import]\npreset = "jekyll"\ndrop = ["topics", "activity"]\n',
+                                              encoding="utf-8")
+    proc = run_cli("import", JEKYLL, "-o", tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "dropped key" not in proc.stderr
+    assert "  dropped: line 9: key 'topics'" in proc.stdout.splitlines()

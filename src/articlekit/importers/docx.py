@@ -204,5 +204,8 @@ def _images(path: Path, blocks: list[Any], report: ImportReport, options: dict[s
             if member not in names:
                 report.error(f"image {src!r} is linked, not in the document")
                 continue
+            if z.getinfo(member).file_size > MAX_BYTES:
+                report.error(f"image {member} is larger than 64 MB once unpacked")
+                continue
             report.media[target] = z.read(member)
             report.map(f"image {member} → {target}")

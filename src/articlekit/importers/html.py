@@ -335,6 +335,9 @@ def _metadata(root: Any, meta: dict[str, Any], report: ImportReport) -> None:
         hit = first(*names)
         if hit:
             put(key, canonical.escape_line(hit[0]), hit[2], hit[1])
+    heading = next(iter(root.xpath("//article//h1 | //main//h1 | //h1")), None)
+    if "title" not in meta and heading is not None and heading.text_content().strip():
+        put("title", canonical.escape_line(" ".join(heading.text_content().split())), "<h1>", heading.sourceline)
     if "title" not in meta:
         title = root.find(".//title")
         if title is not None and title.text_content().strip():
