@@ -202,12 +202,12 @@ class _Book:
         body = "".join(p.html for p in pieces)
         return f'<section class="imprint front">{body}<div class="identifiers">{facts_html}</div></section>'
 
-    def forewords(self) -> list[tuple[str, str]]:
-        """``(id, html)`` of each foreword, in order."""
+    def forewords(self) -> list[tuple[str, str, str]]:
+        """``(id, title, html)`` of each foreword, in order."""
         out = []
         for i, piece in enumerate(p for p in self.edition.front if p.kind == "foreword"):
             ident = f"foreword-{i + 1}"
-            out.append((ident, f'<section class="foreword" id="{ident}" aria-labelledby="{ident}-title">'
+            out.append((ident, piece.title, f'<section class="foreword" id="{ident}" aria-labelledby="{ident}-title">'
                                f'<h1 class="foreword-title" id="{ident}-title">{escape(piece.title)}</h1>'
                                f"{piece.html}</section>"))
         return out
@@ -215,8 +215,7 @@ class _Book:
     def contents(self) -> str:
         e = self.edition
         items = []
-        for ident, _ in self.forewords():
-            title = next(p.title for p in e.front if p.kind == "foreword")
+        for ident, title, _ in self.forewords():
             items.append(f'<ol class="toc"><li><p class="toc-entry"><a class="toc-link" href="#{ident}">'
                          f"{escape(title)}</a></p></li></ol>")
         index = 0
@@ -263,7 +262,7 @@ class _Book:
             "<head>", *head, "</head>",
             f'<body data-edition-title="{running}">',
             self.cover(), self.title_page(), self.imprint(), self.contents(),
-            *(html for _, html in self.forewords()),
+            *(html for _, _, html in self.forewords()),
             *articles,
             "</body>", "</html>", "",
         ]).replace(HYPHEN, "-")
@@ -365,8 +364,8 @@ def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
     for index, item in enumerate(edition.articles, start=1):
         labels.update({builder.prefix(index) + k: v for k, v in link_labels(item.article).items()})
         labels[f"a{index}"] = item.article.metadata.title_text
-    for ident, _ in builder.forewords():
-        labels[ident] = next(p.title for p in edition.front if p.kind == "foreword")
+    for ident, title, _ in builder.forewords():
+        labels[ident] = title
     packet = _xmp(edition, created, _conformance(variant), document_id, instance_id)
 
     def finish(_document: object, pdf: object) -> None:
