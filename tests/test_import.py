@@ -339,7 +339,8 @@ def test_unmapped_keys_are_dropped_with_a_warning_and_strict_refuses_them(tmp_pa
 
 
 @pytest.mark.parametrize(("name", "front", "expected"), [
-    ("hugo.md", '+++\ntitle = "Hugo post"\ndate = 2023-05-06T10:00:00+07:00\nauthors = ["Ann Lee", "Bo Kim"]\n'
+    ("hugo.md", '+++\ntitle = "Hugo post {{< param suffix >}}"\ndate = 2023-05-06T10:00:00+07:00\n'
+                'authors = ["Ann Lee", "Bo Kim"]\n'
                 'draft = false\ntags = ["trade"]\nsummary = "A short summary."\n+++\n', "hugo"),
     ("quarto.qmd", "---\ntitle: Quarto report\ndate: 2023-05-06\nauthor:\n  - name: Ann Lee\n    affiliations:\n"
                    "      - name: Universitas Gadjah Mada\n  - Bo Kim\ncategories: [trade]\n"
@@ -354,6 +355,8 @@ def test_hugo_and_quarto_presets(tmp_path: Path, name: str, front: str, expected
         ("2023-05-06", ["Ann Lee", "Bo Kim"], ("trade",), "A short summary.")
     if expected == "quarto":
         assert meta.authors[0].affiliation == "Universitas Gadjah Mada"
+    else:
+        assert meta.title_text == "Hugo post"
 
 
 def test_house_import_table_is_checked_with_its_line(tmp_path: Path) -> None:

@@ -126,6 +126,12 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
         if target not in FIELDS:
             report.error(f"key {key!r} is mapped to {target!r}, which is not a canonical key", line)
             continue
+        if isinstance(value, str) and _TAG.search(value):
+            for tag in _TAG.findall(value):
+                report.guess(f"removed the template tag {tag!r} from {key!r}: articlekit has no templates", line)
+            value = re.sub(r"\s+", " ", _TAG.sub("", value)).strip()
+            if not value:
+                continue
         _put(meta, target, key, value, line, report)
     body = _without_tags(body, body_line, report)  # line for line, so images keep their lines
     if options.get("path") is not None:
