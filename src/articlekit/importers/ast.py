@@ -79,11 +79,38 @@ def with_refs(markdown: str) -> str:
     return _TOKEN.sub(lambda m: f"[^{m.group(1)}]", markdown)
 
 
+_SEP = "\ue002"
+
+
+def separator(label: str) -> dict[str, Any]:
+    """A paragraph that marks where note ``label`` begins when many notes go through pandoc at once."""
+    return {"t": "Para", "c": [{"t": "Str", "c": f"{_SEP}{label}{_SEP}"}]}
+
+
+def split_at_separators(blocks: list[Any]) -> list[tuple[str, list[Any]]]:
+    """Blocks read or written in one go, cut back into (label, blocks) at each :func:`separator`."""
+    out: list[tuple[str, list[Any]]] = []
+    for block in blocks:
+        c = block.get("c") if block.get("t") == "Para" else None
+        if c and len(c) == 1 and c[0].get("t") == "Str" and c[0]["c"].startswith(_SEP):
+            out.append((c[0]["c"].strip(_SEP), []))
+        elif out:
+            out[-1][1].append(block)
+    return out
+
+
 def body_and_notes(blocks: list[Any], notes: list[tuple[str, list[Any]]],
                    api: Any) -> tuple[list[str], list[tuple[str, str]]]:
-    """The body as Markdown blocks and each note as (label, Markdown), references in place."""
+    """The body as Markdown blocks and each note as (label, Markdown), references in place.
+
+    The notes are written in one pandoc run, each after a separator paragraph.
+    """
     body = with_refs(to_markdown(blocks, api)) if blocks else ""
-    written = [(label, with_refs(to_markdown(note_blocks, api))) for label, note_blocks in notes]
+    if not notes:
+        return [body], []
+    joined = [block for label, note_blocks in notes for block in (separator(label), *note_blocks)]
+    parts = re.split(f"^{_SEP}(.+?){_SEP}$", to_markdown(joined, api), flags=re.MULTILINE)
+    written = [(label, with_refs(text.strip("\n"))) for label, text in zip(parts[1::2], parts[2::2], strict=True)]
     return [body], written
 
 

@@ -55,7 +55,7 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
         el.drop_tag()  # sections come from the headings; pandoc would keep divs as divs
     try:
         api, blocks = _blocks(content)
-        note_blocks = [(label, _blocks(el)[1]) for label, el in notes]
+        note_blocks = ast.split_at_separators(_notes_blocks(notes)) if notes else []
     except PandocFailed as e:
         report.error(f"pandoc cannot read the content: {e}")
         return meta, [], []
@@ -87,6 +87,17 @@ def _images(content: Any, options: dict[str, Any], report: ImportReport) -> None
         report.media[target] = local.read_bytes()
         report.map(f"image {src} → {target}", img.sourceline)
         img.set("src", target)
+
+
+def _notes_blocks(notes: list[tuple[str, Any]]) -> list[Any]:
+    """Every note's blocks from one pandoc run, each note after a separator paragraph."""
+    html = "".join(f"<p>{ast.separator(label)['c'][0]['c']}</p>" + _inner(el) for label, el in notes)
+    return ast.read("html-native_divs-native_spans", html.encode("utf-8"))["blocks"]
+
+
+def _inner(el: Any) -> str:
+    inner = (el.text or "") + "".join(lhtml.tostring(c, encoding="unicode") for c in el)
+    return inner if len(el) and el[0].tag in ("p", "div", "ul", "ol", "blockquote") else f"<p>{inner}</p>"
 
 
 def _blocks(el: Any) -> tuple[Any, list[Any]]:
