@@ -16,6 +16,7 @@ import articlekit
 from articlekit.editions import EditionReport, build_edition
 from conftest import FIXTURES, run_cli
 from seed import ROOT
+from validators import nu_check
 from validators_jats import validate_jats
 
 SAMPLE_EDITION = ROOT / "editions" / "2018-q2.yaml"
@@ -58,6 +59,13 @@ def test_each_web_page_carries_the_citation_pages(built: tuple[Path, EditionRepo
         meta = dict(re.findall(r'<meta name="(citation_[a-z]+)" content="([^"]*)">', html))
         assert (meta["citation_volume"], meta["citation_issue"]) == ("4", "2")
         assert (int(meta["citation_firstpage"]), int(meta["citation_lastpage"])) == (placed.first, placed.last)
+        # schema.org says the same: the pages, in the issue, in the volume.
+        data = json.loads(re.search(r'<script type="application/ld\+json">\n(.*?)\n</script>', html, re.S)[1])
+        assert (data["pageStart"], data["pageEnd"]) == (str(placed.first), str(placed.last))
+        issue = data["isPartOf"]
+        assert (issue["@type"], issue["issueNumber"]) == ("PublicationIssue", "2")
+        assert (issue["isPartOf"]["@type"], issue["isPartOf"]["volumeNumber"]) == ("PublicationVolume", "4")
+    assert nu_check([out / f"{p.slug}.html" for p in report.pages]) == []
 
 
 def folio(pdf: pdfplumber.PDF, index: int) -> str:

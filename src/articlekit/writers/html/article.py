@@ -66,6 +66,16 @@ def json_ld(article: Article) -> str:
         if m.issn:
             part["issn"] = m.issn
         data["isPartOf"] = part
+    # Printed in an edition: the issue within its volume within the periodical, and the pages.
+    for kind, prop, number in (("PublicationVolume", "volumeNumber", m.volume),
+                               ("PublicationIssue", "issueNumber", m.issue)):
+        if number:
+            container = data.get("isPartOf")
+            data["isPartOf"] = {"@type": kind, prop: number, **({"isPartOf": container} if container else {})}
+    if m.fpage is not None:
+        data["pageStart"] = str(m.fpage)
+    if m.lpage is not None:
+        data["pageEnd"] = str(m.lpage)
     if m.keywords:
         data["keywords"] = list(m.keywords)
     if m.abstract_text:
