@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -462,3 +463,34 @@ def test_the_house_table_can_name_the_preset(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "dropped key" not in proc.stderr
     assert "  dropped: line 9: key 'topics'" in proc.stdout.splitlines()
+
+
+WORDS = st.lists(
+    st.sampled_from(["rice", "Jakarta", "prices’", "“harvest”", "—", "e.g.", "a*b", "_x_", "#3", "50%", "<b>",
+                     "R&D", "1.", "(a)", "[online]", "$5", "@bulog", "x^2", "~ca.", "\\", "won’t", "2\u00a0million"]),
+    min_size=3, max_size=12,
+).map(" ".join)
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.lists(st.tuples(WORDS, st.booleans()), min_size=1, max_size=6), st.data())
+def test_plain_text_paragraphs_and_notes_come_through_verbatim(paragraphs: list[tuple[str, bool]],
+                                                               data: st.DataObject) -> None:
+    """Whatever the words, each paragraph reads back as written, and each note as written, in order."""
+    body: list[str] = []
+    count = 0
+    for text, has_note in paragraphs:
+        count += has_note
+        body.append(f"{text}.[{count}]" if has_note else f"{text}.")
+    note_texts = [data.draw(WORDS) for _ in range(count)]
+    lines = ["A title", "Tue, 1 Mar 2022 || By Ann Lee", "", *[p + "\n" for p in body],
+             *[f"[{n}] {t}\n" for n, t in enumerate(note_texts, 1)]]
+    with tempfile.TemporaryDirectory() as folder:
+        src = Path(folder) / "a.txt"
+        src.write_text("\n".join(lines), encoding="utf-8")
+        text, report = import_file(src)
+        assert report.ok, report.error_lines()
+        article = articlekit.load(imported(src, Path(folder) / "out"))
+    paras = [b for b in article.body if b["t"] == "Para"]
+    assert [stringify(b["c"]) for b in paras] == [re.sub(r"\[\d+\]$", "", p) for p in body]
+    assert [stringify(n.blocks[0]["c"]) for n in article.notes] == note_texts
