@@ -418,7 +418,11 @@ def test_a_source_that_check_would_refuse_is_not_written(tmp_path: Path) -> None
     assert proc.returncode == 2
     assert f"{post}: the source it makes would be refused: note reference [^bps] has no definition " \
         "(line 8 of the source it makes)" in proc.stderr.splitlines()
-    assert not out.exists() or not any(out.iterdir())
+    assert not out.exists()
+    (tmp_path / "nets.png").write_bytes((IMPORT / "assets" / "breaches.png").read_bytes())
+    post.write_text(post.read_text(encoding="utf-8") + "\n![Nets](nets.png)\n", encoding="utf-8")
+    again = run_cli("import", post, "-o", out, "--preset", "jekyll")
+    assert again.returncode == 2 and not out.exists()  # nor its image, nor the folders made for them
 
 
 def test_the_printed_report_lists_what_was_mapped_and_dropped(tmp_path: Path) -> None:

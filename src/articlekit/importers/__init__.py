@@ -14,6 +14,7 @@ mapped, guessed and dropped:
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from typing import Any
@@ -143,6 +144,7 @@ def import_many(paths: list[Path], out_dir: Path, *, force: bool = False, **opti
             report.error(f"{existing[0]} exists; pass --force to replace it")
             continue
         new = [f for f in files if not f.exists()]
+        new_dirs = [d for d in dict.fromkeys(f.parent for f in files) if not d.exists()]
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
             for f, data in files.items():
@@ -150,9 +152,11 @@ def import_many(paths: list[Path], out_dir: Path, *, force: bool = False, **opti
                     f.parent.mkdir(parents=True, exist_ok=True)
                     atomic_write(f, data)
             if _refused_by_check(target, files[target], report):
-                for f in new:
-                    if f != target:
-                        f.unlink(missing_ok=True)
+                for f in new:  # nothing of a refused file stays behind: its images, the folders made for them
+                    f.unlink(missing_ok=True)
+                for d in sorted(new_dirs, key=lambda d: len(d.parts), reverse=True):
+                    with contextlib.suppress(OSError):
+                        d.rmdir()
                 continue
             atomic_write(target, files[target])
         except OSError as e:
