@@ -339,25 +339,29 @@ def test_unmapped_keys_are_dropped_with_a_warning_and_strict_refuses_them(tmp_pa
     assert text == "" and len(strict.warning_lines()) == 4
 
 
-@pytest.mark.parametrize(("name", "front", "expected"), [
-    ("hugo.md", '+++\ntitle = "Hugo post {{< param suffix >}}"\ndate = 2023-05-06T10:00:00+07:00\n'
-                'authors = ["Ann Lee", "Bo Kim"]\n'
-                'draft = false\ntags = ["trade"]\nsummary = "A short summary."\n+++\n', "hugo"),
-    ("quarto.qmd", "---\ntitle: Quarto report\ndate: 2023-05-06\nauthor:\n  - name: Ann Lee\n    affiliations:\n"
-                   "      - name: Universitas Gadjah Mada\n  - Bo Kim\ncategories: [trade]\n"
-                   "description: A short summary.\nformat: html\n---\n", "quarto"),
+@pytest.mark.parametrize(("source", "preset"), [
+    (IMPORT / "hugo-rcep-and-the-garment-trade.markdown", "hugo"),
+    (IMPORT / "quarto-rice-price-report.qmd", "quarto"),
 ])
-def test_hugo_and_quarto_presets(tmp_path: Path, name: str, front: str, expected: str) -> None:
-    (tmp_path / name).write_text(front + "\nTrade rose by a tenth.[^1]\n\n[^1]: Ministry of Trade, 2023.\n",
-                                 encoding="utf-8")
-    out = imported(tmp_path / name, tmp_path / "src", preset=expected)
-    meta = articlekit.load(out).metadata
+def test_hugo_and_quarto_presets(tmp_path: Path, source: Path, preset: str) -> None:
+    text, report = import_file(source, preset=preset)
+    assert report.ok, report.error_lines()
+    meta = articlekit.load(imported(source, tmp_path / "src", preset=preset)).metadata
     assert (str(meta.date), [p.name for p in meta.authors], meta.keywords, meta.abstract_text) == \
         ("2023-05-06", ["Ann Lee", "Bo Kim"], ("trade",), "A short summary.")
-    if expected == "quarto":
+    dropped = [e.message for e in report.dropped]
+    if preset == "quarto":
         assert meta.authors[0].affiliation == "Universitas Gadjah Mada"
+        assert dropped == ["key 'format'", "key 'execute'"]
+        assert "::: {.callout-note}" in text
     else:
-        assert meta.title_text == "Hugo post"
+        assert meta.title_text == "RCEP and the garment trade"
+        assert dropped == ["key 'draft'", "key 'weight'"]
+        assert [(e.line, e.message.split(":")[0]) for e in report.guessed] == [
+            (2, "removed the template tag '{{< param titleSuffix >}}' from 'title'"),
+            (13, "removed the template tag '{{< figure src=\"/images/loom.jpg\" caption=\"A weaving shed in "
+                 "Pekalongan\" >}}'"),
+        ]
 
 
 def test_house_import_table_is_checked_with_its_line(tmp_path: Path) -> None:
