@@ -251,3 +251,30 @@ def test_a_recto_head_fits_one_line_in_the_articles_language(edition: Edition) -
     head = running_head(long)
     assert head.endswith("\u00b7\u2002Ghofari et al.") and head.startswith("How mobile telephones")
     assert "\u2026" in head and len(head) <= RUNNING_HEAD_MAX
+
+
+def test_an_edition_without_sections_cover_or_front_pieces(tmp_path: Path) -> None:
+    (tmp_path / "editions").mkdir()
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for slug, town, author in (("medan", "Medan", "Dewi Lestari"), ("ambon", "Ambon", "Yosef Latuconsina")):
+        (sources / f"{slug}.md").write_text(
+            f"---\ntitle: Rice prices in {town}\ndate: 2019-08-01\nauthors: [{author}]\nlicense: CC BY 4.0\n---\n\n"
+            f"## The dry season\n\nPrices in {town} rose by a third between June and August.[^bps] Traders "
+            "blamed the late rains; farmers blamed the traders.\n\n## What the province did\n\n"
+            "The province released rice from its reserve in September, and prices fell within a month.[^bps]\n\n"
+            "[^bps]: Provincial statistics office, monthly bulletin, October 2019.\n", encoding="utf-8")
+    path = tmp_path / "editions" / "rice.yaml"
+    path.write_text("title: Rice in 2019\ndate: 2019-12-31\narticles: [medan, ambon]\n", encoding="utf-8")
+    edition = load_edition(path)
+    data, pages = edition_to_pdf(edition)
+    pdf = tmp_path / "rice.pdf"
+    pdf.write_bytes(data)
+    # Title page, its empty verso, contents, a blank verso, then the articles, each from a recto.
+    assert [(p.slug, p.first) for p in pages] == [("medan", 5), ("ambon", 7)]
+    reader = pypdf.PdfReader(pdf)
+    top = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert top == ["Contents", "Rice prices in Medan", "Rice prices in Ambon"]
+    contents = page_text(pdf, 3)
+    assert re.search(r"Rice prices in Medan[\s.]*5 Dewi Lestari Rice prices in Ambon[\s.]*7 Yosef", contents), contents
+    assert not pdfua_check(pdf).problems
