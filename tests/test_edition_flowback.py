@@ -81,6 +81,8 @@ def test_an_offprint_is_numbered_with_the_editions_pages(built: tuple[Path, Edit
             count = len(pdf.pages)
             assert folio(pdf, 0) == str(placed.first), placed
             assert folio(pdf, count - 1) == str(placed.first + count - 1), placed
+            # The same pages as in the edition, so the offprint's last page is the JATS <lpage>.
+            assert count == placed.last - placed.first + 1, (placed, count)
 
 
 def test_an_article_built_on_its_own_has_no_pages() -> None:
