@@ -266,6 +266,28 @@ def test_a_page_written_by_articlekit_imports_back_to_an_equal_article(tmp_path:
     same_article(back, articlekit.load(SAMPLE))
 
 
+def test_a_page_written_by_articlekit_keeps_every_contributor_fact(tmp_path: Path) -> None:
+    source = FIXTURES / "contributors" / "translated-review.md"
+    page = tmp_path / "page.html"
+    page.write_text(articlekit.to_html(articlekit.load(source)), encoding="utf-8")
+    back, original = articlekit.load(imported(page, tmp_path / "src", source.name)), articlekit.load(source)
+    for role in ("authors", "editors", "reviewers", "translators"):
+        assert getattr(back.metadata, role) == getattr(original.metadata, role)
+    assert back.metadata.subtitle == original.metadata.subtitle
+    assert (back.body, [n.blocks for n in back.notes]) == (original.body, [n.blocks for n in original.notes])
+
+
+def test_a_page_keeps_its_title_markup_and_its_lead_picture(tmp_path: Path) -> None:
+    source = FIXTURES / "articles" / "title-block.md"
+    (tmp_path / "figure.png").write_bytes((source.parent / "figure.png").read_bytes())
+    page = tmp_path / "page.html"
+    page.write_text(articlekit.to_html(articlekit.load(source)), encoding="utf-8")
+    back, original = articlekit.load(imported(page, tmp_path / "src", source.name)), articlekit.load(source)
+    assert back.metadata.title == original.metadata.title  # "Smartphones at the *border*"
+    assert back.metadata.image == original.metadata.image
+    assert (tmp_path / "src" / "figure.png").is_file()
+
+
 def test_a_saved_page_keeps_its_article_and_drops_the_site(tmp_path: Path) -> None:
     page = IMPORT / "saved-page.html"
     text, report = import_file(page)
@@ -284,8 +306,8 @@ def test_a_saved_page_keeps_its_article_and_drops_the_site(tmp_path: Path) -> No
         f"warning: {page}:28: dropped image 'https://ads.example.com/banner-300x50.gif': not a file saved with the "
         "page (download it beside the source and add it back)"]
     [figure] = [n for n in all_nodes(article.body) if n["t"] == "Image"]
-    assert figure["c"][2][0] == "saved-page-media/natuna-map.png"
-    assert (tmp_path / "saved-page-media" / "natuna-map.png").read_bytes() == \
+    assert figure["c"][2][0] == "saved-page_files/natuna-map.png"  # where the page had it, now beside the source
+    assert (tmp_path / "saved-page_files" / "natuna-map.png").read_bytes() == \
         (IMPORT / "saved-page_files" / "natuna-map.png").read_bytes()
 
 

@@ -48,7 +48,7 @@ def read(fmt: str, data: bytes, *extra: str) -> dict[str, Any]:
 def to_markdown(blocks: list[Any], api: Any) -> str:
     """Blocks written as Pandoc Markdown, one line a paragraph."""
     doc = {"pandoc-api-version": api, "meta": {}, "blocks": blocks}
-    out = run(["-f", "json", "-t", WRITER_FORMAT, "--wrap=none"], json.dumps(doc).encode("utf-8"))
+    out = run(["-f", "json", "-t", WRITER_FORMAT, "--wrap=preserve"], json.dumps(doc).encode("utf-8"))
     return out.decode("utf-8").strip("\n")
 
 

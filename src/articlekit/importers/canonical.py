@@ -165,7 +165,11 @@ def front_matter(meta: dict[str, Any]) -> str:
 
 def person(name: str, degrees: str | None = None, **rest: Any) -> str | dict[str, Any]:
     """A person as a canonical source writes one: the bare name when that is all there is."""
-    extra = {k: v for k, v in rest.items() if v}
+    given, _, family = name.rpartition(" ")
+    if (rest.get("given"), rest.get("family")) == (given or None, family if given else None):
+        rest = {k: v for k, v in rest.items() if k not in ("given", "family")}  # what the reader derives anyway
+    order = ("given", "family", "affiliation", "ror", "orcid", "email", "roles")
+    extra = {k: rest[k] for k in (*order, *sorted(set(rest) - set(order))) if rest.get(k)}
     if not degrees and not extra:
         return name
     return {"name": name, **({"degrees": degrees} if degrees else {}), **extra}

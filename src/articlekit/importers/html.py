@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote
 
@@ -40,7 +41,7 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
         report.error(f"cannot read the page: {e}")
         return {}, [], []
     meta: dict[str, Any] = {}
-    _metadata(root, meta, report)
+    _metadata(root, meta, report, options)
     if options.get("lang") and "lang" not in meta:
         meta["lang"] = options["lang"]
     content = _content(root, report)
@@ -69,8 +70,6 @@ def _images(content: Any, options: dict[str, Any], report: ImportReport) -> None
     An image on another site is dropped with a warning (articlekit reads images
     only from the source's folder); one that is named but missing is an error.
     """
-    path = options.get("path")
-    slug = options.get("slug") or "article"
     for img in list(content.iter("img")):
         src = (img.get("src") or "").strip()
         if re.match(r"^(?:https?:)?//", src) or src.startswith("data:") or not src:
@@ -78,15 +77,27 @@ def _images(content: Any, options: dict[str, Any], report: ImportReport) -> None
                         "add it back)", img.sourceline, guessed=True)
             _remove_keeping_tail(img)
             continue
-        local = (path.parent / unquote(src.split("?")[0].split("#")[0])) if path is not None else None
-        if local is None or not local.is_file():
-            report.error(f"image {src!r} is not found beside the page", img.sourceline)
-            continue
+        target = _local_image(src, options, report, img.sourceline)
+        if target is not None:
+            img.set("src", target)
+
+
+def _local_image(src: str, options: dict[str, Any], report: ImportReport, line: int | None) -> str | None:
+    """A picture saved with the page, taken beside the source: at the same relative place when that
+    stays inside the folder (as a build puts a page's images), else into ``<slug>-media/``."""
+    path = options.get("path")
+    rel = unquote(src.split("?")[0].split("#")[0])
+    local = (path.parent / rel) if path is not None else None
+    if local is None or not local.is_file():
+        report.error(f"image {src!r} is not found beside the page", line)
+        return None
+    parts = PurePosixPath(rel).parts
+    if rel.startswith("/") or ".." in parts or not parts:
         name = re.sub(r"[^\w.-]+", "-", local.name)
-        target = f"{slug}-media/{name}"
-        report.media[target] = local.read_bytes()
-        report.map(f"image {src} → {target}", img.sourceline)
-        img.set("src", target)
+        rel = f"{options.get('slug') or 'article'}-media/{name}"
+    report.media[rel] = local.read_bytes()
+    report.map(f"image {src} → {rel}", line)
+    return rel
 
 
 def _notes_blocks(notes: list[tuple[str, Any]]) -> list[Any]:
@@ -303,27 +314,45 @@ def _jsonld(root: Any, report: ImportReport) -> tuple[dict[str, Any], int | None
     return {}, None
 
 
-def _ld_people(value: Any) -> list[Any]:
+def _ld_people(value: Any, role_key: str) -> list[Any]:
+    """People as schema.org gives them: a name, a Person, or a Role around one with CRediT role names."""
+    from ..frontmatter import CREDIT_ROLES
+
+    by_term = {term.lower(): slug for slug, term in CREDIT_ROLES.items()}
     items = value if isinstance(value, list) else [value] if value else []
     out: list[Any] = []
     for p in items:
+        roles: list[str] = []
+        if isinstance(p, dict) and p.get("@type") == "Role" and isinstance(p.get(role_key), dict | str):
+            names = p.get("roleName") or []
+            roles = [by_term[n.lower()] for n in (names if isinstance(names, list) else [names])
+                     if isinstance(n, str) and n.lower() in by_term]
+            p = p[role_key]
         if isinstance(p, str):
-            out.append(p)
+            out.append({"name": p, "roles": roles} if roles else p)
         elif isinstance(p, dict) and p.get("name"):
             entry: dict[str, Any] = {"name": p["name"]}
+            if p.get("givenName") and p.get("familyName"):
+                entry.update(given=p["givenName"], family=p["familyName"])
             if p.get("honorificSuffix"):
                 entry["degrees"] = p["honorificSuffix"]
             aff = p.get("affiliation")
             if isinstance(aff, dict) and aff.get("name"):
                 entry["affiliation"] = aff["name"]
+                if "ror.org/" in str(aff.get("identifier") or ""):
+                    entry["ror"] = str(aff["identifier"]).rstrip("/").rsplit("/", 1)[-1]
             ident = str(p.get("identifier") or p.get("sameAs") or "")
             if "orcid.org/" in ident:
                 entry["orcid"] = ident.rsplit("/", 1)[-1]
+            if isinstance(p.get("email"), str):
+                entry["email"] = p["email"].removeprefix("mailto:")
+            if roles:
+                entry["roles"] = roles
             out.append(entry)
     return out
 
 
-def _metadata(root: Any, meta: dict[str, Any], report: ImportReport) -> None:
+def _metadata(root: Any, meta: dict[str, Any], report: ImportReport, options: dict[str, Any]) -> None:
     ld, ld_line = _jsonld(root, report)
     tags = _metas(root)
 
@@ -339,6 +368,10 @@ def _metadata(root: Any, meta: dict[str, Any], report: ImportReport) -> None:
             meta[key] = value
             report.map(f"{source} → {key}", line)
 
+    h1 = next(iter(root.xpath("//article//h1 | //main//h1 | //h1")), None)
+    if h1 is not None and len(h1) and ld.get("headline") and " ".join(h1.text_content().split()) == ld["headline"]:
+        # the heading shows the title with its markup (emphasis, a name in italics), which the metadata lacks
+        put("title", _inline_markdown(h1), "<h1> (the JSON-LD headline with its markup)", h1.sourceline)
     put("title", canonical.escape_line(str(ld.get("headline") or "")), "JSON-LD headline", ld_line)
     put("subtitle", canonical.escape_line(str(ld.get("alternativeHeadline") or "")), "JSON-LD alternativeHeadline",
         ld_line)
@@ -367,13 +400,13 @@ def _metadata(root: Any, meta: dict[str, Any], report: ImportReport) -> None:
             put("date", date, date_source[1], date_source[2])
     for key, ld_key, role in (("authors", "author", "authors"), ("editors", "editor", "editors"),
                               ("translators", "translator", "translators")):
-        people = _ld_people(ld.get(ld_key))
+        people = _ld_people(ld.get(ld_key), ld_key)
         if people:
             put(key, people_of(people, report, role, ld_line), f"JSON-LD {ld_key}", ld_line)
     reviewers = [c for c in (ld.get("contributor") or []) if isinstance(c, dict) and c.get("roleName") == "Reviewer"]
     if reviewers:
-        inner = [r.get("contributor") or r for r in reviewers]
-        put("reviewers", people_of(_ld_people(inner), report, "reviewers", ld_line), "JSON-LD contributor", ld_line)
+        put("reviewers", people_of(_ld_people(reviewers, "contributor"), report, "reviewers", ld_line),
+            "JSON-LD contributor", ld_line)
     if "authors" not in meta:
         name = next((n for n in ("citation_author", "dc.creator", "author") if tags.get(n)), "")
         people = [_family_first(n) for n, _ in tags.get(name, [])]
@@ -388,8 +421,21 @@ def _metadata(root: Any, meta: dict[str, Any], report: ImportReport) -> None:
     elif root.get("lang"):
         put("lang", root.get("lang"), "<html lang>", root.sourceline)
     image = ld.get("image")
-    if isinstance(image, dict) and image.get("creditText"):
-        put("image", {"credit": image["creditText"]}, "JSON-LD image creditText", ld_line)
+    if isinstance(image, dict):
+        lead: dict[str, str] = {}
+        url = str(image.get("contentUrl") or image.get("url") or "")
+        if url and not re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", url, re.IGNORECASE):
+            src = _local_image(url, options, report, ld_line)
+            if src:
+                lead["src"] = src
+                if image.get("description"):
+                    lead["alt"] = str(image["description"])
+        elif url:
+            report.drop(f"lead image {url[:80]!r}: on another site (download it beside the source and add it back)",
+                        ld_line, guessed=True)
+        if image.get("creditText"):
+            lead["credit"] = str(image["creditText"])
+        put("image", lead, "JSON-LD image", ld_line)
     kw_hit = first("citation_keywords", "keywords")
     if ld.get("keywords"):
         put("keywords", words_of(ld.get("keywords")), "JSON-LD keywords", ld_line)
@@ -410,6 +456,18 @@ def _metadata(root: Any, meta: dict[str, Any], report: ImportReport) -> None:
             put(key, hit[0], name, hit[1])
     put("license", ld.get("license"), "JSON-LD license", ld_line)
     put("section", ld.get("articleSection"), "JSON-LD articleSection", ld_line)
+
+
+def _inline_markdown(el: Any) -> str:
+    """An element's content as one line of Pandoc Markdown."""
+    doc = ast.read("html-native_divs-native_spans", f"<p>{_inner_html(el)}</p>".encode())
+    return " ".join(ast.to_markdown(doc["blocks"], doc["pandoc-api-version"]).split())
+
+
+def _inner_html(el: Any) -> str:
+    from html import escape
+
+    return escape(el.text or "", quote=False) + "".join(lhtml.tostring(c, encoding="unicode") for c in el)
 
 
 def _family_first(name: str) -> str:

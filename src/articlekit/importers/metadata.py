@@ -53,7 +53,10 @@ def people_of(value: Any, report: ImportReport, role: str, line: int | None) -> 
         if not name:
             report.error(f"{role}: an entry without a name: {value!r}", line)
             return []
-        extra = {k: value[k] for k in ("orcid", "email", "degrees") if isinstance(value.get(k), str)}
+        extra: dict[str, Any] = {k: value[k] for k in ("given", "family", "orcid", "email", "degrees", "ror")
+                                 if isinstance(value.get(k), str)}
+        if isinstance(value.get("roles"), list) and value["roles"]:
+            extra["roles"] = list(value["roles"])
         affiliation = value.get("affiliation") or value.get("affiliations")
         if isinstance(affiliation, list) and affiliation:
             affiliation = affiliation[0]
@@ -61,7 +64,8 @@ def people_of(value: Any, report: ImportReport, role: str, line: int | None) -> 
             affiliation = affiliation.get("name")
         if isinstance(affiliation, str):
             extra["affiliation"] = affiliation
-        dropped = sorted(set(value) - {"name", "orcid", "email", "degrees", "affiliation", "affiliations"})
+        dropped = sorted(set(value) - {"name", "given", "family", "orcid", "email", "degrees", "ror", "roles",
+                                       "affiliation", "affiliations"})
         if dropped:
             report.drop(f"{role}: {', '.join(dropped)} of {name!r}", line, guessed=True)
         return [canonical.person(str(name), extra.pop("degrees", None), **extra)]
