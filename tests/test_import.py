@@ -524,3 +524,16 @@ def test_plain_text_paragraphs_and_notes_come_through_verbatim(paragraphs: list[
     paras = [b for b in article.body if b["t"] == "Para"]
     assert [stringify(b["c"]) for b in paras] == [re.sub(r"\[\d+\]$", "", p) for p in body]
     assert [stringify(n.blocks[0]["c"]) for n in article.notes] == note_texts
+
+
+def test_metadata_of_the_wrong_shape_is_reported_not_a_crash(tmp_path: Path) -> None:
+    page = tmp_path / "odd.html"
+    page.write_text('<html><head><script type="application/ld+json">"just a string"</script>'
+                    '<script type="application/ld+json">{"@type": ["NewsArticle"], "headline": ["Floods in Demak"], '
+                    '"datePublished": "2024-03-20", "author": [{"name": {"given": "x"}}, "Rina Wati"], '
+                    '"license": {"@id": "cc-by"}}</script></head>'
+                    "<body><article><p>Water stood for two weeks.</p></article></body></html>", encoding="utf-8")
+    text, report = import_file(page)
+    assert report.ok, report.error_lines()
+    assert text.startswith("---\ntitle: Floods in Demak\ndate: 2024-03-20\nauthors:\n  - Rina Wati\n---\n")
+    assert any("is not text" in e.message for e in report.guessed)

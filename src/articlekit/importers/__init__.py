@@ -130,6 +130,11 @@ def import_many(paths: list[Path], out_dir: Path, *, force: bool = False, **opti
             report.error(f"{out_dir / 'articlekit.toml'}: {e}")
             reports.append(report)
             continue
+        except Exception as e:  # a bug: this file's problem, and the others are imported all the same
+            report = ImportReport(path=path)
+            report.error(f"internal error: {type(e).__name__}: {e}")
+            reports.append(report)
+            continue
         reports.append(report)
         if not report.ok:
             continue

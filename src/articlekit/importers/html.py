@@ -30,6 +30,9 @@ _DROP = ("script", "style", "noscript", "template", "nav", "form", "button", "if
 #: What is reported when it stands outside the content (the rest of a page's head is metadata).
 _OUTSIDE = ("script", "style", "nav", "aside", "footer", "form", "iframe")
 _NOTE_HREF = re.compile(r"^#(.+)$")
+#: Front matter keys whose value is one piece of text.
+_TEXT_KEYS = ("title", "subtitle", "date", "lang", "abstract", "publisher", "publication", "issn", "doi",
+              "license", "section")
 
 
 def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[dict[str, Any], list[str],
@@ -308,8 +311,13 @@ def _jsonld(root: Any, report: ImportReport) -> tuple[dict[str, Any], int | None
         except ValueError:
             report.drop("JSON-LD that is not valid JSON", script.sourceline, guessed=True)
             continue
-        for item in data if isinstance(data, list) else data.get("@graph", [data]):
-            if isinstance(item, dict) and str(item.get("@type", "")).endswith(("Article", "BlogPosting", "Report")):
+        if not isinstance(data, list | dict):
+            continue
+        graph = data if isinstance(data, list) else data.get("@graph", [data])
+        for item in graph if isinstance(graph, list) else []:
+            kinds = item.get("@type", "") if isinstance(item, dict) else ""
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            if any(str(k).endswith(("Article", "BlogPosting", "Report")) for k in kinds):
                 return item, script.sourceline
     return {}, None
 
@@ -330,7 +338,7 @@ def _ld_people(value: Any, role_key: str) -> list[Any]:
             p = p[role_key]
         if isinstance(p, str):
             out.append({"name": p, "roles": roles} if roles else p)
-        elif isinstance(p, dict) and p.get("name"):
+        elif isinstance(p, dict) and isinstance(p.get("name"), str) and p["name"].strip():
             entry: dict[str, Any] = {"name": p["name"]}
             if p.get("givenName") and p.get("familyName"):
                 entry.update(given=p["givenName"], family=p["familyName"])
@@ -364,16 +372,20 @@ def _metadata(root: Any, meta: dict[str, Any], report: ImportReport, options: di
         return None
 
     def put(key: str, value: Any, source: str, line: int | None) -> None:
+        if key in _TEXT_KEYS and value is not None and not isinstance(value, str):
+            report.drop(f"{source}: {value!r} is not text", line, guessed=True)
+            return
         if key not in meta and value not in (None, "", [], {}):
             meta[key] = value
             report.map(f"{source} → {key}", line)
 
     h1 = next(iter(root.xpath("//article//h1 | //main//h1 | //h1")), None)
-    if h1 is not None and len(h1) and ld.get("headline") and " ".join(h1.text_content().split()) == ld["headline"]:
+    headline = _one_text(ld.get("headline"))
+    if h1 is not None and len(h1) and headline and " ".join(h1.text_content().split()) == headline:
         # the heading shows the title with its markup (emphasis, a name in italics), which the metadata lacks
         put("title", _inline_markdown(h1), "<h1> (the JSON-LD headline with its markup)", h1.sourceline)
-    put("title", canonical.escape_line(str(ld.get("headline") or "")), "JSON-LD headline", ld_line)
-    put("subtitle", canonical.escape_line(str(ld.get("alternativeHeadline") or "")), "JSON-LD alternativeHeadline",
+    put("title", canonical.escape_line(_one_text(ld.get("headline"))), "JSON-LD headline", ld_line)
+    put("subtitle", canonical.escape_line(_one_text(ld.get("alternativeHeadline"))), "JSON-LD alternativeHeadline",
         ld_line)
     for key, names in (("title", ("citation_title", "dc.title", "dcterms.title", "og:title")),):
         hit = first(*names)
@@ -468,6 +480,13 @@ def _inner_html(el: Any) -> str:
     from html import escape
 
     return escape(el.text or "", quote=False) + "".join(lhtml.tostring(c, encoding="unicode") for c in el)
+
+
+def _one_text(value: Any) -> str:
+    """A schema.org value that should be text: the text, the first of a list, else nothing."""
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str)), "")
+    return " ".join(value.split()) if isinstance(value, str) else ""
 
 
 def _family_first(name: str) -> str:
