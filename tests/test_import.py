@@ -537,3 +537,11 @@ def test_metadata_of_the_wrong_shape_is_reported_not_a_crash(tmp_path: Path) -> 
     assert report.ok, report.error_lines()
     assert text.startswith("---\ntitle: Floods in Demak\ndate: 2024-03-20\nauthors:\n  - Rina Wati\n---\n")
     assert any("is not text" in e.message for e in report.guessed)
+
+
+def test_a_slug_key_names_the_source_but_never_a_path(tmp_path: Path) -> None:
+    post = tmp_path / "2022-01-05-post.md"
+    post.write_text("---\ntitle: Ports\nslug: ../../Ports of Java\ndate: 2022-01-05\nauthor: Ann Lee\n---\n\n"
+                    "Tanjung Priok handles most containers.\n", encoding="utf-8")
+    [report] = import_many([post], tmp_path / "sources", preset="hugo")
+    assert report.output == tmp_path / "sources" / "ports-of-java.md"

@@ -21,7 +21,7 @@ from typing import Any
 
 from .report import Entry, ImportReport
 
-__all__ = ["Entry", "ImportReport", "detect_kind", "import_file", "slug_for"]
+__all__ = ["Entry", "ImportReport", "clean_slug", "detect_kind", "import_file", "import_many", "slug_for"]
 
 _KINDS = {".txt": "plaintext", ".text": "plaintext", ".docx": "docx", ".html": "html", ".htm": "html",
           ".xhtml": "html", ".md": "markdown", ".markdown": "markdown", ".qmd": "markdown", ".rmd": "markdown"}
@@ -44,9 +44,12 @@ def detect_kind(path: Path, data: bytes) -> str:
 
 def slug_for(path: Path) -> str:
     """The slug a file's source is named by: its stem, less a Jekyll post's date, in lower case."""
-    stem = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", path.stem)
-    slug = re.sub(r"[^\w-]+", "-", stem.lower(), flags=re.UNICODE).strip("-")
-    return slug or "article"
+    return clean_slug(re.sub(r"^\d{4}-\d{2}-\d{2}-", "", path.stem))
+
+
+def clean_slug(text: str) -> str:
+    """``text`` as a slug: lower case, word characters and hyphens only (so never a path)."""
+    return re.sub(r"[^\w-]+", "-", text.lower(), flags=re.UNICODE).strip("-") or "article"
 
 
 def import_file(path: str | Path, *, preset: str | None = None, keys: dict[str, Any] | None = None,

@@ -114,7 +114,9 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
     for key, value in data.items():
         line = _line(fm_lines, key)
         if key == "slug" and isinstance(value, str) and value.strip():
-            report.slug = value.strip()
+            from . import clean_slug
+
+            report.slug = clean_slug(value)
         if key in drop:
             report.drop(f"key {key!r}", line)
             continue
