@@ -545,3 +545,21 @@ def test_a_slug_key_names_the_source_but_never_a_path(tmp_path: Path) -> None:
                     "Tanjung Priok handles most containers.\n", encoding="utf-8")
     [report] = import_many([post], tmp_path / "sources", preset="hugo")
     assert report.output == tmp_path / "sources" / "ports-of-java.md"
+
+
+def test_a_page_pandoc_wrote_imports_with_the_same_text_and_notes(tmp_path: Path) -> None:
+    """pandoc's own footnote markup (<a class="footnote-ref"><sup>1</sup></a>, a section of notes)."""
+    page = tmp_path / "pandoc.html"
+    subprocess.run([pandoc_path(), "-f", DOCX_FROM, "-t", "html5", "-s", "-M", "author=Gehan Ghofari", str(SAMPLE),
+                    "-o", str(page)], check=True, capture_output=True)
+    assert 'class="footnote-ref"' in page.read_text(encoding="utf-8")
+    back, original = articlekit.load(imported(page, tmp_path / "src", SAMPLE.name)), articlekit.load(SAMPLE)
+
+    def spaced(tree: Any) -> Any:  # pandoc wraps the page's lines; a line break in a paragraph is a space
+        return json.loads(json.dumps(tree).replace('{"t": "SoftBreak"}', '{"t": "Space"}'))
+
+    assert spaced(back.body) == spaced(original.body)
+    assert spaced([n.blocks for n in back.notes]) == spaced([n.blocks for n in original.notes])
+    assert [n.ref_ids for n in back.notes] == [n.ref_ids for n in original.notes]
+    assert (back.metadata.title_text, back.metadata.date, back.metadata.authors) == \
+        (original.metadata.title_text, original.metadata.date, original.metadata.authors)

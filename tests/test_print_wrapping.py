@@ -1,4 +1,4 @@
-"""Print: a wrapped code line is marked as continued.
+"""Print: a wrapped code line is marked as continued, and a table too wide for the page is turned.
 
 ``fixtures/code`` holds shell commands and a query as long as they were run: the
 print edition wraps them under a hanging indent, and each line a command
@@ -6,11 +6,17 @@ continues on carries a ↳ mark in the indent, which a line that starts a comman
 never does.  The mark is a background, so it is looked for where it is drawn:
 each page is rendered with its text removed, and the indent of every printed
 code line is read for ink.
+
+``fixtures/landscape`` holds a table of fourteen columns, more than the text
+block holds even in the small type of wide tables: it is set on a landscape page
+of its own, read back word by word inside that page's text block, and the text
+after it goes back to upright pages.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from functools import cache
 from pathlib import Path
 
@@ -22,10 +28,15 @@ import pytest
 import articlekit
 from articlekit.options import WriteOptions
 from articlekit.styles import default_styles_dir
+from articlekit.writers.pdf.document import print_document
+from articlekit.writers.pdf.page import page_geometry, parse_page_size
 from articlekit.writers.pdf.writer import to_pdf
 from conftest import FIXTURES
 
 CODE = FIXTURES / "code" / "reproducible-pipeline.md"
+RAINFALL = FIXTURES / "landscape" / "rainfall-stations.md"
+#: How far (points) a glyph box may reach past the block: side bearings and rounding.
+TOLERANCE = 1.0
 #: Rendering scale (pixels per point) and the grey below which a pixel is ink.
 SCALE = 4
 INK = 160
@@ -112,3 +123,43 @@ def test_code_lines_stay_marked_on_a_narrow_page(page_size: str) -> None:
     data = to_pdf(articlekit.load(CODE), WriteOptions(page_size=page_size))
     lines = code_lines(data)
     assert all(marked == cont for cont, marked, _ in lines), lines
+
+
+# ---------------------------------------------------------------------------
+# A table too wide for the upright page
+
+
+@pytest.mark.parametrize("page_size", ["a4", "a5", "letter"])
+def test_a_table_too_wide_for_the_page_is_set_on_a_landscape_page(page_size: str) -> None:
+    geometry = page_geometry(parse_page_size(page_size))
+    data = to_pdf(articlekit.load(RAINFALL), WriteOptions(page_size=page_size))
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        pages = [(page.width > page.height, page.extract_words(), page) for page in pdf.pages]
+    turned = [i for i, (wide, _, _) in enumerate(pages) if wide]
+    table = [i for i, (_, words, _) in enumerate(pages) if any(w["text"] == "1,759" for w in words)]
+    assert turned == table == [1], (turned, table)
+    _, words, page = pages[1]
+    assert round(page.width) == round(geometry.wide_size[0]) and round(page.height) == round(geometry.wide_size[1])
+    top, bottom = geometry.wide_top - TOLERANCE, page.height - geometry.wide_bottom
+    body = [w for w in words if w["top"] > top and w["bottom"] < bottom]
+    left, right = geometry.inner, page.width - geometry.inner
+    outside = [w["text"] for w in body if w["x0"] < left - TOLERANCE or w["x1"] > right + TOLERANCE]
+    assert not outside, outside
+    # turned, the table has room for its figures, never broken, and on A4 for its words too
+    printed = {w["text"] for w in body}
+    rows = [line for line in RAINFALL.read_text(encoding="utf-8").splitlines() if line.startswith("|")]
+    figures = set(re.findall(r"\b\d+\.\d\b", "\n".join(rows)))
+    assert len(figures) > 60 and figures <= printed, sorted(figures - printed)
+    if page_size == "a4":
+        assert {"February", "September", "November", "December", "Elevation"} <= printed
+    # the text before it and after it is set upright
+    assert any(w["text"] == "Monthly" for w in pages[0][1])
+    assert not pages[2][0] and any(w["text"] == "shows" for w in pages[2][1])
+
+
+def test_only_a_table_the_small_type_cannot_fit_is_turned() -> None:
+    """The eight-column tables of the overflow set fit in the small type of wide tables and stay upright."""
+    assert 'class="landscape"' in print_document(articlekit.load(RAINFALL), created="2024-01-01T00:00:00Z").html
+    for source in sorted((FIXTURES / "overflow").glob("*.md")):
+        html = print_document(articlekit.load(source), created="2024-01-01T00:00:00Z").html
+        assert 'class="wide"' in html and 'class="landscape"' not in html, source.name

@@ -61,6 +61,28 @@ _DOI_TEXT = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_LINK = re.compile(r'(<p class="doi"><a [^>]*>)([^<]+)(</a>)')
 #: Tables with this many columns or more are set smaller (``table.wide`` in print.css).
 WIDE_TABLE_COLUMNS = 6
+#: The limits a wide table is shrunk within: no word of up to this many characters is broken
+#: (longer ones are hyphenated), at table.wide's type, whose characters and cell padding are about
+#: this wide in ems of the body type, in the text block page.py aims at (32 ems).  A table whose
+#: columns need more goes on a landscape page of its own (``.landscape``, ``@page wide``).
+UNBROKEN_WORD = 8
+_CHAR_EM, _CELL_EM, _MEASURE_EM = 0.37, 0.6, 32.0
+
+
+def needs_landscape(table: list[Any]) -> bool:
+    """Whether a table's columns, each as wide as its longest word within the limits, outgrow the text block."""
+    _attr, _caption, colspecs, head, bodies, foot = table
+    widest = [0] * len(colspecs)
+    rows = [*head[1], *(row for body in bodies for row in (*body[2], *body[3])), *foot[1]]
+    for _row_attr, cells in rows:
+        col = 0
+        for cell in cells:
+            span = cell[3]
+            if span == 1 and col < len(widest):
+                words = stringify(cell[4]).split()
+                widest[col] = max(widest[col], *(min(len(w), UNBROKEN_WORD) for w in words), 0)
+            col += span
+    return sum(w * _CHAR_EM + _CELL_EM for w in widest) > _MEASURE_EM
 
 
 def break_address(text: str) -> str:
@@ -224,10 +246,16 @@ class PrintRenderer(HtmlRenderer):
         return html[:start] + "".join(f'<span class="line">{line}\n</span>' for line in lines) + html[end:]
 
     def b_Table(self, c: list[Any], depth: int) -> str:  # noqa: N802
-        """The shared table; one of many columns gets the class ``wide`` (smaller type in print.css)."""
+        """The shared table; one of many columns gets the class ``wide`` (smaller type in print.css).
+
+        One that even so needs more than the text block is put on a landscape
+        page of its own (``div.landscape``).
+        """
         attr, *rest = c
         if len(c[2]) >= WIDE_TABLE_COLUMNS:
             attr = [attr[0], ["wide", *attr[1]], attr[2]]
+            if needs_landscape(c):
+                return f'<div class="landscape">\n{super().b_Table([attr, *rest], depth)}\n</div>'
         return super().b_Table([attr, *rest], depth)
 
     def i_NoteRefs(self, c: list[dict[str, Any]]) -> str:  # noqa: N802

@@ -108,8 +108,33 @@ class PageGeometry:
             f" margin-top: {pt(self.top)}; margin-bottom: {pt(self.bottom)}; }}\n"
             f"@page :right {{ margin-left: {pt(self.inner)}; margin-right: {pt(self.outer)}; }}\n"
             f"@page :left {{ margin-left: {pt(self.outer)}; margin-right: {pt(self.inner)}; }}\n"
+            # The same trim turned, for a table too wide for the text block (``.landscape``): the
+            # inner margin on both sides, top and bottom scaled to its height like the upright page's.
+            f"@page wide {{ size: {pt(self.wide_size[0])} {pt(self.wide_size[1])};"
+            f" margin-top: {pt(self.wide_top)}; margin-bottom: {pt(self.wide_bottom)}; }}\n"
+            f"@page wide:left, wide:right {{ margin-left: {pt(self.inner)}; margin-right: {pt(self.inner)}; }}\n"
             f"html {{ font-size: {pt(self.font_size)}; }}\n"
         )
+
+    @property
+    def wide_size(self) -> tuple[float, float]:
+        """Width and height of a landscape page (``@page wide``): the trim's long side across."""
+        return max(self.page.width, self.page.height), min(self.page.width, self.page.height)
+
+    @property
+    def wide_top(self) -> float:
+        """Top margin of a landscape page."""
+        return max(self.wide_size[1] * 0.085, 16 * _MM)
+
+    @property
+    def wide_bottom(self) -> float:
+        """Bottom margin of a landscape page."""
+        return max(self.wide_size[1] * 0.105, 18 * _MM)
+
+    @property
+    def wide_measure(self) -> float:
+        """Width of the text block on a landscape page."""
+        return self.wide_size[0] - 2 * self.inner
 
 
 def page_geometry(page: PageSize) -> PageGeometry:
