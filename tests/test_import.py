@@ -563,3 +563,13 @@ def test_a_page_pandoc_wrote_imports_with_the_same_text_and_notes(tmp_path: Path
     assert [n.ref_ids for n in back.notes] == [n.ref_ids for n in original.notes]
     assert (back.metadata.title_text, back.metadata.date, back.metadata.authors) == \
         (original.metadata.title_text, original.metadata.date, original.metadata.authors)
+
+
+def test_a_trial_source_left_by_a_killed_import_is_removed(tmp_path: Path) -> None:
+    out = tmp_path / "sources"
+    out.mkdir()
+    dead = 2**22 + 17  # above the largest process id Linux gives, so no process has it
+    stale = out / f".articlekit-{dead}-asean-smart-cities.md.tmp"
+    stale.write_text("---\n", encoding="utf-8")
+    import_many([ASEAN], out)
+    assert sorted(p.name for p in out.iterdir()) == ["asean-smart-cities.md"]

@@ -121,8 +121,9 @@ def import_many(paths: list[Path], out_dir: Path, *, force: bool = False, **opti
     ``articlekit.toml``.
     """
     from ..errors import ArticlekitError
-    from ..output import atomic_write
+    from ..output import atomic_write, remove_stale_temps
 
+    remove_stale_temps(out_dir)  # a trial source left by an import that was killed
     reports: list[ImportReport] = []
     claimed: dict[Path, Path] = {}
     for path in _expand(paths):
