@@ -80,6 +80,10 @@ def test_the_contents_print_the_pages_where_the_articles_start(
         assert opening.endswith(f" {listed}"), opening[-40:]
         assert placed.first == listed, (item.slug, placed, listed)
         assert listed % 2 == 1, f"{item.slug} opens on a left-hand page ({listed})"
+    # A page number never stands on a line of its own (only dots before it) after a long title.
+    layout = subprocess.run(["pdftotext", "-layout", "-f", str(contents), "-l", str(contents), str(pdf), "-"],
+                            capture_output=True, text=True, check=True).stdout
+    assert not re.search(r"^[\s.]*\d+\s*$", layout.rsplit("\n", 3)[0], re.MULTILINE), layout
 
 
 def test_the_page_ranges_are_the_pages_of_each_article(built: tuple[Path, list[ArticlePages]]) -> None:
