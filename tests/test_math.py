@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import re
+import subprocess
+import sys
 import zipfile
 from functools import cache
 from pathlib import Path
@@ -289,3 +292,15 @@ def test_the_web_pages_and_books_with_formulas_pass_the_validators(tmp_path: Pat
     assert nu_check(pages) == []
     assert epubcheck(books) == {book: [] for book in books}
     assert ace(books) == {book: [] for book in books}
+
+
+def test_print_rebuilds_in_another_process_are_identical(tmp_path: Path) -> None:
+    """The SVG of each formula depends only on its MathML: a new process, another hash seed, the same bytes."""
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "articlekit", "build", str(ENGLISH), "-t", "pdf", "-o", str(out), "-q"],
+                       check=True, env=env)
+        outputs.append((out / f"{ENGLISH.stem}.pdf").read_bytes())
+    assert outputs[0] == outputs[1] == pdf_bytes(ENGLISH)
