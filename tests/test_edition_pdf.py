@@ -175,6 +175,8 @@ def test_ids_are_prefixed_only_inside_tags() -> None:
     html = '<p id="x">See <a href="#fn1" aria-describedby="a b">1</a> and <code>id="kept"</code></p>'
     assert prefix_ids(html, "a2-") == ('<p id="a2-x">See <a href="#a2-fn1" aria-describedby="a2-a a2-b">1</a> '
                                        'and <code>id="kept"</code></p>')
+    # A title that holds ">" does not end its tag early.
+    assert prefix_ids('<a title="1 > 0" href="#fn2">2</a>', "a1-") == '<a title="1 > 0" href="#a1-fn2">2</a>'
 
 
 def test_the_cover_fills_the_first_page_and_the_front_pages_carry_no_folio(

@@ -68,7 +68,8 @@ EDITION_WORDS: dict[str, dict[str, str]] = {
     "de": {"volume": "Band", "issue": "Heft"},
 }
 
-_TAG = re.compile(r"<[A-Za-z][^>]*>")
+#: A start tag; a quoted attribute value may hold a ">" (HTML allows it unescaped).
+_TAG = re.compile(r"""<[A-Za-z](?:[^>"']|"[^"]*"|'[^']*')*>""")
 _ID_ATTR = re.compile(r'\b(id|aria-labelledby|aria-describedby)="([^"]*)"')
 _HREF = re.compile(r'\bhref="#([^"]*)"')
 _ARTICLE = re.compile(r'<article class="article">.*</article>', re.DOTALL)
@@ -78,7 +79,7 @@ def prefix_ids(html: str, prefix: str) -> str:
     """``html`` with every id, and every link and ARIA reference to one, prefixed with ``prefix``.
 
     Only attributes inside tags change: text that shows markup (code) is escaped
-    by the renderer, and attribute values never hold a raw ``>``.
+    by the renderer, and a quoted attribute value is read whole, whatever it holds.
     """
 
     def tag(m: re.Match[str]) -> str:
