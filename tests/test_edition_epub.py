@@ -382,6 +382,13 @@ def test_a_cover_that_is_no_picture_is_refused_with_the_edition_file() -> None:
     assert "cover '2018-q2-foreword.md' is not a PNG, JPEG, GIF or WebP image" in str(caught.value)
 
 
+def test_an_edition_in_a_language_without_words_marks_its_english_ones() -> None:
+    """Volume, issue and imprint in a language the catalogue lacks: English, marked as such."""
+    book = Book(Path("sw.epub"), edition_to_epub(replace(sample_edition(), lang="sw")))
+    issue = book.doc("title.xhtml").xpath("//x:p[@class='issue']", namespaces=NS)[0]
+    assert (issue.text, issue.get("lang")) == ("Volume 4 · Issue 2", "en")
+
+
 def test_an_edition_in_indonesian_marks_the_english_articles_and_words() -> None:
     """The book's own words follow the edition's language; what is in another language is marked."""
     data = edition_to_epub(replace(sample_edition(), lang="id"))
@@ -390,9 +397,8 @@ def test_an_edition_in_indonesian_marks_the_english_articles_and_words() -> None
     assert title.get("lang") == "id"
     text = " ".join("".join(title.itertext()).split())
     assert "30 Juni 2018" in text and "Penyunting: Ratna Wulandari, PhD dan Yohanes Sulistyo, MA" in text
-    # Volume and issue have no words in the catalogue: English, marked as such.
     issue = title.xpath("//x:p[@class='issue']", namespaces=NS)[0]
-    assert (issue.text, issue.get("lang")) == ("Volume 4 · Issue 2", "en")
+    assert (issue.text, issue.get("lang")) == ("Volume 4 · Nomor 2", None)
     nav = book.doc("nav.xhtml")
     assert nav.xpath("//x:h1/text()", namespaces=NS) == ["Daftar isi"]
     marked = {li.xpath("x:a/@href", namespaces=NS)[0]: li.get("lang")

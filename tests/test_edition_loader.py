@@ -106,6 +106,11 @@ def test_a_front_piece_keeps_its_heading_as_title_and_is_well_formed_xml() -> No
     assert root.find(".//br") is not None and root.find(".//em").text == "Gadjah"
 
 
+def test_an_imprint_without_a_heading_is_named_in_the_editions_language() -> None:
+    piece = render_front_piece("imprint", "Dicetak di Yogyakarta.\n", SAMPLE_EDITION, "id", dt.date(2018, 6, 30))
+    assert piece.title == "Impresum"
+
+
 def test_a_foreword_needs_a_heading_and_may_not_hold_notes() -> None:
     with pytest.raises(articlekit.ArticleError, match="begins with no heading"):
         render_front_piece("foreword", "Welcome.\n", SAMPLE_EDITION, "en", dt.date(2018, 6, 30))

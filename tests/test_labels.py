@@ -323,3 +323,15 @@ def test_localised_outputs_validate(tmp_path: Path) -> None:
     assert nu_check(html) == []
     assert {p: problems_in(r) for p, r in epubcheck_reports(epubs).items()} == {p: [] for p in epubs}
     assert ace(epubs) == {p: [] for p in epubs}
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "Volume 4 · Issue 2"), ("de", "Band 4 · Heft 2"), ("ko", "제4권 · 제2호"), ("ja", "第4巻 · 第2号"),
+    ("sw", "Volume 4 · Issue 2"),
+])
+def test_an_editions_volume_and_issue_in_its_language(lang: str, expected: str) -> None:
+    from articlekit.render.labels import labels_for_lang
+
+    assert labels_for_lang(lang).numbering("4", "2") == expected
+    assert labels_for_lang(lang).numbering(None, None) is None
+    assert labels_for_lang(lang, {"volume": "Vol."}).numbering("4", None) == "Vol. 4"

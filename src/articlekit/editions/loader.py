@@ -264,7 +264,11 @@ def render_front_piece(kind: str, markdown: str, where: Path, lang: str, date: d
     article = Article(path=where, metadata=Metadata(title=[], title_text=title or kind, date=date, authors=(),
                                                     lang=lang), body=blocks)
     html = sanitise(HtmlRenderer(article, HtmlOptions(title_level=0)).blocks(blocks))
-    return FrontPiece(kind=kind, title=title or kind.capitalize(), html=_xml_fragment(html))
+    if title is None:
+        from ..render.labels import labels_for_lang
+
+        title = labels_for_lang(lang)[kind] if kind == "imprint" else kind.capitalize()
+    return FrontPiece(kind=kind, title=title, html=_xml_fragment(html))
 
 
 def _front_piece(path: Path, kind: str, value: str, root: yaml.Node | None, lang: str,

@@ -106,6 +106,19 @@ class Labels:
         """A note's name: "Note 3"."""
         return self.words["note"].format(number=number)
 
+    def numbering(self, volume: str | None, issue: str | None) -> str | None:
+        """An edition's place in its series: "Volume 4 · Issue 2", "제4권 · 제2호"; None without either.
+
+        A house's word without ``{number}`` ("Vol.") is followed by the number.
+        """
+
+        def one(key: str, number: str) -> str:
+            word = self.words[key]
+            return word.format(number=number) if "{number}" in word else f"{word} {number}"
+
+        parts = [one(k, v) for k, v in (("volume", volume), ("issue", issue)) if v]
+        return " \u00b7 ".join(parts) or None
+
     def back_to_reference(self, number: int, letter: str | None = None, *, parenthesised: bool = False) -> str:
         """A back-link's name: "Back to reference 3", "… 3, b" (or "… 3 (b)" with ``parenthesised``)."""
         text = self.words["back_to_reference"].format(number=number)

@@ -134,16 +134,10 @@ def _full_title(edition: Edition) -> str:
 
 
 def _volume_issue(edition: Edition, labels: Labels) -> tuple[str, str | None] | None:
-    """"Volume 4 · Issue 2" in the edition's words where the catalogue has them, else in English
-    (returned with the language to mark it with)."""
-    parts: list[tuple[str, str]] = [(k, v) for k, v in (("volume", edition.volume), ("issue", edition.issue)) if v]
-    if not parts:
-        return None
-    if all(k in labels.words for k, _ in parts):
-        return " · ".join(f"{labels[k]} {v}" for k, v in parts), labels.mark
-    english = {"volume": "Volume", "issue": "Issue"}
-    mark = "en" if labels.lang.split("-")[0] != "en" or labels.article_lang.split("-")[0] != "en" else None
-    return " · ".join(f"{english[k]} {v}" for k, v in parts), mark
+    """"Volume 4 · Issue 2" in the edition's words, with the language to mark them with when they
+    are not in the edition's language (one the catalogue lacks)."""
+    text = labels.numbering(edition.volume, edition.issue)
+    return (text, labels.mark) if text else None
 
 
 def _title_page(edition: Edition, labels: Labels) -> Document:

@@ -58,16 +58,6 @@ from .writer import (
 )
 from .xmp import XmpData, instance_uuid, xmp_packet
 
-#: The words of the title page that the label catalogue does not hold, by primary language.
-EDITION_WORDS: dict[str, dict[str, str]] = {
-    "en": {"volume": "Volume", "issue": "Issue"},
-    "id": {"volume": "Volume", "issue": "Nomor"},
-    "fr": {"volume": "Volume", "issue": "Numéro"},
-    "es": {"volume": "Volumen", "issue": "Número"},
-    "pt": {"volume": "Volume", "issue": "Número"},
-    "de": {"volume": "Band", "issue": "Heft"},
-}
-
 #: A start tag; a quoted attribute value may hold a ">" (HTML allows it unescaped).
 _TAG = re.compile(r"""<[A-Za-z](?:[^>"']|"[^"]*"|'[^']*')*>""")
 _ID_ATTR = re.compile(r'\b(id|aria-labelledby|aria-describedby)="([^"]*)"')
@@ -100,17 +90,9 @@ def _names(people: tuple[object, ...]) -> str:
     return ", ".join(names[:-1]) + " & " + names[-1] if len(names) > 1 else "".join(names)
 
 
-def _words(lang: str) -> dict[str, str]:
-    return EDITION_WORDS.get(lang.lower().split("-")[0], EDITION_WORDS["en"])
-
-
 def numbering(edition: Edition) -> str | None:
-    """"Volume 2 · Issue 2", in the edition's language where known (else English)."""
-    words = _words(edition.lang)
-    parts = [f"{words['volume']} {edition.volume}" if edition.volume else "",
-             f"{words['issue']} {edition.issue}" if edition.issue else ""]
-    text = " \u00b7 ".join(p for p in parts if p)
-    return text or None
+    """"Volume 2 · Issue 2", in the edition's language where the catalogue has its words (else English)."""
+    return labels_for_lang(edition.lang).numbering(edition.volume, edition.issue)
 
 
 #: Longest recto running head (short title · authors), in characters: what a head line holds at the
@@ -183,7 +165,8 @@ class _Book:
         if e.subtitle:
             lines.append(f'<p class="edition-subtitle">{escape(e.subtitle)}</p>')
         if numbering(e):
-            lines.append(f'<p class="edition-numbering">{escape(numbering(e) or "")}</p>')
+            mark = f' lang="{self.labels.mark}"' if self.labels.mark else ""
+            lines.append(f'<p class="edition-numbering"{mark}>{escape(numbering(e) or "")}</p>')
         lines.append(f'<p class="edition-date">{escape(date_text(e.date, e.lang))}</p>')
         if e.editors:
             word = self.labels["editor" if len(e.editors) == 1 else "editors"]
@@ -419,5 +402,5 @@ def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
     return data, ranges
 
 
-__all__ = ["EDITION_WORDS", "edition_to_pdf", "edition_uuid", "numbering", "prefix_ids"]
+__all__ = ["edition_to_pdf", "edition_uuid", "numbering", "prefix_ids"]
 
