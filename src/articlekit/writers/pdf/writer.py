@@ -42,6 +42,7 @@ from ...styles import default_styles_dir, find_style
 from ...tree import iter_blocks, stringify
 from .document import PrintDocument, print_document
 from .fetcher import RestrictedFetcher
+from .instances import pinned_instances
 from .justify import Evener, Setting, measure, settings_in, space_width
 from .page import PageGeometry, page_geometry, parse_page_size
 from .structure import add_id_tree, describe_links, mark_margin_artifacts, scope_table_headers
@@ -319,7 +320,8 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
         if shares_a_page(article, pages):
             # The notes follow every reference, so listing each page once cannot move a reference.
             document = again(settings, pages)
-        data = document.write_pdf(finisher=finish, **render_options)
+        with pinned_instances():  # the book face's instances made by HarfBuzz as it subsets, not by fontTools
+            data = document.write_pdf(finisher=finish, **render_options)
     _raise_problems(article, records, fetcher, options.pdf_variant)
     return data
 
