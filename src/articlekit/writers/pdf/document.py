@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -32,7 +32,7 @@ from ...render.title_block import TitleBlockOptions, render_title_block
 from ...render.title_block import title_block as shared_title_block
 from ...tree import inline_children, stringify
 from .formulas import svg_image
-from .justify import PARAGRAPH_CLASS, PART_CLASS, Setting
+from .justify import COPY_CLASS, PARAGRAPH_CLASS, PART_CLASS, Setting
 
 #: Languages that justify without hyphenation: lines may break between characters.
 NO_HYPHENS_NEEDED = frozenset({"ko", "ja", "zh", "th", "lo", "km", "my"})
@@ -154,6 +154,21 @@ def keep_dashes_attached(inlines: list[Any]) -> list[Any]:
     return out
 
 
+def print_formula(article: Article, node: Any) -> str:
+    """A formula as print sets it: drawn as SVG, its TeX the alternative text (WeasyPrint sets no MathML)."""
+    mathml = mathml_for(article.formulas, node)
+    if mathml is None:  # only in an article built by hand: the reader refuses such TeX
+        return f'<span class="math">{escape(node["c"][1], quote=False)}</span>'
+    return svg_image(mathml, node["c"][1], is_display(node))
+
+
+class TitleRenderer(HtmlRenderer):
+    """The shared renderer with the print edition's formulas, for the title block's title and abstract."""
+
+    def formula(self, node: Any) -> str:
+        return print_formula(self.article, node)
+
+
 def _strip_spaces(nodes: list[Any]) -> list[Any]:
     """``nodes`` without the spaces and line breaks at either end."""
     blank = ("Space", "SoftBreak", "LineBreak")
@@ -177,11 +192,13 @@ class PrintRenderer(HtmlRenderer):
 
     def __init__(self, article: Article, options: HtmlOptions | None = None,
                  ref_pages: Mapping[str, int] | None = None, settings: Mapping[int, Setting] | None = None,
-                 probe: Collection[int] | None = None) -> None:
+                 probe: Collection[int] | None = None, copy: int = 0) -> None:
         super().__init__(article, options)
         self.ref_pages = ref_pages
         self.settings = settings or {}
         self.probe = probe
+        #: Which copy of the body this is in a trial layout (0: the first, unmarked).
+        self.copy = copy
         self.paragraphs = 0
         #: How many parts each paragraph may be set in (see :mod:`.justify`).
         self.parts: dict[int, int] = {}
@@ -222,17 +239,14 @@ class PrintRenderer(HtmlRenderer):
             text = " ".join(spans)
         else:
             text = self.inlines(c)
-        return f'<p class="{PARAGRAPH_CLASS}{number}">{text}</p>'
+        copy = f" {COPY_CLASS}{self.copy}" if self.copy else ""
+        return f'<p class="{PARAGRAPH_CLASS}{number}{copy}">{text}</p>'
 
     def inlines(self, nodes: list[Any] | None) -> str:
         return super().inlines(keep_dashes_attached(nodes or []))
 
     def formula(self, node: Any) -> str:
-        """A formula drawn as SVG, its TeX the alternative text (WeasyPrint sets no MathML)."""
-        mathml = mathml_for(self.article.formulas, node)
-        if mathml is None:
-            return super().formula(node)
-        return svg_image(mathml, node["c"][1], is_display(node))
+        return print_formula(self.article, node)
 
     def i_Str(self, c: str) -> str:  # noqa: N802 - named after pandoc's node types
         return super().i_Str(keep_hangul_words(c))
@@ -264,6 +278,8 @@ class PrintRenderer(HtmlRenderer):
 
     def b_Header(self, c: list[Any], depth: int) -> str:  # noqa: N802 - named after pandoc's node types
         level, attr, content = c
+        if self.probe is not None:  # a trial sets only paragraphs: a heading's words change none of their lines
+            content = []
         html = super().b_Header([level, attr, tie_last_words(content)], depth)
         if _has_note_refs(content):
             h = self.heading_level(level)
@@ -324,10 +340,11 @@ _SENTENCE_END = re.compile(r"[.?!][\"”’)\]]*$")
 def sentence_splits(inlines: list[Any], length: int = PART_LENGTH) -> list[int]:
     """Indices of the spaces between sentences that cut a long paragraph into parts of about ``length`` characters."""
     splits: list[int] = []
+    sizes = [_text_length(node) for node in inlines]
     total = len(stringify(inlines))
     done = since = 0
     for i, node in enumerate(inlines):
-        size = len(stringify([node]))
+        size = sizes[i]
         if node.get("t") == "Space" and i > 0 and inlines[i - 1].get("t") == "Str" \
                 and _SENTENCE_END.search(inlines[i - 1]["c"]) and since >= length and total - done >= length / 2:
             splits.append(i)
@@ -335,6 +352,23 @@ def sentence_splits(inlines: list[Any], length: int = PART_LENGTH) -> list[int]:
         done += size
         since += size
     return splits
+
+
+#: ASCII white space, which :func:`~articlekit.tree.stringify` collapses and strips.
+_ASCII_SPACE = re.compile(r"[ \t\n\r\f]")
+
+
+def _text_length(node: Any) -> int:
+    """``len(stringify([node]))``, without a tree walk for the words and spaces that make most of a paragraph.
+
+    A space alone is stripped to nothing, and a word without white space is itself.
+    """
+    t = node.get("t")
+    if t == "Str" and not _ASCII_SPACE.search(node["c"]):
+        return len(node["c"])
+    if t in ("Space", "SoftBreak", "LineBreak"):
+        return 0
+    return len(stringify([node]))
 
 
 def _has_note_refs(inlines: list[Any]) -> bool:
@@ -422,7 +456,7 @@ def title_block(article: Article, image_src: str | None, running_title: str, aut
 
     The title and subtitle have their last two words tied, so neither ends in a lone word.
     """
-    block = shared_title_block(article, inline_filter=tie_last_words)
+    block = shared_title_block(article, inline_filter=tie_last_words, renderer=TitleRenderer)
     options = TitleBlockOptions(
         css_class="title-block",
         show_picture=image_src is not None,
@@ -440,7 +474,8 @@ def _meta(name: str, content: str) -> str:
 
 def print_document(article: Article, *, created: str, image_src: str | None = None,
                    ref_pages: Mapping[str, int] | None = None, settings: Mapping[int, Setting] | None = None,
-                   probe: Collection[int] | None = None) -> PrintDocument:
+                   probe: Collection[int] | None = None,
+                   copies: Sequence[Mapping[int, Setting]] = ()) -> PrintDocument:
     """The whole print HTML document.
 
     ``created`` is the W3C date-time stamped as the PDF's creation and
@@ -448,8 +483,13 @@ def print_document(article: Article, *, created: str, image_src: str | None = No
     ``ref_pages`` (reference id → page, from a first layout) makes each note
     list each page of its references once; ``settings`` (paragraph number →
     alternative setting) evens out loose paragraphs; ``probe`` empties every
-    other paragraph, for a quick trial of those settings.
+    other paragraph, for a quick trial of those settings.  ``copies`` makes a
+    trial of several settings of each paragraph at once: the body once per
+    mapping, the K-th (from 0) holding only its paragraphs, in its settings,
+    marked ``copy-K`` (``settings`` and ``probe`` are then taken from it).
     """
+    if copies:
+        settings, probe = copies[0], copies[0].keys()
     m = article.metadata
     title = m.title_text + (f": {m.subtitle_text}" if m.subtitle_text else "")
     run_title = shorten(m.title_text)
@@ -458,6 +498,9 @@ def print_document(article: Article, *, created: str, image_src: str | None = No
     renderer = PrintRenderer(article, HtmlOptions(title_level=1, backlinks="end"), ref_pages, settings, probe)
     body = renderer.clean(renderer.blocks(article.body))
     notes = renderer.clean(renderer.notes()) if probe is None else ""  # a trial leaves out what refers to emptied text
+    for k, trial in enumerate(copies[1:], start=1):  # each copy in a body of its own, as the first is
+        copy = PrintRenderer(article, renderer.options, None, trial, trial.keys(), copy=k)
+        body += '\n</div>\n<div class="article-body">\n' + copy.clean(copy.blocks(article.body))
     head = [
         '<meta charset="utf-8">',
         f"<title>{escape(title)}</title>",
@@ -476,7 +519,8 @@ def print_document(article: Article, *, created: str, image_src: str | None = No
         "</head>",
         "<body>",
         '<article class="article">',
-        title_block(article, image_src, run_title, run_authors),
+        # A trial leaves out the title block too: it stands before the body and changes none of its lines.
+        title_block(article, image_src, run_title, run_authors) if probe is None else "",
         '<div class="article-body">',
         body,
         "</div>",

@@ -21,7 +21,7 @@ import datetime as dt
 import hashlib
 import logging
 import os
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -43,7 +43,7 @@ from ...tree import iter_blocks, stringify
 from .document import PrintDocument, print_document
 from .fetcher import RestrictedFetcher
 from .instances import pinned_instances
-from .justify import Evener, Setting, measure, settings_in, space_width
+from .justify import Setting, Stretch, even_out, measure, measure_copies, settings_in, space_width
 from .page import PageGeometry, page_geometry, parse_page_size
 from .structure import add_id_tree, describe_links, mark_margin_artifacts, scope_table_headers
 from .xmp import XmpData, instance_uuid, xmp_packet
@@ -301,19 +301,23 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
             page = weasyprint.HTML(string=source, base_url=_dir_url(article.source_dir), url_fetcher=fetcher)
             return page.render(font_config=font_config, **render_options)
 
-        def again(settings: Mapping[int, Setting], ref_pages: dict[str, int] | None = None,
-                  probe: Collection[int] | None = None) -> weasyprint.Document:
+        def again(settings: Mapping[int, Setting], ref_pages: dict[str, int] | None = None) -> weasyprint.Document:
             return layout(print_document(article, created=created, image_src=image_src, ref_pages=ref_pages,
-                                         settings=settings, probe=probe).html)
+                                         settings=settings).html)
 
         document = html.render(font_config=font_config, **render_options)
         # Loose justified lines: try their paragraphs (alone, the others emptied) in the house style's
-        # alternative settings, then lay out once more with the best setting of each.
+        # alternative settings, the searches sharing their trial layouts (see justify.even_out), then lay out
+        # once more with the best setting of each.
         space_em = space_width(next(f.path for f in book.faces if f.weight == 400 and f.style == "normal"))
-        evener = Evener(measure(document, space_em), doc.parts, settings_in(house_css))
-        while (trial := evener.trial()) is not None:
-            evener.record(measure(again(trial, probe=trial.keys()), space_em))
-        settings = evener.chosen()
+
+        def trial(wanted: Mapping[int, Sequence[Setting]]) -> dict[tuple[int, int], Stretch]:
+            copies = [{number: configs[k] for number, configs in wanted.items() if k < len(configs)}
+                      for k in range(max(map(len, wanted.values())))]
+            return measure_copies(layout(print_document(article, created=created, image_src=image_src,
+                                                        copies=copies).html), space_em)
+
+        settings = even_out(measure(document, space_em), doc.parts, settings_in(house_css), trial)
         if settings:
             document = again(settings)
         pages = reference_pages(document)
