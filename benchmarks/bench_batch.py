@@ -3,6 +3,7 @@
     python benchmarks/bench_batch.py                  # all corpora, all four formats
     python benchmarks/bench_batch.py --copies 20 -j 2 # a smaller batch
     python benchmarks/bench_batch.py --no-pandoc      # skip the (slow) pandoc baseline
+    python benchmarks/bench_batch.py --corpus 500     # memory: a PDF-only batch of 500 copies, nothing else
 
 Corpora, generated in a temporary folder:
 
@@ -21,6 +22,11 @@ For each corpus it measures, in this order and on the same machine:
 It prints wall time, articles per hour, the ratios articlekit/pandoc and
 articlekit/floor, and the peak memory of the largest worker (from the build's own
 report).  Nothing is asserted: the figures are for reading, and for the README.
+
+``--corpus N`` measures only whether a worker's memory stays flat: ``articlekit
+build -t pdf`` over N copies of the first article, printing the largest worker's
+peak resident memory as it stood after the first tenth, half and all of the
+articles (each article's report line carries its worker's peak so far).
 """
 
 from __future__ import annotations
@@ -95,6 +101,19 @@ def run_articlekit(sources: list[Path], out: Path, jobs: int) -> tuple[float, fl
     return wall, json.loads(report.read_text())["summary"]["peak_worker_mib"]
 
 
+def run_corpus(sources: list[Path], out: Path, jobs: int) -> tuple[float, list[tuple[int, float]]]:
+    """A PDF-only build of ``sources``: wall time, and the largest worker peak (MiB) after 10 %, 50 % and 100 %."""
+    report = out.parent / f"{out.name}-report.json"
+    start = time.perf_counter()
+    subprocess.run([str(BIN / "articlekit"), "build", *map(str, sources), "-t", "pdf", "-o", str(out),
+                    "-j", str(jobs), "-q", "--report", str(report)], check=True, capture_output=True)
+    wall = time.perf_counter() - start
+    results = sorted(json.loads(report.read_text())["articles"], key=lambda r: r["source"])
+    peaks = [r["peak_rss_mib"] for r in results]
+    marks = sorted({max(1, len(peaks) // 10), max(1, len(peaks) // 2), len(peaks)})
+    return wall, [(n, max(peaks[:n])) for n in marks]
+
+
 def _floor_worker(htmls: list[tuple[str, str]]) -> int:
     """Render each (html, base_url) with WeasyPrint in this one warm process."""
     import weasyprint
@@ -148,8 +167,19 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=50)
     parser.add_argument("-j", "--jobs", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--no-pandoc", action="store_true")
+    parser.add_argument("--corpus", type=int, metavar="N",
+                        help="only the memory run: a PDF-only batch of N copies of the first article")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} CPUs, {args.jobs} workers; python {sys.version.split()[0]}")
+    if args.corpus:
+        with tempfile.TemporaryDirectory() as tmp_name:
+            tmp = Path(tmp_name)
+            sources = make_corpora(tmp, args.corpus)["batch"]
+            wall, peaks = run_corpus(sources, tmp / "ak-corpus", min(args.jobs, len(sources)))
+        print(f"PDF only, {len(sources)} articles: {wall:.1f} s, {len(sources) / wall * 3600:,.0f} articles/hour")
+        for n, peak in peaks:
+            print(f"  largest worker's peak after {n:>4} articles: {peak:.0f} MiB")
+        return
     print(f"import articlekit: {import_time() * 1000:.0f} ms (beyond a bare interpreter)")
     header = f"{'corpus':<7} {'articles':>8} {'pandoc s':>9} {'articlekit s':>12} {'floor s':>8} " \
              f"{'ak/pandoc':>9} {'ak/floor':>8} {'articles/h':>11} {'peak MiB':>9}"
