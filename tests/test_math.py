@@ -53,8 +53,8 @@ def loaded(source: Path) -> Article:
 
 
 def formulas_in(article: Article) -> list[tuple[bool, str]]:
-    """(display, TeX) of every formula of the article, body and notes, in reading order."""
-    trees = [article.body, *(n.blocks for n in article.notes)]
+    """(display, TeX) of every formula of the article, abstract, body and notes, in reading order."""
+    trees = [article.metadata.abstract or [], article.body, *(n.blocks for n in article.notes)]
     return [(n["c"][0]["t"] == "DisplayMath", n["c"][1]) for t in trees for n in all_nodes(t) if n["t"] == "Math"]
 
 
@@ -169,6 +169,8 @@ def test_jats_formulas_hold_mathml_and_tex_and_the_mathml_dtd_is_declared(source
         assert [etree.QName(c).localname for c in alternatives] == ["math", "tex-math"]
         assert alternatives[0].prefix == "mml"
     assert root.xpath("//fn//inline-formula")  # the notes' formulas too
+    if article.metadata.abstract:
+        assert root.xpath("//abstract//inline-formula")
 
 
 def test_an_article_without_math_keeps_the_plain_dtd() -> None:
@@ -255,11 +257,11 @@ def test_inline_formulas_sit_on_the_baseline_at_text_size() -> None:
 
 def test_display_formulas_are_centred_on_their_own_line() -> None:
     with pdfplumber.open(io.BytesIO(pdf_bytes(ENGLISH))) as pdf:
-        page = pdf.pages[0]
+        page = next(p for p in pdf.pages if "supply\nshocks" in (p.extract_text() or "").replace(" ", "\n"))
         words = page.extract_words()
-        left, right = min(w["x0"] for w in words), max(w["x1"] for w in words if w["text"] != "1")
+        left, right = min(w["x0"] for w in words), max(w["x1"] for w in words if not w["text"].isdigit())
         above = next(w for w in words if w["text"] == "shocks")
-        below = next(w for w in words if w["text"] == "slope")
+        below = next(w for w in words if w["text"] == "slope" and w["top"] > above["bottom"])
         ink = [c for c in page.curves if above["bottom"] < c["top"] and c["bottom"] < below["top"]]
         assert ink
         # nothing else is set on the formula's line

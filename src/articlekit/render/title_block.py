@@ -43,7 +43,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from ..model import Article, Inline, Person
-from .html_body import render_blocks, render_inlines
+from .html_body import HtmlRenderer
 from .labels import Labels, labels_for, labels_for_lang
 from .templates import render, trusted
 
@@ -195,17 +195,23 @@ def _contributor(p: Person) -> Contributor:
     )
 
 
-def title_block(article: Article, *, inline_filter: Callable[[list[Inline]], list[Inline]] | None = None
-                ) -> TitleBlock:
+def title_block(article: Article, *, inline_filter: Callable[[list[Inline]], list[Inline]] | None = None,
+                renderer: Callable[[Article], HtmlRenderer] = HtmlRenderer) -> TitleBlock:
     """The title block of ``article``.
 
     ``inline_filter`` rewrites the title and subtitle before they are rendered
-    (the print edition ties their last two words together).
+    (the print edition ties their last two words together); ``renderer`` makes
+    the renderer of its markup (the print edition's draws formulas).
     """
     m = article.metadata
 
     def inlines(nodes: list[Inline]) -> Markup:
-        return trusted(render_inlines(article, inline_filter(nodes) if inline_filter else nodes))
+        r = renderer(article)
+        return trusted(r.clean(r.inlines(inline_filter(nodes) if inline_filter else nodes)))
+
+    def blocks(nodes: list[Any]) -> Markup:
+        r = renderer(article)
+        return trusted(r.clean(r.blocks(nodes)))
 
     publication = tuple(x for x in (
         m.publication,
@@ -233,7 +239,7 @@ def title_block(article: Article, *, inline_filter: Callable[[list[Inline]], lis
         license=m.license,
         copyright=rights.text if rights else None,
         keywords=tuple(m.keywords),
-        abstract=trusted(render_blocks(article, m.abstract)) if m.abstract else None,
+        abstract=blocks(m.abstract) if m.abstract else None,
         labels=labels_for(article),
     )
 

@@ -154,6 +154,21 @@ def keep_dashes_attached(inlines: list[Any]) -> list[Any]:
     return out
 
 
+def print_formula(article: Article, node: Any) -> str:
+    """A formula as print sets it: drawn as SVG, its TeX the alternative text (WeasyPrint sets no MathML)."""
+    mathml = mathml_for(article.formulas, node)
+    if mathml is None:  # only in an article built by hand: the reader refuses such TeX
+        return f'<span class="math">{escape(node["c"][1], quote=False)}</span>'
+    return svg_image(mathml, node["c"][1], is_display(node))
+
+
+class TitleRenderer(HtmlRenderer):
+    """The shared renderer with the print edition's formulas, for the title block's title and abstract."""
+
+    def formula(self, node: Any) -> str:
+        return print_formula(self.article, node)
+
+
 def _strip_spaces(nodes: list[Any]) -> list[Any]:
     """``nodes`` without the spaces and line breaks at either end."""
     blank = ("Space", "SoftBreak", "LineBreak")
@@ -231,11 +246,7 @@ class PrintRenderer(HtmlRenderer):
         return super().inlines(keep_dashes_attached(nodes or []))
 
     def formula(self, node: Any) -> str:
-        """A formula drawn as SVG, its TeX the alternative text (WeasyPrint sets no MathML)."""
-        mathml = mathml_for(self.article.formulas, node)
-        if mathml is None:
-            return super().formula(node)
-        return svg_image(mathml, node["c"][1], is_display(node))
+        return print_formula(self.article, node)
 
     def i_Str(self, c: str) -> str:  # noqa: N802 - named after pandoc's node types
         return super().i_Str(keep_hangul_words(c))
@@ -445,7 +456,7 @@ def title_block(article: Article, image_src: str | None, running_title: str, aut
 
     The title and subtitle have their last two words tied, so neither ends in a lone word.
     """
-    block = shared_title_block(article, inline_filter=tie_last_words)
+    block = shared_title_block(article, inline_filter=tie_last_words, renderer=TitleRenderer)
     options = TitleBlockOptions(
         css_class="title-block",
         show_picture=image_src is not None,
