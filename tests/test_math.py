@@ -205,12 +205,13 @@ def test_print_formulas_are_drawn_whole(source: Path) -> None:
         assert "<text" not in svg and "href" not in svg  # outlines only: no font, nothing fetched
 
 
-def _figures(pdf: pikepdf.Pdf) -> list[str]:
+def _tagged(pdf: pikepdf.Pdf, kind: str) -> list[str]:
+    """The ``/Alt`` of every structure element of ``kind`` (``/Formula``, ``/Figure``), in reading order."""
     alts: list[str] = []
 
     def walk(el: pikepdf.Object) -> None:
         if isinstance(el, pikepdf.Dictionary):
-            if el.get("/S") == "/Figure" and "/Alt" in el:
+            if el.get("/S") == kind and "/Alt" in el:
                 alts.append(str(el.Alt))
             kids = el.get("/K")
             for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
@@ -224,10 +225,11 @@ def _figures(pdf: pikepdf.Pdf) -> list[str]:
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
-def test_print_formulas_have_their_tex_in_the_tag_tree(source: Path) -> None:
+def test_print_formulas_are_tagged_formulas_with_their_tex(source: Path) -> None:
     with pikepdf.open(io.BytesIO(pdf_bytes(source))) as pdf:
-        alts = _figures(pdf)
-    assert alts == [tex.strip() for _, tex in formulas_in(loaded(source))]
+        formulas, figures = _tagged(pdf, "/Formula"), _tagged(pdf, "/Figure")
+    assert formulas == [tex.strip() for _, tex in formulas_in(loaded(source))]
+    assert not set(figures) & set(formulas)  # each formula's picture is a /Formula, not a /Figure
 
 
 def _baseline(page: pdfplumber.page.Page, char: dict) -> float:

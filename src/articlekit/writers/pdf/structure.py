@@ -15,6 +15,7 @@ gives internal links a description a screen reader can say.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import pydyf
@@ -105,6 +106,22 @@ def describe_links(pdf: Any, labels: dict[str, str]) -> int:
         target = getattr(dest, "string", None)
         if isinstance(target, str) and target in labels:
             obj["Contents"] = pydyf.String(labels[target])
+            changed += 1
+    return changed
+
+
+def tag_formulas(pdf: Any, alternatives: Collection[str]) -> int:
+    """Make the structure element of each formula a ``/Formula``; return how many changed.
+
+    WeasyPrint tags every ``<img>`` a ``/Figure``, the formulas' pictures
+    included; a screen reader announces a ``/Formula`` as math and reads its
+    ``/Alt``, the TeX, which is how a formula's picture is told from another.
+    """
+    wanted = set(alternatives)
+    changed = 0
+    for _number, element in _struct_elements(pdf):
+        if element.get("S") == "/Figure" and _text(element.get("Alt")) in wanted:
+            element["S"] = "/Formula"
             changed += 1
     return changed
 
