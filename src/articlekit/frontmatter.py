@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -60,6 +61,34 @@ CREDIT_ROLES: dict[str, str] = {
     "writing-review-editing": "Writing \u2013 review & editing",
 }
 _ISSN = re.compile(r"^\d{4}-\d{3}[\dX]$")
+
+
+def _iso_date(v: str) -> str:
+    if not _DATE.match(v):
+        raise ValueError(f"invalid date {v!r}: expected YYYY-MM-DD")
+    try:
+        dt.date.fromisoformat(v)
+    except ValueError as e:
+        raise ValueError(f"invalid date {v!r}: {e}") from None
+    return v
+
+
+def _language_tag(v: str) -> str:
+    if not _BCP47.match(v):
+        raise ValueError(f"invalid language tag {v!r}: expected a BCP 47 tag such as 'en' or 'id-ID'")
+    return v
+
+
+def _issn_form(v: str) -> str:
+    if not _ISSN.match(v):
+        raise ValueError(f"invalid ISSN {v!r}: expected NNNN-NNNC")
+    return v
+
+
+#: Front matter values checked the same way wherever they appear (articles, editions).
+IsoDate = Annotated[str, AfterValidator(_iso_date)]
+LanguageTag = Annotated[str, AfterValidator(_language_tag)]
+Issn = Annotated[str, AfterValidator(_issn_form)]
 
 
 @dataclass(frozen=True)
@@ -289,16 +318,16 @@ class FrontMatter(BaseModel):
 
     title: Text
     subtitle: Text | None = None
-    date: str
+    date: IsoDate
     authors: list[Person] = Field(min_length=1)
     editors: People = Field(default_factory=list)
     reviewers: People = Field(default_factory=list)
     translators: People = Field(default_factory=list)
-    lang: str | None = None
+    lang: LanguageTag | None = None
     image: ImageModel | None = None
     publisher: Text | None = None
     publication: Text | None = None
-    issn: str | None = None
+    issn: Issn | None = None
     keywords: list[Text] = Field(default_factory=list)
     abstract: Text | None = None
     license: Text | None = None
@@ -306,31 +335,6 @@ class FrontMatter(BaseModel):
     doi: str | None = None
     article_type: str | None = Field(default=None, pattern=r"^[a-z][a-z-]*$")
     section: Text | None = None
-
-    @field_validator("date")
-    @classmethod
-    def _date(cls, v: str) -> str:
-        if not _DATE.match(v):
-            raise ValueError(f"invalid date {v!r}: expected YYYY-MM-DD")
-        try:
-            dt.date.fromisoformat(v)
-        except ValueError as e:
-            raise ValueError(f"invalid date {v!r}: {e}") from None
-        return v
-
-    @field_validator("lang")
-    @classmethod
-    def _lang(cls, v: str | None) -> str | None:
-        if v is not None and not _BCP47.match(v):
-            raise ValueError(f"invalid language tag {v!r}: expected a BCP 47 tag such as 'en' or 'id-ID'")
-        return v
-
-    @field_validator("issn")
-    @classmethod
-    def _issn(cls, v: str | None) -> str | None:
-        if v is not None and not _ISSN.match(v):
-            raise ValueError(f"invalid ISSN {v!r}: expected NNNN-NNNC")
-        return v
 
     @field_validator("doi")
     @classmethod

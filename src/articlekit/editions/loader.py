@@ -32,9 +32,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..errors import ArticleError, ArticleErrors, closest
 from ..frontmatter import (
-    _BCP47,
-    _DATE,
-    _ISSN,
+    IsoDate,
+    Issn,
+    LanguageTag,
     People,
     PersonModel,
     SplitSource,
@@ -90,42 +90,17 @@ class EditionFile(BaseModel):
     subtitle: Text | None = None
     volume: Text | None = None
     issue: Text | None = None
-    date: str
-    issn: str | None = None
+    date: IsoDate
+    issn: Issn | None = None
     isbn: str | None = None
     publisher: Text | None = None
     editors: People = Field(default_factory=list)
     cover: Text | None = None
-    lang: str | None = None
+    lang: LanguageTag | None = None
     foreword: Text | None = None
     imprint: Text | None = None
     sections: list[SectionModel] | None = Field(default=None, min_length=1)
     articles: list[Text] | None = Field(default=None, min_length=1)
-
-    @field_validator("date")
-    @classmethod
-    def _date(cls, v: str) -> str:
-        if not _DATE.match(v):
-            raise ValueError(f"invalid date {v!r}: expected YYYY-MM-DD")
-        try:
-            dt.date.fromisoformat(v)
-        except ValueError as e:
-            raise ValueError(f"invalid date {v!r}: {e}") from None
-        return v
-
-    @field_validator("lang")
-    @classmethod
-    def _lang(cls, v: str | None) -> str | None:
-        if v is not None and not _BCP47.match(v):
-            raise ValueError(f"invalid language tag {v!r}: expected a BCP 47 tag such as 'en' or 'id-ID'")
-        return v
-
-    @field_validator("issn")
-    @classmethod
-    def _issn(cls, v: str | None) -> str | None:
-        if v is not None and not _ISSN.match(v):
-            raise ValueError(f"invalid ISSN {v!r}: expected NNNN-NNNC")
-        return v
 
     @field_validator("isbn")
     @classmethod
