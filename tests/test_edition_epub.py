@@ -43,10 +43,10 @@ def sample_edition() -> Edition:
 
 def plain_edition() -> Edition:
     """Fixture articles with pictures of their own, one in Swahili (for which articlekit has no words),
-    no section titles, no cover, no front pieces."""
+    one with TeX formulas, no section titles, no cover, no front pieces."""
     articles = tuple(EditionArticle(p.stem, articlekit.load(p)) for p in
                      (FIXTURES / "articles" / "kitchen-sink.md", FIXTURES / "journal" / "journal-article.md",
-                      FIXTURES / "labels" / "ziwa-la-victoria.md"))
+                      FIXTURES / "labels" / "ziwa-la-victoria.md", FIXTURES / "math" / "phillips-curve.md"))
     return Edition(path=FIXTURES / "plain.yaml", title="A plain anthology", date=dt.date(2021, 3, 4),
                    sections=(EditionSection(None, articles),))
 
@@ -126,7 +126,7 @@ def test_notes_restart_at_1_in_each_article_and_link_both_ways(name: str, books:
     book = books[name]
     docs = book.documents
     articles = sorted({n[:4] for n in docs if re.match(r"a\d\d-", n)})
-    assert len(articles) == (3 if name == "plain" else 4)
+    assert len(articles) == 4
     for prefix in articles:
         notes = docs[f"{prefix}notes.xhtml"]
         items = notes.xpath("//x:section[@epub:type='endnotes']//x:ol/x:li", namespaces=NS)
@@ -221,7 +221,7 @@ def test_nav_sections_articles_and_their_headings(books: dict[str, Book]) -> Non
 def test_plain_nav_lists_the_articles_at_the_top(books: dict[str, Book]) -> None:
     nav = books["plain"].doc("nav.xhtml")
     top = nav.xpath("//x:nav[@epub:type='toc']/x:ol/x:li/*[1]", namespaces=NS)
-    assert [a.get("href") for a in top] == ["a01-title.xhtml", "a02-title.xhtml", "a03-title.xhtml"]
+    assert [a.get("href") for a in top] == [f"a0{n}-title.xhtml" for n in (1, 2, 3, 4)]
     # The Swahili article is marked as such, and the English word over its notes as English.
     swahili = nav.xpath("//x:nav[@id='toc']/x:ol/x:li[3]", namespaces=NS)[0]
     assert swahili.get("lang") == "sw"
@@ -408,3 +408,17 @@ def test_an_edition_in_indonesian_marks_the_english_articles_and_words() -> None
                       "a04-title.xhtml": None}
     opf = book.opf
     assert opf.xpath("//dc:language/text()", namespaces=NS) == ["id", "en"]
+
+
+def test_an_articles_formulas_are_declared_in_the_edition_package(books: dict[str, Book]) -> None:
+    """Each document holding MathML says so in the manifest, and the package names MathML as an
+    accessibility feature (EPUBCheck and Ace above read the same book)."""
+    book = books["plain"]
+    opf = book.opf
+    ns = {"opf": "http://www.idpf.org/2007/opf"}
+    with_math = {i.get("href") for i in opf.xpath("//opf:item[contains(@properties, 'mathml')]", namespaces=ns)}
+    holding = {name for name, root in book.documents.items()
+               if root.find(".//{http://www.w3.org/1998/Math/MathML}math") is not None}
+    assert holding and with_math == holding
+    features = opf.xpath("//opf:meta[@property='schema:accessibilityFeature']/text()", namespaces=ns)
+    assert {"MathML", "describedMath"} <= set(features)

@@ -20,6 +20,7 @@ then rewrites the archive so the same source always gives the same bytes.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from ...safety import parse_xml
 from ...styles import read_style
 from ...tree import stringify
 from .archive import repack
-from .package import add_to_book, build_moment, package_metadata
+from .package import PackageMetadata, add_to_book, build_moment, package_metadata
 from .resources import ImageResource, collect_images
 from .xhtml import (
     EPUB_TYPE,
@@ -343,10 +344,7 @@ def build_epub(article: Article, options: WriteOptions, *, split_bytes: int = SP
         images_described=_images_described(docs),
         animated_images=any(i.media_type in ("image/gif", "image/webp") for i in images.values()),
     )
-    with_math = {d.name for d in [nav, *docs] if _has_math(d.root)}
-    if with_math:  # each formula is MathML with its TeX as alttext
-        meta = dataclasses.replace(meta, accessibility_features=(*meta.accessibility_features, "MathML",
-                                                                 "describedMath"))
+    meta, with_math = declare_math(meta, [nav, *docs])
 
     book = epub.EpubBook()
     book.metadata[epub.NAMESPACES["OPF"]].pop("generator", None)  # ebooklib's version would change the bytes
@@ -355,29 +353,8 @@ def build_epub(article: Article, options: WriteOptions, *, split_bytes: int = SP
     if text_direction(m.lang):
         book.set_direction("rtl")
 
-    items: dict[str, _Xhtml] = {}
-    for doc in [nav, *docs]:
-        uid = "titlepage" if doc.name == TITLE_PAGE else doc.name.removesuffix(".xhtml")
-        item = _Xhtml(uid=uid, file_name=doc.name,
-                      media_type="application/xhtml+xml", title=doc.title, lang=m.lang)
-        item.content = serialise(doc.root)
-        if doc is nav:
-            item.properties = ["nav"]
-        elif doc.name in with_math:
-            item.properties = ["mathml"]
-        items[doc.name] = book.add_item(item)
     css = read_style("epub.css", options.styles_dir, article.styles_dir)
-    book.add_item(epub.EpubItem(uid="css", file_name=STYLESHEET, media_type="text/css", content=css.encode("utf-8")))
-    for n, image in enumerate(images.values(), 1):
-        if image is cover_image:
-            item = epub.EpubCover(uid="cover-image", file_name=image.href)
-            book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
-        else:
-            item = epub.EpubImage(uid=f"image-{n}", file_name=image.href)
-        item.media_type = image.media_type
-        item.content = image.data
-        book.add_item(item)
-    book.add_item(epub.EpubNcx())
+    items = add_contents(book, nav, docs, with_math, css, list(images.values()), cover_image, lambda _: m.lang)
 
     # The nav document is in the spine only so the landmarks may point at it; it is not read in order.
     book.spine = [items[d.name] for d in docs[:1 + bool(cover_image)]] + [(items[NAV], "no")]
@@ -387,6 +364,52 @@ def build_epub(article: Article, options: WriteOptions, *, split_bytes: int = SP
     book.guide = [{"type": guide_types[d.landmark], "href": d.name, "title": d.title} for d in docs if d.landmark]
     book.guide.insert(2 if cover_image else 1, {"type": "toc", "href": NAV, "title": labels_for(article)["contents"]})
 
+    return write_book(book, moment, m.lang)
+
+
+def declare_math(meta: PackageMetadata, docs: list[Document]) -> tuple[PackageMetadata, set[str]]:
+    """The names of the documents holding MathML (their manifest items must say so), and the
+    package metadata naming MathML, each formula described by its TeX as alttext, among its
+    accessibility features."""
+    names = {d.name for d in docs if _has_math(d.root)}
+    if names:
+        meta = dataclasses.replace(meta, accessibility_features=(*meta.accessibility_features, "MathML",
+                                                                 "describedMath"))
+    return meta, names
+
+
+def add_contents(book: epub.EpubBook, nav: Document, docs: list[Document], with_math: set[str], css: str,
+                 images: list[ImageResource], cover_image: ImageResource | None,
+                 lang_of: Callable[[Document], str]) -> dict[str, _Xhtml]:
+    """Add the nav and content documents, the stylesheet, the images and the NCX to ``book``, in
+    that order; returns the documents' manifest items by file name (for the spine)."""
+    items: dict[str, _Xhtml] = {}
+    for doc in [nav, *docs]:
+        uid = "titlepage" if doc.name == TITLE_PAGE else doc.name.removesuffix(".xhtml")
+        item = _Xhtml(uid=uid, file_name=doc.name,
+                      media_type="application/xhtml+xml", title=doc.title, lang=lang_of(doc))
+        item.content = serialise(doc.root)
+        if doc is nav:
+            item.properties = ["nav"]
+        elif doc.name in with_math:
+            item.properties = ["mathml"]
+        items[doc.name] = book.add_item(item)
+    book.add_item(epub.EpubItem(uid="css", file_name=STYLESHEET, media_type="text/css", content=css.encode("utf-8")))
+    for n, image in enumerate(images, 1):
+        if image is cover_image:
+            image_item = epub.EpubCover(uid="cover-image", file_name=image.href)
+            book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+        else:
+            image_item = epub.EpubImage(uid=f"image-{n}", file_name=image.href)
+        image_item.media_type = image.media_type
+        image_item.content = image.data
+        book.add_item(image_item)
+    book.add_item(epub.EpubNcx())
+    return items
+
+
+def write_book(book: epub.EpubBook, moment: dt.datetime, lang: str) -> bytes:
+    """The book's bytes: ebooklib's archive repacked with fixed times and articlekit's package fixes."""
     out = io.BytesIO()
     epub.write_epub(out, book, {
         "epub3_pages": False,  # would turn every element with epub:type and id into a page-list entry
@@ -395,7 +418,7 @@ def build_epub(article: Article, options: WriteOptions, *, split_bytes: int = SP
         "raise_exceptions": True,
         "play_order": {"enabled": True, "start_from": 1},  # the NCX DTD requires playOrder
     })
-    return repack(out.getvalue(), moment, _fix_package(m.lang))
+    return repack(out.getvalue(), moment, _fix_package(lang))
 
 
 def _has_math(root: etree._Element) -> bool:

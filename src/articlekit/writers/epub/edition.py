@@ -23,7 +23,6 @@ article's authors and editors as contributors.  The same edition always gives th
 
 from __future__ import annotations
 
-import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -48,16 +47,16 @@ from . import (
     STYLESHEET,
     Document,
     TocEntry,
-    _fix_package,
     _images_described,
     _ncx_entries,
     _section_entries,
-    _Xhtml,
+    add_contents,
+    declare_math,
     notes_document,
     notes_title,
     text_documents,
+    write_book,
 )
-from .archive import repack
 from .package import Contributor, PackageMetadata, accessibility, add_to_book, moment_for
 from .resources import EXTENSIONS, ImageResource, collect_images, sniff_media_type
 from .xhtml import (
@@ -67,7 +66,6 @@ from .xhtml import (
     new_document,
     q,
     relink,
-    serialise,
     sub,
     text_direction,
 )
@@ -479,6 +477,7 @@ def build_edition_epub(edition: Edition, options: WriteOptions, *, split_bytes: 
         edition, modified=moment, has_images=bool(images), images_described=_images_described(docs),
         animated_images=any(i.media_type in ("image/gif", "image/webp") for i in images),
     )
+    meta, with_math = declare_math(meta, [nav, *docs])
 
     book = epub.EpubBook()
     book.metadata[epub.NAMESPACES["OPF"]].pop("generator", None)  # ebooklib's version would change the bytes
@@ -491,26 +490,9 @@ def build_edition_epub(edition: Edition, options: WriteOptions, *, split_bytes: 
     if text_direction(edition.lang):
         book.set_direction("rtl")
 
-    items: dict[str, _Xhtml] = {}
-    for doc in [nav, *docs]:
-        item = _Xhtml(uid=_uid(doc.name), file_name=doc.name, media_type="application/xhtml+xml",
-                      title=doc.title, lang=doc.root.get("lang") or edition.lang)
-        item.content = serialise(doc.root)
-        if doc is nav:
-            item.properties = ["nav"]
-        items[doc.name] = book.add_item(item)
     css = read_style("epub.css", options.styles_dir, edition.styles_dir)
-    book.add_item(epub.EpubItem(uid="css", file_name=STYLESHEET, media_type="text/css", content=css.encode("utf-8")))
-    for n, image in enumerate(images, 1):
-        if image is cover_image:
-            image_item = epub.EpubCover(uid="cover-image", file_name=image.href)
-            book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
-        else:
-            image_item = epub.EpubImage(uid=f"image-{n}", file_name=image.href)
-        image_item.media_type = image.media_type
-        image_item.content = image.data
-        book.add_item(image_item)
-    book.add_item(epub.EpubNcx())
+    items = add_contents(book, nav, docs, with_math, css, images, cover_image,
+                         lambda doc: doc.root.get("lang") or edition.lang)
 
     book.spine = [items[d.name] for d in front] + [items[NAV]] + [items[d.name] for d in [*after_nav, *body_docs]]
     book.toc = _ncx_entries(_ncx(toc), [0])
@@ -521,21 +503,7 @@ def build_edition_epub(edition: Edition, options: WriteOptions, *, split_bytes: 
     at = next((i for i, g in enumerate(book.guide) if g["type"] in ("foreword", "text")), len(book.guide))
     book.guide.insert(at, {"type": "toc", "href": NAV, "title": labels["contents"]})
 
-    out = io.BytesIO()
-    epub.write_epub(out, book, {
-        "epub3_pages": False,
-        "epub3_landmark": False,
-        "mtime": moment,
-        "raise_exceptions": True,
-        "play_order": {"enabled": True, "start_from": 1},
-    })
-    return repack(out.getvalue(), moment, _fix_package(edition.lang))
-
-
-def _uid(name: str) -> str:
-    """A manifest id for a document: its file name without the extension (ids may not start with a digit)."""
-    stem = name.removesuffix(".xhtml")
-    return "titlepage" if name == TITLE_PAGE else stem
+    return write_book(book, moment, edition.lang)
 
 
 def _cover_image(edition: Edition) -> ImageResource | None:
