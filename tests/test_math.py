@@ -308,3 +308,21 @@ def test_print_rebuilds_in_another_process_are_identical(tmp_path: Path) -> None
                        check=True, env=env)
         outputs.append((out / f"{ENGLISH.stem}.pdf").read_bytes())
     assert outputs[0] == outputs[1] == pdf_bytes(ENGLISH)
+
+
+def test_an_editions_print_book_tags_its_articles_formulas() -> None:
+    """An article's formulas are ``/Formula`` elements in an edition's print book too."""
+    import datetime as dt
+
+    from articlekit.editions.model import Edition, EditionArticle, EditionSection
+    from articlekit.writers.pdf.edition import edition_to_pdf
+
+    source = SOURCES[0]
+    article = loaded(source)
+    edition = Edition(path=FIXTURES / "math" / "anthology.yaml", title="Prices and wages", date=dt.date(2024, 5, 1),
+                      sections=(EditionSection(None, (EditionArticle(source.stem, article),)),))
+    data, _pages = edition_to_pdf(edition)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        formulas, figures = _tagged(pdf, "/Formula"), _tagged(pdf, "/Figure")
+    assert formulas == [tex.strip() for _, tex in formulas_in(article)]
+    assert not set(figures) & set(formulas)

@@ -42,7 +42,7 @@ from ...styles import default_styles_dir, find_style
 from .document import HYPHEN, print_document, shorten, text_setting
 from .fetcher import RestrictedFetcher
 from .page import page_geometry, parse_page_size
-from .structure import add_id_tree, describe_links, mark_margin_artifacts, scope_table_headers
+from .structure import complete_tagging
 from .writer import (
     _conformance,
     _fixed_clock,
@@ -354,10 +354,8 @@ def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
 
     def finish(_document: object, pdf: object) -> None:
         if variant is not None:
-            mark_margin_artifacts(pdf)
-            describe_links(pdf, labels)
-            scope_table_headers(pdf)
-            add_id_tree(pdf)
+            complete_tagging(pdf, labels, {tex.strip() for item in edition.articles
+                                           for _display, tex in item.article.formulas})
         _install_xmp(pdf, packet)
         pdf.catalog["PageMode"] = "/UseOutlines"  # type: ignore[attr-defined]
 

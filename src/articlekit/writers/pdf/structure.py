@@ -126,6 +126,16 @@ def tag_formulas(pdf: Any, alternatives: Collection[str]) -> int:
     return changed
 
 
+def complete_tagging(pdf: Any, labels: dict[str, str], formulas: Collection[str]) -> None:
+    """Everything WeasyPrint's tagging leaves undone, for an article and an edition alike: margin
+    boxes as artifacts, links described, table header scopes, the id tree, formulas as ``/Formula``."""
+    mark_margin_artifacts(pdf)
+    describe_links(pdf, labels)
+    scope_table_headers(pdf)
+    add_id_tree(pdf)
+    tag_formulas(pdf, formulas)
+
+
 def _text(value: Any) -> str | None:
     """The text of a pydyf string (or of a plain ``str``)."""
     text = getattr(value, "string", value)

@@ -45,7 +45,7 @@ from .fetcher import RestrictedFetcher
 from .instances import pinned_instances
 from .justify import Setting, Stretch, even_out, measure, measure_copies, settings_in, space_width
 from .page import PageGeometry, page_geometry, parse_page_size
-from .structure import add_id_tree, describe_links, mark_margin_artifacts, scope_table_headers, tag_formulas
+from .structure import complete_tagging
 from .xmp import XmpData, instance_uuid, xmp_packet
 
 #: ``--pdf-variant`` values and the WeasyPrint variant each maps to.
@@ -272,11 +272,7 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
 
     def finish(_document: object, pdf: object) -> None:
         if variant is not None:
-            mark_margin_artifacts(pdf)
-            describe_links(pdf, labels)
-            scope_table_headers(pdf)
-            add_id_tree(pdf)
-            tag_formulas(pdf, {tex.strip() for _display, tex in article.formulas})
+            complete_tagging(pdf, labels, {tex.strip() for _display, tex in article.formulas})
         _install_xmp(pdf, packet)
         if "Outlines" in pdf.catalog:  # type: ignore[attr-defined]
             pdf.catalog["PageMode"] = "/UseOutlines"  # type: ignore[attr-defined]
