@@ -57,6 +57,8 @@ HYPHEN = "\u2010"
 _ADDRESS_BREAK = re.compile(r"(?<=[/.?&=#])(?=[^/\s])")
 #: A DOI written out as link text ("10.1016/j.x.2021.123").
 _DOI_TEXT = re.compile(r"^10\.\d{4,9}/\S+$")
+#: Where a DOI resolves.
+_DOI_RESOLVERS = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
 #: The title block's DOI link and its text.
 _DOI_LINK = re.compile(r'(<p class="doi"><a [^>]*>)([^<]+)(</a>)')
 #: Tables with this many columns or more are set smaller (``table.wide`` in print.css).
@@ -95,6 +97,12 @@ def break_address(text: str) -> str:
     zero-width space draws nothing and is not extracted with the text.
     """
     return _ADDRESS_BREAK.sub(BREAK_HERE, text)
+
+
+def names_doi(text: str, target: str) -> bool:
+    """Whether a link's text is a DOI and its target that DOI at a resolver (``https://doi.org/…``)."""
+    lower = target.lower()
+    return bool(_DOI_TEXT.match(text)) and any(lower.startswith(r) and target[len(r):] == text for r in _DOI_RESOLVERS)
 
 
 def is_address(text: str, target: str) -> bool:
@@ -288,12 +296,18 @@ class PrintRenderer(HtmlRenderer):
         return html
 
     def i_Link(self, c: list[Any]) -> str:  # noqa: N802
-        """A link; one whose text is its address gets the class ``bare`` so print.css does not repeat it."""
+        """A link; one whose text is its address or the DOI it resolves is ``bare``: print.css does not repeat it.
+
+        A DOI written out names its resolver's address: printing that address
+        after it would only repeat the DOI as a longer unbreakable run.
+        """
         attr, content, target = c
         text = stringify(content)
-        if text and text in (target[0], target[0].removeprefix("mailto:")):
+        if text and (text in (target[0], target[0].removeprefix("mailto:")) or names_doi(text, target[0])):
             attr = [attr[0], [*attr[1], "bare"], attr[2]]
         if text and " " not in text and all(n.get("t") == "Str" for n in content) and is_address(text, target[0]):
+            # Broken only after / . ? & = and never hyphenated (``a.address`` in print.css).
+            attr = [attr[0], [*attr[1], "address"], attr[2]]
             content = [{"t": "Str", "c": break_address(text)}]
         return super().i_Link([attr, content, target])
 
