@@ -23,7 +23,7 @@ import datetime as dt
 import hashlib
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from html import escape
 
 import weasyprint
@@ -41,6 +41,8 @@ from ...safety import Policy
 from ...styles import default_styles_dir, find_style
 from .document import HYPHEN, print_document, shorten, text_setting
 from .fetcher import RestrictedFetcher
+from .instances import pinned_instances
+from .justify import Setting
 from .page import page_geometry, parse_page_size
 from .structure import complete_tagging
 from .writer import (
@@ -52,6 +54,7 @@ from .writer import (
     _w3c,
     _weasyprint_problems,
     base_stylesheet,
+    even_lines,
     link_labels,
     reference_pages,
     shares_a_page,
@@ -123,17 +126,30 @@ class _Book:
         self.created = created
         self.labels = labels_for_lang(edition.lang)
         self.sectioned = any(s.title for s in edition.sections)
+        #: Each article's paragraphs are numbered after the paragraphs of the articles before it (by its index).
+        self.numbered_after: dict[int, int] = {}
+        #: How many parts each paragraph of the book may be set in (see :mod:`.justify`), by its number.
+        self.parts: dict[int, int] = {}
 
     def prefix(self, index: int) -> str:
         return f"a{index}-"
 
     def article_html(self, index: int, item: EditionArticle, part_title: str | None,
-                     ref_pages: Mapping[str, int] | None = None) -> str:
-        """One article: the article PDF's own print HTML, its ids prefixed, the part title over the first."""
+                     ref_pages: Mapping[str, int] | None = None, settings: Mapping[int, Setting] | None = None,
+                     copies: Sequence[Mapping[int, Setting]] = ()) -> str:
+        """One article: the article PDF's own print HTML, its ids prefixed, the part title over the first.
+
+        Its paragraphs are numbered after those of the articles before it (see
+        :meth:`html`), so ``settings`` and the trial ``copies`` name them by
+        their numbers in the book.
+        """
         article = item.article
         m = article.metadata
         image_src = m.image.src if m.image and m.image.src else None
-        doc = print_document(article, created=self.created, image_src=image_src, ref_pages=ref_pages)
+        doc = print_document(article, created=self.created, image_src=image_src, ref_pages=ref_pages,
+                             settings=settings, copies=copies, numbered_after=self.numbered_after.get(index, 0))
+        if not copies:
+            self.parts.update(doc.parts)
         found = _ARTICLE.search(doc.html)
         if found is None:  # pragma: no cover - print_document always writes one
             raise ArticlekitError(f"{article.path}: no article in its print HTML")
@@ -220,7 +236,9 @@ class _Book:
         return (f'<nav class="contents" id="contents" aria-labelledby="contents-title">'
                 f'<h1 class="contents-title" id="contents-title">{word}</h1>{"".join(items)}</nav>')
 
-    def html(self, ref_pages: Mapping[int, Mapping[str, int]] | None = None) -> str:
+    def html(self, ref_pages: Mapping[int, Mapping[str, int]] | None = None,
+             settings: Mapping[int, Setting] | None = None) -> str:
+        """The book; ``settings`` (paragraph number in the book → setting) evens out loose paragraphs."""
         e = self.edition
         editors = [p.name for p in e.editors]
         head = [
@@ -236,8 +254,35 @@ class _Book:
         for section in e.sections:
             for k, item in enumerate(section.articles):
                 index += 1
+                # Numbered as the first layout numbered them, after the paragraphs of the articles before.
+                self.numbered_after.setdefault(index, max(self.parts, default=0))
                 pages = (ref_pages or {}).get(index)
-                articles.append(self.article_html(index, item, section.title if k == 0 else None, pages))
+                articles.append(self.article_html(index, item, section.title if k == 0 else None, pages, settings))
+        front = [self.cover(), self.title_page(), self.imprint(), self.contents(),
+                 *(html for _, _, html in self.forewords())]
+        return self._page(head, [*front, *articles])
+
+    def trial_html(self, copies: Sequence[Mapping[int, Setting]]) -> str:
+        """A trial layout of alternative settings (see :func:`.writer.even_lines`): only the articles it sets.
+
+        Each article holding a paragraph of ``copies`` is its trial print HTML
+        (its body once per copy, only those paragraphs in it), in the article
+        element and stylesheets of the book, so each paragraph is set in the
+        measure, type and language it has in the book; the front pages, title
+        blocks and notes change none of those lines and are left out.
+        """
+        articles = []
+        for index, item in enumerate(self.edition.articles, start=1):
+            first = self.numbered_after[index]
+            last = self.numbered_after.get(index + 1, max(self.parts, default=0))
+            own = [{n: c for n, c in copy.items() if first < n <= last} for copy in copies]
+            own = [copy for copy in own if copy]
+            if own:
+                articles.append(self.article_html(index, item, None, copies=own))
+        return self._page(['<meta charset="utf-8">'], articles)
+
+    def _page(self, head: list[str], pieces: list[str]) -> str:
+        e = self.edition
         running = escape(shorten(e.title), quote=True)
         classes = f"{text_setting(e.lang)} edition" + (" sectioned" if self.sectioned else "")
         return "\n".join([
@@ -245,9 +290,7 @@ class _Book:
             f'<html lang="{escape(e.lang, quote=True)}" class="{classes}">',
             "<head>", *head, "</head>",
             f'<body data-edition-title="{running}">',
-            self.cover(), self.title_page(), self.imprint(), self.contents(),
-            *(html for _, _, html in self.forewords()),
-            *articles,
+            *pieces,
             "</body>", "</html>", "",
         ]).replace(HYPHEN, "-")
 
@@ -382,6 +425,12 @@ def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
             return page.render(font_config=font_config, **render_options)
 
         document = layout(html)
+        # Loose justified lines are evened out as in the article PDF (the same searches and settings), then
+        # the book is laid out once more: every page read below comes from that final layout.
+        settings = even_lines(document, builder.parts, house_css, book,
+                              lambda copies: layout(builder.trial_html(copies)))
+        if settings:
+            document = layout(builder.html(settings=settings))
         pages = reference_pages(document)
         # A note with two references on one page lists that page once: the notes follow every
         # reference of their article, so listing fewer pages cannot move a reference.
@@ -391,10 +440,11 @@ def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
             for index, item in enumerate(edition.articles, start=1)
         }
         if any(shares_a_page(item.article, per_article[i]) for i, item in enumerate(edition.articles, start=1)):
-            document = layout(builder.html(per_article))
+            document = layout(builder.html(per_article, settings))
             pages = reference_pages(document)
         ranges = _page_ranges(edition, pages)
-        data = document.write_pdf(finisher=finish, **render_options)
+        with pinned_instances():  # as the article PDF: the book face's instances made by HarfBuzz as it subsets
+            data = document.write_pdf(finisher=finish, **render_options)
     problem_path = dataclasses.replace(edition.articles[0].article, path=edition.path)
     _raise_problems(problem_path, records, fetcher, options.pdf_variant)
     return data, ranges
