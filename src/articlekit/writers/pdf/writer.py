@@ -21,7 +21,6 @@ import datetime as dt
 import hashlib
 import logging
 import os
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,7 +45,6 @@ from .fetcher import RestrictedFetcher
 from .instances import pinned_instances
 from .justify import Setting, Stretch, even_out, measure, measure_copies, settings_in, space_width
 from .page import PageGeometry, page_geometry, parse_page_size
-from .ragged import loose_address_lines
 from .structure import complete_tagging
 from .xmp import XmpData, instance_uuid, xmp_packet
 
@@ -265,29 +263,6 @@ def even_lines(document: weasyprint.Document, parts: Mapping[int, int], house_cs
     return even_out(measure(document, space_em), parts, settings_in(house_css), trial)
 
 
-_SHARED = threading.local()
-
-
-def shared_faces(faces: str, font_dirs: frozenset[Path]) -> tuple[FontConfiguration, weasyprint.CSS]:
-    """One WeasyPrint font configuration, and the ``@font-face`` rules of the book and code faces, per thread.
-
-    A :class:`~weasyprint.text.fonts.FontConfiguration` loads fontconfig's whole
-    configuration when it is made and keeps each ``@font-face`` file it is
-    given: made afresh for every article, it cost a worker time and about
-    1.5 MiB that was never given back, article after article.  The rules name
-    only the installed faces' files, so one configuration and one stylesheet
-    serve every article of the process (of the thread: Pango's font maps are not
-    to be shared between threads); the rest of the base stylesheet (page, font
-    stack) is still made per article.
-    """
-    cache: dict[str, tuple[FontConfiguration, weasyprint.CSS]] = _SHARED.__dict__.setdefault("faces", {})
-    if faces not in cache:
-        fetcher = RestrictedFetcher(Policy(next(iter(sorted(font_dirs)), Path.cwd())), font_dirs=font_dirs)
-        font_config = FontConfiguration()
-        cache[faces] = font_config, weasyprint.CSS(string=faces, url_fetcher=fetcher, font_config=font_config)
-    return cache[faces]
-
-
 def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
     """The article as PDF bytes; raises :class:`ArticlekitError` for a bad option or an unprintable text."""
     options = options or WriteOptions()
@@ -327,14 +302,12 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
         if "Outlines" in pdf.catalog:  # type: ignore[attr-defined]
             pdf.catalog["PageMode"] = "/UseOutlines"  # type: ignore[attr-defined]
 
-    faces = book.css() + (code_face.css() if code_face else "")
+    font_config = FontConfiguration()
     with _weasyprint_problems() as records, _fixed_clock(moment):
-        font_config, faces_sheet = shared_faces(faces, book.dirs | (code_face.dirs if code_face else frozenset()))
         html = weasyprint.HTML(string=doc.html, base_url=_dir_url(article.source_dir), url_fetcher=fetcher)
         stylesheets = [
-            faces_sheet,
-            weasyprint.CSS(string=base_css.removeprefix(faces), base_url=_dir_url(article.source_dir),
-                           url_fetcher=fetcher, font_config=font_config),
+            weasyprint.CSS(string=base_css, base_url=_dir_url(article.source_dir), url_fetcher=fetcher,
+                           font_config=font_config),
             weasyprint.CSS(string=house_css, base_url=_dir_url(house_path.parent), url_fetcher=fetcher,
                            font_config=font_config),
         ]
@@ -350,10 +323,9 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
             page = weasyprint.HTML(string=source, base_url=_dir_url(article.source_dir), url_fetcher=fetcher)
             return page.render(font_config=font_config, **render_options)
 
-        def again(settings: Mapping[int, Setting], ref_pages: dict[str, int] | None = None,
-                  ragged: Mapping[int, int] | None = None) -> weasyprint.Document:
+        def again(settings: Mapping[int, Setting], ref_pages: dict[str, int] | None = None) -> weasyprint.Document:
             return layout(print_document(article, created=created, image_src=image_src, ref_pages=ref_pages,
-                                         settings=settings, ragged=ragged).html)
+                                         settings=settings).html)
 
         document = html.render(font_config=font_config, **render_options)
         # Loose justified lines: found, searched and laid out once more with the best setting of each.
@@ -361,15 +333,10 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
             article, created=created, image_src=image_src, copies=copies).html))
         if settings:
             document = again(settings)
-        # A line an address leaves loose even so is ended by hand, flush left (see ragged.py).
-        ragged = loose_address_lines(document, space_width(
-            next(f.path for f in book.faces if f.weight == 400 and f.style == "normal")))
-        if ragged:
-            document = again(settings, ragged=ragged)
         pages = reference_pages(document)
         if shares_a_page(article, pages):
             # The notes follow every reference, so listing each page once cannot move a reference.
-            document = again(settings, pages, ragged)
+            document = again(settings, pages)
         with pinned_instances():  # the book face's instances made by HarfBuzz as it subsets, not by fontTools
             data = document.write_pdf(finisher=finish, **render_options)
     _raise_problems(article, records, fetcher, options.pdf_variant)
