@@ -37,6 +37,7 @@ from ...render.title_block import title_block as shared_title_block
 from ...tree import inline_children, iter_table_rows, stringify
 from .formulas import svg_image
 from .justify import COPY_CLASS, PARAGRAPH_CLASS, PART_CLASS, Setting
+from .ragged import ADDRESS_CLASS
 
 #: Languages that justify without hyphenation: lines may break between characters.
 NO_HYPHENS_NEEDED = frozenset({"ko", "ja", "zh", "th", "lo", "km", "my"})
@@ -352,6 +353,10 @@ class PrintRenderer(HtmlRenderer):
         self.parts: dict[int, int] = {}
         #: The column widths (percent) of each table whose columns are shared out by need.
         self._shares: list[list[float]] = []
+        #: How many address links are rendered so far (each is ``a.address-N``, numbered from 0), and for some,
+        #: how many characters of their text a loose line holds: the line is ended there (see :mod:`.ragged`).
+        self.addresses = 0
+        self.ragged: Mapping[int, int] = {}
 
     def b_Para(self, c: list[Any], depth: int) -> str:  # noqa: N802 - named after pandoc's node types
         """A paragraph; one holding display formulas is set as its text, each formula's block, the rest of its text.
@@ -469,8 +474,15 @@ class PrintRenderer(HtmlRenderer):
             attr = [attr[0], [*attr[1], "bare"], attr[2]]
         if text and " " not in text and all(n.get("t") == "Str" for n in content) and is_address(text, target[0]):
             # Broken only after / . ? & = and never hyphenated (``a.address`` in print.css).
-            attr = [attr[0], [*attr[1], "address"], attr[2]]
-            content = [{"t": "Str", "c": break_address(text)}]
+            attr = [attr[0], [*attr[1], "address", f"{ADDRESS_CLASS}{self.addresses}"], attr[2]]
+            broken = break_address(text)
+            cut = self.ragged.get(self.addresses, 0)
+            self.addresses += 1
+            if 0 < cut < len(broken):  # a loose line ends here, by hand
+                content = [{"t": "Str", "c": broken[:cut].rstrip(BREAK_HERE)}, {"t": "LineBreak"},
+                           {"t": "Str", "c": broken[cut:].lstrip(BREAK_HERE)}]
+            else:
+                content = [{"t": "Str", "c": broken}]
         return super().i_Link([attr, content, target])
 
     def backlinks(self, note: Note) -> str:
@@ -650,7 +662,7 @@ def _meta(name: str, content: str) -> str:
 
 def print_document(article: Article, *, created: str, image_src: str | None = None,
                    ref_pages: Mapping[str, int] | None = None, settings: Mapping[int, Setting] | None = None,
-                   probe: Collection[int] | None = None,
+                   probe: Collection[int] | None = None, ragged: Mapping[int, int] | None = None,
                    copies: Sequence[Mapping[int, Setting]] = (), numbered_after: int = 0) -> PrintDocument:
     """The whole print HTML document.
 
@@ -659,7 +671,9 @@ def print_document(article: Article, *, created: str, image_src: str | None = No
     ``ref_pages`` (reference id → page, from a first layout) makes each note
     list each page of its references once; ``settings`` (paragraph number →
     alternative setting) evens out loose paragraphs; ``probe`` empties every
-    other paragraph, for a quick trial of those settings.  ``copies`` makes a
+    other paragraph, for a quick trial of those settings.  ``ragged`` (address
+    link number → characters) ends a loose line inside that link, flush left
+    (see :mod:`.ragged`).  ``copies`` makes a
     trial of several settings of each paragraph at once: the body once per
     mapping, the K-th (from 0) holding only its paragraphs, in its settings,
     marked ``copy-K`` (``settings`` and ``probe`` are then taken from it).
@@ -675,6 +689,7 @@ def print_document(article: Article, *, created: str, image_src: str | None = No
     desc = description(article)
     renderer = PrintRenderer(article, HtmlOptions(title_level=1, backlinks="end"), ref_pages, settings, probe,
                              numbered_after=numbered_after)
+    renderer.ragged = ragged or {}
     body = renderer.clean(renderer.blocks(article.body))
     notes = renderer.clean(renderer.notes()) if probe is None else ""  # a trial leaves out what refers to emptied text
     for k, trial in enumerate(copies[1:], start=1):  # each copy in a body of its own, as the first is

@@ -45,6 +45,7 @@ from .fetcher import RestrictedFetcher
 from .instances import pinned_instances
 from .justify import Setting, Stretch, even_out, measure, measure_copies, settings_in, space_width
 from .page import PageGeometry, page_geometry, parse_page_size
+from .ragged import loose_address_lines
 from .structure import complete_tagging
 from .xmp import XmpData, instance_uuid, xmp_packet
 
@@ -323,9 +324,10 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
             page = weasyprint.HTML(string=source, base_url=_dir_url(article.source_dir), url_fetcher=fetcher)
             return page.render(font_config=font_config, **render_options)
 
-        def again(settings: Mapping[int, Setting], ref_pages: dict[str, int] | None = None) -> weasyprint.Document:
+        def again(settings: Mapping[int, Setting], ref_pages: dict[str, int] | None = None,
+                  ragged: Mapping[int, int] | None = None) -> weasyprint.Document:
             return layout(print_document(article, created=created, image_src=image_src, ref_pages=ref_pages,
-                                         settings=settings).html)
+                                         settings=settings, ragged=ragged).html)
 
         document = html.render(font_config=font_config, **render_options)
         # Loose justified lines: found, searched and laid out once more with the best setting of each.
@@ -333,10 +335,15 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
             article, created=created, image_src=image_src, copies=copies).html))
         if settings:
             document = again(settings)
+        # A line an address leaves loose even so is ended by hand, flush left (see ragged.py).
+        ragged = loose_address_lines(document, space_width(
+            next(f.path for f in book.faces if f.weight == 400 and f.style == "normal")))
+        if ragged:
+            document = again(settings, ragged=ragged)
         pages = reference_pages(document)
         if shares_a_page(article, pages):
             # The notes follow every reference, so listing each page once cannot move a reference.
-            document = again(settings, pages)
+            document = again(settings, pages, ragged)
         with pinned_instances():  # the book face's instances made by HarfBuzz as it subsets, not by fontTools
             data = document.write_pdf(finisher=finish, **render_options)
     _raise_problems(article, records, fetcher, options.pdf_variant)
