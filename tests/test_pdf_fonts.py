@@ -1,5 +1,7 @@
 """The book face's static instances, made by HarfBuzz as it subsets: the same glyphs WeasyPrint made.
 
+And the faces are loaded once per thread, in one font configuration, not once per article.
+
 WeasyPrint makes each weight and size of a variable font static with fontTools'
 instancer after subsetting it; :mod:`articlekit.writers.pdf.instances` has
 HarfBuzz pin the axes in the subsetting call instead.  The embedded fonts must
@@ -10,6 +12,7 @@ same advances and widths, and static (no variation tables left).
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +20,12 @@ import pikepdf
 import pytest
 import weasyprint
 from fontTools.ttLib import TTFont
+from weasyprint.text.fonts import FontConfiguration
 
 import articlekit
 from articlekit.fonts import find_book_face
-from articlekit.writers.pdf import instances
+from articlekit.writers.pdf import instances, writer
+from seed import SAMPLE
 
 FERRIES = Path(__file__).resolve().parent / "fixtures" / "pdf" / "river-ferries.md"
 #: Tables only a variable font has.
@@ -101,3 +106,25 @@ def test_other_weasyprint_documents_are_left_to_weasyprint(monkeypatch: pytest.M
     with instances.pinned_instances():
         weasyprint.HTML(string=html).write_pdf()
     assert len(calls) == 1
+
+
+def test_one_font_configuration_serves_every_article_of_a_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """fontconfig's configuration is loaded once per thread, not per article (it was memory never given back)."""
+    made: list[object] = []
+
+    class Counted(FontConfiguration):
+        def __init__(self) -> None:
+            super().__init__()
+            made.append(self)
+
+    monkeypatch.setattr(writer, "FontConfiguration", Counted)
+    monkeypatch.setattr(writer, "_SHARED", threading.local())
+    ferries, first = articlekit.load(FERRIES), articlekit.load(SAMPLE)
+    once = articlekit.to_pdf(ferries)
+    articlekit.to_pdf(first)
+    assert articlekit.to_pdf(ferries) == once
+    assert len(made) == 1
+    elsewhere = threading.Thread(target=articlekit.to_pdf, args=(first,))
+    elsewhere.start()
+    elsewhere.join()
+    assert len(made) == 2  # another thread, its own
