@@ -62,8 +62,12 @@ def words_outside(pdf: Path, geometry: PageGeometry) -> list[str]:
     outside = []
     with pdfplumber.open(pdf) as doc:
         for i, page in enumerate(doc.pages):
-            assert abs(page.width - geometry.page.width) < 1
-            left, right = text_block(geometry, i)
+            if page.width > page.height:  # a table's landscape page (@page wide): the trim turned
+                assert abs(page.width - geometry.wide_size[0]) < 1
+                left, right = geometry.inner, page.width - geometry.inner
+            else:
+                assert abs(page.width - geometry.page.width) < 1
+                left, right = text_block(geometry, i)
             for w in page.extract_words():
                 if w["x0"] < left - TOLERANCE or w["x1"] > right + TOLERANCE:
                     outside.append(f"page {i + 1}: {w['text']!r} at {w['x0']:.1f}–{w['x1']:.1f}"

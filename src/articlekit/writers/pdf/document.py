@@ -70,8 +70,9 @@ _DOI_LINK = re.compile(r'(<p class="doi"><a [^>]*>)([^<]+)(</a>)')
 WIDE_TABLE_COLUMNS = 6
 #: The limits a wide table is shrunk within: no word of up to this many characters is broken
 #: (longer ones are hyphenated), at table.wide's type, whose characters and cell padding are about
-#: this wide in ems of the body type, in the text block page.py aims at (32 ems).  A table whose
-#: columns need more goes on a landscape page of its own (``.landscape``, ``@page wide``).
+#: this wide in ems of the body type, in the text block page.py aims at (32 ems; narrower on a small
+#: trim, and the writer gives the page's own).  A table whose columns need more goes on a landscape
+#: page of its own (``.landscape``, ``@page wide``).
 UNBROKEN_WORD = 8
 _CHAR_EM, _CELL_EM, _MEASURE_EM = 0.37, 0.6, 32.0
 #: Widest character of a token (figures are tabular, capitals wide) and of code, and a word's character
@@ -188,16 +189,16 @@ def needs_landscape(table: list[Any]) -> bool:
     return sum(column_needs(table)) > _MEASURE_EM
 
 
-def shared_widths(needs: Sequence[float]) -> list[float] | None:
+def shared_widths(needs: Sequence[float], measure: float = _MEASURE_EM) -> list[float] | None:
     """Each column's share (percent) of a table set in the text block, or None when equal shares fit every column.
 
     A column that needs more than an equal share gets what it needs, and the
     room left over is shared out equally.
     """
-    if not needs or max(needs) <= _MEASURE_EM / len(needs):
+    if not needs or max(needs) <= measure / len(needs):
         return None
-    spare = (_MEASURE_EM - sum(needs)) / len(needs)
-    return [round(100 * (need + spare) / _MEASURE_EM, 2) for need in needs]
+    spare = (measure - sum(needs)) / len(needs)
+    return [round(100 * (need + spare) / measure, 2) for need in needs]
 
 
 def _mark_tokens(inlines: list[Any]) -> list[Any]:
@@ -357,6 +358,8 @@ class PrintRenderer(HtmlRenderer):
         #: how many characters of their text a loose line holds: the line is ended there (see :mod:`.ragged`).
         self.addresses = 0
         self.ragged: Mapping[int, int] = {}
+        #: The width of the text block in ems of the body type, which a wide table's columns share.
+        self.measure_em = _MEASURE_EM
 
     def b_Para(self, c: list[Any], depth: int) -> str:  # noqa: N802 - named after pandoc's node types
         """A paragraph; one holding display formulas is set as its text, each formula's block, the rest of its text.
@@ -424,9 +427,9 @@ class PrintRenderer(HtmlRenderer):
         if len(c[2]) >= WIDE_TABLE_COLUMNS:
             attr = [attr[0], ["wide", *attr[1]], attr[2]]
             needs = column_needs(c, self.article.metadata.lang, fit=True)
-            if sum(column_needs(c)) > _MEASURE_EM or sum(needs) > _MEASURE_EM:
+            if sum(column_needs(c)) > self.measure_em or sum(needs) > self.measure_em:
                 return f'<div class="landscape">\n{super().b_Table([attr, *rest], depth)}\n</div>'
-            widths = shared_widths(needs)
+            widths = shared_widths(needs, self.measure_em)
             if widths:
                 # The columns shared out by need (table.wide is laid out fixed, in equal columns otherwise):
                 # the sanitiser allows no style, so the table is marked and its widths put in by clean().
@@ -663,6 +666,7 @@ def _meta(name: str, content: str) -> str:
 def print_document(article: Article, *, created: str, image_src: str | None = None,
                    ref_pages: Mapping[str, int] | None = None, settings: Mapping[int, Setting] | None = None,
                    probe: Collection[int] | None = None, ragged: Mapping[int, int] | None = None,
+                   measure_em: float = _MEASURE_EM,
                    copies: Sequence[Mapping[int, Setting]] = (), numbered_after: int = 0) -> PrintDocument:
     """The whole print HTML document.
 
@@ -673,7 +677,8 @@ def print_document(article: Article, *, created: str, image_src: str | None = No
     alternative setting) evens out loose paragraphs; ``probe`` empties every
     other paragraph, for a quick trial of those settings.  ``ragged`` (address
     link number → characters) ends a loose line inside that link, flush left
-    (see :mod:`.ragged`).  ``copies`` makes a
+    (see :mod:`.ragged`).  ``measure_em`` is the text block's width in ems of
+    the body type (the page geometry's), which decides how a wide table is set.  ``copies`` makes a
     trial of several settings of each paragraph at once: the body once per
     mapping, the K-th (from 0) holding only its paragraphs, in its settings,
     marked ``copy-K`` (``settings`` and ``probe`` are then taken from it).
@@ -690,11 +695,13 @@ def print_document(article: Article, *, created: str, image_src: str | None = No
     renderer = PrintRenderer(article, HtmlOptions(title_level=1, backlinks="end"), ref_pages, settings, probe,
                              numbered_after=numbered_after)
     renderer.ragged = ragged or {}
+    renderer.measure_em = measure_em
     body = renderer.clean(renderer.blocks(article.body))
     notes = renderer.clean(renderer.notes()) if probe is None else ""  # a trial leaves out what refers to emptied text
     for k, trial in enumerate(copies[1:], start=1):  # each copy in a body of its own, as the first is
         copy = PrintRenderer(article, renderer.options, None, trial, trial.keys(), copy=k,
                              numbered_after=numbered_after)
+        copy.measure_em = measure_em
         body += '\n</div>\n<div class="article-body">\n' + copy.clean(copy.blocks(article.body))
     head = [
         '<meta charset="utf-8">',

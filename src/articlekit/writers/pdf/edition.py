@@ -121,7 +121,7 @@ def running_head(article: Article) -> str:
 class _Book:
     """The edition's print HTML, built piece by piece; ids of the front pages are fixed words."""
 
-    def __init__(self, edition: Edition, created: str) -> None:
+    def __init__(self, edition: Edition, created: str, measure_em: float = 32.0) -> None:
         self.edition = edition
         self.created = created
         self.labels = labels_for_lang(edition.lang)
@@ -130,6 +130,8 @@ class _Book:
         self.numbered_after: dict[int, int] = {}
         #: How many parts each paragraph of the book may be set in (see :mod:`.justify`), by its number.
         self.parts: dict[int, int] = {}
+        #: The text block's width in ems of the body type, which decides how a wide table is set.
+        self.measure_em = measure_em
 
     def prefix(self, index: int) -> str:
         return f"a{index}-"
@@ -147,7 +149,8 @@ class _Book:
         m = article.metadata
         image_src = m.image.src if m.image and m.image.src else None
         doc = print_document(article, created=self.created, image_src=image_src, ref_pages=ref_pages,
-                             settings=settings, copies=copies, numbered_after=self.numbered_after.get(index, 0))
+                             settings=settings, copies=copies, numbered_after=self.numbered_after.get(index, 0),
+                             measure_em=self.measure_em)
         if not copies:
             self.parts.update(doc.parts)
         found = _ARTICLE.search(doc.html)
@@ -381,7 +384,7 @@ def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
     policy = Policy(source_dir, extra_dirs=tuple(dict.fromkeys(extra)), allow_remote=options.allow_remote)
     fetcher = RestrictedFetcher(policy, font_dirs=book.dirs | (code_face.dirs if code_face else frozenset()))
 
-    builder = _Book(edition, created)
+    builder = _Book(edition, created, geometry.measure / geometry.font_size)
     html = builder.html()
     document_id = f"uuid:{edition_uuid(edition)}"
     instance_id = instance_uuid(document_id, html.encode(), base_css.encode(), house_css.encode(),

@@ -301,7 +301,8 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
     moment = build_time(article)
     created = _w3c(moment)
     image_src = m.image.src if m.image and m.image.src else None
-    doc = print_document(article, created=created, image_src=image_src)
+    measure_em = geometry.measure / geometry.font_size
+    doc = print_document(article, created=created, image_src=image_src, measure_em=measure_em)
     style_dirs = _style_dirs(article, options)
     house_path = find_style("print.css", options.styles_dir, article.styles_dir)
     code_face = find_code_face()
@@ -353,12 +354,12 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
         def again(settings: Mapping[int, Setting], ref_pages: dict[str, int] | None = None,
                   ragged: Mapping[int, int] | None = None) -> weasyprint.Document:
             return layout(print_document(article, created=created, image_src=image_src, ref_pages=ref_pages,
-                                         settings=settings, ragged=ragged).html)
+                                         settings=settings, ragged=ragged, measure_em=measure_em).html)
 
         document = html.render(font_config=font_config, **render_options)
         # Loose justified lines: found, searched and laid out once more with the best setting of each.
         settings = even_lines(document, doc.parts, house_css, book, lambda copies: layout(print_document(
-            article, created=created, image_src=image_src, copies=copies).html))
+            article, created=created, image_src=image_src, copies=copies, measure_em=measure_em).html))
         if settings:
             document = again(settings)
         # A line an address leaves loose even so is ended by hand, flush left (see ragged.py).
