@@ -23,7 +23,7 @@ import datetime as dt
 import hashlib
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from html import escape
 
 import weasyprint
@@ -42,7 +42,7 @@ from ...styles import default_styles_dir, find_style
 from .document import HYPHEN, print_document, shorten, text_setting
 from .fetcher import RestrictedFetcher
 from .instances import pinned_instances
-from .justify import Setting
+from .justify import COPY_CLASS, PARAGRAPH_CLASS, Setting
 from .page import page_geometry, parse_page_size
 from .structure import complete_tagging
 from .writer import (
@@ -80,6 +80,37 @@ def prefix_ids(html: str, prefix: str) -> str:
         return _HREF.sub(lambda a: f'href="#{prefix}{a[1]}"', text)
 
     return _TAG.sub(tag, html)
+
+
+#: A paragraph of a front piece as the shared renderer writes it.
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+
+
+def number_paragraphs(html: str, after: int, settings: Mapping[int, Setting] | None = None,
+                      probe: Collection[int] | None = None, copy: int = 0) -> tuple[str, int]:
+    """``html`` (a foreword) with its paragraphs numbered from ``after + 1`` as the articles' are, and how many.
+
+    ``settings``, ``probe`` and ``copy`` work as for an article's paragraphs
+    (:class:`.document.PrintRenderer`): a paragraph is set whole in its setting
+    (a foreword's are never cut into parts), a trial empties every paragraph
+    not probed and marks its copy.
+    """
+    count = 0
+
+    def paragraph(m: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        number = after + count
+        classes = [f"{PARAGRAPH_CLASS}{number}"]
+        setting = (settings or {}).get(number, (0,))
+        if setting[0]:
+            classes.append(f"setting-{setting[0]}")
+        if copy:
+            classes.append(f"{COPY_CLASS}{copy}")
+        text = "" if probe is not None and number not in probe else m[1]
+        return f'<p class="{" ".join(classes)}">{text}</p>'
+
+    return _PARAGRAPH.sub(paragraph, html), count
 
 
 def edition_uuid(edition: Edition) -> uuid.UUID:
@@ -130,6 +161,8 @@ class _Book:
         self.numbered_after: dict[int, int] = {}
         #: How many parts each paragraph of the book may be set in (see :mod:`.justify`), by its number.
         self.parts: dict[int, int] = {}
+        #: The forewords' paragraphs are numbered after this one, the articles' last (``None``: not yet known).
+        self.front_after: int | None = None
         #: The text block's width in ems of the body type, which decides how a wide table is set.
         self.measure_em = measure_em
 
@@ -205,14 +238,24 @@ class _Book:
         body = "".join(p.html for p in pieces)
         return f'<section class="imprint front">{body}<div class="identifiers">{facts_html}</div></section>'
 
-    def forewords(self) -> list[tuple[str, str, str]]:
-        """``(id, title, html)`` of each foreword, in order."""
+    def forewords(self, settings: Mapping[int, Setting] | None = None) -> list[tuple[str, str, str]]:
+        """``(id, title, html)`` of each foreword, in order.
+
+        Its paragraphs are numbered after every article's (once :meth:`html` has
+        numbered those), so its loose lines are evened out with theirs.
+        """
         out = []
+        after = self.front_after
         for i, piece in enumerate(p for p in self.edition.front if p.kind == "foreword"):
             ident = f"foreword-{i + 1}"
+            text = piece.html
+            if after is not None:
+                text, count = number_paragraphs(text, after, settings)
+                self.parts.update((after + k, 1) for k in range(1, count + 1))
+                after += count
             out.append((ident, piece.title, f'<section class="foreword" id="{ident}" aria-labelledby="{ident}-title">'
                                f'<h1 class="foreword-title" id="{ident}-title">{escape(piece.title)}</h1>'
-                               f"{piece.html}</section>"))
+                               f"{text}</section>"))
         return out
 
     def contents(self) -> str:
@@ -261,8 +304,10 @@ class _Book:
                 self.numbered_after.setdefault(index, max(self.parts, default=0))
                 pages = (ref_pages or {}).get(index)
                 articles.append(self.article_html(index, item, section.title if k == 0 else None, pages, settings))
+        if self.front_after is None:
+            self.front_after = max(self.parts, default=0)
         front = [self.cover(), self.title_page(), self.imprint(), self.contents(),
-                 *(html for _, _, html in self.forewords())]
+                 *(html for _, _, html in self.forewords(settings))]
         return self._page(head, [*front, *articles])
 
     def trial_html(self, copies: Sequence[Mapping[int, Setting]]) -> str:
@@ -271,17 +316,26 @@ class _Book:
         Each article holding a paragraph of ``copies`` is its trial print HTML
         (its body once per copy, only those paragraphs in it), in the article
         element and stylesheets of the book, so each paragraph is set in the
-        measure, type and language it has in the book; the front pages, title
-        blocks and notes change none of those lines and are left out.
+        measure, type and language it has in the book, and so is each foreword
+        holding one; the other front pages, the title blocks and the notes
+        change none of those lines and are left out.
         """
         articles = []
         for index, item in enumerate(self.edition.articles, start=1):
             first = self.numbered_after[index]
-            last = self.numbered_after.get(index + 1, max(self.parts, default=0))
+            last = self.numbered_after.get(index + 1, self.front_after or 0)
             own = [{n: c for n, c in copy.items() if first < n <= last} for copy in copies]
             own = [copy for copy in own if copy]
             if own:
                 articles.append(self.article_html(index, item, None, copies=own))
+        after = self.front_after or 0
+        for piece in (p for p in self.edition.front if p.kind == "foreword"):
+            count = len(_PARAGRAPH.findall(piece.html))
+            for k, copy in enumerate(copies):
+                if any(after < n <= after + count for n in copy):
+                    text, _ = number_paragraphs(piece.html, after, copy, probe=copy.keys(), copy=k)
+                    articles.append(f'<section class="foreword">{text}</section>')
+            after += count
         return self._page(['<meta charset="utf-8">'], articles)
 
     def _page(self, head: list[str], pieces: list[str]) -> str:
