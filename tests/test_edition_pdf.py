@@ -285,3 +285,10 @@ def test_an_edition_without_sections_cover_or_front_pieces(tmp_path: Path) -> No
     contents = page_text(pdf, 3)
     assert re.search(r"Rice prices in Medan[\s.]*5 Dewi Lestari Rice prices in Ambon[\s.]*7 Yosef", contents), contents
     assert not pdfua_check(pdf).problems
+
+
+def test_the_imprint_states_each_identifier_once(built: tuple[Path, list[ArticlePages]]) -> None:
+    """The sample imprint's own words give the ISSN and ISBN; the page does not print them again."""
+    pdf, _ = built
+    imprint = next(t for t in (page_text(pdf, n) for n in range(1, 6)) if "Published by" in t)
+    assert imprint.count("2686-1887") == 1 and imprint.count("978-602-5078-13-2") == 1

@@ -231,11 +231,14 @@ class _Book:
     def imprint(self) -> str:
         e = self.edition
         pieces = [p for p in e.front if p.kind == "imprint"]
-        facts = [f"ISSN {e.issn}" if e.issn else "", f"ISBN {e.isbn}" if e.isbn else ""]
-        facts_html = "".join(f"<p>{escape(f)}</p>" for f in facts if f)
+        body = "".join(p.html for p in pieces)
+        # The identifiers the imprint's own words do not already give.
+        stated = re.sub(r"<[^>]*>", "", body)
+        facts = [f"{kind} {number}" for kind, number in (("ISSN", e.issn), ("ISBN", e.isbn))
+                 if number and number not in stated]
+        facts_html = "".join(f"<p>{escape(f)}</p>" for f in facts)
         if not pieces and not facts_html:
             return '<section class="imprint front" aria-hidden="true"></section>'
-        body = "".join(p.html for p in pieces)
         return f'<section class="imprint front">{body}<div class="identifiers">{facts_html}</div></section>'
 
     def forewords(self, settings: Mapping[int, Setting] | None = None) -> list[tuple[str, str, str]]:
