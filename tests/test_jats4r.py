@@ -157,9 +157,10 @@ def test_a_licence_without_its_url_is_a_warning_from_a_jats4r_function() -> None
 
 def test_the_sources_with_rights_cover_both_tag_sets() -> None:
     assert len(WITH_RIGHTS) >= 6, [_id(p) for p in WITH_RIGHTS]
-    tag_sets = {etree.fromstring(articlekit.to_jats(articlekit.load(p)), PARSER).getroottree().docinfo.public_id
-                for p in WITH_RIGHTS}
-    assert tag_sets == {PUBLISHING_ID, ARCHIVING_ID}
+    public_ids = {etree.fromstring(articlekit.to_jats(articlekit.load(p)), PARSER).getroottree().docinfo.public_id
+                  for p in WITH_RIGHTS}
+    # An article with formulas declares its tag set's MathML 3 variant; the tag set is the same.
+    assert {i.replace(" with MathML3", "") for i in public_ids} == {PUBLISHING_ID, ARCHIVING_ID}
 
 
 @pytest.mark.parametrize("source", WITH_RIGHTS, ids=_id)
