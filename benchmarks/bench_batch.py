@@ -101,12 +101,14 @@ def run_articlekit(sources: list[Path], out: Path, jobs: int) -> tuple[float, fl
     return wall, json.loads(report.read_text())["summary"]["peak_worker_mib"]
 
 
-def run_corpus(sources: list[Path], out: Path, jobs: int) -> tuple[float, list[tuple[int, float]]]:
+def run_corpus(sources: list[Path], out: Path, jobs: int,
+               worker_articles: int) -> tuple[float, list[tuple[int, float]]]:
     """A PDF-only build of ``sources``: wall time, and the largest worker peak (MiB) after 10 %, 50 % and 100 %."""
     report = out.parent / f"{out.name}-report.json"
     start = time.perf_counter()
     subprocess.run([str(BIN / "articlekit"), "build", *map(str, sources), "-t", "pdf", "-o", str(out),
-                    "-j", str(jobs), "-q", "--report", str(report)], check=True, capture_output=True)
+                    "-j", str(jobs), "-q", "--report", str(report), "--worker-articles", str(worker_articles)],
+                   check=True, capture_output=True)
     wall = time.perf_counter() - start
     results = sorted(json.loads(report.read_text())["articles"], key=lambda r: r["source"])
     peaks = [r["peak_rss_mib"] for r in results]
@@ -169,14 +171,17 @@ def main() -> None:
     parser.add_argument("--no-pandoc", action="store_true")
     parser.add_argument("--corpus", type=int, metavar="N",
                         help="only the memory run: a PDF-only batch of N copies of the first article")
+    parser.add_argument("--worker-articles", type=int, default=100, metavar="M",
+                        help="with --corpus: articles a worker builds before a fresh one replaces it (default 100)")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} CPUs, {args.jobs} workers; python {sys.version.split()[0]}")
     if args.corpus:
         with tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)
             sources = make_corpora(tmp, args.corpus)["batch"]
-            wall, peaks = run_corpus(sources, tmp / "ak-corpus", min(args.jobs, len(sources)))
-        print(f"PDF only, {len(sources)} articles: {wall:.1f} s, {len(sources) / wall * 3600:,.0f} articles/hour")
+            wall, peaks = run_corpus(sources, tmp / "ak-corpus", min(args.jobs, len(sources)), args.worker_articles)
+        print(f"PDF only, {len(sources)} articles, a fresh worker every {args.worker_articles}: {wall:.1f} s, "
+              f"{len(sources) / wall * 3600:,.0f} articles/hour")
         for n, peak in peaks:
             print(f"  largest worker's peak after {n:>4} articles: {peak:.0f} MiB")
         return

@@ -103,6 +103,9 @@ _strict = click.option("--strict", is_flag=True, help="Treat warnings (such as a
               help="Articles built at once, each in its own worker process (default: the usable CPUs).")
 @click.option("--scheduler", metavar="ADDRESS",
               help="Run the workers on a Dask cluster (tcp://host:8786); needs articlekit[dask].")
+@click.option("--worker-articles", type=click.IntRange(min=1), default=100, show_default=True,
+              help="In a long batch, replace each local worker by a fresh one after this many articles "
+                   "(bounds its memory).")
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Write a report of the build: report.json (for programs) or report.html (with thumbnails).")
 @click.option("--force", is_flag=True,
@@ -113,8 +116,8 @@ _strict = click.option("--strict", is_flag=True, help="Treat warnings (such as a
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 def build_cmd(sources: tuple[Path, ...], formats: list[str], out_dir: Path, styles_dir: Path | None,
               fragment: bool, page_size: str, pdf_variant: str, allow_remote: bool, jobs: int | None,
-              scheduler: str | None, report_path: Path | None, force: bool, strict: bool, max_size: float,
-              quiet: bool) -> None:
+              scheduler: str | None, worker_articles: int, report_path: Path | None, force: bool, strict: bool,
+              max_size: float, quiet: bool) -> None:
     """Build SOURCES (files or folders; default: sources/) into dist/.
 
     Articles whose outputs are newer than everything they were made from (source,
@@ -135,7 +138,7 @@ def build_cmd(sources: tuple[Path, ...], formats: list[str], out_dir: Path, styl
     with _executor(scheduler) as executor:
         report = build_many(list(sources) or [Path("sources")], formats, out_dir, options=options, strict=strict,
                             max_bytes=int(max_size * 1048576), force=force, jobs=jobs, executor=executor,
-                            progress=done, on_start=progress.start)
+                            progress=done, on_start=progress.start, worker_articles=worker_articles)
     if not report.results:
         click.echo("no sources found", err=True)
         raise SystemExit(2)
