@@ -77,18 +77,24 @@ def test_parallel_and_serial_builds_write_the_same_bytes(tmp_path):
     assert _files(tmp_path / "serial") == _files(tmp_path / "parallel")
 
 
-def test_a_long_batch_replaces_its_workers_and_writes_the_same_bytes(tmp_path):
-    """Each worker is replaced after ``worker_articles`` articles (bounding its memory) once a batch
-    is long enough for that to happen; what is written does not change."""
-    from articlekit.batch import _recycling
+def test_a_long_batch_replaces_its_workers_and_writes_the_same_bytes(tmp_path, monkeypatch):
+    """The workers are replaced after ``worker_articles`` articles each (bounding their memory); what
+    is written does not change, and every round's pool is shut down."""
+    import articlekit.batch
 
-    assert _recycling(4, 2, 2) == {}  # 4 articles on 2 workers: none builds more than 2
-    recycled = _recycling(4, 2, 1)
-    assert recycled["max_tasks_per_child"] == 1 and recycled["mp_context"].get_start_method() == "spawn"
+    pools: list[object] = []
+    real = articlekit.batch.ProcessPoolExecutor
+
+    def counted(*args: object, **kwargs: object) -> object:
+        pools.append(real(*args, **kwargs))
+        return pools[-1]
+
+    monkeypatch.setattr(articlekit.batch, "ProcessPoolExecutor", counted)
     src = _catalogue(tmp_path / "src", copies=4)
     build_many([src], FAST, tmp_path / "serial", jobs=1)
     report = build_many([src], FAST, tmp_path / "recycled", jobs=2, worker_articles=1)
-    assert report.count("built") == 4
+    assert report.count("built") == 4 and len(pools) == 2  # 4 articles, 2 workers, 1 article each
+    assert all(p._shutdown_thread for p in pools)  # type: ignore[attr-defined]
     assert _files(tmp_path / "serial") == _files(tmp_path / "recycled")
 
 

@@ -22,14 +22,12 @@ skipped: the manifest records, for each output, the SHA-256 of each input file
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..api import ArticleResult, BuildReport, _empty_folders, find_sources, prepare_output
 from ..bounds import DEFAULT_MAX_BYTES
@@ -151,18 +149,10 @@ def _normalise_formats(formats: Iterable[str] | str) -> tuple[str, ...]:
 
 #: Articles a local worker renders before a fresh process takes its place.  A worker keeps about
 #: 1 MiB of native memory per PDF (in the text layout libraries, not in Python objects, so nothing
-#: articlekit holds can free it); replacing it every 100 articles keeps its peak near 260 MiB over a
-#: batch of any length, for one warm-up (about a second) per 100 articles.
+#: articlekit holds can free it); a fresh pool after every 100 articles a worker keeps its peak
+#: near 260 MiB over a batch of any length, for one warm-up (about a second) per round.
+#: (Not ``max_tasks_per_child``: with it, Python 3.11's pool can stop starting workers and hang.)
 ARTICLES_PER_WORKER = 100
-
-
-def _recycling(articles: int, workers: int, per_worker: int) -> dict[str, Any]:
-    """The pool's arguments that replace each worker after ``per_worker`` articles, when the batch is
-    long enough for one to reach that many.  The standard library allows it only for workers started
-    afresh, not forked, so a short batch keeps the (faster) forked workers."""
-    if articles <= workers * per_worker:
-        return {}
-    return {"max_tasks_per_child": per_worker, "mp_context": multiprocessing.get_context("spawn")}
 
 
 def build_many(
@@ -230,36 +220,42 @@ def build_many(
                 _done(report, _refusal(job, refused[src]), progress)
         workers = 1 if executor is None and len(pending) <= 1 else (jobs or usable_cpus())
         report.jobs = workers
-        own: Executor | None = None
-        if executor is None:
-            own = executor = (
-                _InlineExecutor() if workers <= 1
-                else ProcessPoolExecutor(max_workers=min(workers, len(pending)), initializer=warm_up,
-                                         initargs=(fmts,), **_recycling(len(pending), workers, worker_articles))
-            )
-        try:
-            futures = {executor.submit(render_job, job): job for job in pending}
-            for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    rendered = future.result()
-                except Exception as e:  # the worker died (out of memory, killed): report it, go on
-                    rendered = Rendered(job.source)
-                    rendered.problems = [Problem(f"{job.source}: internal error: worker failed: "
-                                                 f"{type(e).__name__}: {e}", 1)]
-                result = _write(folder, out, job, rendered)
-                for fmt, error in refused.get(job.source, {}).items():
-                    result.formats[fmt] = FormatResult(fmt, "failed", errors=[str(error)])
-                    result.errors.append(error)
-                _done(report, result, progress)
-        except BaseException:
-            if own is not None:
-                own.shutdown(wait=False, cancel_futures=True)
-                own = None
-            raise
-        finally:
-            if own is not None:
-                own.shutdown(wait=True)
+        # A local pool is replaced by a fresh one after each worker's share of articles (see
+        # ARTICLES_PER_WORKER); a given executor runs the whole batch.
+        share = workers * worker_articles
+        rounds = [pending[i:i + share] for i in range(0, len(pending), share)] if executor is None else [pending]
+        for batch in rounds:
+            own: Executor | None = None
+            run_on = executor
+            if run_on is None:
+                own = run_on = (
+                    _InlineExecutor() if workers <= 1
+                    else ProcessPoolExecutor(max_workers=min(workers, len(batch)), initializer=warm_up,
+                                             initargs=(fmts,))
+                )
+            try:
+                futures = {run_on.submit(render_job, job): job for job in batch}
+                for future in as_completed(futures):
+                    job = futures[future]
+                    try:
+                        rendered = future.result()
+                    except Exception as e:  # the worker died (out of memory, killed): report it, go on
+                        rendered = Rendered(job.source)
+                        rendered.problems = [Problem(f"{job.source}: internal error: worker failed: "
+                                                     f"{type(e).__name__}: {e}", 1)]
+                    result = _write(folder, out, job, rendered)
+                    for fmt, error in refused.get(job.source, {}).items():
+                        result.formats[fmt] = FormatResult(fmt, "failed", errors=[str(error)])
+                        result.errors.append(error)
+                    _done(report, result, progress)
+            except BaseException:
+                if own is not None:
+                    own.shutdown(wait=False, cancel_futures=True)
+                    own = None
+                raise
+            finally:
+                if own is not None:
+                    own.shutdown(wait=True)
     order = {p: i for i, p in enumerate(paths)}
     report.results.sort(key=lambda r: order.get(r.source, -1))
     report.wall_seconds = time.perf_counter() - started
