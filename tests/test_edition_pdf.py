@@ -292,3 +292,9 @@ def test_the_imprint_states_each_identifier_once(built: tuple[Path, list[Article
     pdf, _ = built
     imprint = next(t for t in (page_text(pdf, n) for n in range(1, 6)) if "Published by" in t)
     assert imprint.count("2686-1887") == 1 and imprint.count("978-602-5078-13-2") == 1
+
+
+def test_the_title_page_joins_the_editors_as_the_ebook_does(built: tuple[Path, list[ArticlePages]]) -> None:
+    pdf, _ = built
+    title = next(t for t in (page_text(pdf, n) for n in range(1, 4)) if "Southeast Asia in Review" in t)
+    assert "Ratna Wulandari, PhD and Yohanes Sulistyo, MA" in title

@@ -185,6 +185,11 @@ def listed(names: list[str], last: str) -> Names:
     )
 
 
+def joined(names: list[str], and_word: str) -> str:
+    """:func:`listed` as plain text: "A, B and C" ("A, MA; B, PhD and C")."""
+    return "".join(between + name for between, name in listed(names, f" {and_word} "))
+
+
 def _contributor(p: Person) -> Contributor:
     return Contributor(
         name=p.name,

@@ -34,12 +34,12 @@ from lxml import etree
 from ... import __version__
 from ...editions.model import Edition, EditionArticle, FrontPiece
 from ...errors import ArticleError
-from ...model import Article, Person
+from ...model import Article
 from ...options import WriteOptions
 from ...render.html_body import HtmlOptions
 from ...render.identity import IDENTITY_NAMESPACE
 from ...render.labels import Labels, labels_for, labels_for_lang
-from ...render.title_block import TitleBlockOptions, render_title_block, title_block
+from ...render.title_block import TitleBlockOptions, joined, render_title_block, title_block
 from ...styles import read_style
 from . import (
     NAV,
@@ -158,17 +158,10 @@ def _title_page(edition: Edition, labels: Labels) -> Document:
         p = sub(section, "p", {"class": "editors"})
         word = sub(p, "span", {"class": "label"}, labels["editors" if len(edition.editors) > 1 else "editor"])
         _in_words_language(word, labels)
-        word.tail = labels["colon"] + _names(edition.editors, labels)
+        word.tail = labels["colon"] + joined([p.display_name for p in edition.editors], labels["and"])
     if edition.publisher:
         sub(section, "p", {"class": "publisher"}, edition.publisher)
     return Document(TITLE_PAGE, edition.title, root, "titlepage")
-
-
-def _names(people: tuple[Person, ...], labels: Labels) -> str:
-    names = [p.display_name for p in people]
-    if len(names) < 2:
-        return "".join(names)
-    return ", ".join(names[:-1]) + f" {labels['and']} " + names[-1]
 
 
 def _front_document(edition: Edition, piece: FrontPiece, name: str, landmark: str, role: str) -> Document:

@@ -37,6 +37,7 @@ from ...model import Article
 from ...options import WriteOptions
 from ...render.identity import IDENTITY_NAMESPACE
 from ...render.labels import date_text, labels_for, labels_for_lang
+from ...render.title_block import joined
 from ...safety import Policy
 from ...styles import default_styles_dir, find_style
 from .document import HYPHEN, print_document, shorten, text_setting
@@ -117,11 +118,6 @@ def edition_uuid(edition: Edition) -> uuid.UUID:
     """The edition's name-based identifier: ISSN or ISBN, slug and date (never random)."""
     key = f"articlekit-edition:{edition.issn or ''}:{edition.isbn or ''}:{edition.slug}:{edition.date.isoformat()}"
     return uuid.uuid5(IDENTITY_NAMESPACE, key)
-
-
-def _names(people: tuple[object, ...]) -> str:
-    names = [getattr(p, "display_name", str(p)) for p in people]
-    return ", ".join(names[:-1]) + " & " + names[-1] if len(names) > 1 else "".join(names)
 
 
 def numbering(edition: Edition) -> str | None:
@@ -223,7 +219,7 @@ class _Book:
         if e.editors:
             word = self.labels["editor" if len(e.editors) == 1 else "editors"]
             lines.append(f'<p class="edition-editors"><span class="label">{escape(word)}</span> '
-                         f"{escape(_names(e.editors))}</p>")
+                         f"{escape(joined([p.display_name for p in e.editors], self.labels['and']))}</p>")
         if e.publisher:
             lines.append(f'<p class="edition-publisher">{escape(e.publisher)}</p>')
         return '<section class="title-page front">\n' + "\n".join(lines) + "\n</section>"
