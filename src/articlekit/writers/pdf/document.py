@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from copy import deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from html import escape
 from typing import Any
@@ -36,8 +36,6 @@ from ...render.title_block import TitleBlockOptions, render_title_block
 from ...render.title_block import title_block as shared_title_block
 from ...tree import inline_children, iter_table_rows, stringify
 from .formulas import svg_image
-from .justify import COPY_CLASS, PARAGRAPH_CLASS, PART_CLASS, Setting
-from .ragged import ADDRESS_CLASS
 
 #: Languages that justify without hyphenation: lines may break between characters.
 NO_HYPHENS_NEEDED = frozenset({"ko", "ja", "zh", "th", "lo", "km", "my"})
@@ -333,31 +331,17 @@ class PrintRenderer(HtmlRenderer):
     """The shared renderer with print-specific headings, dashes and note back-links.
 
     ``ref_pages`` maps each reference id to the page it was laid out on, when a
-    first layout has told; the back-links then list each page once.  Each
-    paragraph is numbered by a class (``para-N``) so a layout can name it, and
-    ``settings`` gives some of them an alternative setting (``setting-S`` in
-    print.css) that evens out their justified lines (see :mod:`.justify`).
+    first layout has told; the back-links then list each page once.  The
+    justified paragraphs are set by the composer when the document is laid out
+    (:mod:`.paragraphs`), not here.
     """
 
     def __init__(self, article: Article, options: HtmlOptions | None = None,
-                 ref_pages: Mapping[str, int] | None = None, settings: Mapping[int, Setting] | None = None,
-                 probe: Collection[int] | None = None, copy: int = 0, numbered_after: int = 0) -> None:
+                 ref_pages: Mapping[str, int] | None = None) -> None:
         super().__init__(article, options)
         self.ref_pages = ref_pages
-        self.settings = settings or {}
-        self.probe = probe
-        #: Which copy of the body this is in a trial layout (0: the first, unmarked).
-        self.copy = copy
-        #: The paragraphs are numbered from ``numbered_after + 1``: in a book, after those of the articles before.
-        self.paragraphs = numbered_after
-        #: How many parts each paragraph may be set in (see :mod:`.justify`).
-        self.parts: dict[int, int] = {}
         #: The column widths (percent) of each table whose columns are shared out by need.
         self._shares: list[list[float]] = []
-        #: How many address links are rendered so far (each is ``a.address-N``, numbered from 0), and for some,
-        #: how many characters of their text a loose line holds: the line is ended there (see :mod:`.ragged`).
-        self.addresses = 0
-        self.ragged: Mapping[int, int] = {}
         #: The width of the text block in ems of the body type, which a wide table's columns share.
         self.measure_em = _MEASURE_EM
 
@@ -380,25 +364,7 @@ class PrintRenderer(HtmlRenderer):
         return "\n".join(out)
 
     def _paragraph(self, c: list[Any]) -> str:
-        """A numbered paragraph in its settings; with ``probe`` given, only those paragraphs keep their text."""
-        self.paragraphs += 1
-        number = self.paragraphs
-        splits = sentence_splits(c)
-        self.parts[number] = len(splits) + 1
-        setting = self.settings.get(number)
-        if self.probe is not None and number not in self.probe:
-            text = ""
-        elif setting:
-            bounds = [-1, *splits, len(c)]
-            spans = []
-            for k, (start, end) in enumerate(itertools.pairwise(bounds)):
-                cls = f"{PART_CLASS}{k}" + (f" setting-{setting[k]}" if k < len(setting) and setting[k] else "")
-                spans.append(f'<span class="{cls}">{self.inlines(c[start + 1:end])}</span>')
-            text = " ".join(spans)
-        else:
-            text = self.inlines(c)
-        copy = f" {COPY_CLASS}{self.copy}" if self.copy else ""
-        return f'<p class="{PARAGRAPH_CLASS}{number}{copy}">{text}</p>'
+        return f"<p>{self.inlines(c)}</p>"
 
     def inlines(self, nodes: list[Any] | None) -> str:
         return super().inlines(keep_dashes_attached(nodes or []))
@@ -456,8 +422,6 @@ class PrintRenderer(HtmlRenderer):
 
     def b_Header(self, c: list[Any], depth: int) -> str:  # noqa: N802 - named after pandoc's node types
         level, attr, content = c
-        if self.probe is not None:  # a trial sets only paragraphs: a heading's words change none of their lines
-            content = []
         html = super().b_Header([level, attr, tie_last_words(content)], depth)
         if _has_note_refs(content):
             h = self.heading_level(level)
@@ -477,15 +441,8 @@ class PrintRenderer(HtmlRenderer):
             attr = [attr[0], [*attr[1], "bare"], attr[2]]
         if text and " " not in text and all(n.get("t") == "Str" for n in content) and is_address(text, target[0]):
             # Broken only after / . ? & = and never hyphenated (``a.address`` in print.css).
-            attr = [attr[0], [*attr[1], "address", f"{ADDRESS_CLASS}{self.addresses}"], attr[2]]
-            broken = break_address(text)
-            cut = self.ragged.get(self.addresses, 0)
-            self.addresses += 1
-            if 0 < cut < len(broken):  # a loose line ends here, by hand
-                content = [{"t": "Str", "c": broken[:cut].rstrip(BREAK_HERE)}, {"t": "LineBreak"},
-                           {"t": "Str", "c": broken[cut:].lstrip(BREAK_HERE)}]
-            else:
-                content = [{"t": "Str", "c": broken}]
+            attr = [attr[0], [*attr[1], "address"], attr[2]]
+            content = [{"t": "Str", "c": break_address(text)}]
         return super().i_Link([attr, content, target])
 
     def backlinks(self, note: Note) -> str:
@@ -521,45 +478,6 @@ class PrintRenderer(HtmlRenderer):
         item = super().note_item(note)
         back = self.backlinks(note)
         return item.replace(f" {back}</p>", f" {WORD_JOINER}{back}</p>", 1)
-
-
-#: About how many characters a part of a long paragraph holds when it is set in parts (see :mod:`.justify`).
-PART_LENGTH = 320
-_SENTENCE_END = re.compile(r"[.?!][\"”’)\]]*$")
-
-
-def sentence_splits(inlines: list[Any], length: int = PART_LENGTH) -> list[int]:
-    """Indices of the spaces between sentences that cut a long paragraph into parts of about ``length`` characters."""
-    splits: list[int] = []
-    sizes = [_text_length(node) for node in inlines]
-    total = len(stringify(inlines))
-    done = since = 0
-    for i, node in enumerate(inlines):
-        size = sizes[i]
-        if node.get("t") == "Space" and i > 0 and inlines[i - 1].get("t") == "Str" \
-                and _SENTENCE_END.search(inlines[i - 1]["c"]) and since >= length and total - done >= length / 2:
-            splits.append(i)
-            since = 0
-        done += size
-        since += size
-    return splits
-
-
-#: ASCII white space, which :func:`~articlekit.tree.stringify` collapses and strips.
-_ASCII_SPACE = re.compile(r"[ \t\n\r\f]")
-
-
-def _text_length(node: Any) -> int:
-    """``len(stringify([node]))``, without a tree walk for the words and spaces that make most of a paragraph.
-
-    A space alone is stripped to nothing, and a word without white space is itself.
-    """
-    t = node.get("t")
-    if t == "Str" and not _ASCII_SPACE.search(node["c"]):
-        return len(node["c"])
-    if t in ("Space", "SoftBreak", "LineBreak"):
-        return 0
-    return len(stringify([node]))
 
 
 def _has_note_refs(inlines: list[Any]) -> bool:
@@ -638,8 +556,6 @@ class PrintDocument:
     running_title: str
     running_authors: str
     description: str
-    #: How many parts each paragraph may be set in (see :mod:`.justify`).
-    parts: Mapping[int, int] = field(default_factory=dict)
 
 
 def title_block(article: Article, image_src: str | None, running_title: str, authors: str) -> str:
@@ -664,45 +580,25 @@ def _meta(name: str, content: str) -> str:
 
 
 def print_document(article: Article, *, created: str, image_src: str | None = None,
-                   ref_pages: Mapping[str, int] | None = None, settings: Mapping[int, Setting] | None = None,
-                   probe: Collection[int] | None = None, ragged: Mapping[int, int] | None = None,
-                   measure_em: float = _MEASURE_EM,
-                   copies: Sequence[Mapping[int, Setting]] = (), numbered_after: int = 0) -> PrintDocument:
+                   ref_pages: Mapping[str, int] | None = None, measure_em: float = _MEASURE_EM) -> PrintDocument:
     """The whole print HTML document.
 
     ``created`` is the W3C date-time stamped as the PDF's creation and
     modification date (the writer fixes it for reproducible output).
     ``ref_pages`` (reference id → page, from a first layout) makes each note
-    list each page of its references once; ``settings`` (paragraph number →
-    alternative setting) evens out loose paragraphs; ``probe`` empties every
-    other paragraph, for a quick trial of those settings.  ``ragged`` (address
-    link number → characters) ends a loose line inside that link, flush left
-    (see :mod:`.ragged`).  ``measure_em`` is the text block's width in ems of
-    the body type (the page geometry's), which decides how a wide table is set.  ``copies`` makes a
-    trial of several settings of each paragraph at once: the body once per
-    mapping, the K-th (from 0) holding only its paragraphs, in its settings,
-    marked ``copy-K`` (``settings`` and ``probe`` are then taken from it).
-    ``numbered_after`` numbers the paragraphs from ``numbered_after + 1``, so
-    the articles of a book number theirs apart (every mapping above uses them).
+    list each page of its references once.  ``measure_em`` is the text block's
+    width in ems of the body type (the page geometry's), which decides how a
+    wide table is set.
     """
-    if copies:
-        settings, probe = copies[0], copies[0].keys()
     m = article.metadata
     title = m.title_text + (f": {m.subtitle_text}" if m.subtitle_text else "")
     run_title = shorten(m.title_text)
     run_authors = running_authors(m.authors)
     desc = description(article)
-    renderer = PrintRenderer(article, HtmlOptions(title_level=1, backlinks="end"), ref_pages, settings, probe,
-                             numbered_after=numbered_after)
-    renderer.ragged = ragged or {}
+    renderer = PrintRenderer(article, HtmlOptions(title_level=1, backlinks="end"), ref_pages)
     renderer.measure_em = measure_em
     body = renderer.clean(renderer.blocks(article.body))
-    notes = renderer.clean(renderer.notes()) if probe is None else ""  # a trial leaves out what refers to emptied text
-    for k, trial in enumerate(copies[1:], start=1):  # each copy in a body of its own, as the first is
-        copy = PrintRenderer(article, renderer.options, None, trial, trial.keys(), copy=k,
-                             numbered_after=numbered_after)
-        copy.measure_em = measure_em
-        body += '\n</div>\n<div class="article-body">\n' + copy.clean(copy.blocks(article.body))
+    notes = renderer.clean(renderer.notes())
     head = [
         '<meta charset="utf-8">',
         f"<title>{escape(title)}</title>",
@@ -721,8 +617,7 @@ def print_document(article: Article, *, created: str, image_src: str | None = No
         "</head>",
         "<body>",
         '<article class="article">',
-        # A trial leaves out the title block too: it stands before the body and changes none of its lines.
-        title_block(article, image_src, run_title, run_authors) if probe is None else "",
+        title_block(article, image_src, run_title, run_authors),
         '<div class="article-body">',
         body,
         "</div>",
@@ -733,7 +628,7 @@ def print_document(article: Article, *, created: str, image_src: str | None = No
         "",
     ]).replace(HYPHEN, "-")  # the glyph both share, copied as the hyphen-minus everywhere (see HYPHEN)
     return PrintDocument(html=html, title=title, running_title=run_title, running_authors=run_authors,
-                         description=desc, parts=dict(renderer.parts))
+                         description=desc)
 
 
 __all__ = ["PrintDocument", "PrintRenderer", "print_document", "running_authors", "shorten", "title_block"]

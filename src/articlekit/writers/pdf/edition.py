@@ -23,7 +23,7 @@ import datetime as dt
 import hashlib
 import re
 import uuid
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping
 from html import escape
 
 import weasyprint
@@ -43,8 +43,8 @@ from ...styles import default_styles_dir, find_style
 from .document import HYPHEN, print_document, shorten, text_setting
 from .fetcher import RestrictedFetcher
 from .instances import pinned_instances
-from .justify import COPY_CLASS, PARAGRAPH_CLASS, Setting
 from .page import page_geometry, parse_page_size
+from .press import render
 from .structure import complete_tagging
 from .writer import (
     _conformance,
@@ -55,7 +55,6 @@ from .writer import (
     _w3c,
     _weasyprint_problems,
     base_stylesheet,
-    even_lines,
     link_labels,
     reference_pages,
     shares_a_page,
@@ -83,35 +82,6 @@ def prefix_ids(html: str, prefix: str) -> str:
     return _TAG.sub(tag, html)
 
 
-#: A paragraph of a front piece as the shared renderer writes it.
-_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
-
-
-def number_paragraphs(html: str, after: int, settings: Mapping[int, Setting] | None = None,
-                      probe: Collection[int] | None = None, copy: int = 0) -> tuple[str, int]:
-    """``html`` (a foreword) with its paragraphs numbered from ``after + 1`` as the articles' are, and how many.
-
-    ``settings``, ``probe`` and ``copy`` work as for an article's paragraphs
-    (:class:`.document.PrintRenderer`): a paragraph is set whole in its setting
-    (a foreword's are never cut into parts), a trial empties every paragraph
-    not probed and marks its copy.
-    """
-    count = 0
-
-    def paragraph(m: re.Match[str]) -> str:
-        nonlocal count
-        count += 1
-        number = after + count
-        classes = [f"{PARAGRAPH_CLASS}{number}"]
-        setting = (settings or {}).get(number, (0,))
-        if setting[0]:
-            classes.append(f"setting-{setting[0]}")
-        if copy:
-            classes.append(f"{COPY_CLASS}{copy}")
-        text = "" if probe is not None and number not in probe else m[1]
-        return f'<p class="{" ".join(classes)}">{text}</p>'
-
-    return _PARAGRAPH.sub(paragraph, html), count
 
 
 def edition_uuid(edition: Edition) -> uuid.UUID:
@@ -153,12 +123,6 @@ class _Book:
         self.created = created
         self.labels = labels_for_lang(edition.lang)
         self.sectioned = any(s.title for s in edition.sections)
-        #: Each article's paragraphs are numbered after the paragraphs of the articles before it (by its index).
-        self.numbered_after: dict[int, int] = {}
-        #: How many parts each paragraph of the book may be set in (see :mod:`.justify`), by its number.
-        self.parts: dict[int, int] = {}
-        #: The forewords' paragraphs are numbered after this one, the articles' last (``None``: not yet known).
-        self.front_after: int | None = None
         #: The text block's width in ems of the body type, which decides how a wide table is set.
         self.measure_em = measure_em
 
@@ -166,22 +130,13 @@ class _Book:
         return f"a{index}-"
 
     def article_html(self, index: int, item: EditionArticle, part_title: str | None,
-                     ref_pages: Mapping[str, int] | None = None, settings: Mapping[int, Setting] | None = None,
-                     copies: Sequence[Mapping[int, Setting]] = ()) -> str:
-        """One article: the article PDF's own print HTML, its ids prefixed, the part title over the first.
-
-        Its paragraphs are numbered after those of the articles before it (see
-        :meth:`html`), so ``settings`` and the trial ``copies`` name them by
-        their numbers in the book.
-        """
+                     ref_pages: Mapping[str, int] | None = None) -> str:
+        """One article: the article PDF's own print HTML, its ids prefixed, the part title over the first."""
         article = item.article
         m = article.metadata
         image_src = m.image.src if m.image and m.image.src else None
         doc = print_document(article, created=self.created, image_src=image_src, ref_pages=ref_pages,
-                             settings=settings, copies=copies, numbered_after=self.numbered_after.get(index, 0),
                              measure_em=self.measure_em)
-        if not copies:
-            self.parts.update(doc.parts)
         found = _ARTICLE.search(doc.html)
         if found is None:  # pragma: no cover - print_document always writes one
             raise ArticlekitError(f"{article.path}: no article in its print HTML")
@@ -237,21 +192,12 @@ class _Book:
             return '<section class="imprint front" aria-hidden="true"></section>'
         return f'<section class="imprint front">{body}<div class="identifiers">{facts_html}</div></section>'
 
-    def forewords(self, settings: Mapping[int, Setting] | None = None) -> list[tuple[str, str, str]]:
-        """``(id, title, html)`` of each foreword, in order.
-
-        Its paragraphs are numbered after every article's (once :meth:`html` has
-        numbered those), so its loose lines are evened out with theirs.
-        """
+    def forewords(self) -> list[tuple[str, str, str]]:
+        """``(id, title, html)`` of each foreword, in order."""
         out = []
-        after = self.front_after
         for i, piece in enumerate(p for p in self.edition.front if p.kind == "foreword"):
             ident = f"foreword-{i + 1}"
             text = piece.html
-            if after is not None:
-                text, count = number_paragraphs(text, after, settings)
-                self.parts.update((after + k, 1) for k in range(1, count + 1))
-                after += count
             out.append((ident, piece.title, f'<section class="foreword" id="{ident}" aria-labelledby="{ident}-title">'
                                f'<h1 class="foreword-title" id="{ident}-title">{escape(piece.title)}</h1>'
                                f"{text}</section>"))
@@ -281,9 +227,8 @@ class _Book:
         return (f'<nav class="contents" id="contents" aria-labelledby="contents-title">'
                 f'<h1 class="contents-title" id="contents-title">{word}</h1>{"".join(items)}</nav>')
 
-    def html(self, ref_pages: Mapping[int, Mapping[str, int]] | None = None,
-             settings: Mapping[int, Setting] | None = None) -> str:
-        """The book; ``settings`` (paragraph number in the book → setting) evens out loose paragraphs."""
+    def html(self, ref_pages: Mapping[int, Mapping[str, int]] | None = None) -> str:
+        """The book; ``ref_pages`` (article number → reference id → page) lists each page of a note once."""
         e = self.edition
         editors = [p.name for p in e.editors]
         head = [
@@ -299,43 +244,11 @@ class _Book:
         for section in e.sections:
             for k, item in enumerate(section.articles):
                 index += 1
-                # Numbered as the first layout numbered them, after the paragraphs of the articles before.
-                self.numbered_after.setdefault(index, max(self.parts, default=0))
                 pages = (ref_pages or {}).get(index)
-                articles.append(self.article_html(index, item, section.title if k == 0 else None, pages, settings))
-        if self.front_after is None:
-            self.front_after = max(self.parts, default=0)
+                articles.append(self.article_html(index, item, section.title if k == 0 else None, pages))
         front = [self.cover(), self.title_page(), self.imprint(), self.contents(),
-                 *(html for _, _, html in self.forewords(settings))]
+                 *(html for _, _, html in self.forewords())]
         return self._page(head, [*front, *articles])
-
-    def trial_html(self, copies: Sequence[Mapping[int, Setting]]) -> str:
-        """A trial layout of alternative settings (see :func:`.writer.even_lines`): only the articles it sets.
-
-        Each article holding a paragraph of ``copies`` is its trial print HTML
-        (its body once per copy, only those paragraphs in it), in the article
-        element and stylesheets of the book, so each paragraph is set in the
-        measure, type and language it has in the book, and so is each foreword
-        holding one; the other front pages, the title blocks and the notes
-        change none of those lines and are left out.
-        """
-        articles = []
-        for index, item in enumerate(self.edition.articles, start=1):
-            first = self.numbered_after[index]
-            last = self.numbered_after.get(index + 1, self.front_after or 0)
-            own = [{n: c for n, c in copy.items() if first < n <= last} for copy in copies]
-            own = [copy for copy in own if copy]
-            if own:
-                articles.append(self.article_html(index, item, None, copies=own))
-        after = self.front_after or 0
-        for piece in (p for p in self.edition.front if p.kind == "foreword"):
-            count = len(_PARAGRAPH.findall(piece.html))
-            for k, copy in enumerate(copies):
-                if any(after < n <= after + count for n in copy):
-                    text, _ = number_paragraphs(piece.html, after, copy, probe=copy.keys(), copy=k)
-                    articles.append(f'<section class="foreword">{text}</section>')
-            after += count
-        return self._page(['<meta charset="utf-8">'], articles)
 
     def _page(self, head: list[str], pieces: list[str]) -> str:
         e = self.edition
@@ -477,16 +390,11 @@ def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
         }
 
         def layout(source: str) -> weasyprint.Document:
-            page = weasyprint.HTML(string=source, base_url=base_url, url_fetcher=fetcher)
-            return page.render(font_config=font_config, **render_options)
+            document, _set = render(weasyprint.HTML(string=source, base_url=base_url, url_fetcher=fetcher),
+                                    font_config, **render_options)
+            return document
 
         document = layout(html)
-        # Loose justified lines are evened out as in the article PDF (the same searches and settings), then
-        # the book is laid out once more: every page read below comes from that final layout.
-        settings = even_lines(document, builder.parts, house_css, book,
-                              lambda copies: layout(builder.trial_html(copies)))
-        if settings:
-            document = layout(builder.html(settings=settings))
         pages = reference_pages(document)
         # A note with two references on one page lists that page once: the notes follow every
         # reference of their article, so listing fewer pages cannot move a reference.
@@ -496,7 +404,7 @@ def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
             for index, item in enumerate(edition.articles, start=1)
         }
         if any(shares_a_page(item.article, per_article[i]) for i, item in enumerate(edition.articles, start=1)):
-            document = layout(builder.html(per_article, settings))
+            document = layout(builder.html(per_article))
             pages = reference_pages(document)
         ranges = _page_ranges(edition, pages)
         with pinned_instances():  # as the article PDF: the book face's instances made by HarfBuzz as it subsets

@@ -22,7 +22,7 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -44,9 +44,8 @@ from ...tree import iter_blocks, stringify
 from .document import PrintDocument, print_document
 from .fetcher import RestrictedFetcher
 from .instances import pinned_instances
-from .justify import Setting, Stretch, even_out, measure, measure_copies, settings_in, space_width
 from .page import PageGeometry, page_geometry, parse_page_size
-from .ragged import loose_address_lines
+from .press import render
 from .structure import complete_tagging
 from .xmp import XmpData, instance_uuid, xmp_packet
 
@@ -240,31 +239,6 @@ def shares_a_page(article: Article, pages: dict[str, int]) -> bool:
     return False
 
 
-#: Lays out a trial of alternative settings: the K-th mapping (paragraph → setting) in copy K of the text.
-TrialDocument = Callable[[Sequence[Mapping[int, Setting]]], weasyprint.Document]
-
-
-def even_lines(document: weasyprint.Document, parts: Mapping[int, int], house_css: str, book: BookFace,
-               trial_layout: TrialDocument) -> dict[int, Setting]:
-    """The best alternative setting of each paragraph whose justified lines came out loose in ``document``.
-
-    Each loose paragraph is tried (alone, the others emptied) in the house
-    style's alternative settings, the searches sharing their trial layouts
-    (see :func:`.justify.even_out`); ``trial_layout`` lays out the text with the
-    settings of each copy.  The article PDF and the edition's book both call
-    this, each with its own trial document, so a book's articles are evened as
-    their own PDFs are.  ``parts`` says how many parts each paragraph may be set in.
-    """
-    space_em = space_width(next(f.path for f in book.faces if f.weight == 400 and f.style == "normal"))
-
-    def trial(wanted: Mapping[int, Sequence[Setting]]) -> dict[tuple[int, int], Stretch]:
-        copies = [{number: configs[k] for number, configs in wanted.items() if k < len(configs)}
-                  for k in range(max(map(len, wanted.values())))]
-        return measure_copies(trial_layout(copies), space_em)
-
-    return even_out(measure(document, space_em), parts, settings_in(house_css), trial)
-
-
 _SHARED = threading.local()
 
 
@@ -347,30 +321,14 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
             "optimize_images": False,
         }
 
-        def layout(source: str) -> weasyprint.Document:
-            page = weasyprint.HTML(string=source, base_url=_dir_url(article.source_dir), url_fetcher=fetcher)
-            return page.render(font_config=font_config, **render_options)
-
-        def again(settings: Mapping[int, Setting], ref_pages: dict[str, int] | None = None,
-                  ragged: Mapping[int, int] | None = None) -> weasyprint.Document:
-            return layout(print_document(article, created=created, image_src=image_src, ref_pages=ref_pages,
-                                         settings=settings, ragged=ragged, measure_em=measure_em).html)
-
-        document = html.render(font_config=font_config, **render_options)
-        # Loose justified lines: found, searched and laid out once more with the best setting of each.
-        settings = even_lines(document, doc.parts, house_css, book, lambda copies: layout(print_document(
-            article, created=created, image_src=image_src, copies=copies, measure_em=measure_em).html))
-        if settings:
-            document = again(settings)
-        # A line an address leaves loose even so is ended by hand, flush left (see ragged.py).
-        ragged = loose_address_lines(document, space_width(
-            next(f.path for f in book.faces if f.weight == 400 and f.style == "normal")))
-        if ragged:
-            document = again(settings, ragged=ragged)
+        document, _set = render(html, font_config, **render_options)
         pages = reference_pages(document)
         if shares_a_page(article, pages):
             # The notes follow every reference, so listing each page once cannot move a reference.
-            document = again(settings, pages, ragged)
+            again = print_document(article, created=created, image_src=image_src, ref_pages=pages,
+                                   measure_em=measure_em)
+            document, _set = render(weasyprint.HTML(string=again.html, base_url=_dir_url(article.source_dir),
+                                                    url_fetcher=fetcher), font_config, **render_options)
         with pinned_instances():  # the book face's instances made by HarfBuzz as it subsets, not by fontTools
             data = document.write_pdf(finisher=finish, **render_options)
     _raise_problems(article, records, fetcher, options.pdf_variant)
@@ -378,5 +336,5 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
 
 
 
-__all__ = ["VARIANTS", "PdfVariantError", "base_stylesheet", "build_time", "even_lines", "reference_pages",
+__all__ = ["VARIANTS", "PdfVariantError", "base_stylesheet", "build_time", "reference_pages", "shared_faces",
            "shares_a_page", "to_pdf"]

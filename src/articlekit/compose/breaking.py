@@ -1,0 +1,257 @@
+"""Total-fit line breaking: the least total demerits over the whole paragraph (Knuth and Plass, 1981).
+
+Every legal break (a glue after a box, a penalty below :data:`~.items.INFINITY`)
+is weighed against every earlier break it can follow on one line; the best way
+to reach each break is kept per fitness class and hyphen run, so the choice of a
+line is made knowing all the lines after it, as TeX makes it.  A first-fit
+breaker (a browser's, WeasyPrint's) ends each line as late as it can and leaves
+the next line to cope.
+
+Passes, as TeX's: first within :attr:`Params.tolerance`; if no breaking keeps
+every line within it, again with emergency stretch and tracking (each box may
+be tracked by up to ±1 %, as pdfTeX's font expansion does); if even that finds
+none (a word wider than the line), once more allowing overfull lines.  The
+result says which pass it took and how loose its loosest line is, so the caller
+can report it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+
+from .items import INFINITY, Box, Glue, Item, Penalty
+
+
+@dataclass(frozen=True)
+class Params:
+    """How a paragraph is judged; the defaults are TeX's, with a tolerance for a 1.6× widest space."""
+
+    #: Largest stretch ratio of a line in the first pass (1.15 × a space's stretch of half a space: under 1.6 spaces).
+    tolerance: float = 1.15
+    #: Added to every line's badness before squaring: fewer lines are better.
+    line_penalty: float = 10.0
+    #: Two hyphenated lines in a row.
+    double_hyphen_demerits: float = 3000.0
+    #: Adjacent lines whose fitness classes (tight, decent, loose, very loose) are not neighbours.
+    fitness_demerits: float = 3000.0
+    #: Most hyphenated lines in a row (a hard limit, except in the last pass).
+    max_hyphen_run: int = 2
+    #: Stretch added to every line in the emergency pass, in the items' unit (TeX's ``\emergencystretch``).
+    emergency_stretch: float = 0.0
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line: items ``start`` … ``end`` - 1, broken at ``end``; ``ratio`` of its glue's stretch (or shrink)."""
+
+    start: int
+    end: int
+    ratio: float
+    hyphenated: bool
+
+
+@dataclass(frozen=True)
+class Breaking:
+    """A paragraph's lines, and which pass found them: 1 (within tolerance), 2 (emergency) or 3 (overfull)."""
+
+    lines: tuple[Line, ...]
+    passes: int
+    demerits: float = 0.0
+
+    @property
+    def loosest(self) -> float:
+        """The largest stretch ratio of a line that is not the last."""
+        return max((line.ratio for line in self.lines[:-1]), default=0.0)
+
+
+@dataclass(slots=True)
+class _Node:
+    position: int
+    line: int
+    fitness: int
+    hyphens: int
+    demerits: float
+    previous: _Node | None
+    ratio: float = 0.0
+    hyphenated: bool = False
+
+
+@dataclass
+class _Sums:
+    width: list[float] = field(default_factory=list)
+    stretch: list[float] = field(default_factory=list)
+    shrink: list[float] = field(default_factory=list)
+    spaces: list[int] = field(default_factory=list)
+
+
+def _sums(items: Sequence[Item], tracking: bool) -> _Sums:
+    sums = _Sums([0.0], [0.0], [0.0], [0])
+    w = y = z = 0.0
+    n = 0
+    for item in items:
+        if isinstance(item, Glue):
+            w, y, z, n = w + item.width, y + item.stretch, z + item.shrink, n + 1
+        elif isinstance(item, Box):
+            w += item.width
+            if tracking:
+                y, z = y + item.stretch, z + item.shrink
+        sums.width.append(w)
+        sums.stretch.append(y)
+        sums.shrink.append(z)
+        sums.spaces.append(n)
+    return sums
+
+
+def _starts(items: Sequence[Item]) -> list[int]:
+    """Where a line starts after a break at each position (and, last, at the paragraph's start).
+
+    The glue and penalties after a break are dropped, as TeX drops them: a line
+    starts at the next box, or at a forced break.
+    """
+    n = len(items)
+    starts = [n] * (n + 1)
+    following = n
+    for i in range(n - 1, -1, -1):
+        starts[i] = following  # the start after a break at i
+        item = items[i]
+        if isinstance(item, Box) or (isinstance(item, Penalty) and item.penalty <= -INFINITY):
+            following = i
+    starts[n] = following  # the paragraph's first line
+    return starts
+
+
+def _fitness(ratio: float) -> int:
+    if ratio < -0.5:
+        return 0
+    if ratio <= 0.5:
+        return 1
+    if ratio <= 1.0:
+        return 2
+    return 3
+
+
+def _hyphenated(item: Item) -> bool:
+    return isinstance(item, Penalty) and item.flagged
+
+
+def break_paragraph(items: Sequence[Item], widths: Sequence[float], params: Params | None = None,
+                    no_hyphen_lines: Collection[int] = ()) -> Breaking:
+    """The best lines for ``items`` (ended by :func:`.items.finish`) in lines ``widths[k]`` wide.
+
+    ``widths`` gives the width of line ``k`` (the last one serves every later
+    line).  ``no_hyphen_lines`` are the numbers (from 0) of lines that must not
+    end with a hyphen (say, one that falls at the foot of a recto).
+    """
+    params = params or Params()
+    for passes in (1, 2, 3):
+        found = _run(items, widths, params, passes, frozenset(no_hyphen_lines))
+        if found is not None:
+            return found
+    raise AssertionError("the overfull pass always finds a breaking")  # pragma: no cover
+
+
+def _run(items: Sequence[Item], widths: Sequence[float], params: Params, passes: int,
+         no_hyphen_lines: frozenset[int]) -> Breaking | None:
+    tracking = passes >= 2
+    sums = _sums(items, tracking)
+    starts = _starts(items)
+    extra = params.emergency_stretch if passes >= 2 else 0.0
+    tolerance = params.tolerance if passes == 1 else float("inf")
+    strict = passes < 3
+    numbered = bool(no_hyphen_lines)
+    last_width = len(widths) - 1
+    horizon = max(no_hyphen_lines, default=0) + 1
+    active: list[_Node] = [_Node(-1, 0, 1, 0, 0.0, None)]
+    line_starts = {-1: starts[-1]}
+    final = len(items) - 1
+
+    for b, item in enumerate(items):
+        if isinstance(item, Box):
+            continue
+        if isinstance(item, Glue):
+            if b == 0 or not isinstance(items[b - 1], Box):
+                continue
+            penalty, width, flagged = 0.0, 0.0, False
+        else:
+            if item.penalty >= INFINITY:
+                continue
+            penalty, width, flagged = item.penalty, item.width, item.flagged
+        forced = penalty <= -INFINITY
+        best: dict[tuple[int, int, int], _Node] = {}
+        survivors: list[_Node] = []
+        for node in active:
+            start = line_starts[node.position]
+            target = widths[min(node.line, last_width)]
+            natural = sums.width[b] - sums.width[start] + width
+            spaceless = (isinstance(item, Penalty) and node.position >= 0 and isinstance(items[node.position], Penalty)
+                         and sums.spaces[b] == sums.spaces[start] and natural <= target)
+            if spaceless:
+                # A line within one word, begun and ended inside it (an address or identifier longer than
+                # the line), has no space to stretch: it is set flush left, and costs what it leaves empty.
+                ratio = 0.0
+            elif natural < target:
+                stretch = sums.stretch[b] - sums.stretch[start] + extra
+                ratio = (target - natural) / stretch if stretch > 0 else (0.0 if target - natural < 1e-6 else 1e6)
+            elif natural > target:
+                shrink = sums.shrink[b] - sums.shrink[start]
+                ratio = (target - natural) / shrink if shrink > 0 else -1e6
+            else:
+                ratio = 0.0
+            overfull = ratio < -1
+            if overfull and (strict or len(active) > 1 or best):
+                continue  # this line can only get longer: the node is done
+            survivors.append(node)
+            if ratio > tolerance and not forced:
+                continue
+            if forced and ratio > tolerance and passes == 1:
+                continue
+            hyphens = node.hyphens + 1 if flagged else 0
+            if strict:
+                if hyphens > params.max_hyphen_run:
+                    continue
+                if b == final and node.hyphenated:
+                    continue  # no hyphen on the last full line
+                if flagged and node.line in no_hyphen_lines:
+                    continue
+            badness = 100 * abs(ratio) ** 3 if not overfull else 1e8 * (-ratio)
+            if spaceless:
+                badness = 1000 * (target - natural) / target
+            demerits = (params.line_penalty + min(badness, 1e7)) ** 2
+            if penalty > 0:
+                demerits += penalty**2
+            elif -INFINITY < penalty < 0:
+                demerits -= penalty**2
+            if flagged and node.hyphenated:
+                demerits += params.double_hyphen_demerits
+            fitness = _fitness(ratio)
+            if abs(fitness - node.fitness) > 1:
+                demerits += params.fitness_demerits
+            if not strict and (hyphens > params.max_hyphen_run or (b == final and node.hyphenated)):
+                demerits += 1e9
+            total = node.demerits + demerits
+            line_key = min(node.line + 1, horizon) if numbered else min(node.line + 1, last_width)
+            key = (fitness, min(hyphens, params.max_hyphen_run + 1), line_key)
+            if key not in best or total < best[key].demerits:
+                best[key] = _Node(b, node.line + 1, fitness, hyphens, total, node, ratio, flagged)
+        active = [] if forced else survivors
+        if best:
+            line_starts[b] = starts[b]
+            active.extend(best.values())
+        if not active:
+            return None
+    ends = [node for node in active if node.position == final]
+    if not ends:
+        return None
+    node: _Node | None = min(ends, key=lambda n: n.demerits)
+    best_total = node.demerits
+    lines: list[Line] = []
+    while node is not None and node.previous is not None:
+        previous = node.previous
+        start = line_starts[previous.position]
+        lines.append(Line(start, node.position, node.ratio, node.hyphenated))
+        node = previous
+    return Breaking(tuple(reversed(lines)), passes, best_total)
+
+
+__all__ = ["Breaking", "Line", "Params", "break_paragraph"]

@@ -1,0 +1,470 @@
+"""Justified paragraphs set by the composer in WeasyPrint's box tree, before its one layout.
+
+WeasyPrint breaks lines first-fit.  Before it lays the document out,
+:func:`compose_boxes` walks the box tree WeasyPrint has built (every text box
+with its computed style, generated content included), and for each justified
+paragraph it can model:
+
+1. gives the composer (:mod:`articlekit.compose`) the paragraph's runs, each
+   measured with WeasyPrint's own Pango layout of the run's style — the same
+   shaper (HarfBuzz), the same font instances, features and tracking that the
+   layout and the PDF use, so a width here is the width there;
+2. takes the composer's lines and sets them: each line's text boxes get the
+   word spacing that brings the line exactly to the measure (its tracking too,
+   in the last-resort pass), white space that does not wrap, and a preserved
+   line break after them, so WeasyPrint breaks exactly there and nowhere else.
+
+The measure comes from the page rules and the stylesheet: the page's content
+width for the paragraph's named page, less every ancestor's margins, borders
+and padding, less the first line's ``text-indent``.  A paragraph the composer
+cannot model (in a table cell, beside a float, with an inline block, a forced
+break, vertical or right-to-left text, white space that is not ``normal``) is
+left to WeasyPrint, and counted in :class:`ComposeReport`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Hashable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout.page import PageType, page_width, resolve_percentages, set_page_type_computed_styles
+from weasyprint.text.line_break import Layout, line_size
+
+from ...compose import Atom, Breaking, Params, Run, break_paragraph, finish, paragraph_items
+from ...compose.material import HYPHEN, Costs
+
+#: The computed properties a run's width depends on (the text's own ``lang`` included: hyphenation, shaping).
+_FONT_KEYS = (
+    "font_family", "font_style", "font_stretch", "font_weight", "font_size", "font_variation_settings",
+    "font_language_override", "lang", "font_kerning", "font_variant_ligatures", "font_variant_position",
+    "font_variant_caps", "font_variant_numeric", "font_variant_alternates", "font_variant_east_asian",
+    "font_feature_settings", "letter_spacing", "word_spacing", "direction",
+)
+
+#: Languages set by WeasyPrint's own breaking: Korean keeps whole words (``keep-all``), Chinese and
+#: Japanese break between characters, which the composer's material does not model.
+_CJK = frozenset({"ko", "ja", "zh"})
+
+#: Left to the layout: how far a line's right edge may fall from the measure before it counts as a miss.
+EDGE_TOLERANCE = 0.3
+
+#: Taken off each line's spacing so float rounding never makes a set line a hair too wide.
+_SLACK = 0.002
+
+
+class Unmodelled(Exception):
+    """A paragraph whose setting the composer does not model; its message is the reason."""
+
+
+@dataclass
+class ComposeReport:
+    """What the composer did to one document: counts, and the paragraphs it could not set well."""
+
+    composed: int = 0
+    lines: int = 0
+    hyphenated: int = 0
+    #: Paragraphs left to WeasyPrint's own breaking, by reason.
+    left: dict[str, int] = field(default_factory=dict)
+    #: Paragraphs that needed the emergency (2) or overfull (3) pass: (pass, widest space × normal, opening words).
+    strained: list[tuple[int, float, str]] = field(default_factory=list)
+
+    def leave(self, reason: str) -> None:
+        self.left[reason] = self.left.get(reason, 0) + 1
+
+
+class Shaper:
+    """Widths of text in a computed style, measured by Pango as WeasyPrint lays it out (cached per thread)."""
+
+    def __init__(self) -> None:
+        self.widths: dict[tuple[Hashable, str], float] = {}
+        self.styles: dict[Hashable, Any] = {}
+
+    def key(self, style: Any) -> Hashable:
+        key = (id(style.font_config), *(_hashable(style[k]) for k in _FONT_KEYS))
+        self.styles.setdefault(key, style)
+        return key
+
+    def width(self, text: str, key: Hashable) -> float:
+        found = self.widths.get((key, text))
+        if found is None:
+            found = self.widths[key, text] = measure_text(text, self.styles[key])
+        return found
+
+
+def measure_text(text: str, style: Any) -> float:
+    """The advance of ``text`` set in ``style``, exactly as WeasyPrint's line layout measures a text box."""
+    layout = Layout(style)
+    layout.set_text(text)
+    line, _ = layout.get_first_line()
+    width, _height = line_size(line, style)
+    layout.deactivate()
+    return width
+
+
+def _hashable(value: Any) -> Hashable:
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
+
+
+_LOCAL = threading.local()
+
+
+def shaper() -> Shaper:
+    """This thread's shaper (Pango's font maps are not shared between threads)."""
+    found: Shaper | None = getattr(_LOCAL, "shaper", None)
+    if found is None or len(found.widths) > 200_000:
+        found = _LOCAL.shaper = Shaper()
+    return found
+
+
+def _length(value: Any, reference: float) -> float:
+    """A computed length in px (a percentage of ``reference``); ``auto`` is 0."""
+    if value == "auto" or value is None:
+        return 0.0
+    if isinstance(value, (int, float)):
+        return float(value)
+    unit = getattr(value, "unit", None)
+    if unit == "%":
+        return reference * value.value / 100
+    if unit == "px":
+        return float(value.value)
+    raise Unmodelled(f"length {value!r}")
+
+
+def _horizontal(style: Any, reference: float) -> float:
+    """Margins, borders and padding left and right."""
+    return (_length(style["margin_left"], reference) + _length(style["margin_right"], reference)
+            + _length(style["padding_left"], reference) + _length(style["padding_right"], reference)
+            + float(style["border_left_width"]) + float(style["border_right_width"]))
+
+
+@dataclass
+class _Paragraph:
+    block: Any
+    line: Any
+    width: float
+    pieces: list[Run | Atom] = field(default_factory=list)
+    #: For each piece: the text box it is, with its parent, or None (an atom).
+    owners: list[tuple[Any, Any] | None] = field(default_factory=list)
+    styles: list[Any] = field(default_factory=list)
+
+
+class _Pages:
+    """The content width of each named page (right-hand, not the first), from the page rules."""
+
+    def __init__(self, html: Any, context: Any) -> None:
+        self.html = html
+        self.context = context
+        self.widths: dict[str, float] = {}
+
+    def width(self, name: str) -> float:
+        if name not in self.widths:
+            page_type = PageType("right", False, name, 1, ((name, 1),) if name else ())
+            set_page_type_computed_styles(page_type, self.html, self.context.style_for)
+            page = boxes.PageBox(page_type, self.context.style_for(page_type))
+            resolve_percentages(page, page.style["size"])
+            page_width(page, self.context, page.style["size"][0])
+            self.widths[name] = page.width
+        return self.widths[name]
+
+
+def _page_name(style: Any) -> str:
+    name = style["page"]
+    return "" if name == "auto" else str(name)
+
+
+def _paragraphs(box: Any, width: float | None, pages: _Pages, report: ComposeReport,
+                page: str = "") -> Iterator[_Paragraph]:
+    """The justified paragraphs under ``box``, each with the width of its lines (``None``: not to be set)."""
+    for child in getattr(box, "children", None) or ():
+        if not isinstance(child, boxes.BlockContainerBox):
+            continue
+        style = child.style
+        name = _page_name(style) or page
+        inner = width
+        if inner is not None and name != page:  # another named page: its content width, less the same margins
+            inner += pages.width(name) - pages.width(page)
+        if isinstance(child, (boxes.TableCellBox, boxes.InlineBlockBox)) \
+                or style["float"] != "none" or style["position"] in ("absolute", "fixed") \
+                or style["column_width"] != "auto" or style["column_count"] != "auto":
+            inner = None
+        if inner is not None:
+            try:
+                inner = (_length(style["width"], inner) if style["width"] != "auto"
+                         else inner - _horizontal(style, inner))
+            except Unmodelled:
+                inner = None
+        lines = [c for c in child.children if isinstance(c, boxes.LineBox)]
+        if lines and len(lines) == len(child.children):
+            if lines[0].style["text_align_all"] == "justify":
+                if inner is None:
+                    report.leave("container")
+                else:
+                    yield _Paragraph(child, lines[0], inner)
+            continue
+        yield from _paragraphs(child, inner, pages, report, name)
+
+
+def _flatten(paragraph: _Paragraph, box: Any, shape: Shaper) -> None:
+    for child in box.children:
+        style = child.style
+        if style["direction"] != "ltr":
+            raise Unmodelled("direction")
+        if isinstance(child, boxes.TextBox):
+            if (style["lang"] or "").split("-")[0].lower() in _CJK:
+                raise Unmodelled("cjk")
+            if style["white_space"] != "normal":
+                raise Unmodelled("white-space")
+            if any(ch in child.text for ch in "\n\t\r"):
+                raise Unmodelled("control character")
+            limits = style["hyphenate_limit_chars"]
+            paragraph.pieces.append(Run(
+                child.text, shape.key(style), float(style["font_size"]), style["lang"] or None,
+                style["hyphens"], tuple(limits) if isinstance(limits, (tuple, list)) else (5, 2, 2),
+                style["hyphenate_character"] or "-"))
+            paragraph.owners.append((child, box))
+            paragraph.styles.append(style)
+        elif isinstance(child, boxes.InlineReplacedBox):
+            if style["float"] != "none" or style["position"] in ("absolute", "fixed"):
+                raise Unmodelled("float")
+            if not hasattr(style["width"], "unit") or style["width"].unit != "px":
+                raise Unmodelled("replaced width")
+            edges = _horizontal(style, paragraph.width)
+            paragraph.pieces.append(Atom(float(style["width"].value) + edges))
+            paragraph.owners.append(None)
+            paragraph.styles.append(style)
+        elif isinstance(child, boxes.InlineBox) and not isinstance(child, boxes.InlineBlockBox):
+            left = (_length(style["margin_left"], paragraph.width) + _length(style["padding_left"], paragraph.width)
+                    + float(style["border_left_width"]))
+            right = (_length(style["margin_right"], paragraph.width)
+                     + _length(style["padding_right"], paragraph.width) + float(style["border_right_width"]))
+            if left:
+                paragraph.pieces.append(Atom(left))
+                paragraph.owners.append(None)
+                paragraph.styles.append(style)
+            _flatten(paragraph, child, shape)
+            if right:
+                paragraph.pieces.append(Atom(right))
+                paragraph.owners.append(None)
+                paragraph.styles.append(style)
+        else:
+            raise Unmodelled(type(child).__name__)
+
+
+@dataclass(frozen=True)
+class _SetLine:
+    start: tuple[int, int]
+    end: tuple[int, int]
+    hyphen: bool
+    word_spacing: float
+    tracking: float
+    last: bool
+
+
+def _position(items: list[Any], index: int, pieces: int) -> tuple[int, int]:
+    if index >= len(items) or items[index].ref is None:
+        return pieces, 0
+    piece, char, _kind = items[index].ref
+    return piece, char
+
+
+def _segments(paragraph: _Paragraph, start: tuple[int, int], end: tuple[int, int]) -> Iterator[tuple[int, int, int]]:
+    """(piece, from, to) of the text a line holds, and its atoms as (piece, 0, 0)."""
+    for p in range(start[0], min(end[0], len(paragraph.pieces) - 1) + 1):
+        piece = paragraph.pieces[p]
+        if isinstance(piece, Atom):
+            if start <= (p, 0) < end:
+                yield p, 0, 0
+            continue
+        a = start[1] if p == start[0] else 0
+        b = end[1] if p == end[0] else len(piece.text)
+        if b > a:
+            yield p, a, b
+
+
+def _tracked(style: Any, tracking: float) -> Any:
+    if not tracking:
+        return style
+    copy = style.copy()
+    copy["letter_spacing"] = tracking * float(style["font_size"])
+    return copy
+
+
+def _line_text(paragraph: _Paragraph, start: tuple[int, int], end: tuple[int, int],
+               hyphen: bool) -> list[tuple[int, str]]:
+    """The texts (piece, text) and atoms (piece, "") a line holds, a hyphen added to its last text if it ends in one."""
+    segments = list(_segments(paragraph, start, end))
+    out: list[tuple[int, str]] = []
+    for n, (p, a, b) in enumerate(segments):
+        piece = paragraph.pieces[p]
+        if isinstance(piece, Atom):
+            out.append((p, ""))
+            continue
+        text = piece.text[a:b]
+        if hyphen and n == len(segments) - 1:
+            text += piece.hyphen
+        out.append((p, text))
+    return out
+
+
+def _natural(paragraph: _Paragraph, parts: list[tuple[int, str]], shape: Shaper, tracking: float) -> float:
+    width = 0.0
+    for p, text in parts:
+        piece = paragraph.pieces[p]
+        if isinstance(piece, Atom):
+            width += piece.width
+        elif tracking:
+            width += measure_text(text, _tracked(paragraph.styles[p], tracking))
+        else:
+            width += shape.width(text, piece.key)
+    return width
+
+
+def _spaced(paragraph: _Paragraph, parts: list[tuple[int, str]], tracking: float, spacing: float) -> float:
+    """A line's width with its tracking and word spacing applied, measured as the layout will measure it."""
+    width = 0.0
+    for p, text in parts:
+        piece = paragraph.pieces[p]
+        if isinstance(piece, Atom):
+            width += piece.width
+            continue
+        style = _tracked(paragraph.styles[p], tracking) if tracking else paragraph.styles[p].copy()
+        style["word_spacing"] = float(paragraph.styles[p]["word_spacing"]) + spacing
+        width += measure_text(text, style)
+    return width
+
+
+def _set_lines(paragraph: _Paragraph, items: list[Any], breaking: Breaking, shape: Shaper,
+               widths: list[float], params: Params, space: float) -> list[_SetLine]:
+    """Each line's extent and the spacing that brings it to the measure, measured as it will be laid out.
+
+    A line of the last-resort pass is tracked (by up to 1 % of an em) only as
+    far as its spaces would otherwise stretch past the tolerance, or shrink
+    past their limit: tracking takes the excess, the spaces the rest.
+    """
+    out = []
+    count = len(breaking.lines)
+    costs = Costs()
+    for k, line in enumerate(breaking.lines):
+        start = _position(items, line.start, len(paragraph.pieces))
+        end_item = items[line.end]
+        last = k == count - 1
+        end = (len(paragraph.pieces), 0) if last else _position(items, line.end, len(paragraph.pieces))
+        hyphen = not last and end_item.ref is not None and end_item.ref[2] == HYPHEN
+        parts = _line_text(paragraph, start, end, hyphen)
+        spaces = sum(text.count(" ") + text.count("\u00a0") for _p, text in parts)
+        target = widths[min(k, len(widths) - 1)]
+        natural = _natural(paragraph, parts, shape, 0.0)
+        tracking = 0.0
+        if not last and breaking.passes > 1:
+            letters = sum(len(text) for _p, text in parts)
+            loose = target - natural - spaces * space * costs.space_stretch * params.tolerance
+            tight = target - natural + spaces * space * costs.space_shrink
+            excess = loose if loose > 0 else (tight if tight < 0 else 0.0)
+            if excess and letters:
+                size = max(float(paragraph.styles[p]["font_size"]) for p, _t in parts)
+                tracking = max(-costs.tracking, min(costs.tracking, excess / letters / size))
+                natural = _natural(paragraph, parts, shape, tracking)
+        spacing = 0.0 if not spaces else (target - natural) / spaces - _SLACK
+        if last:  # the last line keeps its natural spaces, unless it had to be shrunk to fit
+            spacing = min(0.0, spacing)
+        for _ in range(2 if spacing else 0):
+            # Read the line back as it will be laid out: Pango does not always add word spacing linearly
+            # (a negative spacing is taken only in part next to some glyphs).
+            off = target - _SLACK * spaces - _spaced(paragraph, parts, tracking, spacing)
+            if (last and off > 0) or abs(off) < 0.01:
+                break
+            spacing += off / spaces
+        out.append(_SetLine(start, end, hyphen, spacing, tracking, last))
+    return out
+
+
+def _newline(box: Any, style: Any) -> Any:
+    """A preserved line break, as ``<br>`` is in WeasyPrint's box tree."""
+    brk = box.copy_with_text("\n")
+    brk.style = style.copy()
+    brk.style["white_space"] = "pre-line"
+    return brk
+
+
+def _rewrite(paragraph: _Paragraph, lines: list[_SetLine]) -> None:
+    """Replace each text box by its lines' parts, each in its line's spacing, with a line break after each line."""
+    replaced: dict[int, list[Any]] = {}
+    for p, owner in enumerate(paragraph.owners):
+        if owner is None:
+            continue
+        box, _parent = owner
+        piece = paragraph.pieces[p]
+        assert isinstance(piece, Run)
+        new: list[Any] = []
+        for line in lines:
+            for q, a, b in _segments(paragraph, line.start, line.end):
+                if q != p:
+                    continue
+                text = piece.text[a:b]
+                if line.hyphen and line.end == (p, b):
+                    text += piece.hyphen
+                part = box.copy_with_text(text)
+                style = _tracked(box.style, line.tracking) if line.tracking else box.style.copy()
+                style["word_spacing"] = float(box.style["word_spacing"]) + line.word_spacing
+                style["white_space"] = "nowrap"
+                style["hyphens"] = "manual"
+                part.style = style
+                new.append(part)
+            if not line.last and line.end[0] == p:
+                new.append(_newline(box, box.style))
+        replaced[id(box)] = new
+    parents = {id(owner[1]): owner[1] for owner in paragraph.owners if owner is not None}
+    for parent in parents.values():
+        parent.children = [n for child in parent.children for n in replaced.get(id(child), [child])]
+    line_style = paragraph.line.style.copy()
+    line_style["text_align_all"] = line_style["text_align_last"] = "start"
+    paragraph.line.style = line_style
+
+
+def compose_boxes(root_box: Any, html: Any, context: Any, params: Params | None = None) -> ComposeReport:
+    """Set every justified paragraph of a built box tree that the composer can model; say what was done."""
+    report = ComposeReport()
+    shape = shaper()
+    pages = _Pages(html, context)
+    params = params or Params()
+    top = _page_name(root_box.style)
+    for paragraph in list(_paragraphs(root_box, pages.width(top), pages, report, top)):
+        try:
+            _flatten(paragraph, paragraph.line, shape)
+        except Unmodelled as reason:
+            report.leave(str(reason))
+            continue
+        if not any(isinstance(p, Run) and p.text.strip() for p in paragraph.pieces):
+            continue
+        indent = _length(paragraph.block.style["text_indent"], paragraph.width)
+        widths = [paragraph.width - indent, paragraph.width]
+        space = max((shape.width(" ", p.key) for p in paragraph.pieces if isinstance(p, Run)), default=1.0)
+        items = finish(paragraph_items(paragraph.pieces, shape.width, paragraph.width))
+        breaking = break_paragraph(items, widths, Params(
+            tolerance=params.tolerance, line_penalty=params.line_penalty,
+            double_hyphen_demerits=params.double_hyphen_demerits, fitness_demerits=params.fitness_demerits,
+            max_hyphen_run=params.max_hyphen_run, emergency_stretch=params.emergency_stretch or space))
+        lines = _set_lines(paragraph, items, breaking, shape, widths, params, space)
+        _rewrite(paragraph, lines)
+        report.composed += 1
+        report.lines += len(lines)
+        report.hyphenated += sum(line.hyphen for line in lines)
+        if breaking.passes > 1:
+            widest = 1 + max((line.word_spacing for line in lines[:-1]), default=0.0) / space
+            words = " ".join(" ".join(p.text.split()) for p in paragraph.pieces if isinstance(p, Run))
+            report.strained.append((breaking.passes, widest, words[:60]))
+    return report
+
+
+__all__ = ["EDGE_TOLERANCE", "ComposeReport", "Shaper", "compose_boxes", "measure_text", "shaper"]

