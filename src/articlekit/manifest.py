@@ -40,6 +40,25 @@ MANIFEST_NAME = ".articlekit-manifest.json"
 _FORMAT = "articlekit-manifest"
 _VERSION = 1
 
+#: The descriptors holding an output folder's lock in this process.
+_LOCKS: set[int] = set()
+
+
+def _drop_inherited_locks() -> None:
+    """In a forked child (a worker), close the copies of the folder locks it inherited.
+
+    ``flock`` belongs to the open file, which a fork shares: a worker outliving a
+    killed build would otherwise keep the folder locked.  Closing the child's
+    copy does not release the parent's lock; only the last copy's close does.
+    """
+    for fd in _LOCKS:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_drop_inherited_locks)
+
 
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
@@ -116,6 +135,7 @@ class OutputFolder:
         except OSError:
             pass  # a file system without locks: carry on unlocked
         self._lock_fd = fd
+        _LOCKS.add(fd)
 
     def _probe(self) -> None:
         """Fail early, once, when the folder cannot be written (read-only, /proc, …)."""
@@ -157,6 +177,7 @@ class OutputFolder:
         if not self.written:
             self._remove_created()
         if self._lock_fd is not None:
+            _LOCKS.discard(self._lock_fd)
             with contextlib.suppress(OSError):
                 os.close(self._lock_fd)
             self._lock_fd = None

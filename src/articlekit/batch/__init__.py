@@ -36,7 +36,7 @@ from ..manifest import OutputFolder
 from ..options import WriteOptions
 from ..writers import FORMATS, get_format, get_writer
 from .incremental import Fingerprints, made_from, up_to_date
-from .worker import LINKED_FORMATS, Job, Problem, Rendered, render_job, warm_up
+from .worker import LINKED_FORMATS, Job, Problem, Rendered, render_job, start_worker
 
 
 @dataclass
@@ -230,8 +230,8 @@ def build_many(
             if run_on is None:
                 own = run_on = (
                     _InlineExecutor() if workers <= 1
-                    else ProcessPoolExecutor(max_workers=min(workers, len(batch)), initializer=warm_up,
-                                             initargs=(fmts,))
+                    else ProcessPoolExecutor(max_workers=min(workers, len(batch)), initializer=start_worker,
+                                             initargs=(fmts, os.getpid()))
                 )
             try:
                 futures = {run_on.submit(render_job, job): job for job in batch}

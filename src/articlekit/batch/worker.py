@@ -13,8 +13,12 @@ whose constructors do not survive pickling): each problem travels as a
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
+import os
 import resource
+import signal
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,6 +154,37 @@ def warm_up(formats: tuple[str, ...]) -> None:
         load_math_face()  # ziamath and its math face, which draw the print edition's formulas
 
 
+#: ``prctl`` option: the signal the kernel sends a process when the thread that forked it ends.
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """End this worker when ``parent`` (the build that forked it) ends, even by ``kill -9``.
+
+    A worker left behind would go on rendering for minutes after the build is
+    gone.  On Linux the kernel sends SIGKILL when the parent dies
+    (``PR_SET_PDEATHSIG``); the parent may have died before that was set, so
+    the parent's id is checked right after.  SIGTERM is given back its default
+    action: the build's handler, inherited by the fork, turns it into an
+    exception the pool would catch and carry on.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def start_worker(formats: tuple[str, ...], parent: int) -> None:
+    """A local pool's initializer: tie the worker to its build (:func:`die_with_parent`), then :func:`warm_up`."""
+    die_with_parent(parent)
+    warm_up(formats)
+
+
 def render_job(job: Job) -> Rendered:
     """Read ``job.source`` once and render each format from that one :class:`~articlekit.model.Article`.
 
@@ -215,4 +250,5 @@ def context_digest(fmt: str, options: WriteOptions, strict: bool) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-__all__ = ["FormatOutput", "Job", "Problem", "Rendered", "context_digest", "page_count", "render_job", "warm_up"]
+__all__ = ["FormatOutput", "Job", "Problem", "Rendered", "context_digest", "die_with_parent", "page_count",
+           "render_job", "start_worker", "warm_up"]
