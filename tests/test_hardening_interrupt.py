@@ -197,3 +197,22 @@ def test_a_forked_process_does_not_keep_the_folder_locked(tmp_path):
     finally:
         os.close(write)
         os.waitpid(pid, 0)
+
+
+def test_stale_temporary_files_in_subfolders_are_removed(tmp_path):
+    """A build killed while copying a picture into ``img/`` leaves a temporary file there; the next build removes it."""
+    src = tmp_path / "src"
+    (src / "img").mkdir(parents=True)
+    text = KITCHEN.read_text(encoding="utf-8").replace("figure.png", "img/figure.png")
+    (src / "article.md").write_text(text, encoding="utf-8")
+    (src / "img" / "figure.png").write_bytes((KITCHEN.parent / "figure.png").read_bytes())
+    out = tmp_path / "out"
+    assert main(["build", str(src), "-t", "html", "-o", str(out), "-q"]) == 0
+    assert (out / "img" / "figure.png").is_file()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = out / "img" / f"{output.TEMP_PREFIX}{dead.stdout.strip()}-abc.tmp"
+    stale.write_bytes(b"partial")
+    live = out / "img" / f"{output.TEMP_PREFIX}{os.getpid()}-def.tmp"
+    live.write_bytes(b"being written")
+    assert main(["build", str(src), "-t", "html", "-o", str(out), "-q"]) == 0
+    assert not stale.exists() and live.exists()

@@ -29,7 +29,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import Any
 
@@ -117,6 +117,8 @@ class OutputFolder:
             self._probe()
             remove_stale_temps(self.path)
             self.entries = self._load()
+            for sub in self._subfolders():
+                remove_stale_temps(sub)
         except BaseException:
             self.close()
             raise
@@ -145,6 +147,25 @@ class OutputFolder:
             raise OutputError(f"{self.path}: output folder cannot be written: {e.strerror or e}") from None
         os.close(fd)
         os.unlink(tmp)
+
+    def _subfolders(self) -> list[Path]:
+        """The folders below this one that hold files the manifest records (``img/``, …).
+
+        A build killed while writing a picture leaves its temporary file there; the
+        manifest, saved before any file is put in place, names the folder.  A name
+        that leads out of the folder or through a symbolic link is passed over.
+        """
+        root = self.path.resolve()
+        found: list[Path] = []
+        for parent in sorted({PurePosixPath(name).parent for name in self.entries} - {PurePosixPath(".")}):
+            folder = self.path / parent
+            try:
+                if ".." in parent.parts or parent.is_absolute() or folder.resolve() != root / parent:
+                    continue
+            except (OSError, RuntimeError):
+                continue
+            found.append(folder)
+        return found
 
     def _load(self) -> dict[str, Entry]:
         mpath = self.path / MANIFEST_NAME
