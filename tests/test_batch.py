@@ -197,3 +197,35 @@ def test_a_dask_cluster_writes_the_same_bytes_as_the_local_pool(tmp_path):
         report = build_many([src], (*FAST, "pdf"), tmp_path / "dask", executor=client.get_executor())
     assert report.count("built") == 3
     assert _files(tmp_path / "local") == _files(tmp_path / "dask")
+
+
+def test_a_changed_toolchain_rebuilds_an_up_to_date_article(tmp_path, monkeypatch):
+    """Installing HarfBuzz's subsetter (or another pandoc) changes the bytes: the next build must not skip."""
+    import weasyprint.text.ffi
+
+    from articlekit import toolchain
+
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(FIXTURES / "articles" / "title-block.md", src / "article.md")
+    shutil.copy(FIXTURES / "articles" / "figure.png", src / "figure.png")
+    out = tmp_path / "out"
+    toolchain.fingerprint.cache_clear()
+    try:
+        assert build_many([src], ("html", "pdf"), out, jobs=1).count("built") == 1
+        assert build_many([src], ("html", "pdf"), out, jobs=1).count("skipped") == 1
+
+        subsetter = weasyprint.text.ffi.harfbuzz_subset
+        monkeypatch.setattr(weasyprint.text.ffi, "harfbuzz_subset", None if subsetter else object())
+        toolchain.fingerprint.cache_clear()
+        assert build_many([src], ("pdf",), out, jobs=1).count("built") == 1
+        assert build_many([src], ("html",), out, jobs=1).count("skipped") == 1
+
+        monkeypatch.setattr(toolchain, "_pandoc", lambda: "pandoc 0.0")
+        toolchain.fingerprint.cache_clear()
+        assert build_many([src], ("html",), out, jobs=1).count("built") == 1  # pandoc makes every format
+        assert build_many([src], ("html", "pdf"), out, jobs=1).results[0].formats["pdf"].status == "built"
+        assert build_many([src], ("html", "pdf"), out, jobs=1).count("skipped") == 1
+    finally:
+        monkeypatch.undo()
+        toolchain.fingerprint.cache_clear()

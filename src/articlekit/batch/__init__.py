@@ -315,7 +315,8 @@ def _write(folder: OutputFolder, out: Path, job: Job, rendered: Rendered) -> Bat
     for fo in rendered.outputs:
         result.formats[fo.format] = FormatResult(fo.format, "failed", None, None, fo.pages, fo.seconds)
         if fo.ok and fo.data is not None:
-            files.append((out / fo.name, fo.data, made_from(rendered.inputs, fo.format, job)))
+            record = made_from(rendered.inputs, fo.format, job, rendered.toolchain.get(fo.format))
+            files.append((out / fo.name, fo.data, record))
     if any(fo.ok and fo.format in LINKED_FORMATS for fo in rendered.outputs):
         for rel, data in rendered.images:
             target = out / rel

@@ -109,6 +109,8 @@ class Rendered:
     warnings: list[str] = field(default_factory=list)
     #: The files the outputs were made from, with their SHA-256 (source, images, styles, config).
     inputs: dict[str, str] = field(default_factory=dict)
+    #: For each format, the fingerprint of the libraries that made it (:func:`articlekit.toolchain.fingerprint`).
+    toolchain: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     #: Peak resident memory of the process that rendered it so far (KiB), to watch workers grow.
     peak_rss_kib: int = 0
@@ -194,6 +196,7 @@ def render_job(job: Job) -> Rendered:
     from ..api import load, local_images, render
     from ..config import CONFIG_NAME
     from ..styles import find_style
+    from ..toolchain import fingerprint
 
     start = time.perf_counter()
     result = Rendered(job.source)
@@ -239,6 +242,7 @@ def render_job(job: Job) -> Rendered:
     for rel, data in result.images:
         inputs[str(job.source.parent / rel)] = hashlib.sha256(data).hexdigest()
     result.inputs = inputs
+    result.toolchain = {fmt: fingerprint(fmt) for fmt in job.formats}
     result.seconds = time.perf_counter() - start
     result.peak_rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return result
