@@ -20,13 +20,18 @@ import resource
 import signal
 import sys
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..errors import ArticleError, ArticlekitError, InternalError, flatten
 from ..options import WriteOptions
 from ..writers import get_format
+
+if TYPE_CHECKING:
+    from .inputs import Bundle
 
 #: Formats whose output refers to image files beside it (EPUB and PDF embed theirs).
 LINKED_FORMATS = frozenset({"html", "jats"})
@@ -77,6 +82,8 @@ class Job:
     options: WriteOptions = field(default_factory=WriteOptions)
     strict: bool = False
     max_bytes: int = 20 * 1024 * 1024
+    #: The article's inputs as bytes, for a worker that cannot read the client's disk (a cluster's).
+    bundle: Bundle | None = None
 
 
 @dataclass
@@ -192,16 +199,49 @@ def render_job(job: Job) -> Rendered:
 
     A format that fails does not take the others with it: its problems are
     recorded on its :class:`FormatOutput` and the other formats are still made.
+    A job that carries its inputs (:attr:`Job.bundle`, a cluster's) is built
+    from them alone, and names the client's files in what it returns.
     """
+    if job.bundle is None:
+        return _render(job, None)
+    from .inputs import unpacked
+
+    with unpacked(job.bundle) as here:
+        options = replace(job.options, styles_dir=here.styles) if here.styles is not None else job.options
+        rendered = _render(replace(job, source=here.source, options=options, bundle=None), job.bundle.source)
+    return _renamed(rendered, job.source, here.rename)
+
+
+def _renamed(rendered: Rendered, source: Path, rename: Callable[[str], str]) -> Rendered:
+    """``rendered`` with each path of the worker's copy of the inputs replaced by the client's."""
+
+    def problems(found: list[Problem]) -> list[Problem]:
+        return [replace(p, text=rename(p.text), path=None if p.path is None else rename(p.path)) for p in found]
+
+    rendered.source = source
+    rendered.problems = problems(rendered.problems)
+    rendered.warnings = [rename(w) for w in rendered.warnings]
+    rendered.inputs = {rename(path): digest for path, digest in rendered.inputs.items()}
+    for out in rendered.outputs:
+        out.problems = problems(out.problems)
+    return rendered
+
+
+def _render(job: Job, data: bytes | None) -> Rendered:
+    """:func:`render_job` for a source on this machine's disk; ``data``, if given, is its content."""
     from ..api import load, local_images, render
     from ..config import CONFIG_NAME
+    from ..reader import read_bytes
     from ..styles import find_style
     from ..toolchain import fingerprint
 
     start = time.perf_counter()
     result = Rendered(job.source)
     try:
-        article = load(job.source, strict=job.strict, max_bytes=job.max_bytes, allow_remote=job.options.allow_remote)
+        if data is None:
+            data = read_bytes(job.source, job.max_bytes)  # read once: the bytes parsed are the bytes hashed
+        article = load(job.source, strict=job.strict, max_bytes=job.max_bytes, allow_remote=job.options.allow_remote,
+                       data=data)
     except ArticlekitError as e:
         result.problems = [Problem.of(x) for x in flatten(e)]
         result.seconds = time.perf_counter() - start
@@ -212,7 +252,7 @@ def render_job(job: Job) -> Rendered:
         return result
     result.slug = article.slug
     result.warnings = list(article.warnings)
-    inputs = {str(job.source): _sha256(job.source)}
+    inputs = {str(job.source): hashlib.sha256(data).hexdigest()}
     config = job.source.parent / CONFIG_NAME
     if config.is_file():
         inputs[str(config)] = _sha256(config)
