@@ -346,3 +346,32 @@ def _pdf_objects(pdf: bytes) -> list[bytes]:
             data = obj.read_bytes() if isinstance(obj, pikepdf.Stream) else repr(obj).encode()
             found.append(re.sub(rb"/i[0-9a-f]{32}", b"/i", data))
     return found
+
+
+def test_a_cluster_job_carries_the_pictures_its_source_names_and_nothing_from_outside(tmp_path):
+    from articlekit.batch import inputs
+    from articlekit.batch.worker import Job, render_job
+    from articlekit.safety import MAX_RESOURCE_BYTES
+
+    src = tmp_path / "src"
+    (src / "img").mkdir(parents=True)
+    (tmp_path / "secret.png").write_bytes(b"\x89PNG outside")
+    (src / "img" / "link.png").symlink_to(tmp_path / "secret.png")
+    for name in ("a_b.png", "x&y.png", "with space.png", "unused.png"):
+        (src / "img" / name).write_bytes(b"\x89PNG " + name.encode())
+    with (src / "img" / "huge.png").open("wb") as f:
+        f.truncate(MAX_RESOURCE_BYTES + 1)
+    text = ("![one](img/a\\_b.png) <img src=\"img/x&amp;y.png\"> [two]: <img/with space.png> "
+            "![three](img/link.png) ![four](../secret.png) ![five](img/huge.png)\n")
+    sent = dict(inputs.pictures(src / "a.md", text))
+    assert set(sent) == {"img/a_b.png", "img/x&y.png", "img/with space.png", "img/huge.png"}
+    assert sent["img/huge.png"] == MAX_RESOURCE_BYTES + 1  # its size only: the worker refuses it as a local build
+
+    source = (FIXTURES / "articles" / "kitchen-sink.md").read_text(encoding="utf-8").replace(
+        "figure.png", "img/huge.png")
+    (src / "a.md").write_text(source, encoding="utf-8")
+    local = render_job(Job(src / "a.md", ("html",)))
+    bundle = inputs.bundle(src / "a.md", source.encode(), inputs.folder_files(src), None)
+    remote = render_job(Job(src / "a.md", ("html",), bundle=bundle))
+    assert local.problems and [p.text for p in remote.problems] == [p.text for p in local.problems]
+    assert "over the 50 MB image limit" in local.problems[0].text

@@ -46,7 +46,9 @@ MAX_STYLE_BYTES = 64 * 1024 * 1024
 Content = bytes | int
 
 _SOURCE_SUFFIXES = (".md", ".markdown")
-_GROUPS = re.compile(r"""<([^<>\n]+)>|\(([^()\n]+)\)|"([^"\n]+)"|'([^'\n]+)'|:[ \t]*([^\n#]+?)[ \t]*$""", re.M)
+#: Groups that may hold a file name with spaces; each searched on its own, as they may nest.
+_GROUPS = tuple(re.compile(p, re.M) for p in (r"<([^<>\n]+)>", r"\(([^()\n]+)\)", r'"([^"\n]+)"', r"'([^'\n]+)'",
+                                             r":[ \t]*([^\n#]+?)[ \t]*$"))
 _WORDS = re.compile(r"""[^\s()<>\[\]{}"'`|,;=*]+""")
 
 
@@ -130,8 +132,7 @@ def folder_files(folder: Path) -> dict[str, Content]:
 def references(text: str) -> set[str]:
     """Every string of ``text`` that might name a file: words, and groups that may hold spaces."""
     found = set(_WORDS.findall(text))
-    for m in _GROUPS.finditer(text):
-        group = next(g for g in m.groups() if g is not None).strip()
+    for group in (g.strip() for pattern in _GROUPS for g in pattern.findall(text)):
         found.add(group)
         found.add(group.split(' "', 1)[0].split(" '", 1)[0].strip())  # a link's title after its address
     for ref in list(found):
