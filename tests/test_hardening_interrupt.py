@@ -165,6 +165,7 @@ def test_a_build_killed_by_sigkill_leaves_no_worker_and_no_lock(batch, tmp_path)
         again = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=600)
         assert again.returncode == 0, again.stderr
         assert "another articlekit build" not in again.stderr
+        assert _temps(out) == []
     finally:
         for w in workers:
             if _running(w):

@@ -22,6 +22,7 @@ skipped: the manifest records, for each output, the SHA-256 of each input file
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -231,7 +232,7 @@ def build_many(
                 own = run_on = (
                     _InlineExecutor() if workers <= 1
                     else ProcessPoolExecutor(max_workers=min(workers, len(batch)), initializer=start_worker,
-                                             initargs=(fmts, os.getpid()))
+                                             initargs=(fmts, _forking_parent()))
                 )
             try:
                 for job, future in _run(run_on, batch, None if executor is None else _Sender(options)):
@@ -258,6 +259,11 @@ def build_many(
     report.results.sort(key=lambda r: order.get(r.source, -1))
     report.wall_seconds = time.perf_counter() - started
     return report
+
+
+def _forking_parent() -> int | None:
+    """This process's id if a local pool's workers are forked from it, else ``None`` (a fork server's)."""
+    return os.getpid() if multiprocessing.get_start_method() == "fork" else None
 
 
 #: Articles sent to a given executor (a cluster) at a time: each carries its inputs as bytes

@@ -167,15 +167,16 @@ def warm_up(formats: tuple[str, ...]) -> None:
 _PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int | None) -> None:
     """End this worker when ``parent`` (the build that forked it) ends, even by ``kill -9``.
 
     A worker left behind would go on rendering for minutes after the build is
     gone.  On Linux the kernel sends SIGKILL when the parent dies
     (``PR_SET_PDEATHSIG``); the parent may have died before that was set, so
-    the parent's id is checked right after.  SIGTERM is given back its default
-    action: the build's handler, inherited by the fork, turns it into an
-    exception the pool would catch and carry on.
+    the parent's id is checked right after.  ``None`` when the worker was not
+    forked by the build but by a fork server, which ends with the build.
+    SIGTERM is given back its default action: the build's handler, inherited by
+    the fork, turns it into an exception the pool would catch and carry on.
     """
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
@@ -184,11 +185,11 @@ def die_with_parent(parent: int) -> None:
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
             pass
-    if os.getppid() != parent:
+    if parent is not None and os.getppid() != parent:
         os._exit(1)
 
 
-def start_worker(formats: tuple[str, ...], parent: int) -> None:
+def start_worker(formats: tuple[str, ...], parent: int | None) -> None:
     """A local pool's initializer: tie the worker to its build (:func:`die_with_parent`), then :func:`warm_up`."""
     die_with_parent(parent)
     warm_up(formats)
