@@ -278,18 +278,21 @@ class _Sender:
         from .inputs import tree
 
         self.styles = tree(options.styles_dir) if options.styles_dir is not None else None
-        self.folders: dict[Path, dict[str, bytes | int]] = {}
+        #: Per source folder: the files all its sources use, and its listing.
+        self.folders: dict[Path, tuple[dict[str, bytes | int], frozenset[str]]] = {}
 
     def __call__(self, job: Job) -> Job | Rendered:
         """``job`` with its inputs, or what became of a source that cannot be read (the reader's message)."""
         from ..reader import read_bytes
-        from .inputs import bundle, folder_files
+        from .inputs import bundle, folder_files, listing
 
         try:
             data = read_bytes(job.source, job.max_bytes)
-            if job.source.parent not in self.folders:
-                self.folders[job.source.parent] = folder_files(job.source.parent)
-            return replace(job, bundle=bundle(job.source, data, self.folders[job.source.parent], self.styles))
+            folder = job.source.parent
+            if folder not in self.folders:
+                self.folders[folder] = (folder_files(folder), listing(folder))
+            shared, names = self.folders[folder]
+            return replace(job, bundle=bundle(job.source, data, shared, self.styles, names))
         except ArticlekitError as e:
             rendered = Rendered(job.source)
             rendered.problems = [Problem.of(x) for x in flatten(e)]

@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 from ..config import CONFIG_NAME, MAX_CONFIG_BYTES, load_config
 from ..errors import ArticlekitError
@@ -141,12 +142,29 @@ def references(text: str) -> set[str]:
     return {r for r in found if r and ("." in r or "/" in r)}
 
 
-def pictures(source: Path, text: str) -> dict[str, Content]:
-    """The files inside ``source``'s folder that its text may name, by path relative to the folder."""
+def _first_name(ref: str) -> str | None:
+    """The first part of the path ``ref`` names (``img`` of ``img/a%20b.png``), if it is a path."""
+    try:
+        parts = PurePosixPath(unquote(urlsplit(ref).path)).parts
+    except ValueError:
+        return None
+    return parts[0] if parts else None
+
+
+def pictures(source: Path, text: str, names: frozenset[str] | None = None) -> dict[str, Content]:
+    """The files inside ``source``'s folder that its text may name, by path relative to the folder.
+
+    ``names`` lists the folder (read here if not given): a string whose path does
+    not start with one of them is passed over without asking the file system.
+    """
     policy = Policy(source.parent)
     root = source.parent.resolve()
+    if names is None:
+        names = listing(source.parent)
     found: dict[str, Content] = {}
     for ref in sorted(references(text)):
+        if _first_name(ref) not in names:
+            continue
         try:
             target = resolve_resource(ref, policy)
         except AccessDenied:
@@ -162,14 +180,23 @@ def pictures(source: Path, text: str) -> dict[str, Content]:
     return found
 
 
-def bundle(source: Path, data: bytes, shared: dict[str, Content], styles: Folder | None) -> Bundle:
+def listing(folder: Path) -> frozenset[str]:
+    """The names in ``folder`` (none if it cannot be listed)."""
+    try:
+        return frozenset(os.listdir(folder))
+    except OSError:
+        return frozenset()
+
+
+def bundle(source: Path, data: bytes, shared: dict[str, Content], styles: Folder | None,
+           names: frozenset[str] | None = None) -> Bundle:
     """What the worker needs to build ``source``, whose content is ``data``.
 
     ``shared`` holds the files of the source's folder that do not depend on the
-    source (:func:`folder_files`), computed once per folder.
+    source (:func:`folder_files`) and ``names`` its listing, both read once per folder.
     """
     files = dict(shared)
-    files.update(pictures(source, data.decode("utf-8", "replace")))
+    files.update(pictures(source, data.decode("utf-8", "replace"), names))
     folder = Folder(str(source.parent), str(source.parent.resolve()), tuple(sorted(files.items())))
     return Bundle(source.name, data, folder, styles, str(default_styles_dir().resolve()))
 
@@ -230,4 +257,5 @@ def unpacked(bundle: Bundle) -> Iterator[Unpacked]:
         yield Unpacked(src / bundle.name, styles, tuple(renames))
 
 
-__all__ = ["Bundle", "Folder", "Unpacked", "bundle", "folder_files", "pictures", "references", "tree", "unpacked"]
+__all__ = ["Bundle", "Folder", "Unpacked", "bundle", "folder_files", "listing", "pictures", "references", "tree",
+           "unpacked"]
