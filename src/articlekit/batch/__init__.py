@@ -6,12 +6,14 @@ is rendered from that one :class:`~articlekit.model.Article`
 output folder, through the same :class:`~articlekit.manifest.OutputFolder` as
 a single build, so writes stay atomic and nothing articlekit did not write is
 ever replaced.  Any :class:`concurrent.futures.Executor` can run the workers:
-a local process pool by default, or a Dask cluster's executor.
+a local process pool by default, or a Dask cluster's executor, whose workers
+get each article's inputs as bytes (:mod:`.inputs`) and read nothing of this
+machine's disk.
 
 An article whose outputs are newer than everything they were made from is
 skipped: the manifest records, for each output, the SHA-256 of each input file
-(source, images, styles, config) and a digest of the version and options
-(:mod:`.incremental`).
+(source, images, styles, config), a digest of the version and options, and the
+fingerprint of the libraries that made it (:mod:`.incremental`).
 
 ::
 
