@@ -375,3 +375,20 @@ def test_a_cluster_job_carries_the_pictures_its_source_names_and_nothing_from_ou
     remote = render_job(Job(src / "a.md", ("html",), bundle=bundle))
     assert local.problems and [p.text for p in remote.problems] == [p.text for p in local.problems]
     assert "over the 50 MB image limit" in local.problems[0].text
+
+
+def test_a_job_sent_with_its_inputs_reports_the_same_lines_as_a_local_one(tmp_path, monkeypatch):
+    """Every problem names the client's file, as the user named it, and not the worker's copy."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    shutil.copytree(FIXTURES / "broken", tmp_path / "broken")
+    monkeypatch.chdir(tmp_path)
+
+    def lines(report) -> list[str]:
+        return [str(e) for r in report.results for e in r.errors] + [w for r in report.results for w in r.warnings]
+
+    local = lines(build_many(["broken"], ("html", "jats"), "local", jobs=1))
+    with ThreadPoolExecutor(2) as executor:  # any executor given gets the inputs as bytes
+        sent = lines(build_many(["broken"], ("html", "jats"), "sent", executor=executor))
+    assert len(local) > 40 and all(line.startswith("broken/") for line in local)
+    assert sent == local
