@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -217,3 +218,20 @@ def test_stale_temporary_files_in_subfolders_are_removed(tmp_path):
     live.write_bytes(b"being written")
     assert main(["build", str(src), "-t", "html", "-o", str(out), "-q"]) == 0
     assert not stale.exists() and live.exists()
+
+
+def test_a_manifest_naming_folders_outside_does_not_lead_the_clean_up_out(tmp_path):
+    out, outside = tmp_path / "out", tmp_path / "outside"
+    (out / "img").mkdir(parents=True)
+    outside.mkdir()
+    (out / "linked").symlink_to(outside)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    name = f"{output.TEMP_PREFIX}{dead.stdout.strip()}-abc.tmp"
+    for folder in (out / "img", outside):
+        (folder / name).write_bytes(b"partial")
+    files = {n: {"sha256": "0" * 64} for n in ("img/a.png", "../outside/a.png", "linked/a.png", str(outside / "a.png"))}
+    (out / MANIFEST_NAME).write_text(json.dumps({"format": "articlekit-manifest", "version": 1, "files": files}))
+    with OutputFolder(out):
+        pass
+    assert not (out / "img" / name).exists()
+    assert (outside / name).exists()
