@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -197,3 +198,197 @@ def test_a_dask_cluster_writes_the_same_bytes_as_the_local_pool(tmp_path):
         report = build_many([src], (*FAST, "pdf"), tmp_path / "dask", executor=client.get_executor())
     assert report.count("built") == 3
     assert _files(tmp_path / "local") == _files(tmp_path / "dask")
+
+
+def test_a_changed_toolchain_rebuilds_an_up_to_date_article(tmp_path, monkeypatch):
+    """Installing HarfBuzz's subsetter (or another pandoc) changes the bytes: the next build must not skip."""
+    import weasyprint.text.ffi
+
+    from articlekit import toolchain
+
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(FIXTURES / "articles" / "title-block.md", src / "article.md")
+    shutil.copy(FIXTURES / "articles" / "figure.png", src / "figure.png")
+    out = tmp_path / "out"
+    toolchain.fingerprint.cache_clear()
+    try:
+        assert build_many([src], ("html", "pdf"), out, jobs=1).count("built") == 1
+        assert build_many([src], ("html", "pdf"), out, jobs=1).count("skipped") == 1
+
+        subsetter = weasyprint.text.ffi.harfbuzz_subset
+        monkeypatch.setattr(weasyprint.text.ffi, "harfbuzz_subset", None if subsetter else object())
+        toolchain.fingerprint.cache_clear()
+        assert build_many([src], ("pdf",), out, jobs=1).count("built") == 1
+        assert build_many([src], ("html",), out, jobs=1).count("skipped") == 1
+
+        monkeypatch.setattr(toolchain, "_pandoc", lambda: "pandoc 0.0")
+        toolchain.fingerprint.cache_clear()
+        assert build_many([src], ("html",), out, jobs=1).count("built") == 1  # pandoc makes every format
+        assert build_many([src], ("html", "pdf"), out, jobs=1).results[0].formats["pdf"].status == "built"
+        assert build_many([src], ("html", "pdf"), out, jobs=1).count("skipped") == 1
+    finally:
+        monkeypatch.undo()
+        toolchain.fingerprint.cache_clear()
+
+
+def test_a_source_edited_while_it_is_parsed_is_built_again_next_time(tmp_path, monkeypatch):
+    """The manifest records the bytes that were parsed, not the file as it was afterwards."""
+    import articlekit.reader
+
+    src = _catalogue(tmp_path / "src", copies=1)
+    source = src / "article-01.md"
+    out = tmp_path / "out"
+    parse = articlekit.reader.parse_markdown
+
+    def edited_meanwhile(text: str, timeout: float | None = None) -> dict:
+        source.write_text(source.read_text(encoding="utf-8") + "\nA sentence added meanwhile.\n", encoding="utf-8")
+        monkeypatch.setattr(articlekit.reader, "parse_markdown", parse)
+        return parse(text, timeout)
+
+    monkeypatch.setattr(articlekit.reader, "parse_markdown", edited_meanwhile)
+    first = build_many([src], ("html",), out, jobs=1)
+    assert first.count("built") == 1
+    assert any("changed while it was being built" in w for w in first.results[0].warnings)
+    html = next(out.glob("*.html"))
+    assert "added meanwhile" not in html.read_text(encoding="utf-8")
+
+    again = build_many([src], ("html",), out, jobs=1)
+    assert again.count("built") == 1, "the output of the earlier text was called up to date"
+    assert "added meanwhile" in html.read_text(encoding="utf-8")
+    assert build_many([src], ("html",), out, jobs=1).count("skipped") == 1
+
+
+def test_a_cluster_build_sends_the_inputs_and_its_workers_read_nothing_of_the_client(tmp_path, monkeypatch):
+    """As the README runs it: relative paths, workers in another folder that never open the client's files."""
+    import distributed
+
+    from articlekit.cli import main
+
+    client_dir, elsewhere = tmp_path / "client", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    src = client_dir / "sources"
+    (src / "img").mkdir(parents=True)
+    (src / "house").mkdir()
+    (client_dir / "extra").mkdir()
+    kitchen = FIXTURES / "articles" / "kitchen-sink.md"
+    text = kitchen.read_text(encoding="utf-8").replace("figure.png", "img/fig%20one.png")
+    for i in (1, 2):
+        (src / f"article-{i}.md").write_text(text.replace("title: ", f"title: Part {i}, ", 1), encoding="utf-8")
+    (src / "img" / "fig one.png").write_bytes((kitchen.parent / "figure.png").read_bytes())
+    (src / "articlekit.toml").write_text('publisher = "Client Press"\nstyles = "house"\n', encoding="utf-8")
+    house = (ROOT / "styles" / "html.css").read_text(encoding="utf-8")
+    (src / "house" / "html.css").write_text(house + "\n/* house rule sent to the workers */\n", encoding="utf-8")
+    extra = (ROOT / "styles" / "epub.css").read_text(encoding="utf-8")
+    (client_dir / "extra" / "epub.css").write_text(extra + "\n/* extra rule */\n", encoding="utf-8")
+    args = ["build", "sources", "-t", "html,jats,epub,pdf", "--styles", "extra", "-q"]
+
+    def watch(dask_worker: distributed.Worker, root: str = str(client_dir)) -> str:
+        """Record every file or folder this worker process opens in the client's folder."""
+        import os
+        import sys
+
+        opened: list[str] = []
+        dask_worker.client_files_opened = opened  # type: ignore[attr-defined]
+
+        def hook(event: str, event_args: tuple) -> None:
+            if event in ("open", "os.listdir", "os.scandir") and isinstance(event_args[0], str | bytes):
+                path = os.path.abspath(os.fsdecode(event_args[0]))
+                if path == root or path.startswith(root + os.sep):
+                    opened.append(path)
+
+        sys.addaudithook(hook)
+        return os.getcwd()
+
+    monkeypatch.chdir(elsewhere)  # the workers start here, and are never told of the client's folder
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    with cluster, distributed.Client(cluster) as client:
+        assert set(client.run(watch).values()) == {str(elsewhere)}
+        monkeypatch.chdir(client_dir)
+        assert main([*args, "-o", "dist", "--scheduler", cluster.scheduler_address]) == 0
+        opened = client.run(lambda dask_worker: list(dask_worker.client_files_opened))
+        config = str(src / "articlekit.toml")
+        client.run(lambda: open(config, "rb").close())  # the watch itself sees an open file
+        assert all(client.run(lambda dask_worker: dask_worker.client_files_opened).values())
+    assert opened and not any(opened.values()), opened
+
+    assert main([*args, "-o", "local", "-j", "2"]) == 0
+    dist, local = client_dir / "dist", client_dir / "local"
+    sent, made_here = _files(dist), _files(local)
+    assert len(sent) == 8 and _files(dist / "img") == _files(local / "img")
+    assert {n: d for n, d in sent.items() if not n.endswith(".pdf")} == \
+        {n: d for n, d in made_here.items() if not n.endswith(".pdf")}
+    for name in ("article-1.pdf", "article-2.pdf"):  # the same but for the names WeasyPrint gives pictures
+        assert _pdf_objects(sent[name]) == _pdf_objects(made_here[name])
+    assert "house rule sent to the workers" in (dist / next(n for n in _files(dist) if n.endswith(".html"))).read_text()
+    manifest = json.loads((dist / MANIFEST_NAME).read_text(encoding="utf-8"))
+    inputs = {p for e in manifest["files"].values() for p in (e.get("made_from") or {}).get("inputs", {})}
+    assert str((src / "img" / "fig one.png").resolve()) in inputs
+    assert str((client_dir / "extra" / "epub.css").resolve()) in inputs
+    assert main([*args, "-o", "dist", "-j", "1"]) == 0  # a local build calls the cluster's outputs up to date
+    assert _files(dist) == sent
+
+
+def _pdf_objects(pdf: bytes) -> list[bytes]:
+    """A PDF's objects, streams decoded, with each picture's name (``/i`` and the MD5 of its address) blanked.
+
+    WeasyPrint names a picture after its absolute address, which is the folder
+    the source was built in: a worker's temporary folder or the client's.  The
+    cross-reference stream is left out: the file's /ID in it is a digest of the rest.
+    """
+    import pikepdf
+
+    found = []
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        for obj in doc.objects:
+            if isinstance(obj, pikepdf.Stream) and obj.get("/Type") == "/XRef":
+                continue
+            data = obj.read_bytes() if isinstance(obj, pikepdf.Stream) else repr(obj).encode()
+            found.append(re.sub(rb"/i[0-9a-f]{32}", b"/i", data))
+    return found
+
+
+def test_a_cluster_job_carries_the_pictures_its_source_names_and_nothing_from_outside(tmp_path):
+    from articlekit.batch import inputs
+    from articlekit.batch.worker import Job, render_job
+    from articlekit.safety import MAX_RESOURCE_BYTES
+
+    src = tmp_path / "src"
+    (src / "img").mkdir(parents=True)
+    (tmp_path / "secret.png").write_bytes(b"\x89PNG outside")
+    (src / "img" / "link.png").symlink_to(tmp_path / "secret.png")
+    for name in ("a_b.png", "x&y.png", "with space.png", "unused.png"):
+        (src / "img" / name).write_bytes(b"\x89PNG " + name.encode())
+    with (src / "img" / "huge.png").open("wb") as f:
+        f.truncate(MAX_RESOURCE_BYTES + 1)
+    text = ("![one](img/a\\_b.png) <img src=\"img/x&amp;y.png\"> [two]: <img/with space.png> "
+            "![three](img/link.png) ![four](../secret.png) ![five](img/huge.png)\n")
+    sent = dict(inputs.pictures(src / "a.md", text))
+    assert set(sent) == {"img/a_b.png", "img/x&y.png", "img/with space.png", "img/huge.png"}
+    assert sent["img/huge.png"] == MAX_RESOURCE_BYTES + 1  # its size only: the worker refuses it as a local build
+
+    source = (FIXTURES / "articles" / "kitchen-sink.md").read_text(encoding="utf-8").replace(
+        "figure.png", "img/huge.png")
+    (src / "a.md").write_text(source, encoding="utf-8")
+    local = render_job(Job(src / "a.md", ("html",)))
+    bundle = inputs.bundle(src / "a.md", source.encode(), inputs.folder_files(src), None)
+    remote = render_job(Job(src / "a.md", ("html",), bundle=bundle))
+    assert local.problems and [p.text for p in remote.problems] == [p.text for p in local.problems]
+    assert "over the 50 MB image limit" in local.problems[0].text
+
+
+def test_a_job_sent_with_its_inputs_reports_the_same_lines_as_a_local_one(tmp_path, monkeypatch):
+    """Every problem names the client's file, as the user named it, and not the worker's copy."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    shutil.copytree(FIXTURES / "broken", tmp_path / "broken")
+    monkeypatch.chdir(tmp_path)
+
+    def lines(report) -> list[str]:
+        return [str(e) for r in report.results for e in r.errors] + [w for r in report.results for w in r.warnings]
+
+    local = lines(build_many(["broken"], ("html", "jats"), "local", jobs=1))
+    with ThreadPoolExecutor(2) as executor:  # any executor given gets the inputs as bytes
+        sent = lines(build_many(["broken"], ("html", "jats"), "sent", executor=executor))
+    assert len(local) > 40 and all(line.startswith("broken/") for line in local)
+    assert sent == local

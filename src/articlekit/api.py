@@ -34,6 +34,7 @@ def load(
     strict: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     allow_remote: bool = False,
+    data: bytes | None = None,
 ) -> Article:
     """Read, validate and transform one source into an :class:`Article`.
 
@@ -43,11 +44,13 @@ def load(
     an :class:`~articlekit.errors.ArticleError` when there is only one to tell
     (a file that cannot be read, a source without front matter).  With
     ``strict``, warnings such as a note that is never referenced are errors too.
+    ``data`` is the source's content when it has been read already; ``path``
+    then names it and its folder (config, images).
     """
     from . import reader, transforms  # pydantic and pandoc's wrapper: imported when a source is read
 
     path = Path(path)
-    article = reader.read(path, max_bytes=max_bytes, allow_remote=allow_remote)
+    article = reader.read(path, max_bytes=max_bytes, allow_remote=allow_remote, data=data)
     transforms.apply_all(article)
     if strict and article.warnings:
         raise ArticleErrors([_warning_error(w) for w in article.warnings])

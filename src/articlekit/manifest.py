@@ -29,7 +29,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import Any
 
@@ -39,6 +39,25 @@ from .output import TEMP_PREFIX, atomic_write, critical, remove_stale_temps
 MANIFEST_NAME = ".articlekit-manifest.json"
 _FORMAT = "articlekit-manifest"
 _VERSION = 1
+
+#: The descriptors holding an output folder's lock in this process.
+_LOCKS: set[int] = set()
+
+
+def _drop_inherited_locks() -> None:
+    """In a forked child (a worker), close the copies of the folder locks it inherited.
+
+    ``flock`` belongs to the open file, which a fork shares: a worker outliving a
+    killed build would otherwise keep the folder locked.  Closing the child's
+    copy does not release the parent's lock; only the last copy's close does.
+    """
+    for fd in _LOCKS:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_drop_inherited_locks)
 
 
 def sha256_file(path: Path) -> str:
@@ -98,6 +117,8 @@ class OutputFolder:
             self._probe()
             remove_stale_temps(self.path)
             self.entries = self._load()
+            for sub in self._subfolders():
+                remove_stale_temps(sub)
         except BaseException:
             self.close()
             raise
@@ -116,6 +137,7 @@ class OutputFolder:
         except OSError:
             pass  # a file system without locks: carry on unlocked
         self._lock_fd = fd
+        _LOCKS.add(fd)
 
     def _probe(self) -> None:
         """Fail early, once, when the folder cannot be written (read-only, /proc, …)."""
@@ -125,6 +147,25 @@ class OutputFolder:
             raise OutputError(f"{self.path}: output folder cannot be written: {e.strerror or e}") from None
         os.close(fd)
         os.unlink(tmp)
+
+    def _subfolders(self) -> list[Path]:
+        """The folders below this one that hold files the manifest records (``img/``, …).
+
+        A build killed while writing a picture leaves its temporary file there; the
+        manifest, saved before any file is put in place, names the folder.  A name
+        that leads out of the folder or through a symbolic link is passed over.
+        """
+        root = self.path.resolve()
+        found: list[Path] = []
+        for parent in sorted({PurePosixPath(name).parent for name in self.entries} - {PurePosixPath(".")}):
+            folder = self.path / parent
+            try:
+                if ".." in parent.parts or parent.is_absolute() or folder.resolve() != root / parent:
+                    continue
+            except (OSError, RuntimeError):
+                continue
+            found.append(folder)
+        return found
 
     def _load(self) -> dict[str, Entry]:
         mpath = self.path / MANIFEST_NAME
@@ -157,6 +198,7 @@ class OutputFolder:
         if not self.written:
             self._remove_created()
         if self._lock_fd is not None:
+            _LOCKS.discard(self._lock_fd)
             with contextlib.suppress(OSError):
                 os.close(self._lock_fd)
             self._lock_fd = None

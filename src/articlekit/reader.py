@@ -53,8 +53,8 @@ _EMPTY_INLINE_NOTE = re.compile(r"\^\[[ \t]*\]")
 _CONTROL = frontmatter.CONTROL_CHARS
 
 
-def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """The source's text: checked, BOM removed, line endings normalised to LF."""
+def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The source file's bytes (at most ``max_bytes + 1``), or a located reason it cannot be read."""
     try:
         if path.is_symlink() and not path.exists():
             raise ArticleError(path, "broken symbolic link: the file it points to does not exist")
@@ -68,9 +68,19 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         if size > max_bytes:
             raise ArticleError(path, _too_big(size, max_bytes))
         with path.open("rb") as f:
-            data = f.read(max_bytes + 1)  # the file may have grown since stat()
+            return f.read(max_bytes + 1)  # the file may have grown since stat()
     except OSError as e:
         raise ArticleError(path, f"cannot read: {e.strerror or e}") from None
+
+
+def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes | None = None) -> str:
+    """The source's text: checked, BOM removed, line endings normalised to LF.
+
+    ``data`` is the file's content when the caller has read it already (a batch
+    hashes exactly the bytes that are parsed); ``path`` then only names it.
+    """
+    if data is None:
+        data = read_bytes(path, max_bytes)
     if len(data) > max_bytes:
         raise ArticleError(path, _too_big(len(data), max_bytes))
     if not data.strip():
@@ -465,7 +475,8 @@ def _check_tree(path: Path, doc: dict[str, Any]) -> None:
             "(lists, quotes, divs or inline markup inside one another)")
 
 
-def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool = False) -> Article:
+def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool = False,
+         data: bytes | None = None) -> Article:
     """Read and validate one source; the transforms have not run yet.
 
     Every problem is reported in one go (:class:`ArticleErrors`, sorted by line):
@@ -475,7 +486,7 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
     front matter block has no body to speak of, and a body over the bounds is
     never handed to pandoc.
     """
-    text = read_text(path, max_bytes)
+    text = read_text(path, max_bytes, data)
     config = load_config(path.parent)
     part = frontmatter.split(path, text)
     errors: list[ArticleError] = []

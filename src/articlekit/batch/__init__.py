@@ -6,12 +6,14 @@ is rendered from that one :class:`~articlekit.model.Article`
 output folder, through the same :class:`~articlekit.manifest.OutputFolder` as
 a single build, so writes stay atomic and nothing articlekit did not write is
 ever replaced.  Any :class:`concurrent.futures.Executor` can run the workers:
-a local process pool by default, or a Dask cluster's executor.
+a local process pool by default, or a Dask cluster's executor, whose workers
+get each article's inputs as bytes (:mod:`.inputs`) and read nothing of this
+machine's disk.
 
 An article whose outputs are newer than everything they were made from is
 skipped: the manifest records, for each output, the SHA-256 of each input file
-(source, images, styles, config) and a digest of the version and options
-(:mod:`.incremental`).
+(source, images, styles, config), a digest of the version and options, and the
+fingerprint of the libraries that made it (:mod:`.incremental`).
 
 ::
 
@@ -22,21 +24,22 @@ skipped: the manifest records, for each output, the SHA-256 of each input file
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..api import ArticleResult, BuildReport, _empty_folders, find_sources, prepare_output
 from ..bounds import DEFAULT_MAX_BYTES
-from ..errors import ArticlekitError, OutputError
-from ..manifest import OutputFolder
+from ..errors import ArticlekitError, OutputError, flatten
+from ..manifest import OutputFolder, sha256_file
 from ..options import WriteOptions
 from ..writers import FORMATS, get_format, get_writer
 from .incremental import Fingerprints, made_from, up_to_date
-from .worker import LINKED_FORMATS, Job, Problem, Rendered, render_job, warm_up
+from .worker import LINKED_FORMATS, Job, Problem, Rendered, render_job, start_worker
 
 
 @dataclass
@@ -230,13 +233,11 @@ def build_many(
             if run_on is None:
                 own = run_on = (
                     _InlineExecutor() if workers <= 1
-                    else ProcessPoolExecutor(max_workers=min(workers, len(batch)), initializer=warm_up,
-                                             initargs=(fmts,))
+                    else ProcessPoolExecutor(max_workers=min(workers, len(batch)), initializer=start_worker,
+                                             initargs=(fmts, _forking_parent()))
                 )
             try:
-                futures = {run_on.submit(render_job, job): job for job in batch}
-                for future in as_completed(futures):
-                    job = futures[future]
+                for job, future in _run(run_on, batch, None if executor is None else _Sender(options)):
                     try:
                         rendered = future.result()
                     except Exception as e:  # the worker died (out of memory, killed): report it, go on
@@ -260,6 +261,75 @@ def build_many(
     report.results.sort(key=lambda r: order.get(r.source, -1))
     report.wall_seconds = time.perf_counter() - started
     return report
+
+
+def _forking_parent() -> int | None:
+    """This process's id if a local pool's workers are forked from it, else ``None`` (a fork server's)."""
+    return os.getpid() if multiprocessing.get_start_method() == "fork" else None
+
+
+#: Articles sent to a given executor (a cluster) at a time: each carries its inputs as bytes
+#: (:mod:`.inputs`), so a catalogue is not all held in the client's and the scheduler's memory at once.
+IN_FLIGHT = 64
+
+
+class _Sender:
+    """Puts each article's inputs into its job, for workers that cannot read this machine's disk."""
+
+    def __init__(self, options: WriteOptions) -> None:
+        from .inputs import tree
+
+        self.styles = tree(options.styles_dir) if options.styles_dir is not None else None
+        #: Per source folder: the files all its sources use, and its listing.
+        self.folders: dict[Path, tuple[dict[str, bytes | int], frozenset[str]]] = {}
+
+    def __call__(self, job: Job) -> Job | Rendered:
+        """``job`` with its inputs, or what became of a source that cannot be read (the reader's message)."""
+        from ..reader import read_bytes
+        from .inputs import bundle, folder_files, listing
+
+        try:
+            data = read_bytes(job.source, job.max_bytes)
+            folder = job.source.parent
+            if folder not in self.folders:
+                self.folders[folder] = (folder_files(folder), listing(folder))
+            shared, names = self.folders[folder]
+            return replace(job, bundle=bundle(job.source, data, shared, self.styles, names))
+        except ArticlekitError as e:
+            rendered = Rendered(job.source)
+            rendered.problems = [Problem.of(x) for x in flatten(e)]
+            return rendered
+        except OSError as e:
+            rendered = Rendered(job.source)
+            rendered.problems = [Problem(f"{job.source}: cannot read: {e.strerror or e}", 2, str(job.source))]
+            return rendered
+
+
+def _run(run_on: Executor, batch: list[Job], send: Callable[[Job], Job | Rendered] | None,
+         ) -> Iterator[tuple[Job, Future[Rendered]]]:
+    """Each job of ``batch`` with its future, as they are done.
+
+    A local pool gets every job at once.  With ``send`` (a cluster), each job
+    first gets its inputs as bytes, and at most :data:`IN_FLIGHT` are out at a
+    time; a source that cannot be read is done at once, on the client.
+    """
+    window = len(batch) if send is None else IN_FLIGHT
+    waiting = iter(batch)
+    running: dict[Future[Rendered], Job] = {}
+    while True:
+        while len(running) < window and (job := next(waiting, None)) is not None:
+            sent = job if send is None else send(job)
+            if isinstance(sent, Rendered):
+                future: Future[Rendered] = Future()
+                future.set_result(sent)
+            else:
+                future = run_on.submit(render_job, sent)
+            running[future] = job
+        if not running:
+            return
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in done:
+            yield running.pop(future), future
 
 
 def _done(report: BatchReport, result: BatchResult, progress: Callable[[BatchResult], None] | None) -> None:
@@ -311,11 +381,17 @@ def _write(folder: OutputFolder, out: Path, job: Job, rendered: Rendered) -> Bat
     if rendered.problems:
         result.errors = [p.error() for p in rendered.problems]
         return result
+    parsed = rendered.inputs.get(str(job.source))
+    if parsed is not None and _sha256_or_none(job.source) != parsed:
+        # The outputs are recorded as made from the bytes that were parsed, so the next build makes them again.
+        result.warnings.append(f"{job.source}: changed while it was being built; its outputs are of the text read "
+                               "before, and the next build makes them again")
     files: list[tuple[Path, bytes, dict[str, object] | None]] = []
     for fo in rendered.outputs:
         result.formats[fo.format] = FormatResult(fo.format, "failed", None, None, fo.pages, fo.seconds)
         if fo.ok and fo.data is not None:
-            files.append((out / fo.name, fo.data, made_from(rendered.inputs, fo.format, job)))
+            record = made_from(rendered.inputs, fo.format, job, rendered.toolchain.get(fo.format))
+            files.append((out / fo.name, fo.data, record))
     if any(fo.ok and fo.format in LINKED_FORMATS for fo in rendered.outputs):
         for rel, data in rendered.images:
             target = out / rel
@@ -343,6 +419,13 @@ def _write(folder: OutputFolder, out: Path, job: Job, rendered: Rendered) -> Bat
         result.formats[fo.format].errors = [p.text for p in fo.problems]
         result.errors += [p.error() for p in fo.problems]
     return result
+
+
+def _sha256_or_none(path: Path) -> str | None:
+    try:
+        return sha256_file(path)
+    except OSError:
+        return None
 
 
 def _problem(e: BaseException) -> Problem:

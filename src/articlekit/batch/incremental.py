@@ -2,8 +2,9 @@
 
 When an output is written, the manifest records what it was made from: the
 SHA-256 of every input file (the source, its images, the stylesheet, the
-``articlekit.toml``) and a digest of the articlekit version, the format and the
-options (:func:`~.worker.context_digest`).  An article is skipped when each of
+``articlekit.toml``), a digest of the articlekit version, the format and the
+options (:func:`~.worker.context_digest`), and the fingerprint of the libraries
+that made it (:func:`articlekit.toolchain.fingerprint`).  An article is skipped when each of
 its outputs is still the file articlekit wrote and each recorded input still
 has the recorded content.  Contents, not modification times, decide: a file
 copied with a new time is not rebuilt, a file edited within the same second is.
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..manifest import OutputFolder, sha256_file
+from ..toolchain import fingerprint
 from ..writers import get_format
 from .worker import Job, context_digest
 
@@ -40,12 +42,15 @@ class Fingerprints:
         return self._known[key]
 
 
-def made_from(inputs: dict[str, str], fmt: str, job: Job) -> dict[str, Any]:
-    """The manifest record of what one output was made from."""
-    return {
+def made_from(inputs: dict[str, str], fmt: str, job: Job, toolchain: str | None = None) -> dict[str, Any]:
+    """The manifest record of what one output was made from (``toolchain``: the worker's fingerprint)."""
+    record: dict[str, Any] = {
         "context": context_digest(fmt, job.options, job.strict),
         "inputs": {str(Path(p).resolve()): digest for p, digest in sorted(inputs.items())},
     }
+    if toolchain is not None:
+        record["toolchain"] = toolchain
+    return record
 
 
 def up_to_date(folder: OutputFolder, job: Job, fingerprints: Fingerprints) -> bool:
@@ -57,6 +62,8 @@ def up_to_date(folder: OutputFolder, job: Job, fingerprints: Fingerprints) -> bo
         entry = folder.entries.get(target.name)
         record = entry.made_from if entry is not None else None
         if not record or record.get("context") != context_digest(fmt, job.options, job.strict):
+            return False
+        if record.get("toolchain") != fingerprint(fmt):  # made by other library versions (or unknown ones)
             return False
         if fingerprints.of(target) != entry.sha256:  # type: ignore[union-attr]
             return False

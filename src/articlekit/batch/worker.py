@@ -13,16 +13,25 @@ whose constructors do not survive pickling): each problem travels as a
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
+import os
 import resource
+import signal
+import sys
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..errors import ArticleError, ArticlekitError, InternalError, flatten
 from ..options import WriteOptions
 from ..writers import get_format
+
+if TYPE_CHECKING:
+    from .inputs import Bundle
 
 #: Formats whose output refers to image files beside it (EPUB and PDF embed theirs).
 LINKED_FORMATS = frozenset({"html", "jats"})
@@ -73,6 +82,8 @@ class Job:
     options: WriteOptions = field(default_factory=WriteOptions)
     strict: bool = False
     max_bytes: int = 20 * 1024 * 1024
+    #: The article's inputs as bytes, for a worker that cannot read the client's disk (a cluster's).
+    bundle: Bundle | None = None
 
 
 @dataclass
@@ -105,6 +116,8 @@ class Rendered:
     warnings: list[str] = field(default_factory=list)
     #: The files the outputs were made from, with their SHA-256 (source, images, styles, config).
     inputs: dict[str, str] = field(default_factory=dict)
+    #: For each format, the fingerprint of the libraries that made it (:func:`articlekit.toolchain.fingerprint`).
+    toolchain: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     #: Peak resident memory of the process that rendered it so far (KiB), to watch workers grow.
     peak_rss_kib: int = 0
@@ -150,20 +163,86 @@ def warm_up(formats: tuple[str, ...]) -> None:
         load_math_face()  # ziamath and its math face, which draw the print edition's formulas
 
 
+#: ``prctl`` option: the signal the kernel sends a process when the thread that forked it ends.
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int | None) -> None:
+    """End this worker when ``parent`` (the build that forked it) ends, even by ``kill -9``.
+
+    A worker left behind would go on rendering for minutes after the build is
+    gone.  On Linux the kernel sends SIGKILL when the parent dies
+    (``PR_SET_PDEATHSIG``); the parent may have died before that was set, so
+    the parent's id is checked right after.  ``None`` when the worker was not
+    forked by the build but by a fork server, which ends with the build.
+    SIGTERM is given back its default action: the build's handler, inherited by
+    the fork, turns it into an exception the pool would catch and carry on.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+            pass
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+
+
+def start_worker(formats: tuple[str, ...], parent: int | None) -> None:
+    """A local pool's initializer: tie the worker to its build (:func:`die_with_parent`), then :func:`warm_up`."""
+    die_with_parent(parent)
+    warm_up(formats)
+
+
 def render_job(job: Job) -> Rendered:
     """Read ``job.source`` once and render each format from that one :class:`~articlekit.model.Article`.
 
     A format that fails does not take the others with it: its problems are
     recorded on its :class:`FormatOutput` and the other formats are still made.
+    A job that carries its inputs (:attr:`Job.bundle`, a cluster's) is built
+    from them alone, and names the client's files in what it returns.
     """
+    if job.bundle is None:
+        return _render(job, None)
+    from .inputs import unpacked
+
+    with unpacked(job.bundle) as here:
+        options = replace(job.options, styles_dir=here.styles) if here.styles is not None else job.options
+        rendered = _render(replace(job, source=here.source, options=options, bundle=None), job.bundle.source)
+    return _renamed(rendered, job.source, here.rename)
+
+
+def _renamed(rendered: Rendered, source: Path, rename: Callable[[str], str]) -> Rendered:
+    """``rendered`` with each path of the worker's copy of the inputs replaced by the client's."""
+
+    def problems(found: list[Problem]) -> list[Problem]:
+        return [replace(p, text=rename(p.text), path=None if p.path is None else rename(p.path)) for p in found]
+
+    rendered.source = source
+    rendered.problems = problems(rendered.problems)
+    rendered.warnings = [rename(w) for w in rendered.warnings]
+    rendered.inputs = {rename(path): digest for path, digest in rendered.inputs.items()}
+    for out in rendered.outputs:
+        out.problems = problems(out.problems)
+    return rendered
+
+
+def _render(job: Job, data: bytes | None) -> Rendered:
+    """:func:`render_job` for a source on this machine's disk; ``data``, if given, is its content."""
     from ..api import load, local_images, render
     from ..config import CONFIG_NAME
+    from ..reader import read_bytes
     from ..styles import find_style
+    from ..toolchain import fingerprint
 
     start = time.perf_counter()
     result = Rendered(job.source)
     try:
-        article = load(job.source, strict=job.strict, max_bytes=job.max_bytes, allow_remote=job.options.allow_remote)
+        if data is None:
+            data = read_bytes(job.source, job.max_bytes)  # read once: the bytes parsed are the bytes hashed
+        article = load(job.source, strict=job.strict, max_bytes=job.max_bytes, allow_remote=job.options.allow_remote,
+                       data=data)
     except ArticlekitError as e:
         result.problems = [Problem.of(x) for x in flatten(e)]
         result.seconds = time.perf_counter() - start
@@ -174,7 +253,7 @@ def render_job(job: Job) -> Rendered:
         return result
     result.slug = article.slug
     result.warnings = list(article.warnings)
-    inputs = {str(job.source): _sha256(job.source)}
+    inputs = {str(job.source): hashlib.sha256(data).hexdigest()}
     config = job.source.parent / CONFIG_NAME
     if config.is_file():
         inputs[str(config)] = _sha256(config)
@@ -204,6 +283,7 @@ def render_job(job: Job) -> Rendered:
     for rel, data in result.images:
         inputs[str(job.source.parent / rel)] = hashlib.sha256(data).hexdigest()
     result.inputs = inputs
+    result.toolchain = {fmt: fingerprint(fmt) for fmt in job.formats}
     result.seconds = time.perf_counter() - start
     result.peak_rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return result
@@ -215,4 +295,5 @@ def context_digest(fmt: str, options: WriteOptions, strict: bool) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-__all__ = ["FormatOutput", "Job", "Problem", "Rendered", "context_digest", "page_count", "render_job", "warm_up"]
+__all__ = ["FormatOutput", "Job", "Problem", "Rendered", "context_digest", "die_with_parent", "page_count",
+           "render_job", "start_worker", "warm_up"]
