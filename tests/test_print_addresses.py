@@ -29,7 +29,7 @@ from articlekit.options import WriteOptions
 from articlekit.writers.pdf.document import BREAK_HERE, names_doi, print_document
 from articlekit.writers.pdf.writer import to_pdf
 from conftest import FIXTURES
-from test_typography import MAX_GAP
+from test_composer_pdf import ANY_GAP as MAX_GAP
 from tools.word_gaps import widest
 
 SOURCE = FIXTURES / "overflow" / "bibliotheques.md"
