@@ -386,8 +386,9 @@ def test_every_seed_sentence_and_note(books: dict[str, Book]) -> None:
     notes = book.reading_text(["notes.xhtml"])
     assert [t for t in note_texts() if normalise(t) not in notes] == []
     title = book.reading_text(["title.xhtml"])
-    for line in ("How North Korea controls its Internet", "Editors: Atin Prabandari, MA(IR) & Viyasa Rahyaputra, S.IP",
-                 "21 May 2018", "Picture: Foreign Policy"):
+    for line in ("How North Korea controls its Internet",
+                 "Editors: Atin Prabandari, MA(IR) and Viyasa Rahyaputra, S.IP", "21 May 2018",
+                 "Picture: Foreign Policy"):
         assert line in title
 
 

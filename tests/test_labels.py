@@ -55,7 +55,7 @@ class Case:
 CASES = [
     Case("marches-flottants.md", "fr", (
         "Par Claire Dubois, PhD et Julien Moreau", "30 janvier 2023",
-        "Éditeurs\u202f: Sophie Laurent, MA & Marc Lefèvre", "Image\u202f: Atelier Cuisine",
+        "Éditeurs\u202f: Sophie Laurent, MA et Marc Lefèvre", "Image\u202f: Atelier Cuisine",
         "Licence\u202f: CC BY 4.0", "Mots-clés\u202f: Viêt Nam, commerce fluvial, marchés", "Résumé",
     ), "Notes", "Retour à l’appel de note 1, a", "p."),
     Case("cafe-de-altura.md", "es", (

@@ -49,7 +49,7 @@ FULL_FACTS = [
     ("affiliations", "Dewi Lestari: Department of International Relations, Universitas Gadjah Mada"
                      " · ORCID https://orcid.org/0000-0001-5109-3700 · dewi.lestari@example.org"),
     ("dateline", "8 March 2019"),
-    ("editors", "Editors: Atin Prabandari, MA(IR) & Viyasa Rahyaputra, S.IP"),
+    ("editors", "Editors: Atin Prabandari, MA(IR) and Viyasa Rahyaputra, S.IP"),
     ("picture", "Picture: Studio Kitchen"),
     ("publication", "Global Insights Review · ISSN 2686-1887 · Institute of International Studies"),
     ("doi", "https://doi.org/10.5555/gir.2019.014"),
@@ -67,7 +67,7 @@ FIRST_FACTS = [
     ("title", "How North Korea controls its Internet"),
     ("byline", "By Gehan Ghofari"),
     ("dateline", "21 May 2018"),
-    ("editors", "Editors: Atin Prabandari, MA(IR) & Viyasa Rahyaputra, S.IP"),
+    ("editors", "Editors: Atin Prabandari, MA(IR) and Viyasa Rahyaputra, S.IP"),
     ("picture", "Picture: Foreign Policy"),
 ]
 FIRST_LEDE = "When other communist countries"
@@ -83,8 +83,8 @@ CONTRIBUTORS_FACTS = [
     ("affiliations", "Dewi Lestari: Department of International Relations, Universitas Gadjah Mada"
                      " · ORCID https://orcid.org/0000-0001-5109-3700"),
     ("dateline", "14 June 2021"),
-    ("editors", "Editors: Atin Prabandari, MA(IR) & Viyasa Rahyaputra, S.IP"),
-    ("reviewers", "Reviewers: Bambang Purwanto, M.Hum. & Sri Wahyuni"),
+    ("editors", "Editors: Atin Prabandari, MA(IR) and Viyasa Rahyaputra, S.IP"),
+    ("reviewers", "Reviewers: Bambang Purwanto, M.Hum. and Sri Wahyuni"),
     ("translators", "Translated by Rachel Morton, MA"),
     ("publication", "Global Insights Review · ISSN 2686-1887 · Institute of International Studies"),
     ("license", "Licence: https://creativecommons.org/licenses/by/4.0/"),

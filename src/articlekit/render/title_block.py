@@ -35,7 +35,7 @@ writer carries the same facts in its own ``<front>`` elements.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote
@@ -122,19 +122,19 @@ class TitleBlock:
 
     @property
     def byline(self) -> Names:
-        return listed([p.display_name for p in self.authors], f" {self.words['and']} ")
+        return listed([p.display_name for p in self.authors], self.words)
 
     @property
     def editor_names(self) -> Names:
-        return listed([p.display_name for p in self.editors], " & ")
+        return listed([p.display_name for p in self.editors], self.words)
 
     @property
     def reviewer_names(self) -> Names:
-        return listed([p.display_name for p in self.reviewers], " & ")
+        return listed([p.display_name for p in self.reviewers], self.words)
 
     @property
     def translator_names(self) -> Names:
-        return listed([p.display_name for p in self.translators], " & ")
+        return listed([p.display_name for p in self.translators], self.words)
 
     @property
     def affiliations(self) -> tuple[Contributor, ...]:
@@ -177,17 +177,17 @@ class TitleBlock:
         return tuple(kind for kind in ORDER if present[kind])
 
 
-def listed(names: list[str], last: str) -> Names:
-    """Names as "A, B and C"; when a name holds a comma ("Name, MA") they are kept apart by semicolons."""
-    between = "; " if any("," in n for n in names) else ", "
-    return tuple(
-        ("" if i == 0 else last if i == len(names) - 1 else between, name) for i, name in enumerate(names)
-    )
+def listed(names: Sequence[str], words: Labels) -> Names:
+    """People as the language lists them ("A, B and C", "A, B, dan C", "A、B和C"), by CLDR's pattern.
+
+    The one rule for every list of people in every format (see :meth:`.Labels.separators`).
+    """
+    return tuple(zip(words.separators(names), names, strict=True))
 
 
-def joined(names: list[str], and_word: str) -> str:
+def joined(names: Sequence[str], words: Labels) -> str:
     """:func:`listed` as plain text: "A, B and C" ("A, MA; B, PhD and C")."""
-    return "".join(between + name for between, name in listed(names, f" {and_word} "))
+    return "".join(between + name for between, name in listed(names, words))
 
 
 def _contributor(p: Person) -> Contributor:

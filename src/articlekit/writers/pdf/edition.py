@@ -40,7 +40,7 @@ from ...render.labels import date_text, labels_for, labels_for_lang
 from ...render.title_block import joined
 from ...safety import Policy
 from ...styles import default_styles_dir, find_style
-from .document import HYPHEN, print_document, shorten, text_setting
+from .document import HYPHEN, print_document, running_authors, shorten, text_setting
 from .fetcher import RestrictedFetcher
 from .instances import pinned_instances
 from .justify import COPY_CLASS, PARAGRAPH_CLASS, Setting
@@ -137,9 +137,7 @@ def running_head(article: Article) -> str:
     title too long to leave room for the names is shortened (see :func:`.document.shorten`).
     """
     m = article.metadata
-    names = [p.family or p.name for p in m.authors]
-    joiner = f" {labels_for(article)['and']} "
-    authors = f"{names[0]} et al." if len(names) > 2 else joiner.join(names)
+    authors = running_authors([p.family or p.name for p in m.authors], labels_for(article))
     room = RUNNING_HEAD_MAX - len(authors) - 3
     title = shorten(m.title_text, max(room, 24))
     return f"{title}\u2002\u00b7\u2002{authors}"
@@ -219,7 +217,7 @@ class _Book:
         if e.editors:
             word = self.labels["editor" if len(e.editors) == 1 else "editors"]
             lines.append(f'<p class="edition-editors"><span class="label">{escape(word)}</span> '
-                         f"{escape(joined([p.display_name for p in e.editors], self.labels['and']))}</p>")
+                         f"{escape(joined([p.display_name for p in e.editors], self.labels))}</p>")
         if e.publisher:
             lines.append(f'<p class="edition-publisher">{escape(e.publisher)}</p>')
         return '<section class="title-page front">\n' + "\n".join(lines) + "\n</section>"
