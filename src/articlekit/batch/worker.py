@@ -134,9 +134,11 @@ def warm_up(formats: tuple[str, ...]) -> None:
     Run as the process pool's initializer, so that no article pays for it.
     """
     from ..glyphs import book_coverage, installed_coverage
+    from ..logs import libraries_to_debug
     from ..render.templates import environment
     from ..writers import get_writer
 
+    libraries_to_debug()  # a worker started afresh (not forked) has no handler yet
     for fmt in formats:
         get_writer(fmt)
     environment()
@@ -156,7 +158,7 @@ def render_job(job: Job) -> Rendered:
     A format that fails does not take the others with it: its problems are
     recorded on its :class:`FormatOutput` and the other formats are still made.
     """
-    from ..api import load, local_images, render
+    from ..api import load, local_images, render, warnings_for
     from ..config import CONFIG_NAME
     from ..styles import find_style
 
@@ -173,7 +175,7 @@ def render_job(job: Job) -> Rendered:
         result.seconds = time.perf_counter() - start
         return result
     result.slug = article.slug
-    result.warnings = list(article.warnings)
+    result.warnings = warnings_for(article.warnings, job.formats)
     inputs = {str(job.source): _sha256(job.source)}
     config = job.source.parent / CONFIG_NAME
     if config.is_file():
