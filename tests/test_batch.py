@@ -174,7 +174,8 @@ def test_a_run_that_is_not_on_a_terminal_prints_plain_lines(tmp_path):
     lines = proc.stdout.splitlines()
     wrote = [line for line in lines if re.match(r"^\[[123]/3\] .*article-0[12]\.md: wrote .*\.html, .*\.xml$", line)]
     assert len(wrote) == 2, lines
-    assert re.fullmatch(r"2 built, 1 failed, 0 skipped \(up to date\), \d+ warnings?, [\d.]+ s, [\d,]+ articles/hour",
+    assert re.fullmatch(r"2 built, 1 failed, 0 skipped \(up to date\), \d+ warnings?, [\d.]+ s on 2 workers, "
+                        r"[\d,]+ articles/hour",
                         lines[-1]), lines
     assert len(lines) == 3
     assert "broken.md:" in proc.stderr
