@@ -356,7 +356,6 @@ def test_title_block_of_the_first_article(first_pdf: Path) -> None:
         "By Gehan Ghofari",
         "21 May 2018",
         "Editors: Atin Prabandari, MA(IR) and Viyasa Rahyaputra, S.IP",
-        "Picture: Foreign Policy",
     ]
 
 

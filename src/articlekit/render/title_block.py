@@ -18,7 +18,8 @@ opening: who and what first, then the credits, the imprint, and the summary.
 7. ``editors``       "Editor(s):" and the editors with degrees
 8. ``reviewers``     "Reviewer(s):" and the reviewers with degrees
 9. ``translators``   "Translated by" and the translators with degrees
-10. ``picture``      the lead picture (where shown) with its credit, or the credit alone
+10. ``picture``      the lead picture (where shown) with its credit, or the credit alone (where
+                     the picture is elsewhere, or the house asks for a credit without a picture)
 11. ``publication``  publication · ISSN · publisher (the publisher when it differs)
 12. ``doi``          the DOI as its https://doi.org/ link
 13. ``license``      "Licence:" and the licence, a link when it is a URL
@@ -42,6 +43,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from ..config import load_config
 from ..model import Article, Inline, Person
 from .html_body import HtmlRenderer
 from .labels import Labels, labels_for, labels_for_lang
@@ -106,6 +108,9 @@ class TitleBlock:
     abstract: Markup | None = None
     #: The words around the facts; None for the catalogue's words in :attr:`lang`.
     labels: Labels | None = None
+    #: Whether a credit is printed for a picture the article does not have (``picture_credit_alone``
+    #: in ``articlekit.toml``); otherwise "Picture: …" appears only with a picture file.
+    credit_alone: bool = False
 
     @property
     def words(self) -> Labels:
@@ -166,7 +171,8 @@ class TitleBlock:
             "editors": bool(self.editors),
             "reviewers": bool(self.reviewers),
             "translators": bool(self.translators),
-            "picture": self.picture is not None and bool(self.picture.src or self.picture.credit),
+            "picture": self.picture is not None
+            and bool(self.picture.src or (self.picture.credit and self.credit_alone)),
             "publication": bool(self.publication),
             "doi": bool(self.doi),
             "license": bool(self.license),
@@ -246,6 +252,7 @@ def title_block(article: Article, *, inline_filter: Callable[[list[Inline]], lis
         keywords=tuple(m.keywords),
         abstract=blocks(m.abstract) if m.abstract else None,
         labels=labels_for(article),
+        credit_alone=load_config(article.path.parent).picture_credit_alone,
     )
 
 
