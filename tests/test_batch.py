@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import articlekit.writers.pdf
 from articlekit.batch import build_many
 from articlekit.batch.report import write_report
@@ -132,6 +134,7 @@ def test_an_up_to_date_article_is_skipped_and_a_change_rebuilds_it(tmp_path):
     assert forced.count("built") == 2
 
 
+@pytest.mark.slow
 def test_the_report_matches_what_was_written(tmp_path):
     src = _catalogue(tmp_path / "src", copies=2, broken=True)
     out = tmp_path / "out"

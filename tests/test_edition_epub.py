@@ -96,6 +96,7 @@ def epubcheck_results(books: dict[str, Book]) -> dict[str, dict]:
     return {name: reports[b.path] for name, b in books.items()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["sample", "plain", "split"])
 def test_epubcheck_reports_nothing_not_even_usage(name: str, epubcheck_results: dict[str, dict]) -> None:
     report = epubcheck_results[name]
@@ -105,6 +106,7 @@ def test_epubcheck_reports_nothing_not_even_usage(name: str, epubcheck_results: 
     assert report["publication"]["ePubVersion"] == "3.3"
 
 
+@pytest.mark.slow
 def test_ace_reports_no_violation(books: dict[str, Book]) -> None:
     paths = [books["sample"].path, books["plain"].path]
     assert ace(paths) == {p: [] for p in paths}

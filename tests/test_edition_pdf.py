@@ -182,6 +182,7 @@ def test_the_outline_holds_sections_then_articles_then_their_sections(
         assert isinstance(first_article, list) and len(first_article) >= 2
 
 
+@pytest.mark.slow
 def test_the_book_is_tagged_and_passes_pdfua(built: tuple[Path, list[ArticlePages]]) -> None:
     pdf = built[0]
     with pikepdf.open(pdf) as doc:
@@ -224,6 +225,7 @@ def test_the_cover_fills_the_first_page_and_the_front_pages_carry_no_folio(
         assert not title_page.rstrip().endswith("3")
 
 
+@pytest.mark.slow
 def test_the_archival_variant_on_a_smaller_trim_passes_pdfua_too(edition: Edition, tmp_path: Path) -> None:
     data, pages = edition_to_pdf(edition, pdf_variant="pdf/a-3a", page_size="a5")
     path = tmp_path / "2018-q2-a5.pdf"
@@ -289,6 +291,7 @@ def test_a_recto_head_fits_one_line_in_the_articles_language(edition: Edition) -
     assert "\u2026" in head and len(head) <= RUNNING_HEAD_MAX
 
 
+@pytest.mark.slow
 def test_an_edition_without_sections_cover_or_front_pieces(tmp_path: Path) -> None:
     (tmp_path / "editions").mkdir()
     sources = tmp_path / "sources"

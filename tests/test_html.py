@@ -18,6 +18,7 @@ def parse(path: Path) -> lxml.html.HtmlElement:
     return lxml.html.fromstring(path.read_bytes())
 
 
+@pytest.mark.slow
 def test_nu_checker_passes_sample_and_fixtures(sample_html, tmp_path):
     sources = [
         FIXTURES / "articles" / "kitchen-sink.md",
@@ -37,6 +38,7 @@ def test_nu_checker_passes_sample_and_fixtures(sample_html, tmp_path):
     assert nu_check([sample_html, *sorted(tmp_path.glob("*.html"))]) == []
 
 
+@pytest.mark.slow
 def test_nu_checker_can_fail(tmp_path):
     bad = tmp_path / "bad.html"
     bad.write_text('<!DOCTYPE html><html><head></head><body><p style="x">x<div></p></body></html>')

@@ -311,6 +311,7 @@ def test_house_words_are_checked_with_their_line(tmp_path: Path, toml: str, line
 # Still valid: Nu, EPUBCheck, Ace and the JATS DTD
 
 
+@pytest.mark.slow
 def test_localised_outputs_validate(tmp_path: Path) -> None:
     sources = [*sorted(LABELS_DIR.glob("*.md")), FIXTURES / "labels-house" / "vignobles.md"]
     html, epubs = [], []

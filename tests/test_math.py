@@ -296,6 +296,7 @@ def test_print_rebuilds_are_identical() -> None:
 # The validators
 
 
+@pytest.mark.slow
 def test_the_web_pages_and_books_with_formulas_pass_the_validators(tmp_path: Path) -> None:
     """Nu (MathML in HTML), EPUBCheck (MathML declared in the OPF) and Ace (described math) find nothing."""
     pages, books = [], []

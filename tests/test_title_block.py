@@ -385,6 +385,7 @@ def test_jats_first_article(first: Outputs) -> None:
 # Validators: the new title block keeps the page and the book valid and accessible
 
 
+@pytest.mark.slow
 def test_validators_pass(full: Outputs) -> None:
     assert nu_check([full.html]) == []
     (report,) = epubcheck_reports([full.epub]).values()
