@@ -365,4 +365,4 @@ def _problem(e: BaseException) -> Problem:
     return Problem.of(e) if isinstance(e, ArticlekitError) else Problem(str(e), 2)
 
 
-__all__ = ["BatchReport", "BatchResult", "FormatResult", "build_many", "plural", "usable_cpus"]
+__all__ = ["BatchReport", "BatchResult", "FormatResult", "build_many", "usable_cpus"]
