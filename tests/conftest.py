@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,11 +14,13 @@ from seed import ROOT, SAMPLE
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m articlekit`` as a user would, capturing its output."""
+def run_cli(*args: str | Path, cwd: Path | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m articlekit`` as a user would, capturing its output (``env`` added to the environment)."""
     return subprocess.run(
         [sys.executable, "-m", "articlekit", *map(str, args)],
         capture_output=True, text=True, cwd=cwd or ROOT, timeout=600,
+        env={**os.environ, **env} if env else None,
     )
 
 

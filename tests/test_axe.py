@@ -17,6 +17,8 @@ from conftest import FIXTURES, run_cli
 from seed import SAMPLE
 from validators_axe import Violation, axe
 
+pytestmark = pytest.mark.slow  # the validators' long runs: scripts/test --fast leaves them out
+
 #: Fixture folders without article sources that build: those meant to fail, and the seed text.
 NOT_ARTICLES = {"broken", "errors", "seed"}
 FIXTURE_DIRS = sorted(

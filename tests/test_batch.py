@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import articlekit.writers.pdf
 from articlekit.batch import build_many
 from articlekit.batch.report import write_report
@@ -133,6 +135,7 @@ def test_an_up_to_date_article_is_skipped_and_a_change_rebuilds_it(tmp_path):
     assert forced.count("built") == 2
 
 
+@pytest.mark.slow
 def test_the_report_matches_what_was_written(tmp_path):
     src = _catalogue(tmp_path / "src", copies=2, broken=True)
     out = tmp_path / "out"
@@ -175,7 +178,8 @@ def test_a_run_that_is_not_on_a_terminal_prints_plain_lines(tmp_path):
     lines = proc.stdout.splitlines()
     wrote = [line for line in lines if re.match(r"^\[[123]/3\] .*article-0[12]\.md: wrote .*\.html, .*\.xml$", line)]
     assert len(wrote) == 2, lines
-    assert re.fullmatch(r"2 built, 1 failed, 0 skipped \(up to date\), \d+ warnings?, [\d.]+ s, [\d,]+ articles/hour",
+    assert re.fullmatch(r"2 built, 1 failed, 0 skipped \(up to date\), \d+ warnings?, [\d.]+ s on 2 workers, "
+                        r"[\d,]+ articles/hour",
                         lines[-1]), lines
     assert len(lines) == 3
     assert "broken.md:" in proc.stderr

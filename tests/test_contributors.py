@@ -121,6 +121,7 @@ def test_a_bad_contributor_is_refused(tmp_path: Path, person: str, message: str)
 # JATS
 
 
+@pytest.mark.slow
 def test_jats_contributors(article: articlekit.Article) -> None:
     xml = articlekit.to_jats(article)
     assert validate_jats(xml) == []
@@ -159,6 +160,7 @@ def test_jats_contributors(article: articlekit.Article) -> None:
 # EPUB, PDF, HTML
 
 
+@pytest.mark.slow
 def test_epub_contributors(article: articlekit.Article, tmp_path: Path) -> None:
     path = tmp_path / "book.epub"
     path.write_bytes(articlekit.to_epub(article))
@@ -189,6 +191,7 @@ def test_pdf_xmp_contributors(article: articlekit.Article) -> None:
                                               "Sri Wahyuni", "Rachel Morton"}
 
 
+@pytest.mark.slow
 def test_html_json_ld_and_validity(article: articlekit.Article, tmp_path: Path) -> None:
     page = tmp_path / "page.html"
     page.write_text(articlekit.to_html(article), encoding="utf-8")

@@ -52,6 +52,7 @@ def test_each_articles_jats_carries_the_editions_pages_and_stays_valid(built: tu
         assert root.findtext("front/journal-meta/issn") == "2686-1887"
 
 
+@pytest.mark.slow
 def test_each_web_page_carries_the_citation_pages(built: tuple[Path, EditionReport]) -> None:
     out, report = built
     for placed in report.pages:

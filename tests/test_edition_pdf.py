@@ -87,6 +87,35 @@ def test_the_contents_print_the_pages_where_the_articles_start(
     assert not re.search(r"^[\s.]*\d+\s*$", layout.rsplit("\n", 3)[0], re.MULTILINE), layout
 
 
+def test_the_contents_leaders_start_after_a_gap_and_follow_two_words_or_more(
+        built: tuple[Path, list[ArticlePages]]) -> None:
+    import pdfplumber
+
+    pdf, _ = built
+    contents = next(n for n in range(1, 10) if page_text(pdf, n).startswith("Contents"))
+    with pdfplumber.open(pdf) as doc:
+        words = doc.pages[contents - 1].extract_words(extra_attrs=["fontname", "size"])
+    lines: dict[int, list[dict]] = {}
+    for w in words:
+        lines.setdefault(round(w["bottom"]), []).append(w)
+    led = 0
+    for line in lines.values():
+        line.sort(key=lambda w: w["x0"])
+        dots = [i for i, w in enumerate(line) if w["text"] == "."]
+        if len(dots) < 3:
+            continue
+        led += 1
+        before, first = line[dots[0] - 1], line[dots[0]]
+        # The leader starts apart from the title ("GDPR . . ." not "GDPR. . ."), after its last two words.
+        assert not before["text"].endswith("."), before["text"]
+        assert first["x0"] - before["x1"] >= 0.3 * before["size"], (before["text"], first["x0"] - before["x1"])
+        assert dots[0] >= 2, [w["text"] for w in line]
+    assert led == 5
+    # The title's italics are kept: "the US–China *trade war*".
+    fonts = {w["text"]: w["fontname"] for w in words}
+    assert "Italic" in fonts["war"] and "Italic" not in fonts["Caught"], fonts
+
+
 def test_the_page_ranges_are_the_pages_of_each_article(built: tuple[Path, list[ArticlePages]]) -> None:
     pdf, pages = built
     reader = pypdf.PdfReader(pdf)
@@ -153,6 +182,7 @@ def test_the_outline_holds_sections_then_articles_then_their_sections(
         assert isinstance(first_article, list) and len(first_article) >= 2
 
 
+@pytest.mark.slow
 def test_the_book_is_tagged_and_passes_pdfua(built: tuple[Path, list[ArticlePages]]) -> None:
     pdf = built[0]
     with pikepdf.open(pdf) as doc:
@@ -195,6 +225,7 @@ def test_the_cover_fills_the_first_page_and_the_front_pages_carry_no_folio(
         assert not title_page.rstrip().endswith("3")
 
 
+@pytest.mark.slow
 def test_the_archival_variant_on_a_smaller_trim_passes_pdfua_too(edition: Edition, tmp_path: Path) -> None:
     data, pages = edition_to_pdf(edition, pdf_variant="pdf/a-3a", page_size="a5")
     path = tmp_path / "2018-q2-a5.pdf"
@@ -260,6 +291,7 @@ def test_a_recto_head_fits_one_line_in_the_articles_language(edition: Edition) -
     assert "\u2026" in head and len(head) <= RUNNING_HEAD_MAX
 
 
+@pytest.mark.slow
 def test_an_edition_without_sections_cover_or_front_pieces(tmp_path: Path) -> None:
     (tmp_path / "editions").mkdir()
     sources = tmp_path / "sources"

@@ -174,6 +174,7 @@ def test_html_keeps_the_markup_of_the_notes_title(built: Path) -> None:
     assert root.xpath("//section[@role='doc-endnotes']/h2/em/text()") == ["Endnotes"]
 
 
+@pytest.mark.slow
 def test_html_pages_are_valid(built: Path) -> None:
     assert nu_check(sorted(built.glob("*.html"))) == []
 
@@ -195,6 +196,7 @@ def test_epub_lists_the_notes_once_under_the_authors_title(built: Path, stem: st
         assert _duplicates(_ids(root)) == [], name
 
 
+@pytest.mark.slow
 def test_epubs_are_valid(built: Path) -> None:
     found = epubcheck(sorted(built.glob("*.epub")))
     assert {p.name: problems for p, problems in found.items() if problems} == {}

@@ -19,6 +19,8 @@ from seed import SAMPLE
 from validators_jats import ARCHIVING_ID, PUBLISHING_ID, validate_jats
 from validators_jats4r import Finding, schema_patterns, schematron_dir, validate_jats4r
 
+pytestmark = pytest.mark.slow  # the validators' long runs: scripts/test --fast leaves them out
+
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 FIXTURES = TESTS / "fixtures"

@@ -105,6 +105,18 @@ def test_a_formula_that_cannot_be_read_says_why(tex: str, message: str) -> None:
         to_mathml(tex, False)
 
 
+@pytest.mark.parametrize(("typed", "command"), [("2×100", r"2 \times 100"), ("a ≤ b", r"a \leq b"),
+                                                ("x ÷ y", r"x \div y"), ("1.96 ± 0.03", r"1.96 \pm 0.03")])
+def test_an_operator_typed_as_a_character_is_spaced_as_its_command(typed: str, command: str) -> None:
+    # latex2mathml makes a typed "×" an identifier, <mi>, which a MathML renderer sets with no
+    # space around it ("2×100"); as the command's <mo> it gets TeX's binary-operator space.
+    def body(mathml: str) -> str:
+        return re.sub(r"<math[^>]*>", "", mathml)
+
+    assert body(to_mathml(typed, False)) == body(to_mathml(command, False))
+    assert "<mi>∞</mi>" in to_mathml("x ≤ ∞", False)  # a symbol that is no operator stays an identifier
+
+
 def test_aligned_rows_are_read() -> None:
     mathml = to_mathml(r"\begin{aligned} y_t &= \alpha + \beta x_t \\ x_t &= \rho x_{t-1} \end{aligned}", True)
     root = etree.fromstring(mathml.encode())
@@ -284,6 +296,7 @@ def test_print_rebuilds_are_identical() -> None:
 # The validators
 
 
+@pytest.mark.slow
 def test_the_web_pages_and_books_with_formulas_pass_the_validators(tmp_path: Path) -> None:
     """Nu (MathML in HTML), EPUBCheck (MathML declared in the OPF) and Ace (described math) find nothing."""
     pages, books = [], []

@@ -24,6 +24,7 @@ import articlekit
 import seed
 from articlekit.cli import main as cli_main
 from articlekit.errors import ArticleError, ArticlekitError
+from articlekit.render.labels import labels_for_lang
 from articlekit.safety import AccessDenied, Policy
 from articlekit.tree import stringify
 from articlekit.writers.pdf.document import running_authors, shorten, text_setting, tie_last_words
@@ -354,8 +355,7 @@ def test_title_block_of_the_first_article(first_pdf: Path) -> None:
         "How North Korea controls", "its Internet",  # the last two words tied: no lone word on the last line
         "By Gehan Ghofari",
         "21 May 2018",
-        "Editors: Atin Prabandari, MA(IR) & Viyasa Rahyaputra, S.IP",
-        "Picture: Foreign Policy",
+        "Editors: Atin Prabandari, MA(IR) and Viyasa Rahyaputra, S.IP",
     ]
 
 
@@ -745,9 +745,13 @@ def test_running_head_texts() -> None:
         "A long main title that is short enough")
     long = "A deliberately long title whose running head has to be shortened by cutting words"
     assert shorten(long) == "A deliberately long title whose running head has to be\u2026"
-    people = articlekit.load(FIXTURES / "note-in-heading.md").metadata.authors
-    assert running_authors(people) == "Ada Writer et al."
-    assert running_authors(people[:2]) == "Ada Writer and Ben Second"
+    names = [p.name for p in articlekit.load(FIXTURES / "note-in-heading.md").metadata.authors]
+    assert running_authors(names, labels_for_lang("en")) == "Ada Writer et al."
+    assert running_authors(names[:2], labels_for_lang("en")) == "Ada Writer and Ben Second"
+    # The versos of a standalone article name its authors as its language lists people.
+    assert running_authors(names[:2], labels_for_lang("id")) == "Ada Writer dan Ben Second"
+    assert running_authors(names[:2], labels_for_lang("de")) == "Ada Writer und Ben Second"
+    assert running_authors(names[:2], labels_for_lang("ja")) == "Ada Writer、Ben Second"
 
 
 def test_headings_do_not_end_in_a_lone_short_word() -> None:

@@ -29,6 +29,8 @@ from seed import SAMPLE
 from validators import ROOT, require
 from validators_pdf import has_array_crash, pdfua_check
 
+pytestmark = pytest.mark.slow  # the validators' long runs: scripts/test --fast leaves them out
+
 FIXTURES = ROOT / "tests" / "fixtures"
 
 #: Fixture articles that are not built here, and why.  ``broken/`` and

@@ -25,7 +25,7 @@ from lxml import etree
 import articlekit
 from articlekit.render.identity import IDENTITY_NAMESPACE, identity_key, identity_uuid
 from articlekit.render.labels import LABELS, labels_for_lang
-from articlekit.render.title_block import ORDER, title_block
+from articlekit.render.title_block import ORDER, render_title_block, title_block
 from seed import SAMPLE
 from validators import ROOT, nu_check, require
 from validators_epub import ace, epubcheck_reports, problems_in
@@ -49,7 +49,7 @@ FULL_FACTS = [
     ("affiliations", "Dewi Lestari: Department of International Relations, Universitas Gadjah Mada"
                      " · ORCID https://orcid.org/0000-0001-5109-3700 · dewi.lestari@example.org"),
     ("dateline", "8 March 2019"),
-    ("editors", "Editors: Atin Prabandari, MA(IR) & Viyasa Rahyaputra, S.IP"),
+    ("editors", "Editors: Atin Prabandari, MA(IR) and Viyasa Rahyaputra, S.IP"),
     ("picture", "Picture: Studio Kitchen"),
     ("publication", "Global Insights Review · ISSN 2686-1887 · Institute of International Studies"),
     ("doi", "https://doi.org/10.5555/gir.2019.014"),
@@ -62,13 +62,13 @@ FULL_FACTS = [
 ]
 FULL_LEDE = "Along the Yalu river"
 
-#: The first article: editors and a picture credit, but no picture file.
+#: The first article: editors and a picture credit, but no picture file, so no "Picture: …" line
+#: (a house asks for one with ``picture_credit_alone``: see the test below).
 FIRST_FACTS = [
     ("title", "How North Korea controls its Internet"),
     ("byline", "By Gehan Ghofari"),
     ("dateline", "21 May 2018"),
-    ("editors", "Editors: Atin Prabandari, MA(IR) & Viyasa Rahyaputra, S.IP"),
-    ("picture", "Picture: Foreign Policy"),
+    ("editors", "Editors: Atin Prabandari, MA(IR) and Viyasa Rahyaputra, S.IP"),
 ]
 FIRST_LEDE = "When other communist countries"
 
@@ -83,8 +83,8 @@ CONTRIBUTORS_FACTS = [
     ("affiliations", "Dewi Lestari: Department of International Relations, Universitas Gadjah Mada"
                      " · ORCID https://orcid.org/0000-0001-5109-3700"),
     ("dateline", "14 June 2021"),
-    ("editors", "Editors: Atin Prabandari, MA(IR) & Viyasa Rahyaputra, S.IP"),
-    ("reviewers", "Reviewers: Bambang Purwanto, M.Hum. & Sri Wahyuni"),
+    ("editors", "Editors: Atin Prabandari, MA(IR) and Viyasa Rahyaputra, S.IP"),
+    ("reviewers", "Reviewers: Bambang Purwanto, M.Hum. and Sri Wahyuni"),
     ("translators", "Translated by Rachel Morton, MA"),
     ("publication", "Global Insights Review · ISSN 2686-1887 · Institute of International Studies"),
     ("license", "Licence: https://creativecommons.org/licenses/by/4.0/"),
@@ -225,6 +225,23 @@ def test_reviewers_and_translators_after_the_editors(contributors: Outputs, fmt:
 def test_first_article_title_block(first: Outputs, fmt: str) -> None:
     text = {"html": first.html_text, "epub": first.epub_text, "pdf": first.pdf_text(FIRST_LEDE)}[fmt]
     assert squash(text) == "".join(expected(FIRST_FACTS))
+
+
+def test_a_credit_without_a_picture_only_where_the_house_asks(tmp_path: Path) -> None:
+    def folder(name: str, config: str | None) -> Path:
+        (tmp_path / name).mkdir()
+        shutil.copy(SAMPLE, tmp_path / name / SAMPLE.name)
+        if config is not None:
+            (tmp_path / name / "articlekit.toml").write_text(config, encoding="utf-8")
+        return tmp_path / name / SAMPLE.name
+
+    assert "picture" not in title_block(articlekit.load(folder("plain", None))).facts()
+    block = title_block(articlekit.load(folder("house", "picture_credit_alone = true\n")))
+    assert block.facts()[-1] == "picture"
+    page = lxml.html.fromstring(render_title_block(block))
+    assert page.text_content().strip().endswith("Picture: Foreign Policy") and not page.cssselect("img")
+    with pytest.raises(articlekit.ArticlekitError, match="'picture_credit_alone' must be true or false"):
+        articlekit.load(folder("bad", 'picture_credit_alone = "yes"\n'))
 
 
 def test_the_checks_can_fail() -> None:
@@ -368,6 +385,7 @@ def test_jats_first_article(first: Outputs) -> None:
 # Validators: the new title block keeps the page and the book valid and accessible
 
 
+@pytest.mark.slow
 def test_validators_pass(full: Outputs) -> None:
     assert nu_check([full.html]) == []
     (report,) = epubcheck_reports([full.epub]).values()

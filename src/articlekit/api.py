@@ -57,6 +57,17 @@ def load(
     return article
 
 
+#: Part of the one warning that concerns the JATS alone (worded by the reader): a build that
+#: writes no JATS leaves it out, as the other formats print no rights they were not given.
+_JATS_ONLY = "the JATS has no <permissions>"
+
+
+def warnings_for(warnings: Iterable[str], formats: Iterable[str]) -> list[str]:
+    """The warnings that concern a build of ``formats``: the JATS's own only when it writes JATS."""
+    jats = "jats" in set(formats)
+    return [w for w in warnings if jats or _JATS_ONLY not in w]
+
+
 def _warning_error(text: str) -> ArticleError:
     where, _, message = text.partition(": ")
     path, _, place = where.partition(":")

@@ -24,6 +24,7 @@ from . import __version__
 from .api import ArticleResult, BuildReport, check
 from .bounds import DEFAULT_MAX_BYTES
 from .errors import ArticlekitError, one_line
+from .logs import libraries_to_debug
 from .options import WriteOptions
 from .writers import FORMATS, available_formats
 
@@ -120,8 +121,9 @@ def build_cmd(sources: tuple[Path, ...], formats: list[str], out_dir: Path, styl
               max_size: float, quiet: bool) -> None:
     """Build SOURCES (files or folders; default: sources/) into dist/.
 
-    Articles whose outputs are newer than everything they were made from (source,
-    images, styles, config, articlekit version and options) are skipped.
+    An article is skipped when its outputs were made from exactly what is there now:
+    the manifest's SHA-256 digests of its source, images, styles and config, and the
+    articlekit version and options.  A skipped article still reports its warnings.
     """
     from .batch import build_many
     from .batch.progress import Progress
@@ -302,6 +304,7 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code instead of raising."""
+    libraries_to_debug()
     try:
         with _sigterm_as_interrupt():
             cli.main(args=argv, prog_name="articlekit", standalone_mode=False)

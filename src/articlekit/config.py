@@ -10,6 +10,7 @@ and may override any key in its own front matter::
     copyright = { holder = "Institute of International Studies" }   # or a statement string
     lang = "en"
     styles = "house-style"            # folder of CSS, relative to this file
+    picture_credit_alone = true       # print a picture's credit even with no picture file
 
     [labels]                          # articlekit's own words, over its catalogue's
     notes = "Endnotes"                # in every language
@@ -42,6 +43,7 @@ KEYS: dict[str, str] = {
     "section": "default section heading (JATS subj-group)",
     "keywords": "keywords every article carries",
     "styles": "folder of house-style CSS, relative to the config file",
+    "picture_credit_alone": "true to print a lead picture's credit when the article has no picture file",
     "labels": "articlekit's own words (\"Notes\", \"Editors\" …), flat or per language ([labels.fr])",
     "import": "how `articlekit import` maps other tools' front matter: preset, drop, [import.keys]",
 }
@@ -58,6 +60,9 @@ class Config:
     labels: dict[str, Any] = field(default_factory=dict)
     #: The ``[import]`` table: ``preset``, ``drop`` and ``keys`` for ``articlekit import``.
     import_table: dict[str, Any] = field(default_factory=dict)
+    #: Whether a lead picture's credit is printed when there is no picture (``image.credit``
+    #: without ``image.src``): a house whose credits name a picture shown elsewhere asks for it.
+    picture_credit_alone: bool = False
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -111,6 +116,9 @@ def _load_config(folder: Path, real: Path) -> Config:
             problems += _check_labels(path, text, value)
         elif key == "import":
             problems += _check_import(path, text, value)
+        elif key == "picture_credit_alone":
+            if not isinstance(value, bool):
+                problems.append(ArticleError(path, f"'{key}' must be true or false", _line_of(text, key)))
         elif key == "copyright":
             if not isinstance(value, str | dict):  # the rest is checked with the front matter, which may override it
                 problems.append(ArticleError(path, "'copyright' must be a string or a table", _line_of(text, key)))
@@ -134,7 +142,9 @@ def _load_config(folder: Path, real: Path) -> Config:
             raise ArticleError(path, f"styles folder {styles_dir} does not exist", _line_of(text, "styles"))
     labels = data.pop("labels", {})
     import_table = data.pop("import", {})
-    return Config(path=path, defaults=data, styles_dir=styles_dir, labels=labels, import_table=import_table)
+    credit_alone = data.pop("picture_credit_alone", False)
+    return Config(path=path, defaults=data, styles_dir=styles_dir, labels=labels, import_table=import_table,
+                  picture_credit_alone=credit_alone)
 
 
 def _table_line(text: str, table: str, key: str | None = None) -> int | None:

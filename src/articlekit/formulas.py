@@ -36,6 +36,12 @@ MAX_BRACE_DEPTH = 40
 
 _UNKNOWN_COMMAND = re.compile(r"^\\[A-Za-z]+\*?$")
 
+#: Binary operators and relations (TeX's Bin and Rel atoms) an author may type as characters:
+#: ``$2×100$`` rather than ``$2 \times 100$``.  latex2mathml makes each an identifier, ``<mi>×</mi>``,
+#: which a MathML renderer sets with no space around it ("2×100"); as ``<mo>`` it gets the
+#: operator's space on each side, as TeX gives it.
+OPERATOR_CHARACTERS = frozenset("×÷±∓·⋅−∗∘∙⊕⊖⊗⊘∧∨∩∪∖≤≥≦≧≠≈≡≢∼≃≅≍∝≪≫≺≻⪯⪰∈∉∋⊂⊃⊆⊇⊊⊋→←↔⇒⇐⇔↦⟶⟵⟷⟹⟸⟺∣∤∥⊥⊢⊨")
+
 #: What latex2mathml's exceptions mean, in the author's terms.
 _EXCEPTIONS = {
     "MissingSuperScriptOrSubscriptError": "a ^ or _ has nothing after it",
@@ -112,6 +118,10 @@ def to_mathml(tex: str, display: bool) -> str:
         text = (el.text or "").strip()
         if _UNKNOWN_COMMAND.match(text):
             raise FormulaError(f"unknown TeX command {text}")
+    for el in root.iter(f"{{{MATHML_NS}}}mi"):
+        if not len(el) and el.text is not None and el.text.strip() in OPERATOR_CHARACTERS:
+            el.tag = f"{{{MATHML_NS}}}mo"
+            el.text = el.text.strip()
     for el in root.iter(f"{{{MATHML_NS}}}mo"):
         if not len(el) and not (el.text or "").strip() and el.get("fence") is None:
             raise FormulaError("a command produced an empty operator (such as \\operatorname* or a lone \\left.)")

@@ -10,8 +10,8 @@ a local process pool by default, or a Dask cluster's executor, whose workers
 get each article's inputs as bytes (:mod:`.inputs`) and read nothing of this
 machine's disk.
 
-An article whose outputs are newer than everything they were made from is
-skipped: the manifest records, for each output, the SHA-256 of each input file
+An article whose outputs were made from what is there now is skipped (its
+warnings reported again): the manifest records, for each output, the SHA-256 of each input file
 (source, images, styles, config), a digest of the version and options, and the
 fingerprint of the libraries that made it (:mod:`.incremental`).
 
@@ -32,13 +32,13 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..api import ArticleResult, BuildReport, _empty_folders, find_sources, prepare_output
+from ..api import ArticleResult, BuildReport, _empty_folders, find_sources, prepare_output, warnings_for
 from ..bounds import DEFAULT_MAX_BYTES
 from ..errors import ArticlekitError, OutputError, flatten
 from ..manifest import OutputFolder, sha256_file
 from ..options import WriteOptions
 from ..writers import FORMATS, get_format, get_writer
-from .incremental import Fingerprints, made_from, up_to_date
+from .incremental import Fingerprints, made_from, recorded_warnings, up_to_date
 from .worker import LINKED_FORMATS, Job, Problem, Rendered, render_job, start_worker
 
 
@@ -81,7 +81,9 @@ class BatchReport(BuildReport):
 
     results: list[BatchResult] = field(default_factory=list)  # type: ignore[assignment]
     wall_seconds: float = 0.0
-    jobs: int = 1
+    #: The worker processes that built articles: none when every article was up to date, one when
+    #: a single article ran in this process, else as many as ran at once (at most ``jobs``).
+    jobs: int = 0
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -101,7 +103,11 @@ class BatchReport(BuildReport):
         return made / self.wall_seconds * 3600 if self.wall_seconds > 0 else 0.0
 
     def summary(self) -> str:
-        """One line: built, failed, skipped, warnings, wall time, articles per hour."""
+        """One line: built, failed, skipped, warnings, wall time, and the workers and rate when any article was made.
+
+        "2 built, 0 failed, 1 skipped (up to date), 1 warning, 4.1 s on 2 workers, 1,756 articles/hour";
+        a run that made nothing has no workers and no rate to tell.
+        """
         built = self.count("built")
         partial = self.count("partial")
         parts = [f"{built} built"]
@@ -110,11 +116,19 @@ class BatchReport(BuildReport):
         parts += [
             f"{self.count('failed')} failed",
             f"{self.count('skipped')} skipped (up to date)",
-            f"{self.warning_count} warning{'s' if self.warning_count != 1 else ''}",
-            f"{self.wall_seconds:.1f} s",
-            f"{self.articles_per_hour:,.0f} articles/hour",
+            plural(self.warning_count, "warning"),
         ]
+        if self.jobs and built + partial:
+            parts += [f"{self.wall_seconds:.1f} s on {plural(self.jobs, 'worker')}",
+                      f"{self.articles_per_hour:,.0f} articles/hour"]
+        else:
+            parts.append(f"{self.wall_seconds:.1f} s")
         return ", ".join(parts)
+
+
+def plural(count: int, noun: str) -> str:
+    """ "1 warning", "2 warnings", "0 warnings"."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def usable_cpus() -> int:
@@ -196,7 +210,7 @@ def build_many(
     out = Path(out_dir)
     paths = find_sources(sources)
     prepare_output(out, paths, [Path(p) for p in sources if Path(p).is_dir()])
-    report = BatchReport(jobs=1)
+    report = BatchReport()
     for res in _empty_folders(sources):
         _done(report, BatchResult(res.source, errors=res.errors), progress)
     if not paths:
@@ -214,7 +228,7 @@ def build_many(
             # Refuse a file that must not be written before the (slow) rendering, not after.
             refused[src] = _refused(folder, job, out, claimed)
             if incremental and not force and not refused[src] and up_to_date(folder, job, fingerprints):
-                _done(report, _skipped(job, out), progress)
+                _done(report, _skipped(job, out, folder), progress)
                 continue
             allowed = tuple(f for f in fmts if f not in refused[src])
             if allowed:
@@ -222,7 +236,7 @@ def build_many(
             else:
                 _done(report, _refusal(job, refused[src]), progress)
         workers = 1 if executor is None and len(pending) <= 1 else (jobs or usable_cpus())
-        report.jobs = workers
+        report.jobs = min(workers, len(pending)) if executor is None else workers
         # A local pool is replaced by a fresh one after each worker's share of articles (see
         # ARTICLES_PER_WORKER); a given executor runs the whole batch.
         share = workers * worker_articles
@@ -365,8 +379,10 @@ def _refusal(job: Job, refused: dict[str, ArticlekitError]) -> BatchResult:
     return result
 
 
-def _skipped(job: Job, out: Path) -> BatchResult:
-    result = BatchResult(job.source, skipped=True)
+def _skipped(job: Job, out: Path, folder: OutputFolder) -> BatchResult:
+    """An up-to-date article, with the warnings its last build reported (the manifest keeps them)."""
+    result = BatchResult(job.source, skipped=True,
+                         warnings=warnings_for(recorded_warnings(folder, job), job.formats))
     for fmt in job.formats:
         path = out / f"{job.source.stem}{get_format(fmt).extension}"
         size = path.stat().st_size if path.is_file() else None
@@ -390,7 +406,8 @@ def _write(folder: OutputFolder, out: Path, job: Job, rendered: Rendered) -> Bat
     for fo in rendered.outputs:
         result.formats[fo.format] = FormatResult(fo.format, "failed", None, None, fo.pages, fo.seconds)
         if fo.ok and fo.data is not None:
-            record = made_from(rendered.inputs, fo.format, job, rendered.toolchain.get(fo.format))
+            record = made_from(rendered.inputs, fo.format, job, rendered.toolchain.get(fo.format),
+                               rendered.warnings)
             files.append((out / fo.name, fo.data, record))
     if any(fo.ok and fo.format in LINKED_FORMATS for fo in rendered.outputs):
         for rel, data in rendered.images:

@@ -42,15 +42,32 @@ class Fingerprints:
         return self._known[key]
 
 
-def made_from(inputs: dict[str, str], fmt: str, job: Job, toolchain: str | None = None) -> dict[str, Any]:
-    """The manifest record of what one output was made from (``toolchain``: the worker's fingerprint)."""
+def made_from(inputs: dict[str, str], fmt: str, job: Job, toolchain: str | None = None,
+              warnings: list[str] | None = None) -> dict[str, Any]:
+    """The manifest record of what one output was made from (``toolchain``: the worker's fingerprint).
+
+    The article's warnings are kept too, so that a later build that skips the article still reports them.
+    """
     record: dict[str, Any] = {
         "context": context_digest(fmt, job.options, job.strict),
         "inputs": {str(Path(p).resolve()): digest for p, digest in sorted(inputs.items())},
     }
     if toolchain is not None:
         record["toolchain"] = toolchain
+    if warnings:
+        record["warnings"] = list(warnings)
     return record
+
+
+def recorded_warnings(folder: OutputFolder, job: Job) -> list[str]:
+    """The warnings the manifest kept for ``job``'s outputs, each once, in order."""
+    found: dict[str, None] = {}
+    for fmt in job.formats:
+        entry = folder.entries.get(f"{job.source.stem}{get_format(fmt).extension}")
+        for w in (entry.made_from or {}).get("warnings", []) if entry is not None else []:
+            if isinstance(w, str):
+                found.setdefault(w)
+    return list(found)
 
 
 def up_to_date(folder: OutputFolder, job: Job, fingerprints: Fingerprints) -> bool:
@@ -76,4 +93,4 @@ def up_to_date(folder: OutputFolder, job: Job, fingerprints: Fingerprints) -> bo
     return True
 
 
-__all__ = ["Fingerprints", "made_from", "up_to_date"]
+__all__ = ["Fingerprints", "made_from", "recorded_warnings", "up_to_date"]

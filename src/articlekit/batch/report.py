@@ -108,7 +108,6 @@ def html_report(report: BatchReport, path: Path) -> str:
     """The report as one HTML page: a summary and one row per article."""
     thumbs = path.parent / f"{path.stem}-thumbnails"
     base = path.parent.resolve()
-    data = report_data(report)["summary"]
 
     def rel(p: Path | str) -> str:
         return escape(os.path.relpath(Path(p).resolve(), base), quote=True)
@@ -117,11 +116,7 @@ def html_report(report: BatchReport, path: Path) -> str:
     for r in report.results:
         rows.append(_row(r, rel, thumbs))
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    summary = (
-        f"{data['built']} built, {data['partial']} partly built, {data['failed']} failed, "
-        f"{data['skipped']} skipped, {data['warnings']} warnings, {data['wall_seconds']:.1f} s "
-        f"on {data['jobs']} worker{'s' if data['jobs'] != 1 else ''}, {data['articles_per_hour']:,} articles/hour"
-    )
+    summary = report.summary()
     css = "\n".join([
         "body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem; color: #1f2328; }",
         "table { border-collapse: collapse; width: 100%; }",

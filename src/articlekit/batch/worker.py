@@ -147,9 +147,11 @@ def warm_up(formats: tuple[str, ...]) -> None:
     Run as the process pool's initializer, so that no article pays for it.
     """
     from ..glyphs import book_coverage, installed_coverage
+    from ..logs import libraries_to_debug
     from ..render.templates import environment
     from ..writers import get_writer
 
+    libraries_to_debug()  # a worker started afresh (not forked) has no handler yet
     for fmt in formats:
         get_writer(fmt)
     environment()
@@ -230,7 +232,7 @@ def _renamed(rendered: Rendered, source: Path, rename: Callable[[str], str]) -> 
 
 def _render(job: Job, data: bytes | None) -> Rendered:
     """:func:`render_job` for a source on this machine's disk; ``data``, if given, is its content."""
-    from ..api import load, local_images, render
+    from ..api import load, local_images, render, warnings_for
     from ..config import CONFIG_NAME
     from ..reader import read_bytes
     from ..styles import find_style
@@ -252,7 +254,7 @@ def _render(job: Job, data: bytes | None) -> Rendered:
         result.seconds = time.perf_counter() - start
         return result
     result.slug = article.slug
-    result.warnings = list(article.warnings)
+    result.warnings = warnings_for(article.warnings, job.formats)
     inputs = {str(job.source): hashlib.sha256(data).hexdigest()}
     config = job.source.parent / CONFIG_NAME
     if config.is_file():

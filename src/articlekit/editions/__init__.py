@@ -118,7 +118,7 @@ def build_edition(
     be built (its file's problems with their lines, or its articles').  ``progress``
     is called with one line per step.
     """
-    from ..api import prepare_output
+    from ..api import prepare_output, warnings_for
     from ..batch import usable_cpus
     from ..batch.worker import page_count
     from ..manifest import OutputFolder
@@ -137,7 +137,7 @@ def build_edition(
 
     started = time.perf_counter()
     edition = load_edition(path, sources_dir=sources_dir, strict=strict, jobs=jobs)
-    report.warnings = list(edition.warnings)
+    report.warnings = warnings_for(edition.warnings, fmts)
     step("load", started)
     say(f"{path}: read {len(edition.articles)} articles in {len(edition.sections)} section(s)")
     prepare_output(out, [a.source for a in edition.articles], [edition.path.parent])

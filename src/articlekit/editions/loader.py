@@ -20,6 +20,7 @@ images.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from html import escape
 from pathlib import Path
@@ -326,7 +327,9 @@ def load_edition(path: str | Path, *, sources_dir: str | Path | None = None, str
     except (OSError, UnicodeDecodeError) as e:
         raise ArticleError(path, f"cannot read the edition file: {e}") from None
     data, root = _parse(path, text)
-    sources = Path(sources_dir) if sources_dir is not None else path.resolve().parent.parent / "sources"
+    # Spelt from the path as given ("editions/x.yaml" → "sources"), so the articles' problems and
+    # warnings name their files as the person who typed it would (not as absolute paths).
+    sources = Path(sources_dir) if sources_dir is not None else Path(os.path.normpath(path.parent / ".." / "sources"))
     groups, errors = _check_slugs(path, data, root, sources)
     lang = data.lang or "en"
     date = dt.date.fromisoformat(data.date)

@@ -240,7 +240,7 @@ class HtmlRenderer:
         """
         links = ",".join(
             f'<a href="#{r["note_id"]}" id="{r["ref_id"]}" role="doc-noteref"'
-            f' aria-label="Note {r["number"]}">{r["number"]}</a>'
+            f' aria-label="{escape(self.labels.note(r["number"]), quote=True)}">{r["number"]}</a>'
             for r in c
         )
         return f'<sup class="noteref">{WORD_JOINER}{links}</sup>'

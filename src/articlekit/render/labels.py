@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
+from babel.lists import format_list
 
 if TYPE_CHECKING:
     from ..model import Article
@@ -66,6 +67,25 @@ def date_text(date: dt.date, lang: str = LABELS_LANG) -> str:
     return format_date(date, format="long", locale=locale)
 
 
+#: Stands for an item while a list pattern is read; a private-use character no name holds.
+_ITEM = "\ue000"
+
+
+def list_separators(count: int, lang: str = LABELS_LANG) -> tuple[str, ...]:
+    """What comes before each of ``count`` items of a list in ``lang``, by its CLDR list pattern.
+
+    ``("", ", ", " and ")`` in English, ``("", ", ", ", dan ")`` in Indonesian, ``("", "、", "和")``
+    in Chinese: Babel's :func:`~babel.lists.format_list` on stand-ins, read back apart, so a
+    writer can wrap each name in its own element.
+    """
+    if count < 2:
+        return ("",) * count
+    locale = _babel_locale(lang) or _babel_locale(LABELS_LANG)
+    parts = format_list([_ITEM] * count, locale=locale).split(_ITEM)
+    # CLDR's patterns put nothing before the first item or after the last.
+    return ("", *parts[1:-1])
+
+
 @dataclass(frozen=True)
 class Labels:
     """The words for one article: in its language where known, else in English."""
@@ -95,7 +115,19 @@ class Labels:
 
     @property
     def date_lang(self) -> str:
+        """The language of dates and lists: the article's where Babel knows it, else the words'."""
         return self.article_lang if _babel_locale(self.article_lang) else self.lang
+
+    def separators(self, names: Sequence[str]) -> tuple[str, ...]:
+        """What comes before each name of a list of people: the language's list pattern.
+
+        When a name holds a comma ("Atin Prabandari, MA(IR)") the pattern's commas become
+        semicolons, so the names stay apart: "A, MA; B, PhD and C".
+        """
+        found = list_separators(len(names), self.date_lang)
+        if any("," in n or "\u060c" in n for n in names):
+            found = tuple(s.replace(",", ";").replace("\u060c", "\u061b") for s in found)
+        return found
 
     @property
     def date_mark(self) -> str | None:

@@ -18,7 +18,8 @@ opening: who and what first, then the credits, the imprint, and the summary.
 7. ``editors``       "Editor(s):" and the editors with degrees
 8. ``reviewers``     "Reviewer(s):" and the reviewers with degrees
 9. ``translators``   "Translated by" and the translators with degrees
-10. ``picture``      the lead picture (where shown) with its credit, or the credit alone
+10. ``picture``      the lead picture (where shown) with its credit, or the credit alone (where
+                     the picture is elsewhere, or the house asks for a credit without a picture)
 11. ``publication``  publication · ISSN · publisher (the publisher when it differs)
 12. ``doi``          the DOI as its https://doi.org/ link
 13. ``license``      "Licence:" and the licence, a link when it is a URL
@@ -35,13 +36,14 @@ writer carries the same facts in its own ``<front>`` elements.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote
 
 from markupsafe import Markup
 
+from ..config import load_config
 from ..model import Article, Inline, Person
 from .html_body import HtmlRenderer
 from .labels import Labels, labels_for, labels_for_lang
@@ -106,6 +108,9 @@ class TitleBlock:
     abstract: Markup | None = None
     #: The words around the facts; None for the catalogue's words in :attr:`lang`.
     labels: Labels | None = None
+    #: Whether a credit is printed for a picture the article does not have (``picture_credit_alone``
+    #: in ``articlekit.toml``); otherwise "Picture: …" appears only with a picture file.
+    credit_alone: bool = False
 
     @property
     def words(self) -> Labels:
@@ -122,19 +127,19 @@ class TitleBlock:
 
     @property
     def byline(self) -> Names:
-        return listed([p.display_name for p in self.authors], f" {self.words['and']} ")
+        return listed([p.display_name for p in self.authors], self.words)
 
     @property
     def editor_names(self) -> Names:
-        return listed([p.display_name for p in self.editors], " & ")
+        return listed([p.display_name for p in self.editors], self.words)
 
     @property
     def reviewer_names(self) -> Names:
-        return listed([p.display_name for p in self.reviewers], " & ")
+        return listed([p.display_name for p in self.reviewers], self.words)
 
     @property
     def translator_names(self) -> Names:
-        return listed([p.display_name for p in self.translators], " & ")
+        return listed([p.display_name for p in self.translators], self.words)
 
     @property
     def affiliations(self) -> tuple[Contributor, ...]:
@@ -166,7 +171,8 @@ class TitleBlock:
             "editors": bool(self.editors),
             "reviewers": bool(self.reviewers),
             "translators": bool(self.translators),
-            "picture": self.picture is not None and bool(self.picture.src or self.picture.credit),
+            "picture": self.picture is not None
+            and bool(self.picture.src or (self.picture.credit and self.credit_alone)),
             "publication": bool(self.publication),
             "doi": bool(self.doi),
             "license": bool(self.license),
@@ -177,17 +183,17 @@ class TitleBlock:
         return tuple(kind for kind in ORDER if present[kind])
 
 
-def listed(names: list[str], last: str) -> Names:
-    """Names as "A, B and C"; when a name holds a comma ("Name, MA") they are kept apart by semicolons."""
-    between = "; " if any("," in n for n in names) else ", "
-    return tuple(
-        ("" if i == 0 else last if i == len(names) - 1 else between, name) for i, name in enumerate(names)
-    )
+def listed(names: Sequence[str], words: Labels) -> Names:
+    """People as the language lists them ("A, B and C", "A, B, dan C", "A、B和C"), by CLDR's pattern.
+
+    The one rule for every list of people in every format (see :meth:`.Labels.separators`).
+    """
+    return tuple(zip(words.separators(names), names, strict=True))
 
 
-def joined(names: list[str], and_word: str) -> str:
+def joined(names: Sequence[str], words: Labels) -> str:
     """:func:`listed` as plain text: "A, B and C" ("A, MA; B, PhD and C")."""
-    return "".join(between + name for between, name in listed(names, f" {and_word} "))
+    return "".join(between + name for between, name in listed(names, words))
 
 
 def _contributor(p: Person) -> Contributor:
@@ -246,6 +252,7 @@ def title_block(article: Article, *, inline_filter: Callable[[list[Inline]], lis
         keywords=tuple(m.keywords),
         abstract=blocks(m.abstract) if m.abstract else None,
         labels=labels_for(article),
+        credit_alone=load_config(article.path.parent).picture_credit_alone,
     )
 
 

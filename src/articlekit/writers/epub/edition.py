@@ -158,7 +158,7 @@ def _title_page(edition: Edition, labels: Labels) -> Document:
         p = sub(section, "p", {"class": "editors"})
         word = sub(p, "span", {"class": "label"}, labels["editors" if len(edition.editors) > 1 else "editor"])
         _in_words_language(word, labels)
-        word.tail = labels["colon"] + joined([p.display_name for p in edition.editors], labels["and"])
+        word.tail = labels["colon"] + joined([p.display_name for p in edition.editors], labels)
     if edition.publisher:
         sub(section, "p", {"class": "publisher"}, edition.publisher)
     return Document(TITLE_PAGE, edition.title, root, "titlepage")

@@ -29,10 +29,11 @@ import pyphen
 
 from ... import __version__
 from ...formulas import is_display, mathml_for
-from ...model import NOTE_REFS, Article, Note, Person
+from ...model import NOTE_REFS, Article, Note
 from ...render.html_body import HtmlOptions, HtmlRenderer, _letter
+from ...render.labels import Labels, labels_for
 from ...render.summary import description
-from ...render.title_block import TitleBlockOptions, render_title_block
+from ...render.title_block import TitleBlockOptions, joined, render_title_block
 from ...render.title_block import title_block as shared_title_block
 from ...tree import inline_children, iter_table_rows, stringify
 from .formulas import svg_image
@@ -533,18 +534,11 @@ def shorten(text: str, limit: int = RUNNING_TITLE_MAX) -> str:
     return cut + "\u2026"
 
 
-def _join(names: list[str], last: str = " and ") -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + last + names[-1]
-
-
-def running_authors(people: tuple[Person, ...]) -> str:
-    """Authors for the running head: one or two names in full, else the first with "et al."."""
-    names = [p.name for p in people]
+def running_authors(names: Sequence[str], words: Labels) -> str:
+    """Authors for a running head: one or two names listed as the language lists people, else "First et al."."""
     if len(names) > 2:
         return f"{names[0]} et al."
-    return _join(names)
+    return joined(names, words)
 
 
 @dataclass(frozen=True)
@@ -593,7 +587,7 @@ def print_document(article: Article, *, created: str, image_src: str | None = No
     m = article.metadata
     title = m.title_text + (f": {m.subtitle_text}" if m.subtitle_text else "")
     run_title = shorten(m.title_text)
-    run_authors = running_authors(m.authors)
+    run_authors = running_authors([p.name for p in m.authors], labels_for(article))
     desc = description(article)
     renderer = PrintRenderer(article, HtmlOptions(title_level=1, backlinks="end"), ref_pages)
     renderer.measure_em = measure_em

@@ -25,6 +25,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from html import escape
+from typing import Any
 
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
@@ -33,14 +34,15 @@ from ... import __version__
 from ...editions.model import ArticlePages, Edition, EditionArticle
 from ...errors import ArticleError, ArticlekitError
 from ...fonts import BookFaceNotInstalledError, find_book_face, find_code_face
-from ...model import Article
+from ...model import NOTE_REFS, Article
 from ...options import WriteOptions
 from ...render.identity import IDENTITY_NAMESPACE
 from ...render.labels import date_text, labels_for, labels_for_lang
 from ...render.title_block import joined
 from ...safety import Policy
 from ...styles import default_styles_dir, find_style
-from .document import HYPHEN, print_document, shorten, text_setting
+from ...tree import inline_children
+from .document import HYPHEN, TitleRenderer, print_document, running_authors, shorten, text_setting
 from .fetcher import RestrictedFetcher
 from .instances import pinned_instances
 from .page import page_geometry, parse_page_size
@@ -107,12 +109,63 @@ def running_head(article: Article) -> str:
     title too long to leave room for the names is shortened (see :func:`.document.shorten`).
     """
     m = article.metadata
-    names = [p.family or p.name for p in m.authors]
-    joiner = f" {labels_for(article)['and']} "
-    authors = f"{names[0]} et al." if len(names) > 2 else joiner.join(names)
+    authors = running_authors([p.family or p.name for p in m.authors], labels_for(article))
     room = RUNNING_HEAD_MAX - len(authors) - 3
     title = shorten(m.title_text, max(room, 24))
     return f"{title}\u2002\u00b7\u2002{authors}"
+
+
+def toc_inlines(nodes: list[Any]) -> list[Any]:
+    """A title's inlines for its contents entry: its markup (italics, formulas) kept; its note
+    references, links, spans and pictures left out, for the entry is itself a link and the ids are
+    the article's."""
+    out: list[Any] = []
+    for node in nodes:
+        t, kids = node.get("t"), inline_children(node)
+        if t == NOTE_REFS:
+            continue
+        if t in ("Link", "Span", "Cite", "Image"):
+            out.extend(toc_inlines(kids or []))
+        elif t == "Quoted":
+            out.append({"t": t, "c": [node["c"][0], toc_inlines(kids or [])]})
+        elif kids is not None:
+            out.append({"t": t, "c": toc_inlines(kids)})
+        else:
+            out.append(node)
+    return out
+
+
+def toc_title(article: Article) -> str:
+    """An article's title (and subtitle) as its contents entry shows it, as HTML: with its italics,
+    its last two words tied so that the line the leader follows never holds one short word alone."""
+    m = article.metadata
+    nodes = list(m.title)
+    if m.subtitle:
+        nodes += [{"t": "Str", "c": ":"}, {"t": "Space"}, *m.subtitle]
+    r = TitleRenderer(article)
+    return tie_last_space(r.clean(r.inlines(toc_inlines(nodes))))
+
+
+def tie_last_space(html: str, limit: int = 16) -> str:
+    """``html`` with the last space of its text made a no-break space, when the words after it are short.
+
+    Unlike :func:`.document.tie_last_words` this finds the space inside markup too ("the US–China
+    <em>trade war</em>"), so the last line holds at least the last two words.
+    """
+    parts = re.split(r"(<[^>]*>)", html)
+    after = 0
+    for i in range(len(parts) - 1, -1, -1):
+        if parts[i].startswith("<"):
+            continue
+        head, space, tail = parts[i].rpartition(" ")
+        if not space:
+            after += len(parts[i])
+            continue
+        if after + len(tail) > limit:
+            return html
+        parts[i] = f"{head}\u00a0{tail}"
+        return "".join(parts)
+    return html
 
 
 class _Book:
@@ -174,7 +227,7 @@ class _Book:
         if e.editors:
             word = self.labels["editor" if len(e.editors) == 1 else "editors"]
             lines.append(f'<p class="edition-editors"><span class="label">{escape(word)}</span> '
-                         f"{escape(joined([p.display_name for p in e.editors], self.labels['and']))}</p>")
+                         f"{escape(joined([p.display_name for p in e.editors], self.labels))}</p>")
         if e.publisher:
             lines.append(f'<p class="edition-publisher">{escape(e.publisher)}</p>')
         return '<section class="title-page front">\n' + "\n".join(lines) + "\n</section>"
@@ -215,12 +268,12 @@ class _Book:
             for item in section.articles:
                 index += 1
                 m = item.article.metadata
-                title = m.title_text + (f": {m.subtitle_text}" if m.subtitle_text else "")
+                title = toc_title(item.article)
                 authors = escape(", ".join(p.name for p in m.authors))
                 lang = f' lang="{escape(m.lang, quote=True)}"' if m.lang != e.lang else ""
                 entries.append(
                     f'<li{lang}><p class="toc-entry"><a class="toc-link" href="#{self.prefix(index)[:-1]}">'
-                    f'{escape(title)}</a></p><p class="toc-authors">{authors}</p></li>')
+                    f'{title}</a></p><p class="toc-authors">{authors}</p></li>')
             heading = f'<h2 class="toc-section">{escape(section.title)}</h2>' if section.title else ""
             items.append(f'{heading}<ol class="toc">{"".join(entries)}</ol>')
         word = escape(self.labels["contents"])
