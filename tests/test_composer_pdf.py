@@ -37,7 +37,7 @@ FIRST_GAP = 2.0
 ANY_GAP = 2.3
 CODE_GAP = 3.6
 #: How far from the text block's edge (points) a justified line may end.
-EDGE = 1.0
+EDGE = 0.5
 
 CASES = {
     "en": SAMPLE,

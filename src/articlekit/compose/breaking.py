@@ -184,11 +184,13 @@ def _run(items: Sequence[Item], widths: Sequence[float], params: Params, passes:
             start = line_starts[node.position]
             target = widths[min(node.line, last_width)]
             natural = sums.width[b] - sums.width[start] + width
-            spaceless = (isinstance(item, Penalty) and node.position >= 0 and isinstance(items[node.position], Penalty)
-                         and sums.spaces[b] == sums.spaces[start] and natural <= target)
+            before = items[node.position] if node.position >= 0 else None
+            spaceless = (not flagged and isinstance(item, Penalty) and isinstance(before, Penalty)
+                         and not before.flagged and sums.spaces[b] == sums.spaces[start] and natural <= target)
             if spaceless:
-                # A line within one word, begun and ended inside it (an address or identifier longer than
-                # the line), has no space to stretch: it is set flush left, and costs what it leaves empty.
+                # A line within one word, begun and ended at its unhyphenated breaks (an address or an
+                # identifier longer than the line), has no space to stretch: it is set flush left, and
+                # costs what it leaves empty.
                 ratio = 0.0
             elif natural < target:
                 stretch = sums.stretch[b] - sums.stretch[start] + extra

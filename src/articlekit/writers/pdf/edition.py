@@ -47,6 +47,7 @@ from .fetcher import RestrictedFetcher
 from .instances import pinned_instances
 from .page import page_geometry, parse_page_size
 from .press import render
+from .spacing import exact_adjustments
 from .structure import complete_tagging
 from .writer import (
     _conformance,
@@ -460,7 +461,8 @@ def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
             document = layout(builder.html(per_article))
             pages = reference_pages(document)
         ranges = _page_ranges(edition, pages)
-        with pinned_instances():  # as the article PDF: the book face's instances made by HarfBuzz as it subsets
+        # The book face's instances made by HarfBuzz as it subsets; glyphs placed where the layout put them.
+        with pinned_instances(), exact_adjustments():
             data = document.write_pdf(finisher=finish, **render_options)
     problem_path = dataclasses.replace(edition.articles[0].article, path=edition.path)
     _raise_problems(problem_path, records, fetcher, options.pdf_variant)

@@ -46,6 +46,7 @@ from .fetcher import RestrictedFetcher
 from .instances import pinned_instances
 from .page import PageGeometry, page_geometry, parse_page_size
 from .press import render
+from .spacing import exact_adjustments
 from .structure import complete_tagging
 from .xmp import XmpData, instance_uuid, xmp_packet
 
@@ -329,7 +330,8 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
                                    measure_em=measure_em)
             document, _set = render(weasyprint.HTML(string=again.html, base_url=_dir_url(article.source_dir),
                                                     url_fetcher=fetcher), font_config, **render_options)
-        with pinned_instances():  # the book face's instances made by HarfBuzz as it subsets, not by fontTools
+        # The book face's instances made by HarfBuzz as it subsets; glyphs placed where the layout put them.
+        with pinned_instances(), exact_adjustments():
             data = document.write_pdf(finisher=finish, **render_options)
     _raise_problems(article, records, fetcher, options.pdf_variant)
     return data
