@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
-from .report import Entry, ImportReport
+from ..bounds import DEFAULT_MAX_BYTES
+from .report import Entry, ImportReport, megabytes
 
 __all__ = ["Entry", "ImportReport", "clean_slug", "detect_kind", "import_file", "import_many", "slug_for"]
 
@@ -54,7 +56,7 @@ def clean_slug(text: str) -> str:
 
 def import_file(path: str | Path, *, preset: str | None = None, keys: dict[str, Any] | None = None,
                 lang: str | None = None, strict: bool = False, media_dir: Path | None = None,
-                config_dir: Path | None = None) -> tuple[str, ImportReport]:
+                config_dir: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, ImportReport]:
     """Turn one file into the text of a canonical source, and say what was done to it.
 
     ``preset`` (``jekyll``, ``hugo``, ``quarto``) and ``keys`` (``[import.keys]``
@@ -62,6 +64,8 @@ def import_file(path: str | Path, *, preset: str | None = None, keys: dict[str, 
     tools' front matter keys.  ``lang`` is written as the article's language when
     the input does not state one.  ``media_dir`` is where a Word document's images
     go (they are referenced relative to it; default: no extraction, images reported).
+    ``max_bytes`` bounds the input file and each unpacked part of a Word document
+    (``--max-size``); a larger one is refused before it is read.
     The text is empty when the report has errors (``report.ok`` is then False).
     """
     path = Path(path)
@@ -71,11 +75,23 @@ def import_file(path: str | Path, *, preset: str | None = None, keys: dict[str, 
 
         keys = load_config(Path(config_dir)).import_table
     options: dict[str, Any] = {"preset": preset, "keys": keys, "lang": lang, "media_dir": media_dir,
-                               "path": path, "slug": slug_for(path)}
+                               "path": path, "slug": slug_for(path), "max_bytes": max_bytes}
     try:
-        data = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            report.error("not a regular file")
+            return "", report
+        if info.st_size > max_bytes:  # before a byte is read
+            report.error(f"is {info.st_size / 1048576:.1f} MB, over the {megabytes(max_bytes)} limit for one "
+                         "input (see --max-size)")
+            return "", report
+        with path.open("rb") as f:
+            data = f.read(max_bytes + 1)  # a file grown since is still cut at the limit
     except OSError as e:
         report.error(f"cannot read: {e.strerror or e}")
+        return "", report
+    if len(data) > max_bytes:
+        report.error(f"is over the {megabytes(max_bytes)} limit for one input (see --max-size)")
         return "", report
     kind = detect_kind(path, data)
     report.kind = kind
@@ -103,7 +119,7 @@ def import_file(path: str | Path, *, preset: str | None = None, keys: dict[str, 
 
             meta, blocks, notes = markdown.convert(text, report, options)
     for key in ("title", "date", "authors"):
-        if not meta.get(key) and not any(key in e.message for e in report.errors):
+        if not report.unread and not meta.get(key) and not any(key in e.message for e in report.errors):
             report.error(f"no {key} found: a canonical source needs title, date and authors")
     if not report.ok:
         return "", report
@@ -144,6 +160,10 @@ def import_many(paths: list[Path], out_dir: Path, *, force: bool = False, **opti
             continue
         target = out_dir / f"{report.slug or slug_for(path)}.md"
         files = {target: text.encode("utf-8"), **{out_dir / rel: data for rel, data in report.media.items()}}
+        source_like = next((f for f in files if f != target and f.suffix.lower() in _KINDS), None)
+        if source_like is not None:  # a picture never stands in for a source, even with --force
+            report.error(f"{source_like} would be written as a picture, but its name is a source's; rename it")
+            continue
         clash = next((f for f in files if f in claimed), None)
         if clash is not None:
             report.error(f"{clash} is also made from {claimed[clash]} in this run; rename one of them")

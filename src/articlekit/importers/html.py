@@ -20,7 +20,7 @@ from lxml import etree
 from lxml import html as lhtml
 
 from ..pandoc import PandocFailed
-from . import ast, canonical
+from . import ast, canonical, pictures
 from .metadata import date_of, people_of, words_of
 from .report import ImportReport
 
@@ -41,7 +41,7 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
     try:
         root = lhtml.document_fromstring(text, parser=lhtml.HTMLParser(no_network=True, huge_tree=False))
     except (etree.ParserError, ValueError) as e:
-        report.error(f"cannot read the page: {e}")
+        report.error(f"cannot read the page: {e}", unread=True)
         return {}, [], []
     meta: dict[str, Any] = {}
     _metadata(root, meta, report, options)
@@ -87,18 +87,23 @@ def _images(content: Any, options: dict[str, Any], report: ImportReport) -> None
 
 def _local_image(src: str, options: dict[str, Any], report: ImportReport, line: int | None) -> str | None:
     """A picture saved with the page, taken beside the source: at the same relative place when that
-    stays inside the folder (as a build puts a page's images), else into ``<slug>-media/``."""
+    stays inside the folder (as a build puts a page's images), else into ``<slug>-media/``.
+
+    It is read only when it lies inside the page's folder (:func:`.pictures.take`)."""
     path = options.get("path")
-    rel = unquote(src.split("?")[0].split("#")[0])
-    local = (path.parent / rel) if path is not None else None
-    if local is None or not local.is_file():
+    if path is None:
         report.error(f"image {src!r} is not found beside the page", line)
         return None
+    taken = pictures.take(src, path.parent, report, line)
+    if taken is None:
+        return None
+    data, extension = taken
+    rel = unquote(src.split("?")[0].split("#")[0])
     parts = PurePosixPath(rel).parts
-    if rel.startswith("/") or ".." in parts or not parts:
-        name = re.sub(r"[^\w.-]+", "-", local.name)
+    name = pictures.picture_name(rel, extension)
+    if rel.startswith("/") or ".." in parts or not parts or name != PurePosixPath(rel).name:
         rel = f"{options.get('slug') or 'article'}-media/{name}"
-    report.media[rel] = local.read_bytes()
+    report.media[rel] = data
     report.map(f"image {src} → {rel}", line)
     return rel
 
