@@ -121,6 +121,9 @@ def import_file(path: str | Path, *, preset: str | None = None, keys: dict[str, 
     for key in ("title", "date", "authors"):
         if not report.unread and not meta.get(key) and not any(key in e.message for e in report.errors):
             report.error(f"no {key} found: a canonical source needs title, date and authors")
+    from . import words
+
+    words.check(report, "\n".join([*blocks, *(text for _, text in notes)]))
     if not report.ok:
         return "", report
     from .canonical import source

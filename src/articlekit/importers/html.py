@@ -23,6 +23,8 @@ from ..pandoc import PandocFailed
 from . import ast, canonical, pictures
 from .metadata import date_of, people_of, words_of
 from .report import ImportReport
+from .words import count as count_words
+from .words import in_page, in_tree
 
 #: Elements that are never an article's text.
 _DROP = ("script", "style", "noscript", "template", "nav", "form", "button", "iframe", "object", "embed",
@@ -38,11 +40,8 @@ _TEXT_KEYS = ("title", "subtitle", "date", "lang", "abstract", "publisher", "pub
 def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[dict[str, Any], list[str],
                                                                               list[tuple[str, str]]]:
     report.kind = "html"
-    try:
-        root = lhtml.document_fromstring(text, parser=lhtml.HTMLParser(no_network=True, huge_tree=False))
-    except (etree.ParserError, ValueError) as e:
-        report.error(f"cannot read the page: {e}", unread=True)
-        return {}, [], []
+    report.words_in = in_page(text)
+    root = parse(text, report)
     meta: dict[str, Any] = {}
     _metadata(root, meta, report, options)
     if options.get("lang") and "lang" not in meta:
@@ -52,7 +51,7 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
     notes = _notes(content, report, lang) or _bracket_notes(content, report, lang)
     for el in list(content.iter(*_DROP)):
         if el.getparent() is not None:
-            report.drop(f"<{el.tag}>", el.sourceline)
+            report.drop(f"<{el.tag}>", el.sourceline, words=in_tree(el))
             el.drop_tree()
     _images(content, options, report)
     for el in list(content.iter("section", "div")):
@@ -65,6 +64,94 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
         return meta, [], []
     body, written = ast.body_and_notes(blocks, note_blocks, api)
     return meta, body, written
+
+
+class _Lines:
+    """An html5lib tree builder (ElementTree's, as fast as html5lib goes) that notes each element's line."""
+
+    def __init__(self) -> None:
+        import xml.etree.ElementTree as ET
+
+        import html5lib
+
+        self.lines: dict[Any, int] = {}
+        self.parser = html5lib.HTMLParser(tree=self._builder(html5lib.getTreeBuilder("etree", ET)),
+                                          namespaceHTMLElements=False)
+
+    def _builder(self, base: Any) -> Any:
+        lines, outer = self.lines, self
+
+        class Builder(base):  # type: ignore[misc, valid-type]
+            def __init__(self, namespace_html: bool) -> None:
+                super().__init__(namespace_html)
+                element_class = self.elementClass
+
+                class Element(element_class):  # type: ignore[misc, valid-type]
+                    def __init__(self, name: str, namespace: str | None = None) -> None:
+                        super().__init__(name, namespace)
+                        tokenizer = getattr(outer.parser, "tokenizer", None)
+                        if tokenizer is not None:
+                            lines[self._element] = tokenizer.stream.position()[0]
+
+                self.elementClass = Element
+
+        return Builder
+
+
+#: Characters an XML tree (and so no output) can hold: C0 controls but tab and newlines, and two non-characters.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def parse(text: str, report: ImportReport) -> Any:
+    """The page as an lxml.html tree, parsed as a browser does (html5lib, the WHATWG algorithm).
+
+    libxml2's HTML parser takes ``embed``, ``source``, ``track`` and ``wbr`` for
+    containers and silently cuts nesting deeper than 255 levels, and either
+    drops the rest of the article; html5lib knows the void elements and has no
+    depth limit.  Each element keeps the line it starts on (``sourceline``);
+    characters no output can carry are dropped, and reported.
+    """
+    controls = _NOT_XML.findall(text)
+    if controls:
+        first = text[: _NOT_XML.search(text).start()].count("\n") + 1  # type: ignore[union-attr]
+        report.drop(f"{len(controls)} control characters no output can carry (the first U+{ord(controls[0]):04X})",
+                    first, guessed=True)
+        text = _NOT_XML.sub("", text)
+    builder = _Lines()
+    document = builder.parser.parse(text)
+    source = document.getroot() if hasattr(document, "getroot") else document
+    make = lhtml.html_parser.makeelement
+    root = make("html")
+    stack: list[tuple[Any, Any]] = [(source, root)]
+    while stack:  # copied without recursion: a page may nest deeper than Python recurses
+        src, dst = stack.pop()
+        _attributes(src, dst)
+        dst.sourceline = builder.lines.get(src)
+        dst.text = src.text
+        last = None
+        for child in src:
+            if not isinstance(child.tag, str):  # a comment or a processing instruction
+                tail = child.tail or ""
+                if last is None:
+                    dst.text = (dst.text or "") + tail
+                else:
+                    last.tail = (last.tail or "") + tail
+                continue
+            try:
+                last = etree.SubElement(dst, child.tag.rpartition("}")[2])  # <svg>, <math> by their own names
+            except ValueError:  # a name XML cannot hold ("a<b"): its text is kept, in a span
+                last = etree.SubElement(dst, "span")
+            last.tail = child.tail
+            stack.append((child, last))
+    return root
+
+
+def _attributes(src: Any, dst: Any) -> None:
+    for name, value in src.attrib.items():
+        try:
+            dst.set(name, value)
+        except ValueError:  # a name XML cannot hold; no attribute articlekit reads has one
+            continue
 
 
 def _images(content: Any, options: dict[str, Any], report: ImportReport) -> None:
@@ -135,13 +222,18 @@ def _content(root: Any, report: ImportReport) -> Any:
     else:
         content = root
     report.map(f"content: <{content.tag}>", content.sourceline)
+    around = in_tree(root) - in_tree(content)
+    if around > 0:
+        report.drop(f"{around} words of the page around <{content.tag}> (the site's header, navigation, footer)",
+                    words=around)
     inside = set(content.iter())
     for el in root.iter(*_OUTSIDE):
         if el not in inside and not any(a in inside for a in el.iterancestors(*_OUTSIDE)):
             report.drop(f"<{el.tag}> outside <{content.tag}>", el.sourceline)
     for header in content.xpath(".//header | .//h1"):
         if header.getparent() is not None:
-            report.drop(f"<{header.tag}> (the title block: its facts are read from the metadata)", header.sourceline)
+            report.drop(f"<{header.tag}> (the title block: its facts are read from the metadata)", header.sourceline,
+                        words=in_tree(header))
             header.drop_tree()
     return content
 
@@ -158,7 +250,8 @@ def _own_heading(heading: Any, lang: str, report: ImportReport) -> bool:
     words = heading.text_content().strip()
     default = {catalogue().get(primary(lang), {}).get("notes"), catalogue()["en"]["notes"]}
     if words in default:
-        report.drop(f"the notes heading {words!r} (articlekit's own word for them)", heading.sourceline)
+        report.drop(f"the notes heading {words!r} (articlekit's own word for them)", heading.sourceline,
+                    words=count_words(words))
         return False
     report.map(f"the notes heading {words!r} → the last heading, which names the notes", heading.sourceline)
     return True
@@ -188,6 +281,7 @@ def _notes(content: Any, report: ImportReport, lang: str) -> list[tuple[str, Any
     for _, el in notes.values():
         for back in el.xpath(".//a[@role='doc-backlink' or contains(@class,'footnote-back') or "
                              "starts-with(@href,'#fnref')]"):
+            report.words_dropped += in_tree(back)  # a back-link's arrow or "back": the notes' own furniture
             _remove_keeping_tail(back)
         holder = el.getparent()
         if holder is not None:
@@ -473,6 +567,59 @@ def _metadata(root: Any, meta: dict[str, Any], report: ImportReport, options: di
             put(key, hit[0], name, hit[1])
     put("license", ld.get("license"), "JSON-LD license", ld_line)
     put("section", ld.get("articleSection"), "JSON-LD articleSection", ld_line)
+    _title_block(root, meta, report, put)
+
+
+def _classed(el: Any, name: str) -> list[Any]:
+    return el.xpath(f".//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]")
+
+
+def _title_block(root: Any, meta: dict[str, Any], report: ImportReport, put: Any) -> None:
+    """Title, subtitle, authors and date from the page's title block (``<header>`` with its ``<h1>``, as
+    pandoc and articlekit write it) where the metadata lacks them; where both give one and they differ,
+    the metadata's is kept and the difference reported.  pandoc's pages carry the subtitle only there."""
+    header = next(iter(root.xpath("//header[@id='title-block-header'] | //header[.//h1]")), None)
+    if header is None:
+        return
+    found: dict[str, tuple[Any, str, int | None]] = {}
+    h1 = next(iter(header.iter("h1")), None)
+    if h1 is not None and h1.text_content().strip():
+        found["title"] = (_inline_markdown(h1) if len(h1) else canonical.escape_line(_spaced(h1)), _spaced(h1),
+                          h1.sourceline)
+    for el in _classed(header, "subtitle")[:1]:
+        found["subtitle"] = (canonical.escape_line(_spaced(el)), _spaced(el), el.sourceline)
+    names = [(el, _spaced(el)) for el in _classed(header, "author") if _spaced(el)]
+    if names:
+        people = [name for _, name in names]
+        found["authors"] = (people_of(people, report, "authors", names[0][0].sourceline), " & ".join(people),
+                            names[0][0].sourceline)
+    when = next(iter(header.xpath(".//time[@datetime]")), None)
+    stated = when.get("datetime") if when is not None else None
+    for el in _classed(header, "date")[:1] if stated is None else []:
+        when, stated = el, _spaced(el)
+    if stated and when is not None:
+        date = date_of(stated)
+        if date is None:
+            report.guess(f"the title block's date {stated!r} cannot be read as a date", when.sourceline)
+        else:
+            found["date"] = (date, date, when.sourceline)
+    for key, (value, words, line) in found.items():
+        if key not in meta:
+            put(key, value, f"the title block's {key}", line)
+        elif _plain(meta[key]) != _plain(value):
+            report.guess(f"the title block's {key} {words!r} differs from the metadata's: kept the metadata's "
+                         f"{_plain(meta[key])!r}", line)
+
+
+def _spaced(el: Any) -> str:
+    return " ".join(el.text_content().split())
+
+
+def _plain(value: Any) -> str:
+    """A front matter value as words to compare: names for people, text without Markdown's signs."""
+    if isinstance(value, list):
+        return " & ".join(_plain(v.get("name") if isinstance(v, dict) else v) for v in value)
+    return " ".join(re.sub(r"[\\*_`]", "", str(value)).split())
 
 
 def _inline_markdown(el: Any) -> str:

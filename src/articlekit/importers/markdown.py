@@ -20,6 +20,7 @@ its line: articlekit has no templates, so what one made must be written out.
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from functools import lru_cache
@@ -35,6 +36,7 @@ from ..frontmatter import FIELDS, MAX_FRONT_MATTER, MAX_YAML_DEPTH, SplitSource,
 from . import pictures
 from .metadata import date_of, people_of, words_of
 from .report import ImportReport
+from .words import count as count_words
 
 PRESETS = ("jekyll", "hugo", "quarto")
 #: One person written under the singular key, as most tools do: mapped with or without a preset.
@@ -166,6 +168,7 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
             if not value:
                 continue
         _put(meta, target, key, value, line, report)
+    report.words_in = count_words(body)
     body = _without_tags(body, body_line, report)  # line for line, so images keep their lines
     if options.get("path") is not None:
         body = _images(body, body_line, options["path"], report.slug or options.get("slug") or "article", report,
@@ -220,31 +223,70 @@ def _put(meta: dict[str, Any], target: str, key: str, value: Any, line: int, rep
     report.map(how, line)
 
 
-def _without_tags(body: str, first_line: int, report: ImportReport) -> str:
-    """The body with template tags removed, each reported with its line; code is left alone.
+#: Longest template tag taken for one (a tag may span lines, never a blank one).
+_MAX_TAG = 2000
+_OPENER = re.compile(r"\{%|\{\{")
 
-    A line that held only tags is left blank, so the body keeps its line numbers.
+
+def template_tags(text: str, code: list[bool]) -> list[tuple[int, int]]:
+    """Where the template tags in ``text`` are, as (start, end): on one line or over several (never across
+    a blank line, nor in code, as ``code`` marks each line); found in linear time."""
+    starts = [0]
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            starts.append(i + 1)
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while (m := _OPENER.search(text, pos)) is not None:
+        start = m.start()
+        closer = "%}" if m.group() == "{%" else {"<": ">}}", "%": "%}}"}.get(text[m.end() : m.end() + 1], "}}")
+        end = text.find(closer, m.end(), m.end() + _MAX_TAG)
+        tag = text[start : end + len(closer)] if end >= 0 else ""
+        first = bisect.bisect_right(starts, start) - 1
+        last = first + tag.count("\n")
+        if not tag or _BLANK_LINE.search(tag) or any(code[first : last + 1]):
+            pos = m.end()
+            continue
+        spans.append((start, end + len(closer)))
+        pos = end + len(closer)
+    return spans
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _without_tags(body: str, first_line: int, report: ImportReport) -> str:
+    """The body with template tags removed, each reported with its (first) line; code is left alone.
+
+    A tag over several lines leaves its line breaks, and a line that held only
+    tags is left blank, so the body keeps its line numbers.
     """
     lines = body.split("\n")
+    code = bounds.code_lines(lines)
+    pieces: list[str] = []
+    touched: set[int] = set()
+    pos = 0
+    for start, end in template_tags(body, code):
+        tag = body[start:end]
+        number = body.count("\n", 0, start)
+        shown = " ".join(tag.split())
+        report.guess(f"removed the template tag {shown!r}: articlekit has no templates; write out what it made",
+                     first_line + number)
+        report.words_dropped += count_words(tag)
+        pieces += [body[pos:start], "\n" * tag.count("\n")]
+        touched.update(range(number, number + tag.count("\n") + 1))
+        pos = end
+    pieces.append(body[pos:])
     out: list[str] = []
-    for i, (line, in_code) in enumerate(zip(lines, bounds.code_lines(lines), strict=True)):
-        if in_code:
-            out.append(line)
-            continue
-        number = first_line + i
-        if _IAL.match(line):
-            report.guess(f"removed the kramdown attribute list {line.strip()!r}", number)
+    for i, (line, in_code) in enumerate(zip("".join(pieces).split("\n"), code, strict=True)):
+        if not in_code and _IAL.match(line):
+            report.guess(f"removed the kramdown attribute list {line.strip()!r}", first_line + i)
+            report.words_dropped += count_words(line)
             out.append("")
-            continue
-        tags = _TAG.findall(line)
-        if not tags:
+        elif i in touched:
+            out.append(re.sub(r"  +", " ", line).rstrip() if line.strip() else "")
+        else:
             out.append(line)
-            continue
-        for tag in tags:
-            report.guess(f"removed the template tag {tag!r}: articlekit has no templates; write out what it made",
-                         number)
-        rest = _TAG.sub("", line)
-        out.append(re.sub(r"  +", " ", rest).rstrip() if rest.strip() else "")
     return "\n".join(out)
 
 
@@ -294,6 +336,7 @@ def _images(body: str, first_line: int, path: Path, slug: str, report: ImportRep
         if re.match(r"^(?:https?:)?//", ref, re.IGNORECASE):
             report.drop(f"image {ref!r}: on another site, and articlekit reads images only beside the source "
                         "(download it and add it back)", line, guessed=True)
+            report.words_dropped += count_words(m.group(0))  # its description and address, named in the report
             return ""
         if re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.IGNORECASE):
             return m.group(0)
@@ -310,6 +353,7 @@ def _images(body: str, first_line: int, path: Path, slug: str, report: ImportRep
         target = f"{slug}-media/{pictures.picture_name(ref, extension)}"
         report.media[target] = data
         report.map(f"image {ref} → {target}", line)
+        report.words_dropped += max(0, count_words(ref) - count_words(target))  # the old site's folders
         return m.group(1) + target + m.group(3)
 
     return _IMAGE.sub(local, body)

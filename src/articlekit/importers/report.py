@@ -43,6 +43,10 @@ class ImportReport:
     media: dict[str, bytes] = field(default_factory=dict)
     #: The input, or its metadata, could not be read at all (so what it lacks is not known either).
     unread: bool = False
+    #: Words of the input's running text, counted apart from its parser (``None``: not counted), and
+    #: those dropped with a report (see :mod:`.words`).
+    words_in: int | None = None
+    words_dropped: int = 0
 
     def map(self, message: str, line: int | None = None) -> None:
         self.mapped.append(Entry(message, line))
@@ -50,9 +54,13 @@ class ImportReport:
     def guess(self, message: str, line: int | None = None) -> None:
         self.guessed.append(Entry(message, line))
 
-    def drop(self, message: str, line: int | None = None, *, guessed: bool = False) -> None:
-        """A dropped part; ``guessed`` when no table said to drop it, which makes it a warning too."""
+    def drop(self, message: str, line: int | None = None, *, guessed: bool = False, words: int = 0) -> None:
+        """A dropped part; ``guessed`` when no table said to drop it, which makes it a warning too;
+        ``words``, the words of running text it held, which the message then gives."""
+        if words and not message.startswith(f"{words} words"):
+            message += f" ({words} word{'s' if words > 1 else ''})"
         self.dropped.append(Entry(message, line))
+        self.words_dropped += words
         if guessed:
             self.guessed.append(Entry(f"dropped {message}", line))
 
