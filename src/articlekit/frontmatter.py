@@ -82,7 +82,17 @@ def _language_tag(v: str) -> str:
 def _issn_form(v: str) -> str:
     if not _ISSN.match(v):
         raise ValueError(f"invalid ISSN {v!r}: expected NNNN-NNNC")
+    if not issn_checksum_ok(v):
+        raise ValueError(f"invalid ISSN {v!r}: its check digit is wrong (mistyped?)")
     return v
+
+
+def issn_checksum_ok(issn: str) -> bool:
+    """The check digit of an ISSN (ISO 3297): the first seven digits weighted 8 down to 2, modulo 11."""
+    digits = issn.replace("-", "")
+    total = sum(int(d) * w for d, w in zip(digits[:7], range(8, 1, -1), strict=True))
+    check = (11 - total % 11) % 11
+    return digits[7] == ("X" if check == 10 else str(check))
 
 
 #: Front matter values checked the same way wherever they appear (articles, editions).
