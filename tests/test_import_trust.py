@@ -10,6 +10,7 @@ import shlex
 import struct
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -242,7 +243,17 @@ def test_an_input_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Pat
     proc = run_cli("import", html, "-o", tmp_path / "out", "--max-size", "0.1")
     assert proc.returncode == 2 and not (tmp_path / "out").exists()
     assert proc.stderr.splitlines() == [
-        f"{html}: is 0.3 MB, over the 0.1 MB limit for one input (see --max-size)"]
+        f"{html}: is 0.3 MB, over the 0.1 MB limit for a saved page (see --max-size)"]
+
+
+def test_a_whole_page_over_the_default_limit_is_refused_at_once(tmp_path: Path) -> None:
+    html = tmp_path / "huge.html"
+    html.write_text(page("<p>" + "The harbour at dawn. " * 300_000 + "</p>"), encoding="utf-8")
+    started = time.monotonic()
+    proc = bounded_cli("import", html, "-o", tmp_path / "out")
+    assert time.monotonic() - started < 20
+    assert proc.returncode == 2 and not (tmp_path / "out").exists()
+    assert proc.stderr.splitlines() == [f"{html}: is 6.0 MB, over the 5 MB limit for a saved page (see --max-size)"]
 
 
 def test_a_word_part_over_the_size_limit_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:

@@ -44,6 +44,16 @@ def detect_kind(path: Path, data: bytes) -> str:
     return "plaintext"
 
 
+#: Largest text input (a page, Markdown, plain text) read without ``--max-size``: about 800,000 words,
+#: which pandoc takes about a minute to convert.
+MAX_TEXT_BYTES = 5 * 1024 * 1024
+
+
+def _too_big(size: int, limit: int, kind: str) -> str:
+    what = "a Word document" if kind == "docx" else "a saved page" if kind == "html" else "a text input"
+    return f"is {size / 1048576:.1f} MB, over the {megabytes(limit)} limit for {what} (see --max-size)"
+
+
 def slug_for(path: Path) -> str:
     """The slug a file's source is named by: its stem, less a Jekyll post's date, in lower case."""
     return clean_slug(re.sub(r"^\d{4}-\d{2}-\d{2}-", "", path.stem))
@@ -56,7 +66,7 @@ def clean_slug(text: str) -> str:
 
 def import_file(path: str | Path, *, preset: str | None = None, keys: dict[str, Any] | None = None,
                 lang: str | None = None, strict: bool = False, media_dir: Path | None = None,
-                config_dir: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, ImportReport]:
+                config_dir: Path | None = None, max_bytes: int | None = None) -> tuple[str, ImportReport]:
     """Turn one file into the text of a canonical source, and say what was done to it.
 
     ``preset`` (``jekyll``, ``hugo``, ``quarto``) and ``keys`` (``[import.keys]``
@@ -65,7 +75,9 @@ def import_file(path: str | Path, *, preset: str | None = None, keys: dict[str, 
     the input does not state one.  ``media_dir`` is where a Word document's images
     go (they are referenced relative to it; default: no extraction, images reported).
     ``max_bytes`` bounds the input file and each unpacked part of a Word document
-    (``--max-size``); a larger one is refused before it is read.
+    (``--max-size``; by default :data:`MAX_TEXT_BYTES` for text and pages, whose
+    every byte goes through pandoc, and 20 MB for Word, which holds its pictures);
+    a larger one is refused before it is read.
     The text is empty when the report has errors (``report.ok`` is then False).
     """
     path = Path(path)
@@ -76,24 +88,26 @@ def import_file(path: str | Path, *, preset: str | None = None, keys: dict[str, 
         keys = load_config(Path(config_dir)).import_table
     options: dict[str, Any] = {"preset": preset, "keys": keys, "lang": lang, "media_dir": media_dir,
                                "path": path, "slug": slug_for(path), "max_bytes": max_bytes}
+    guessed_kind = _KINDS.get(path.suffix.lower(), "docx")  # an unknown extension may still be Word's
+    limit = max_bytes or (DEFAULT_MAX_BYTES if guessed_kind == "docx" else MAX_TEXT_BYTES)
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
             report.error("not a regular file")
             return "", report
-        if info.st_size > max_bytes:  # before a byte is read
-            report.error(f"is {info.st_size / 1048576:.1f} MB, over the {megabytes(max_bytes)} limit for one "
-                         "input (see --max-size)")
+        if info.st_size > limit:  # before a byte is read
+            report.error(_too_big(info.st_size, limit, guessed_kind))
             return "", report
         with path.open("rb") as f:
-            data = f.read(max_bytes + 1)  # a file grown since is still cut at the limit
+            data = f.read(limit + 1)  # a file grown since is still cut at the limit
     except OSError as e:
         report.error(f"cannot read: {e.strerror or e}")
         return "", report
-    if len(data) > max_bytes:
-        report.error(f"is over the {megabytes(max_bytes)} limit for one input (see --max-size)")
-        return "", report
     kind = detect_kind(path, data)
+    limit = max_bytes or (DEFAULT_MAX_BYTES if kind == "docx" else MAX_TEXT_BYTES)
+    if len(data) > limit:
+        report.error(_too_big(len(data), limit, kind))
+        return "", report
     report.kind = kind
     if kind == "docx":
         from . import docx
