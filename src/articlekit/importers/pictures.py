@@ -44,7 +44,8 @@ def take(ref: str, folder: Path, report: ImportReport, line: int | None, *,
             return None
         data = safety.read_resource(ref, policy).data  # resolved again: a file swapped since is caught
     except safety.AccessDenied as e:
-        where = f" or {', '.join(str(r) for r in roots)}" if roots else ""
+        others = [str(r) for r in roots if r.resolve() != folder.resolve()]
+        where = f" or {', '.join(others)}" if others else ""
         report.error(f"image {written!r} refused: {e} (an import reads pictures only inside {folder}{where})",
                      line)
         return None
