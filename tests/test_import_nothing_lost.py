@@ -14,16 +14,7 @@ import articlekit
 from articlekit.importers import html, import_file, words
 from articlekit.pandoc import pandoc_path
 from conftest import run_cli
-
-FRONT = "---\ntitle: The harbour\ndate: 2023-02-01\nauthor: Ann Lee\n---\n\n"
-
-
-def page(body: str, head: str = "") -> str:
-    return ("<!DOCTYPE html><html lang='en'><head><title>The harbour</title>\n"
-            "<meta name='citation_title' content='The harbour'>\n"
-            "<meta name='citation_author' content='Lee, Ann'>\n"
-            f"<meta name='citation_publication_date' content='2023-02-01'>{head}</head>\n"
-            f"<body><article>\n{body}\n</article></body></html>\n")
+from test_import_trust import FRONT, page
 
 
 def test_an_unclosed_embed_does_not_swallow_the_rest_of_the_article(tmp_path: Path) -> None:
