@@ -121,3 +121,27 @@ def test_a_title_block_that_disagrees_with_the_metadata_is_reported(tmp_path: Pa
         "metadata's 'Ann Lee'",
         f"warning: {source}:7: the title block's date '2023-02-03' differs from the metadata's: kept the "
         "metadata's '2023-02-01'"]
+
+
+def test_a_word_document_whose_text_pandoc_loses_is_caught_by_the_word_count(tmp_path: Path, monkeypatch) -> None:
+    from articlekit.importers import ast
+    from articlekit.importers import docx as word
+    from test_import_trust import docx
+
+    path = docx(tmp_path, "The chart shows the trend.\n\n" + "".join(
+        f"Paragraph {i} of the manuscript goes on here.\n\n" for i in range(10)))
+    text, report = import_file(path)
+    assert report.ok, report.error_lines()
+    assert "Paragraph 9 of the manuscript" in text
+    read = ast.read
+
+    def losing(fmt: str, data: bytes, *extra: str) -> dict:
+        doc = read(fmt, data, *extra)
+        doc["blocks"] = doc["blocks"][:3]  # as a reader that cannot read a part of the document would
+        return doc
+
+    monkeypatch.setattr(word.ast, "read", losing)
+    text, report = import_file(path)
+    assert text == ""
+    [error] = report.error_lines()
+    assert error.startswith(f"{path}: 64 words of the running text are lost without a report ("), error

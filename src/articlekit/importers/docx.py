@@ -25,6 +25,7 @@ from ..pandoc import PandocFailed
 from . import ast, canonical, pictures
 from .metadata import date_of, people_of
 from .report import ImportReport, megabytes
+from .words import count as count_words
 
 #: How many times ``--max-size`` all of a document's parts may hold once unpacked.
 UNPACKED_FACTOR = 4
@@ -44,6 +45,7 @@ def convert(path: Path, report: ImportReport, options: dict[str, Any]) -> tuple[
                 report.unread = True
                 return meta, [], []
             _outside_pictures(z, report)
+            report.words_in = _words_in(z)
         doc = ast.read("docx", path.read_bytes(), "--track-changes=all")
     except (OSError, PandocFailed) as e:
         report.error(f"pandoc cannot read it: {e}", unread=True)
@@ -100,6 +102,33 @@ def _sound(z: zipfile.ZipFile, report: ImportReport, max_bytes: int) -> bool:
         report.error("not a Word document (.docx): it has no word/document.xml")
         return False
     return True
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: Where Word keeps a second copy of a drawing's text (for older readers), or text moved away.
+_COPIES = ("{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback", f"{_W}moveFrom")
+_SEPARATORS = frozenset(f"{_W}{name}" for name in ("p", "tab", "br", "cr", "tc"))
+
+
+def _words_in(z: zipfile.ZipFile) -> int | None:
+    """The words of the document's running text (body, footnotes, endnotes), read from its XML apart
+    from pandoc: the text of its runs (``w:t``), deleted text and drawings' second copies left out."""
+    from ..safety import parse_xml
+
+    pieces: list[str] = []
+    for name in ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml"):
+        if name not in z.namelist():
+            continue
+        try:
+            root = parse_xml(z.read(name))
+        except etree.XMLSyntaxError:
+            return None  # pandoc says what is wrong with it
+        skipped = {d for kind in _COPIES for c in root.iter(kind) for d in c.iter()}
+        for el in root.iter(f"{_W}t", *_SEPARATORS):
+            if el not in skipped:
+                pieces.append((el.text or "") if el.tag == f"{_W}t" else " ")
+        pieces.append(" ")
+    return count_words("".join(pieces))
 
 
 def _outside_pictures(z: zipfile.ZipFile, report: ImportReport) -> None:
@@ -160,6 +189,9 @@ def core_properties(path: Path) -> dict[str, str]:
 
 def _metadata(docmeta: dict[str, Any], meta: dict[str, Any], report: ImportReport, path: Path) -> None:
     """Front matter from the Title, Subtitle, Author, Date and Abstract paragraphs, then the core properties."""
+    for value in docmeta.values():  # the Title, Author … paragraphs: their words go to the front matter
+        report.words_dropped += count_words(_text(value) if not (isinstance(value, dict) and value.get("t") ==
+                                                                  "MetaList") else " ".join(map(_text, value["c"])))
     for key in ("title", "subtitle", "abstract"):
         if key in docmeta and _text(docmeta[key]):
             meta[key] = canonical.escape_text(_text(docmeta[key]))
