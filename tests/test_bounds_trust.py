@@ -95,3 +95,36 @@ def test_an_issn_with_a_wrong_check_digit_is_refused(tmp_path: Path) -> None:
         f"{source}:5:1: invalid ISSN '0378-5954': its check digit is wrong (mistyped?)"]
     source.write_text(FRONT.replace("---\n\n", "issn: 0378-5955\n---\n\n") + "Text.\n", encoding="utf-8")
     assert run_cli("check", source).returncode == 0
+
+
+def test_a_number_of_thousands_of_digits_is_refused_at_its_line(tmp_path: Path) -> None:
+    huge = "9" * 5000
+    source = tmp_path / "number.md"
+    source.write_text(FRONT.replace("---\n\n", f"keywords: [{huge}]\n---\n\n") + "Text.\n", encoding="utf-8")
+    proc = run_cli("check", source)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [
+        f"{source}:5:12: a number 5000 characters long; no front matter key holds one (put it in quotes if it is "
+        "text)"]
+    (tmp_path / "articlekit.toml").write_text(f"keywords = {huge}\n", encoding="utf-8")
+    source.write_text(FRONT + "Text.\n", encoding="utf-8")
+    proc = run_cli("check", source)
+    assert proc.returncode == 2 and "internal error" not in proc.stderr
+    assert proc.stderr.splitlines()[0].startswith(f"{tmp_path / 'articlekit.toml'}: cannot be read: Exceeds the "
+                                                  "limit (4300 digits)")
+
+
+@pytest.mark.parametrize(("fence", "line", "message"), [
+    ("---", 5, "a number 5000 characters long; no front matter key holds one (put it in quotes if it is text)"),
+    ("+++", 2, "front matter cannot be read: Exceeds the limit (4300 digits) for integer string conversion: value "
+               "has 5000 digits"),
+])
+def test_an_imported_number_of_thousands_of_digits_is_refused_at_its_line(tmp_path: Path, fence: str, line: int,
+                                                                           message: str) -> None:
+    sep = ":" if fence == "---" else " ="
+    post = tmp_path / "post.md"
+    post.write_text(f"{fence}\ntitle{sep} 'T'\ndate{sep} 2020-01-01\nauthor{sep} 'A B'\nweight{sep} {'9' * 5000}\n"
+                    f"{fence}\n\nText.\n", encoding="utf-8")
+    proc = run_cli("import", post, "-o", tmp_path / "out")
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [f"{post}:{line}: {message}"]

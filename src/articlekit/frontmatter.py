@@ -383,6 +383,9 @@ def orcid_checksum_ok(orcid: str) -> bool:
 MAX_FRONT_MATTER = 256 * 1024
 #: Deepest nesting of YAML collections accepted (the schema needs three).
 MAX_YAML_DEPTH = 16
+#: Longest number read from front matter (Python refuses to read integers of over 4,300 digits).
+MAX_NUMBER_CHARS = 64
+_NUMBERS = yaml.resolver.Resolver()
 
 
 def _yaml_error(path: Path, part: SplitSource, e: yaml.YAMLError) -> ArticleError:
@@ -401,8 +404,9 @@ def check_structure(path: Path, part: SplitSource) -> None:
 
     Aliases (``*name``) are refused: they let a few lines expand into billions of
     values (the "billion laughs").  Nesting deeper than :data:`MAX_YAML_DEPTH` is
-    refused (PyYAML recurses per level).  A key given twice in one mapping is an
-    error (YAML would silently keep the last one).
+    refused (PyYAML recurses per level), and so is a number longer than
+    :data:`MAX_NUMBER_CHARS` (Python would not read it).  A key given twice in
+    one mapping is an error (YAML would silently keep the last one).
     """
     if len(part.front_matter) > MAX_FRONT_MATTER:
         raise ArticleError(
@@ -427,6 +431,10 @@ def check_structure(path: Path, part: SplitSource) -> None:
             elif isinstance(event, yaml.CollectionEndEvent):
                 stack.pop()
             elif isinstance(event, yaml.ScalarEvent):
+                if event.implicit[0] and len(event.value) > MAX_NUMBER_CHARS and _NUMBERS.resolve(
+                        yaml.ScalarNode, event.value, (True, False)).endswith((":int", ":float")):
+                    raise ArticleError(path, f"a number {len(event.value)} characters long; no front matter key "
+                                       "holds one (put it in quotes if it is text)", *where)
                 bad = CONTROL_CHARS.search(event.value)
                 if bad:  # written as an escape ("\e") in a quoted string
                     raise ArticleError(path, f"contains the control character U+{ord(bad.group(0)):04X}, "

@@ -113,6 +113,9 @@ def split(text: str, report: ImportReport) -> tuple[dict[str, Any], list[str], i
         report.error(f"front matter cannot be read: {str(e).splitlines()[0]}", mark.line + 2 if mark else 1,
                      unread=True)
         return {}, [], 1, text
+    except ValueError as e:  # tomllib on a number of thousands of digits, which Python will not read
+        report.error(f"front matter cannot be read: {str(e).split(';')[0]}", 2, unread=True)
+        return {}, [], 1, text
     if not isinstance(data, dict):
         report.error("front matter is not a mapping of keys to values", 2, unread=True)
         return {}, [], 1, text
