@@ -145,3 +145,21 @@ def test_a_word_document_whose_text_pandoc_loses_is_caught_by_the_word_count(tmp
     assert text == ""
     [error] = report.error_lines()
     assert error.startswith(f"{path}: 64 words of the running text are lost without a report ("), error
+
+
+def test_plain_text_that_the_converter_loses_is_caught_by_the_word_count(tmp_path: Path, monkeypatch) -> None:
+    from articlekit.importers import plaintext
+
+    source = tmp_path / "ports.txt"
+    source.write_text("Ports of the Java Sea\nMon, 21 May 2018 || By Ann Lee\n\n"
+                      "Tanjung Priok handles most of the country's containers.[1]\n\n"
+                      "Tanjung Perak comes second, and the gap is narrowing every year.\n\n"
+                      "Editors: Budi Santoso, MA\n\n[1] BPS, 2017.\n", encoding="utf-8")
+    text, report = import_file(source)
+    assert report.ok, report.error_lines()
+    split = plaintext.paragraphs
+    monkeypatch.setattr(plaintext, "paragraphs", lambda t: [p for p in split(t) if "Perak" not in p.text])
+    text, report = import_file(source)
+    assert text == "" and report.error_lines() == [
+        f"{source}: 11 words of the running text are lost without a report (40 in, 16 dropped as reported, 13 in "
+        "the source): a part of the input could not be read; please report the file"]

@@ -137,7 +137,7 @@ def import_file(path: str | Path, *, preset: str | None = None, keys: dict[str, 
             report.error(f"no {key} found: a canonical source needs title, date and authors")
     from . import words
 
-    words.check(report, "\n".join([*blocks, *(text for _, text in notes)]))
+    words.check(report, "\n".join([*blocks, *(f"[^{label}]: {text}" for label, text in notes)]))
     if not report.ok:
         return "", report
     from .canonical import source
