@@ -204,7 +204,8 @@ def test_word_pictures_pointing_outside_the_document_are_reported(tmp_path: Path
 
 def bounded_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
     """``articlekit`` run with 1.5 GB of address space and 60 s, so that an input that is not bounded fails
-    the test instead of the machine."""
+    the test instead of the machine.  Only for inputs refused before pandoc, whose runtime reserves more
+    address space than that."""
     command = " ".join(shlex.quote(str(a)) for a in (sys.executable, "-m", "articlekit", *args))
     try:
         return subprocess.run(["bash", "-c", f"ulimit -v 1500000; exec {command}"], capture_output=True, text=True,

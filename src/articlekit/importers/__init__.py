@@ -6,10 +6,14 @@ mapped, guessed and dropped:
 
 * :mod:`.plaintext` — an old CMS's plain-text export (title, "date || By author", notes ``[n]``);
 * :mod:`.docx` — Word manuscripts, read by pandoc;
-* :mod:`.html` — saved article pages, cleaned with lxml and read by pandoc;
+* :mod:`.html` — saved article pages, parsed by html5lib, cleaned with lxml and read by pandoc;
 * :mod:`.markdown` — Markdown written for Jekyll, Hugo or Quarto, front matter mapped by a table.
 
 :mod:`.canonical` writes the result; :func:`import_file` is the one entry point.
+Every input is bounded (its size before it is read, its front matter by the
+source reader's guard), pictures are read only under the input's folder
+(:mod:`.pictures`), and words of running text lost without a report are an
+error (:mod:`.words`).
 """
 
 from __future__ import annotations

@@ -1,11 +1,13 @@
 """Saved article pages: the article's own content, its notes and its metadata.
 
-lxml finds the content (``<article>``, else ``<main>``, else ``<body>``) and
-drops scripts, styles, navigation, forms and the page's own title block; notes
-linked as ``<sup><a href="#fn1">`` become labelled notes, their back-links
-dropped.  The metadata comes from schema.org JSON-LD, then Highwire
-``citation_*`` tags, then Dublin Core, then ``<title>`` and ``<html lang>``.
-pandoc turns what is left into Markdown.
+The page is parsed as a browser parses it (html5lib, into an lxml tree: see
+:func:`parse`).  The content (``<article>``, else ``<main>``, else ``<body>``)
+is taken without scripts, styles, navigation, forms and the page's own title
+block; notes linked as ``<sup><a href="#fn1">`` become labelled notes, their
+back-links dropped.  The metadata comes from schema.org JSON-LD, then Highwire
+``citation_*`` tags, then Dublin Core, then the title block, ``<title>`` and
+``<html lang>``.  pandoc turns what is left into Markdown; the words of running
+text are counted in and out (:mod:`.words`).
 """
 
 from __future__ import annotations
