@@ -79,6 +79,22 @@ def test_a_saved_page_reads_no_picture_outside_its_folder(site: Path) -> None:
     assert list(report.media.values()) == [PNG]
 
 
+@pytest.mark.parametrize("image", ['"../secret.png"', '["../secret.png"]'])
+def test_a_json_ld_image_given_as_an_address_is_held_to_the_folder_too(site: Path, image: str) -> None:
+    html = site / "page.html"
+    html.write_text(page("<p>Boats leave before five.</p>", head="\n<script type='application/ld+json'>"
+                         f'{{"@type": "Article", "image": {image}}}</script>'), encoding="utf-8")
+    _, report = import_file(html)
+    assert report.error_lines() == [
+        f"{html}:5: image '../secret.png' refused: '../secret.png' points outside the source's folder (an import "
+        f"reads pictures only inside {site})"]
+    html.write_text(page("<p>Boats leave before five.</p>", head="\n<script type='application/ld+json'>"
+                         '{"@type": "Article", "image": "ok.png"}</script>'), encoding="utf-8")
+    text, report = import_file(html)
+    assert report.ok, report.error_lines()
+    assert "image:\n  src: ok.png" in text and report.media == {"ok.png": PNG}
+
+
 def test_other_tools_markdown_reads_no_picture_outside_its_folder(site: Path) -> None:
     post = site / "post.md"
     post.write_text(FRONT + "![up](../secret.png)\n\n![absolute](/etc/passwd)\n\n"

@@ -534,6 +534,10 @@ def _metadata(root: Any, meta: dict[str, Any], report: ImportReport, options: di
     elif root.get("lang"):
         put("lang", root.get("lang"), "<html lang>", root.sourceline)
     image = ld.get("image")
+    if isinstance(image, list):
+        image = next(iter(image), None)
+    if isinstance(image, str):  # the picture's address alone
+        image = {"url": image}
     if isinstance(image, dict):
         lead: dict[str, str] = {}
         url = str(image.get("contentUrl") or image.get("url") or "")
@@ -580,7 +584,8 @@ def _title_block(root: Any, meta: dict[str, Any], report: ImportReport, put: Any
     """Title, subtitle, authors and date from the page's title block (``<header>`` with its ``<h1>``, as
     pandoc and articlekit write it) where the metadata lacks them; where both give one and they differ,
     the metadata's is kept and the difference reported.  pandoc's pages carry the subtitle only there."""
-    header = next(iter(root.xpath("//header[@id='title-block-header'] | //header[.//h1]")), None)
+    header = next(iter(root.xpath("//header[@id='title-block-header'] | //article//header[.//h1] | "
+                                  "//main//header[.//h1]")), None)  # not a site's own header
     if header is None:
         return
     found: dict[str, tuple[Any, str, int | None]] = {}
@@ -593,8 +598,7 @@ def _title_block(root: Any, meta: dict[str, Any], report: ImportReport, put: Any
     names = [(el, _spaced(el)) for el in _classed(header, "author") if _spaced(el)]
     if names:
         people = [name for _, name in names]
-        found["authors"] = (people_of(people, report, "authors", names[0][0].sourceline), " & ".join(people),
-                            names[0][0].sourceline)
+        found["authors"] = (people, " & ".join(people), names[0][0].sourceline)
     when = next(iter(header.xpath(".//time[@datetime]")), None)
     stated = when.get("datetime") if when is not None else None
     for el in _classed(header, "date")[:1] if stated is None else []:
@@ -607,7 +611,8 @@ def _title_block(root: Any, meta: dict[str, Any], report: ImportReport, put: Any
             found["date"] = (date, date, when.sourceline)
     for key, (value, words, line) in found.items():
         if key not in meta:
-            put(key, value, f"the title block's {key}", line)
+            put(key, people_of(value, report, key, line) if key == "authors" else value, f"the title block's {key}",
+                line)
         elif _plain(meta[key]) != _plain(value):
             report.guess(f"the title block's {key} {words!r} differs from the metadata's: kept the metadata's "
                          f"{_plain(meta[key])!r}", line)
