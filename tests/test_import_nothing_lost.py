@@ -6,6 +6,7 @@ Each case file is made by its test.
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 
 from lxml import html as lhtml
@@ -36,6 +37,18 @@ def test_400_paragraphs_in_unclosed_font_tags_all_import(tmp_path: Path) -> None
     text, report = import_file(source)
     assert report.ok, report.error_lines()
     assert [n for n in range(400) if f"Paragraph number {n} of the page." not in text] == []
+
+
+def test_a_page_that_would_make_millions_of_elements_is_refused_in_time(tmp_path: Path) -> None:
+    source = tmp_path / "legacy.html"
+    source.write_text(page("".join(f"<p><font color='#{i:06x}'>Paragraph number {i} of the page.\n"
+                                   for i in range(5000))), encoding="utf-8")
+    started = time.monotonic()
+    text, report = import_file(source)
+    assert time.monotonic() - started < 30
+    assert text == "" and report.error_lines() == [
+        f"{source}:712: the page makes more than 500,000 elements by here (formatting tags such as <font> left "
+        "open, which every later paragraph reopens); close them"]
 
 
 def test_a_parser_that_loses_text_is_caught_by_the_word_count(tmp_path: Path, monkeypatch) -> None:

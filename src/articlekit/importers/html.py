@@ -43,7 +43,12 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
                                                                               list[tuple[str, str]]]:
     report.kind = "html"
     report.words_in = in_page(text)
-    root = parse(text, report)
+    try:
+        root = parse(text, report)
+    except TooManyElements as e:
+        report.error(f"the page makes more than {MAX_ELEMENTS:,} elements by here (formatting tags such as <font> "
+                     "left open, which every later paragraph reopens); close them", e.line, unread=True)
+        return {}, [], []
     meta: dict[str, Any] = {}
     _metadata(root, meta, report, options)
     if options.get("lang") and "lang" not in meta:
@@ -68,8 +73,23 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
     return meta, body, written
 
 
+#: Most elements a page may make.  Each paragraph reopens the formatting elements left unclosed before it
+#: (the WHATWG algorithm, as browsers do), so n paragraphs under n distinct unclosed ``<font>`` tags make
+#: n²/2 elements: 400 make 80,000, and a few thousand would make millions and take minutes.
+MAX_ELEMENTS = 500_000
+
+
+class TooManyElements(Exception):
+    """The page makes more than :data:`MAX_ELEMENTS` elements; ``line`` is where it went past them."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
 class _Lines:
-    """An html5lib tree builder (ElementTree's, as fast as html5lib goes) that notes each element's line."""
+    """An html5lib tree builder (ElementTree's, as fast as html5lib goes) that notes each element's line,
+    and stops past :data:`MAX_ELEMENTS`."""
 
     def __init__(self) -> None:
         import xml.etree.ElementTree as ET
@@ -77,6 +97,7 @@ class _Lines:
         import html5lib
 
         self.lines: dict[Any, int] = {}
+        self.made = 0
         self.parser = html5lib.HTMLParser(tree=self._builder(html5lib.getTreeBuilder("etree", ET)),
                                           namespaceHTMLElements=False)
 
@@ -92,8 +113,11 @@ class _Lines:
                     def __init__(self, name: str, namespace: str | None = None) -> None:
                         super().__init__(name, namespace)
                         tokenizer = getattr(outer.parser, "tokenizer", None)
-                        if tokenizer is not None:
-                            lines[self._element] = tokenizer.stream.position()[0]
+                        line = tokenizer.stream.position()[0] if tokenizer is not None else 1
+                        lines[self._element] = line
+                        outer.made += 1
+                        if outer.made > MAX_ELEMENTS:
+                            raise TooManyElements(line)
 
                 self.elementClass = Element
 
@@ -120,7 +144,7 @@ def parse(text: str, report: ImportReport) -> Any:
                     first, guessed=True)
         text = _NOT_XML.sub("", text)
     builder = _Lines()
-    document = builder.parser.parse(text)
+    document = builder.parser.parse(text)  # may raise TooManyElements
     source = document.getroot() if hasattr(document, "getroot") else document
     make = lhtml.html_parser.makeelement
     root = make("html")

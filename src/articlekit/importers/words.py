@@ -94,7 +94,7 @@ def in_tree(el: object) -> int:
 def check(report: ImportReport, body: str) -> None:
     """An error when ``body`` (the source's text after its front matter) has fewer words than came in,
     less those the report says were dropped (and a little slack for words that markup joined)."""
-    if report.words_in is None:
+    if report.words_in is None or report.unread:  # an input not read at all says so already
         return
     out = count(body)
     missing = report.words_in - report.words_dropped - out
