@@ -176,3 +176,15 @@ def test_plain_text_that_the_converter_loses_is_caught_by_the_word_count(tmp_pat
     assert text == "" and report.error_lines() == [
         f"{source}: 11 words of the running text are lost without a report (40 in, 16 dropped as reported, 13 in "
         "the source): a part of the input could not be read; please report the file"]
+
+
+def test_what_is_dropped_inside_a_dropped_element_is_counted_once(tmp_path: Path) -> None:
+    source = tmp_path / "page.html"
+    source.write_text(page("<header><h1>The harbour</h1><p>By Ann Lee</p></header>\n"
+                           "<p>Boats leave before five.</p>\n"
+                           "<aside>Related: <nav>Home, Archive, Contact</nav> and more</aside>"), encoding="utf-8")
+    _, report = import_file(source)
+    assert report.ok, report.error_lines()
+    assert [e.message for e in report.dropped if e.message.startswith(("<aside>", "<nav>", "<header>", "<h1>"))] \
+        == ["<header> (the title block: its facts are read from the metadata) (5 words)", "<aside> (6 words)"]
+    assert report.words_dropped == 11

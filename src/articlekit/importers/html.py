@@ -56,10 +56,9 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
     content = _content(root, report)
     lang = str(meta.get("lang") or "en")
     notes = _notes(content, report, lang) or _bracket_notes(content, report, lang)
-    for el in list(content.iter(*_DROP)):
-        if el.getparent() is not None:
-            report.drop(f"<{el.tag}>", el.sourceline, words=in_tree(el))
-            el.drop_tree()
+    for el in _outermost(content, _DROP):  # what is inside one is dropped, and counted, with it
+        report.drop(f"<{el.tag}>", el.sourceline, words=in_tree(el))
+        el.drop_tree()
     _images(content, options, report)
     for el in list(content.iter("section", "div")):
         el.drop_tag()  # sections come from the headings; pandoc would keep divs as divs
@@ -85,6 +84,20 @@ class TooManyElements(Exception):
     def __init__(self, line: int) -> None:
         super().__init__(line)
         self.line = line
+
+
+def _outermost(root: Any, tags: tuple[str, ...]) -> list[Any]:
+    """The elements under ``root`` named ``tags`` that are inside no other of them, in one linear walk."""
+    found: list[Any] = []
+    inside = 0
+    for event, el in etree.iterwalk(root, events=("start", "end"), tag=tags):
+        if event == "start":
+            if inside == 0 and el is not root:
+                found.append(el)
+            inside += 1
+        else:
+            inside -= 1
+    return found
 
 
 class _Lines:
@@ -256,11 +269,10 @@ def _content(root: Any, report: ImportReport) -> Any:
     for el in root.iter(*_OUTSIDE):
         if el not in inside and not any(a in inside for a in el.iterancestors(*_OUTSIDE)):
             report.drop(f"<{el.tag}> outside <{content.tag}>", el.sourceline)
-    for header in content.xpath(".//header | .//h1"):
-        if header.getparent() is not None:
-            report.drop(f"<{header.tag}> (the title block: its facts are read from the metadata)", header.sourceline,
-                        words=in_tree(header))
-            header.drop_tree()
+    for header in _outermost(content, ("header", "h1")):
+        report.drop(f"<{header.tag}> (the title block: its facts are read from the metadata)", header.sourceline,
+                    words=in_tree(header))
+        header.drop_tree()
     return content
 
 
