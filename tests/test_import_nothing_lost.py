@@ -12,7 +12,7 @@ from pathlib import Path
 from lxml import html as lhtml
 
 import articlekit
-from articlekit.importers import html, import_file, words
+from articlekit.importers import ImportReport, html, import_file, words
 from articlekit.pandoc import pandoc_path
 from conftest import run_cli
 from test_import_trust import FRONT, page
@@ -64,11 +64,8 @@ def test_a_parser_that_loses_text_is_caught_by_the_word_count(tmp_path: Path, mo
 
 
 def test_a_dropped_element_that_held_text_says_how_many_words(tmp_path: Path) -> None:
-    source = tmp_path / "page.html"
-    source.write_text(page("<p>Boats leave before five.</p>\n<object data='x.swf'>The fallback text of a film "
-                           "nobody can play.</object>"), encoding="utf-8")
-    _, report = import_file(source)
-    assert report.ok, report.error_lines()
+    _, _, report = imported_page(tmp_path, "<p>Boats leave before five.</p>\n<object data='x.swf'>The fallback "
+                                 "text of a film nobody can play.</object>")
     assert [(e.line, e.message) for e in report.dropped if "object" in e.message] == [(7, "<object> (9 words)")]
 
 
@@ -119,13 +116,20 @@ def test_a_pandoc_page_gives_its_subtitle_from_the_title_block(tmp_path: Path) -
     assert any("the title block's subtitle" in line for line in proc.stdout.splitlines())
 
 
-def test_a_title_block_that_disagrees_with_the_metadata_is_reported(tmp_path: Path) -> None:
+def imported_page(tmp_path: Path, body: str) -> tuple[Path, str, ImportReport]:
+    """A saved page around ``body``, imported: its path, the source's text and the report, which has no error."""
     source = tmp_path / "page.html"
-    source.write_text(page("<header><h1>The harbour at night</h1><p class='subtitle'>Boats before dawn</p>\n"
-                           "<p class='author'>Budi Santoso</p><p class='date'>3 February 2023</p></header>\n"
-                           "<p>Boats leave before five.</p>"), encoding="utf-8")
+    source.write_text(page(body), encoding="utf-8")
     text, report = import_file(source)
     assert report.ok, report.error_lines()
+    return source, text, report
+
+
+def test_a_title_block_that_disagrees_with_the_metadata_is_reported(tmp_path: Path) -> None:
+    source, text, report = imported_page(
+        tmp_path, "<header><h1>The harbour at night</h1><p class='subtitle'>Boats before dawn</p>\n"
+        "<p class='author'>Budi Santoso</p><p class='date'>3 February 2023</p></header>\n"
+        "<p>Boats leave before five.</p>")
     assert "subtitle: Boats before dawn" in text and "title: The harbour\n" in text
     assert report.warning_lines() == [
         f"warning: {source}:6: the title block's title 'The harbour at night' differs from the metadata's: kept the "
@@ -179,12 +183,9 @@ def test_plain_text_that_the_converter_loses_is_caught_by_the_word_count(tmp_pat
 
 
 def test_what_is_dropped_inside_a_dropped_element_is_counted_once(tmp_path: Path) -> None:
-    source = tmp_path / "page.html"
-    source.write_text(page("<header><h1>The harbour</h1><p>By Ann Lee</p></header>\n"
-                           "<p>Boats leave before five.</p>\n"
-                           "<aside>Related: <nav>Home, Archive, Contact</nav> and more</aside>"), encoding="utf-8")
-    _, report = import_file(source)
-    assert report.ok, report.error_lines()
+    _, _, report = imported_page(tmp_path, "<header><h1>The harbour</h1><p>By Ann Lee</p></header>\n"
+                                 "<p>Boats leave before five.</p>\n"
+                                 "<aside>Related: <nav>Home, Archive, Contact</nav> and more</aside>")
     assert [e.message for e in report.dropped if e.message.startswith(("<aside>", "<nav>", "<header>", "<h1>"))] \
         == ["<header> (the title block: its facts are read from the metadata) (5 words)", "<aside> (6 words)"]
     assert report.words_dropped == 11
