@@ -201,8 +201,11 @@ def check_cmd(sources: tuple[Path, ...], strict: bool, max_size: float, allow_re
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Write what was mapped, guessed and dropped, per file, as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.option("--max-size", type=click.FloatRange(min=0.001), default=None,
+              help="Refuse inputs, and parts of a Word document once unpacked, larger than this many megabytes "
+              "[default: 5 for text and pages, 20 for Word].")
 def import_cmd(files: tuple[Path, ...], out_dir: Path, preset: str | None, lang: str | None, force: bool,
-               strict: bool, report_path: Path | None, quiet: bool) -> None:
+               strict: bool, report_path: Path | None, quiet: bool, max_size: float | None) -> None:
     """Turn FILES (plain text, .docx, saved web pages, other tools' Markdown) into canonical sources.
 
     Every guess is a warning with its line (an error with --strict); a file with
@@ -213,7 +216,8 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path, preset: str | None, lang:
     from .importers import import_many
     from .output import atomic_write
 
-    reports = import_many(list(files), out_dir, force=force, strict=strict, preset=preset, lang=lang)
+    reports = import_many(list(files), out_dir, force=force, strict=strict, preset=preset, lang=lang,
+                          max_bytes=int(max_size * 1048576) if max_size else None)
     for r in reports:
         for line in r.warning_lines():
             click.echo(line, err=True)

@@ -106,6 +106,8 @@ def _load_config(folder: Path, real: Path) -> Config:
         line = int(m.group(1)) if m else None
         col = int(m.group(2)) if m and m.group(2) else None
         raise ArticleError(path, f"TOML syntax error: {str(e).split(' (at')[0]}", line, col) from None
+    except ValueError as e:  # a number of thousands of digits, which Python will not read
+        raise ArticleError(path, f"cannot be read: {str(e).split(';')[0]}") from None
     problems: list[ArticleError] = []
     for key, value in data.items():
         if key not in KEYS:

@@ -82,7 +82,17 @@ def _language_tag(v: str) -> str:
 def _issn_form(v: str) -> str:
     if not _ISSN.match(v):
         raise ValueError(f"invalid ISSN {v!r}: expected NNNN-NNNC")
+    if not issn_checksum_ok(v):
+        raise ValueError(f"invalid ISSN {v!r}: its check digit is wrong (mistyped?)")
     return v
+
+
+def issn_checksum_ok(issn: str) -> bool:
+    """The check digit of an ISSN (ISO 3297): the first seven digits weighted 8 down to 2, modulo 11."""
+    digits = issn.replace("-", "")
+    total = sum(int(d) * w for d, w in zip(digits[:7], range(8, 1, -1), strict=True))
+    check = (11 - total % 11) % 11
+    return digits[7] == ("X" if check == 10 else str(check))
 
 
 #: Front matter values checked the same way wherever they appear (articles, editions).
@@ -373,6 +383,9 @@ def orcid_checksum_ok(orcid: str) -> bool:
 MAX_FRONT_MATTER = 256 * 1024
 #: Deepest nesting of YAML collections accepted (the schema needs three).
 MAX_YAML_DEPTH = 16
+#: Longest number read from front matter (Python refuses to read integers of over 4,300 digits).
+MAX_NUMBER_CHARS = 64
+_NUMBERS = yaml.resolver.Resolver()
 
 
 def _yaml_error(path: Path, part: SplitSource, e: yaml.YAMLError) -> ArticleError:
@@ -391,8 +404,9 @@ def check_structure(path: Path, part: SplitSource) -> None:
 
     Aliases (``*name``) are refused: they let a few lines expand into billions of
     values (the "billion laughs").  Nesting deeper than :data:`MAX_YAML_DEPTH` is
-    refused (PyYAML recurses per level).  A key given twice in one mapping is an
-    error (YAML would silently keep the last one).
+    refused (PyYAML recurses per level), and so is a number longer than
+    :data:`MAX_NUMBER_CHARS` (Python would not read it).  A key given twice in
+    one mapping is an error (YAML would silently keep the last one).
     """
     if len(part.front_matter) > MAX_FRONT_MATTER:
         raise ArticleError(
@@ -417,6 +431,10 @@ def check_structure(path: Path, part: SplitSource) -> None:
             elif isinstance(event, yaml.CollectionEndEvent):
                 stack.pop()
             elif isinstance(event, yaml.ScalarEvent):
+                if event.implicit[0] and len(event.value) > MAX_NUMBER_CHARS and _NUMBERS.resolve(
+                        yaml.ScalarNode, event.value, (True, False)).endswith((":int", ":float")):
+                    raise ArticleError(path, f"a number {len(event.value)} characters long; no front matter key "
+                                       "holds one (put it in quotes if it is text)", *where)
                 bad = CONTROL_CHARS.search(event.value)
                 if bad:  # written as an escape ("\e") in a quoted string
                     raise ArticleError(path, f"contains the control character U+{ord(bad.group(0)):04X}, "

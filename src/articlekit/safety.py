@@ -164,7 +164,41 @@ def check_image(path: Path) -> str:
         raise AccessDenied("is not a PNG, JPEG, GIF, WebP or SVG image")
     if media == "image/svg+xml":
         clean_svg(data)  # raises AccessDenied when the SVG is unusable
+    else:
+        check_pixels(data)
     return media
+
+
+#: Most pixels in one picture: Pillow's own bound against decompression bombs (about 89.5 million, such as
+#: 10,000 × 8,950), past which the PDF writer would refuse it without a reason; a picture this large holds
+#: about 360 MB once decoded.
+MAX_PIXELS = 89_478_485
+
+
+def check_pixels(data: bytes) -> None:
+    """Refuse a raster picture of more than :data:`MAX_PIXELS` pixels, or one whose header cannot be read,
+    read from its header alone (nothing is decoded)."""
+    import io
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Pillow's warning about large pictures: the bound below is ours
+            with Image.open(io.BytesIO(data)) as im:
+                width, height = im.size
+    except Image.DecompressionBombError as e:  # past twice Pillow's bound, it gives the pixels, not the size
+        found = re.search(r"\((\d+) pixels\)", str(e))
+        size = f"{int(found.group(1)) / 1e6:.0f} million pixels" if found else "more than twice that"
+        raise AccessDenied(f"is {size}, over the {MAX_PIXELS / 1e6:.1f} million pixel limit for a picture; make it "
+                           "smaller") from None
+    except Exception as e:  # whatever Pillow finds wrong with a header, the picture is unusable
+        raise AccessDenied(f"cannot be read as a picture: {str(e).splitlines()[0] if str(e) else type(e).__name__}"
+                           ) from None
+    if width * height > MAX_PIXELS:
+        raise AccessDenied(f"is {width} × {height} pixels ({width * height / 1e6:.0f} million), over the "
+                           f"{MAX_PIXELS / 1e6:.1f} million pixel limit for a picture; make it smaller")
 
 
 def read_resource(ref: str, policy: Policy) -> Resource:

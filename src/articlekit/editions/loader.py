@@ -48,7 +48,7 @@ from ..frontmatter import (
     check_structure,
 )
 from ..model import Article, Metadata
-from ..reader import _person
+from ..reader import _person, read_text
 from ..safety import AccessDenied, Policy, check_image, resolve_resource
 from ..tree import iter_blocks, iter_inlines
 from .model import Edition, EditionArticle, EditionSection, FrontPiece
@@ -210,17 +210,31 @@ def _xml_fragment(html: str) -> str:
     return "".join(out)
 
 
-def render_front_piece(kind: str, markdown: str, where: Path, lang: str, date: dt.date) -> FrontPiece:
+def render_front_piece(kind: str, markdown: str, where: Path, lang: str, date: dt.date,
+                       first_line: int = 1) -> FrontPiece:
     """A foreword or imprint written in Markdown, rendered by the article body's renderer.
 
     Its title is its first heading (which leaves the text); a foreword must have
     one, since the contents list it by it.  A piece has no notes and no images:
-    neither has a place on a title page's verso or in a contents entry.
+    neither has a place on a title page's verso or in a contents entry.  It is
+    held to an article body's bounds (:func:`articlekit.bounds.scan` before
+    pandoc, the tree's depth after), its problems located at ``where`` from
+    ``first_line``.
     """
-    from ..pandoc import parse_markdown
+    from .. import bounds
+    from ..pandoc import PandocFailed, parse_markdown
+    from ..reader import _check_tree
     from ..render.html_body import HtmlOptions, HtmlRenderer, sanitise
 
-    blocks: list[dict[str, Any]] = parse_markdown(markdown)["blocks"]
+    problem = bounds.scan(markdown, first_line)
+    if problem:
+        raise ArticleError(where, f"the {kind}: {problem.message}", problem.line, problem.col)
+    try:
+        doc = parse_markdown(markdown)
+    except PandocFailed as e:
+        raise ArticleError(where, f"cannot parse the {kind}: {e}", first_line) from None
+    _check_tree(where, doc)
+    blocks: list[dict[str, Any]] = doc["blocks"]
     title = None
     if blocks and blocks[0]["t"] == "Header":
         from ..tree import stringify
@@ -256,12 +270,8 @@ def _front_piece(path: Path, kind: str, value: str, root: yaml.Node | None, lang
         except AccessDenied as e:
             raise ArticleError(path, f"'{kind}': {e}", line, col) from None
         assert isinstance(file, Path)
-        try:
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise ArticleError(path, f"'{kind}': cannot read {value}: {e}", line, col) from None
-        return render_front_piece(kind, text, file, lang, date)
-    return render_front_piece(kind, value, path, lang, date)
+        return render_front_piece(kind, read_text(file), file, lang, date)  # the size, bytes and characters
+    return render_front_piece(kind, value, path, lang, date, (line or 1) + (1 if "\n" in value else 0))
 
 
 def _cover(path: Path, value: str, root: yaml.Node | None) -> Path:

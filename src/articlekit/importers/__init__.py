@@ -6,20 +6,26 @@ mapped, guessed and dropped:
 
 * :mod:`.plaintext` — an old CMS's plain-text export (title, "date || By author", notes ``[n]``);
 * :mod:`.docx` — Word manuscripts, read by pandoc;
-* :mod:`.html` — saved article pages, cleaned with lxml and read by pandoc;
+* :mod:`.html` — saved article pages, parsed by html5lib, cleaned with lxml and read by pandoc;
 * :mod:`.markdown` — Markdown written for Jekyll, Hugo or Quarto, front matter mapped by a table.
 
 :mod:`.canonical` writes the result; :func:`import_file` is the one entry point.
+Every input is bounded (its size before it is read, its front matter by the
+source reader's guard), pictures are read only under the input's folder
+(:mod:`.pictures`), and words of running text lost without a report are an
+error (:mod:`.words`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
-from .report import Entry, ImportReport
+from ..bounds import DEFAULT_MAX_BYTES
+from .report import Entry, ImportReport, megabytes
 
 __all__ = ["Entry", "ImportReport", "clean_slug", "detect_kind", "import_file", "import_many", "slug_for"]
 
@@ -42,6 +48,16 @@ def detect_kind(path: Path, data: bytes) -> str:
     return "plaintext"
 
 
+#: Largest text input (a page, Markdown, plain text) read without ``--max-size``: about 800,000 words,
+#: which pandoc takes about a minute to convert.
+MAX_TEXT_BYTES = 5 * 1024 * 1024
+
+
+def _too_big(size: int, limit: int, kind: str) -> str:
+    what = "a Word document" if kind == "docx" else "a saved page" if kind == "html" else "a text input"
+    return f"is {size / 1048576:.1f} MB, over the {megabytes(limit)} limit for {what} (see --max-size)"
+
+
 def slug_for(path: Path) -> str:
     """The slug a file's source is named by: its stem, less a Jekyll post's date, in lower case."""
     return clean_slug(re.sub(r"^\d{4}-\d{2}-\d{2}-", "", path.stem))
@@ -54,7 +70,7 @@ def clean_slug(text: str) -> str:
 
 def import_file(path: str | Path, *, preset: str | None = None, keys: dict[str, Any] | None = None,
                 lang: str | None = None, strict: bool = False, media_dir: Path | None = None,
-                config_dir: Path | None = None) -> tuple[str, ImportReport]:
+                config_dir: Path | None = None, max_bytes: int | None = None) -> tuple[str, ImportReport]:
     """Turn one file into the text of a canonical source, and say what was done to it.
 
     ``preset`` (``jekyll``, ``hugo``, ``quarto``) and ``keys`` (``[import.keys]``
@@ -62,6 +78,10 @@ def import_file(path: str | Path, *, preset: str | None = None, keys: dict[str, 
     tools' front matter keys.  ``lang`` is written as the article's language when
     the input does not state one.  ``media_dir`` is where a Word document's images
     go (they are referenced relative to it; default: no extraction, images reported).
+    ``max_bytes`` bounds the input file and each unpacked part of a Word document
+    (``--max-size``; by default :data:`MAX_TEXT_BYTES` for text and pages, whose
+    every byte goes through pandoc, and 20 MB for Word, which holds its pictures);
+    a larger one is refused before it is read.
     The text is empty when the report has errors (``report.ok`` is then False).
     """
     path = Path(path)
@@ -71,13 +91,27 @@ def import_file(path: str | Path, *, preset: str | None = None, keys: dict[str, 
 
         keys = load_config(Path(config_dir)).import_table
     options: dict[str, Any] = {"preset": preset, "keys": keys, "lang": lang, "media_dir": media_dir,
-                               "path": path, "slug": slug_for(path)}
+                               "path": path, "slug": slug_for(path), "max_bytes": max_bytes}
+    guessed_kind = _KINDS.get(path.suffix.lower(), "docx")  # an unknown extension may still be Word's
+    limit = max_bytes or (DEFAULT_MAX_BYTES if guessed_kind == "docx" else MAX_TEXT_BYTES)
     try:
-        data = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            report.error("not a regular file")
+            return "", report
+        if info.st_size > limit:  # before a byte is read
+            report.error(_too_big(info.st_size, limit, guessed_kind))
+            return "", report
+        with path.open("rb") as f:
+            data = f.read(limit + 1)  # a file grown since is still cut at the limit
     except OSError as e:
         report.error(f"cannot read: {e.strerror or e}")
         return "", report
     kind = detect_kind(path, data)
+    limit = max_bytes or (DEFAULT_MAX_BYTES if kind == "docx" else MAX_TEXT_BYTES)
+    if len(data) > limit:
+        report.error(_too_big(len(data), limit, kind))
+        return "", report
     report.kind = kind
     if kind == "docx":
         from . import docx
@@ -103,8 +137,11 @@ def import_file(path: str | Path, *, preset: str | None = None, keys: dict[str, 
 
             meta, blocks, notes = markdown.convert(text, report, options)
     for key in ("title", "date", "authors"):
-        if not meta.get(key) and not any(key in e.message for e in report.errors):
+        if not report.unread and not meta.get(key) and not any(key in e.message for e in report.errors):
             report.error(f"no {key} found: a canonical source needs title, date and authors")
+    from . import words
+
+    words.check(report, "\n".join([*blocks, *(f"[^{label}]: {text}" for label, text in notes)]))
     if not report.ok:
         return "", report
     from .canonical import source
@@ -144,6 +181,10 @@ def import_many(paths: list[Path], out_dir: Path, *, force: bool = False, **opti
             continue
         target = out_dir / f"{report.slug or slug_for(path)}.md"
         files = {target: text.encode("utf-8"), **{out_dir / rel: data for rel, data in report.media.items()}}
+        source_like = next((f for f in files if f != target and f.suffix.lower() in _KINDS), None)
+        if source_like is not None:  # a picture never stands in for a source, even with --force
+            report.error(f"{source_like} would be written as a picture, but its name is a source's; rename it")
+            continue
         clash = next((f for f in files if f in claimed), None)
         if clash is not None:
             report.error(f"{clash} is also made from {claimed[clash]} in this run; rename one of them")

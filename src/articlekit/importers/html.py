@@ -1,11 +1,13 @@
 """Saved article pages: the article's own content, its notes and its metadata.
 
-lxml finds the content (``<article>``, else ``<main>``, else ``<body>``) and
-drops scripts, styles, navigation, forms and the page's own title block; notes
-linked as ``<sup><a href="#fn1">`` become labelled notes, their back-links
-dropped.  The metadata comes from schema.org JSON-LD, then Highwire
-``citation_*`` tags, then Dublin Core, then ``<title>`` and ``<html lang>``.
-pandoc turns what is left into Markdown.
+The page is parsed as a browser parses it (html5lib, into an lxml tree: see
+:func:`parse`).  The content (``<article>``, else ``<main>``, else ``<body>``)
+is taken without scripts, styles, navigation, forms and the page's own title
+block; notes linked as ``<sup><a href="#fn1">`` become labelled notes, their
+back-links dropped.  The metadata comes from schema.org JSON-LD, then Highwire
+``citation_*`` tags, then Dublin Core, then the title block, ``<title>`` and
+``<html lang>``.  pandoc turns what is left into Markdown; the words of running
+text are counted in and out (:mod:`.words`).
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from lxml import etree
 from lxml import html as lhtml
 
 from ..pandoc import PandocFailed
-from . import ast, canonical
+from . import ast, canonical, pictures
 from .metadata import date_of, people_of, words_of
 from .report import ImportReport
+from .words import count as count_words
+from .words import in_page, in_tree
 
 #: Elements that are never an article's text.
 _DROP = ("script", "style", "noscript", "template", "nav", "form", "button", "iframe", "object", "embed",
@@ -38,10 +42,12 @@ _TEXT_KEYS = ("title", "subtitle", "date", "lang", "abstract", "publisher", "pub
 def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[dict[str, Any], list[str],
                                                                               list[tuple[str, str]]]:
     report.kind = "html"
+    report.words_in = in_page(text)
     try:
-        root = lhtml.document_fromstring(text, parser=lhtml.HTMLParser(no_network=True, huge_tree=False))
-    except (etree.ParserError, ValueError) as e:
-        report.error(f"cannot read the page: {e}")
+        root = parse(text, report)
+    except TooManyElements as e:
+        report.error(f"the page makes more than {MAX_ELEMENTS:,} elements by here (formatting tags such as <font> "
+                     "left open, which every later paragraph reopens); close them", e.line, unread=True)
         return {}, [], []
     meta: dict[str, Any] = {}
     _metadata(root, meta, report, options)
@@ -50,10 +56,9 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
     content = _content(root, report)
     lang = str(meta.get("lang") or "en")
     notes = _notes(content, report, lang) or _bracket_notes(content, report, lang)
-    for el in list(content.iter(*_DROP)):
-        if el.getparent() is not None:
-            report.drop(f"<{el.tag}>", el.sourceline)
-            el.drop_tree()
+    for el in _outermost(content, _DROP):  # what is inside one is dropped, and counted, with it
+        report.drop(f"<{el.tag}>", el.sourceline, words=in_tree(el))
+        el.drop_tree()
     _images(content, options, report)
     for el in list(content.iter("section", "div")):
         el.drop_tag()  # sections come from the headings; pandoc would keep divs as divs
@@ -65,6 +70,127 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
         return meta, [], []
     body, written = ast.body_and_notes(blocks, note_blocks, api)
     return meta, body, written
+
+
+#: Most elements a page may make.  Each paragraph reopens the formatting elements left unclosed before it
+#: (the WHATWG algorithm, as browsers do), so n paragraphs under n distinct unclosed ``<font>`` tags make
+#: n²/2 elements: 400 make 80,000, and a few thousand would make millions and take minutes.
+MAX_ELEMENTS = 500_000
+
+
+class TooManyElements(Exception):
+    """The page makes more than :data:`MAX_ELEMENTS` elements; ``line`` is where it went past them."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def _outermost(root: Any, tags: tuple[str, ...]) -> list[Any]:
+    """The elements under ``root`` named ``tags`` that are inside no other of them, in one linear walk."""
+    found: list[Any] = []
+    inside = 0
+    for event, el in etree.iterwalk(root, events=("start", "end"), tag=tags):
+        if event == "start":
+            if inside == 0 and el is not root:
+                found.append(el)
+            inside += 1
+        else:
+            inside -= 1
+    return found
+
+
+class _Lines:
+    """An html5lib tree builder (ElementTree's, as fast as html5lib goes) that notes each element's line,
+    and stops past :data:`MAX_ELEMENTS`."""
+
+    def __init__(self) -> None:
+        import xml.etree.ElementTree as ET
+
+        import html5lib
+
+        self.lines: dict[Any, int] = {}
+        self.made = 0
+        self.parser = html5lib.HTMLParser(tree=self._builder(html5lib.getTreeBuilder("etree", ET)),
+                                          namespaceHTMLElements=False)
+
+    def _builder(self, base: Any) -> Any:
+        lines, outer = self.lines, self
+
+        class Builder(base):  # type: ignore[misc, valid-type]
+            def __init__(self, namespace_html: bool) -> None:
+                super().__init__(namespace_html)
+                element_class = self.elementClass
+
+                class Element(element_class):  # type: ignore[misc, valid-type]
+                    def __init__(self, name: str, namespace: str | None = None) -> None:
+                        super().__init__(name, namespace)
+                        tokenizer = getattr(outer.parser, "tokenizer", None)
+                        line = tokenizer.stream.position()[0] if tokenizer is not None else 1
+                        lines[self._element] = line
+                        outer.made += 1
+                        if outer.made > MAX_ELEMENTS:
+                            raise TooManyElements(line)
+
+                self.elementClass = Element
+
+        return Builder
+
+
+#: Characters an XML tree (and so no output) can hold: C0 controls but tab and newlines, and two non-characters.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def parse(text: str, report: ImportReport) -> Any:
+    """The page as an lxml.html tree, parsed as a browser does (html5lib, the WHATWG algorithm).
+
+    libxml2's HTML parser takes ``embed``, ``source``, ``track`` and ``wbr`` for
+    containers and silently cuts nesting deeper than 255 levels, and either
+    drops the rest of the article; html5lib knows the void elements and has no
+    depth limit.  Each element keeps the line it starts on (``sourceline``);
+    characters no output can carry are dropped, and reported.
+    """
+    controls = _NOT_XML.findall(text)
+    if controls:
+        first = text[: _NOT_XML.search(text).start()].count("\n") + 1  # type: ignore[union-attr]
+        report.drop(f"{len(controls)} control characters no output can carry (the first U+{ord(controls[0]):04X})",
+                    first, guessed=True)
+        text = _NOT_XML.sub("", text)
+    builder = _Lines()
+    document = builder.parser.parse(text)  # may raise TooManyElements
+    source = document.getroot() if hasattr(document, "getroot") else document
+    make = lhtml.html_parser.makeelement
+    root = make("html")
+    stack: list[tuple[Any, Any]] = [(source, root)]
+    while stack:  # copied without recursion: a page may nest deeper than Python recurses
+        src, dst = stack.pop()
+        _attributes(src, dst)
+        dst.sourceline = builder.lines.get(src)
+        dst.text = src.text
+        last = None
+        for child in src:
+            if not isinstance(child.tag, str):  # a comment or a processing instruction
+                tail = child.tail or ""
+                if last is None:
+                    dst.text = (dst.text or "") + tail
+                else:
+                    last.tail = (last.tail or "") + tail
+                continue
+            try:
+                last = etree.SubElement(dst, child.tag.rpartition("}")[2])  # <svg>, <math> by their own names
+            except ValueError:  # a name XML cannot hold ("a<b"): its text is kept, in a span
+                last = etree.SubElement(dst, "span")
+            last.tail = child.tail
+            stack.append((child, last))
+    return root
+
+
+def _attributes(src: Any, dst: Any) -> None:
+    for name, value in src.attrib.items():
+        try:
+            dst.set(name, value)
+        except ValueError:  # a name XML cannot hold; no attribute articlekit reads has one
+            continue
 
 
 def _images(content: Any, options: dict[str, Any], report: ImportReport) -> None:
@@ -87,18 +213,23 @@ def _images(content: Any, options: dict[str, Any], report: ImportReport) -> None
 
 def _local_image(src: str, options: dict[str, Any], report: ImportReport, line: int | None) -> str | None:
     """A picture saved with the page, taken beside the source: at the same relative place when that
-    stays inside the folder (as a build puts a page's images), else into ``<slug>-media/``."""
+    stays inside the folder (as a build puts a page's images), else into ``<slug>-media/``.
+
+    It is read only when it lies inside the page's folder (:func:`.pictures.take`)."""
     path = options.get("path")
-    rel = unquote(src.split("?")[0].split("#")[0])
-    local = (path.parent / rel) if path is not None else None
-    if local is None or not local.is_file():
+    if path is None:
         report.error(f"image {src!r} is not found beside the page", line)
         return None
+    taken = pictures.take(src, path.parent, report, line)
+    if taken is None:
+        return None
+    data, extension = taken
+    rel = unquote(src.split("?")[0].split("#")[0])
     parts = PurePosixPath(rel).parts
-    if rel.startswith("/") or ".." in parts or not parts:
-        name = re.sub(r"[^\w.-]+", "-", local.name)
+    name = pictures.picture_name(rel, extension)
+    if rel.startswith("/") or ".." in parts or not parts or name != PurePosixPath(rel).name:
         rel = f"{options.get('slug') or 'article'}-media/{name}"
-    report.media[rel] = local.read_bytes()
+    report.media[rel] = data
     report.map(f"image {src} → {rel}", line)
     return rel
 
@@ -130,14 +261,18 @@ def _content(root: Any, report: ImportReport) -> Any:
     else:
         content = root
     report.map(f"content: <{content.tag}>", content.sourceline)
+    around = in_tree(root) - in_tree(content)
+    if around > 0:
+        report.drop(f"{around} words of the page around <{content.tag}> (the site's header, navigation, footer)",
+                    words=around)
     inside = set(content.iter())
     for el in root.iter(*_OUTSIDE):
         if el not in inside and not any(a in inside for a in el.iterancestors(*_OUTSIDE)):
             report.drop(f"<{el.tag}> outside <{content.tag}>", el.sourceline)
-    for header in content.xpath(".//header | .//h1"):
-        if header.getparent() is not None:
-            report.drop(f"<{header.tag}> (the title block: its facts are read from the metadata)", header.sourceline)
-            header.drop_tree()
+    for header in _outermost(content, ("header", "h1")):
+        report.drop(f"<{header.tag}> (the title block: its facts are read from the metadata)", header.sourceline,
+                    words=in_tree(header))
+        header.drop_tree()
     return content
 
 
@@ -153,7 +288,8 @@ def _own_heading(heading: Any, lang: str, report: ImportReport) -> bool:
     words = heading.text_content().strip()
     default = {catalogue().get(primary(lang), {}).get("notes"), catalogue()["en"]["notes"]}
     if words in default:
-        report.drop(f"the notes heading {words!r} (articlekit's own word for them)", heading.sourceline)
+        report.drop(f"the notes heading {words!r} (articlekit's own word for them)", heading.sourceline,
+                    words=count_words(words))
         return False
     report.map(f"the notes heading {words!r} → the last heading, which names the notes", heading.sourceline)
     return True
@@ -183,6 +319,7 @@ def _notes(content: Any, report: ImportReport, lang: str) -> list[tuple[str, Any
     for _, el in notes.values():
         for back in el.xpath(".//a[@role='doc-backlink' or contains(@class,'footnote-back') or "
                              "starts-with(@href,'#fnref')]"):
+            report.words_dropped += in_tree(back)  # a back-link's arrow or "back": the notes' own furniture
             _remove_keeping_tail(back)
         holder = el.getparent()
         if holder is not None:
@@ -433,6 +570,10 @@ def _metadata(root: Any, meta: dict[str, Any], report: ImportReport, options: di
     elif root.get("lang"):
         put("lang", root.get("lang"), "<html lang>", root.sourceline)
     image = ld.get("image")
+    if isinstance(image, list):
+        image = next(iter(image), None)
+    if isinstance(image, str):  # the picture's address alone
+        image = {"url": image}
     if isinstance(image, dict):
         lead: dict[str, str] = {}
         url = str(image.get("contentUrl") or image.get("url") or "")
@@ -468,6 +609,60 @@ def _metadata(root: Any, meta: dict[str, Any], report: ImportReport, options: di
             put(key, hit[0], name, hit[1])
     put("license", ld.get("license"), "JSON-LD license", ld_line)
     put("section", ld.get("articleSection"), "JSON-LD articleSection", ld_line)
+    _title_block(root, meta, report, put)
+
+
+def _classed(el: Any, name: str) -> list[Any]:
+    return el.xpath(f".//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]")
+
+
+def _title_block(root: Any, meta: dict[str, Any], report: ImportReport, put: Any) -> None:
+    """Title, subtitle, authors and date from the page's title block (``<header>`` with its ``<h1>``, as
+    pandoc and articlekit write it) where the metadata lacks them; where both give one and they differ,
+    the metadata's is kept and the difference reported.  pandoc's pages carry the subtitle only there."""
+    header = next(iter(root.xpath("//header[@id='title-block-header'] | //article//header[.//h1] | "
+                                  "//main//header[.//h1]")), None)  # not a site's own header
+    if header is None:
+        return
+    found: dict[str, tuple[Any, str, int | None]] = {}
+    h1 = next(iter(header.iter("h1")), None)
+    if h1 is not None and h1.text_content().strip():
+        found["title"] = (_inline_markdown(h1) if len(h1) else canonical.escape_line(_spaced(h1)), _spaced(h1),
+                          h1.sourceline)
+    for el in _classed(header, "subtitle")[:1]:
+        found["subtitle"] = (canonical.escape_line(_spaced(el)), _spaced(el), el.sourceline)
+    names = [(el, _spaced(el)) for el in _classed(header, "author") if _spaced(el)]
+    if names:
+        people = [name for _, name in names]
+        found["authors"] = (people, " & ".join(people), names[0][0].sourceline)
+    when = next(iter(header.xpath(".//time[@datetime]")), None)
+    stated = when.get("datetime") if when is not None else None
+    for el in _classed(header, "date")[:1] if stated is None else []:
+        when, stated = el, _spaced(el)
+    if stated and when is not None:
+        date = date_of(stated)
+        if date is None:
+            report.guess(f"the title block's date {stated!r} cannot be read as a date", when.sourceline)
+        else:
+            found["date"] = (date, date, when.sourceline)
+    for key, (value, words, line) in found.items():
+        if key not in meta:
+            put(key, people_of(value, report, key, line) if key == "authors" else value, f"the title block's {key}",
+                line)
+        elif _plain(meta[key]) != _plain(value):
+            report.guess(f"the title block's {key} {words!r} differs from the metadata's: kept the metadata's "
+                         f"{_plain(meta[key])!r}", line)
+
+
+def _spaced(el: Any) -> str:
+    return " ".join(el.text_content().split())
+
+
+def _plain(value: Any) -> str:
+    """A front matter value as words to compare: names for people, text without Markdown's signs."""
+    if isinstance(value, list):
+        return " & ".join(_plain(v.get("name") if isinstance(v, dict) else v) for v in value)
+    return " ".join(re.sub(r"[\\*_`]", "", str(value)).split())
 
 
 def _inline_markdown(el: Any) -> str:

@@ -20,6 +20,7 @@ its line: articlekit has no templates, so what one made must be written out.
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from functools import lru_cache
@@ -30,9 +31,12 @@ from typing import Any
 import yaml
 
 from .. import bounds
-from ..frontmatter import FIELDS, _Loader
+from ..errors import ArticleError
+from ..frontmatter import FIELDS, MAX_FRONT_MATTER, MAX_YAML_DEPTH, SplitSource, _Loader, check_structure
+from . import pictures
 from .metadata import date_of, people_of, words_of
 from .report import ImportReport
+from .words import count as count_words
 
 PRESETS = ("jekyll", "hugo", "quarto")
 #: One person written under the singular key, as most tools do: mapped with or without a preset.
@@ -50,7 +54,8 @@ def preset(name: str) -> dict[str, Any]:
         raise ValueError(f"unknown preset {name!r}: choose from {', '.join(PRESETS)}")
     text = resources.files(__package__).joinpath("presets", f"{name}.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
-    return {"keys": dict(data.get("keys", {})), "drop": list(data.get("drop", []))}
+    return {"keys": dict(data.get("keys", {})), "drop": list(data.get("drop", [])),
+            "site_root": list(data.get("site_root", [])), "served": list(data.get("served", [""]))}
 
 
 def key_table(preset_name: str | None, house: dict[str, Any] | None) -> tuple[dict[str, str], set[str]]:
@@ -78,24 +83,55 @@ def split(text: str, report: ImportReport) -> tuple[dict[str, Any], list[str], i
     lines = text.split("\n")
     fence = lines[0].strip() if lines else ""
     if fence not in ("---", "+++"):
-        report.error("no front matter: the file must begin with '---' (YAML) or '+++' (TOML)", 1)
+        report.error("no front matter: the file must begin with '---' (YAML) or '+++' (TOML)", 1, unread=True)
         return {}, [], 1, text
     close = next((i for i in range(1, len(lines)) if lines[i].strip() in (fence, "..." if fence == "---" else fence)),
                  None)
     if close is None:
-        report.error(f"front matter is not closed: no '{fence}' line after the opening one", 1)
+        report.error(f"front matter is not closed: no '{fence}' line after the opening one", 1, unread=True)
         return {}, [], 1, text
     raw = "\n".join(lines[1:close])
     try:
+        # The source reader's guard first: no aliases (a few lines that expand to billions of values),
+        # no deep nesting, no key twice, no size beyond what metadata needs.
+        if fence == "---":
+            check_structure(report.path, SplitSource(raw, "", 2, close + 2))
+        elif len(raw) > MAX_FRONT_MATTER:
+            raise ArticleError(report.path, f"front matter is over {MAX_FRONT_MATTER // 1024} KB; "
+                               "put long text in the body", 2)
         data = tomllib.loads(raw) if fence == "+++" else yaml.load(raw, Loader=_Loader) or {}  # noqa: S506
+        if fence == "+++" and _depth(data) > MAX_YAML_DEPTH:
+            raise RecursionError
+    except ArticleError as e:
+        report.error(e.message, e.line, unread=True)
+        return {}, [], 1, text
+    except RecursionError:
+        report.error(f"front matter is nested more than {MAX_YAML_DEPTH} levels deep", 2, unread=True)
+        return {}, [], 1, text
     except (yaml.YAMLError, tomllib.TOMLDecodeError) as e:
         mark = getattr(e, "problem_mark", None)
-        report.error(f"front matter cannot be read: {str(e).splitlines()[0]}", mark.line + 2 if mark else 1)
+        report.error(f"front matter cannot be read: {str(e).splitlines()[0]}", mark.line + 2 if mark else 1,
+                     unread=True)
+        return {}, [], 1, text
+    except ValueError as e:  # tomllib on a number of thousands of digits, which Python will not read
+        report.error(f"front matter cannot be read: {str(e).split(';')[0]}", 2, unread=True)
         return {}, [], 1, text
     if not isinstance(data, dict):
-        report.error("front matter is not a mapping of keys to values", 2)
+        report.error("front matter is not a mapping of keys to values", 2, unread=True)
         return {}, [], 1, text
     return data, lines[1:close], close + 2, "\n".join(lines[close + 1 :])
+
+
+def _depth(value: Any) -> int:
+    """How deeply tables and arrays nest in ``value``, counted without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth + 1)
+            stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def _line(fm_lines: list[str], key: str) -> int:
@@ -135,9 +171,11 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
             if not value:
                 continue
         _put(meta, target, key, value, line, report)
+    report.words_in = count_words(body)
     body = _without_tags(body, body_line, report)  # line for line, so images keep their lines
     if options.get("path") is not None:
-        body = _images(body, body_line, options["path"], report.slug or options.get("slug") or "article", report)
+        body = _images(body, body_line, options["path"], report.slug or options.get("slug") or "article", report,
+                       options.get("preset") or (options.get("keys") or {}).get("preset"))
     blocks = [_collapse_blank_lines(body.split("\n"))]
     if options.get("lang") and "lang" not in meta:
         meta["lang"] = options["lang"]
@@ -188,31 +226,70 @@ def _put(meta: dict[str, Any], target: str, key: str, value: Any, line: int, rep
     report.map(how, line)
 
 
-def _without_tags(body: str, first_line: int, report: ImportReport) -> str:
-    """The body with template tags removed, each reported with its line; code is left alone.
+#: Longest template tag taken for one (a tag may span lines, never a blank one).
+_MAX_TAG = 2000
+_OPENER = re.compile(r"\{%|\{\{")
 
-    A line that held only tags is left blank, so the body keeps its line numbers.
+
+def template_tags(text: str, code: list[bool]) -> list[tuple[int, int]]:
+    """Where the template tags in ``text`` are, as (start, end): on one line or over several (never across
+    a blank line, nor in code, as ``code`` marks each line); found in linear time."""
+    starts = [0]
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            starts.append(i + 1)
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while (m := _OPENER.search(text, pos)) is not None:
+        start = m.start()
+        closer = "%}" if m.group() == "{%" else {"<": ">}}", "%": "%}}"}.get(text[m.end() : m.end() + 1], "}}")
+        end = text.find(closer, m.end(), m.end() + _MAX_TAG)
+        tag = text[start : end + len(closer)] if end >= 0 else ""
+        first = bisect.bisect_right(starts, start) - 1
+        last = first + tag.count("\n")
+        if not tag or _BLANK_LINE.search(tag) or any(code[first : last + 1]):
+            pos = m.end()
+            continue
+        spans.append((start, end + len(closer)))
+        pos = end + len(closer)
+    return spans
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _without_tags(body: str, first_line: int, report: ImportReport) -> str:
+    """The body with template tags removed, each reported with its (first) line; code is left alone.
+
+    A tag over several lines leaves its line breaks, and a line that held only
+    tags is left blank, so the body keeps its line numbers.
     """
     lines = body.split("\n")
+    code = bounds.code_lines(lines)
+    pieces: list[str] = []
+    touched: set[int] = set()
+    pos = 0
+    for start, end in template_tags(body, code):
+        tag = body[start:end]
+        number = body.count("\n", 0, start)
+        shown = " ".join(tag.split())
+        report.guess(f"removed the template tag {shown!r}: articlekit has no templates; write out what it made",
+                     first_line + number)
+        report.words_dropped += count_words(tag)
+        pieces += [body[pos:start], "\n" * tag.count("\n")]
+        touched.update(range(number, number + tag.count("\n") + 1))
+        pos = end
+    pieces.append(body[pos:])
     out: list[str] = []
-    for i, (line, in_code) in enumerate(zip(lines, bounds.code_lines(lines), strict=True)):
-        if in_code:
-            out.append(line)
-            continue
-        number = first_line + i
-        if _IAL.match(line):
-            report.guess(f"removed the kramdown attribute list {line.strip()!r}", number)
+    for i, (line, in_code) in enumerate(zip("".join(pieces).split("\n"), code, strict=True)):
+        if not in_code and _IAL.match(line):
+            report.guess(f"removed the kramdown attribute list {line.strip()!r}", first_line + i)
+            report.words_dropped += count_words(line)
             out.append("")
-            continue
-        tags = _TAG.findall(line)
-        if not tags:
+        elif i in touched:
+            out.append(re.sub(r"  +", " ", line).rstrip() if line.strip() else "")
+        else:
             out.append(line)
-            continue
-        for tag in tags:
-            report.guess(f"removed the template tag {tag!r}: articlekit has no templates; write out what it made",
-                         number)
-        rest = _TAG.sub("", line)
-        out.append(re.sub(r"  +", " ", rest).rstrip() if rest.strip() else "")
     return "\n".join(out)
 
 
@@ -231,33 +308,55 @@ _IMAGE = re.compile(r"(!\[[^\]\n]*\]\(\s*<?)([^)\s>]+)(>?(?:\s+\"[^\"\n]*\")?\s*
 _SITE_DEPTH = 3
 
 
-def _images(body: str, first_line: int, path: Path, slug: str, report: ImportReport) -> str:
-    """Images the site served from its own root (``/assets/x.png``) taken beside the source.
+def site_root(path: Path, preset_name: str | None) -> tuple[Path | None, list[str]]:
+    """The root of the site ``path`` belongs to, as the preset knows it by its configuration file
+    (``_config.yml``, ``hugo.toml``, ``_quarto.yml``) at most :data:`_SITE_DEPTH` folders up, and the
+    folders under it the site serves from its root; ``(None, [])`` without a preset or a root."""
+    if not preset_name or preset_name not in PRESETS:
+        return None, []
+    table = preset(preset_name)
+    for folder in [path.parent, *list(path.parent.parents)[:_SITE_DEPTH]]:
+        if any((folder / marker).is_file() for marker in table["site_root"]):
+            return folder, table["served"]
+    return None, []
 
-    The file is looked for under the input's folder and its parents (a site's
-    root is a folder or two above its posts); found, it is copied into
-    ``<slug>-media/``; not found, it is an error, as the source could not build.
-    An image on another site is dropped with a warning, as articlekit reads
-    images only from the source's folder.
+
+def _images(body: str, first_line: int, path: Path, slug: str, report: ImportReport,
+            preset_name: str | None = None) -> str:
+    """Images beside the input, or served from the site's root (``/assets/x.png``), taken beside the source.
+
+    An image is read only inside the input's folder or, with a preset, the site's
+    root (:func:`site_root`), real paths resolved (:func:`.pictures.take`); it is
+    copied into ``<slug>-media/``.  One that is outside, missing or no picture is
+    an error, as the source could not build.  An image on another site is dropped
+    with a warning, as articlekit reads images only from the source's folder.
     """
+    root, served = site_root(path, preset_name)
+
     def local(m: re.Match[str]) -> str:
         ref = m.group(2)
         line = first_line + body.count("\n", 0, m.start())
         if re.match(r"^(?:https?:)?//", ref, re.IGNORECASE):
             report.drop(f"image {ref!r}: on another site, and articlekit reads images only beside the source "
                         "(download it and add it back)", line, guessed=True)
+            report.words_dropped += count_words(m.group(0))  # its description and address, named in the report
             return ""
         if re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.IGNORECASE):
             return m.group(0)
-        rel = ref.lstrip("/")
-        folders = [path.parent, *list(path.parent.parents)[:_SITE_DEPTH]]
-        found = next((f / rel for f in folders if (f / rel).is_file()), None)
-        if found is None:
-            report.error(f"image {ref!r} is not found under {path.parent} or the folders above it", line)
+        if ref.startswith("/"):  # from the site's root, never from the disk's
+            bases = [root / folder for folder in served] if root is not None else [path.parent]
+            rel = ref.lstrip("/")
+            base = next((b for b in bases if (b / rel).exists()), bases[-1])
+            taken = pictures.take(rel, base, report, line, roots=(root,) if root is not None else (), written=ref)
+        else:
+            taken = pictures.take(ref, path.parent, report, line, roots=(root,) if root is not None else ())
+        if taken is None:
             return m.group(0)
-        target = f"{slug}-media/{found.name}"
-        report.media[target] = found.read_bytes()
+        data, extension = taken
+        target = f"{slug}-media/{pictures.picture_name(ref, extension)}"
+        report.media[target] = data
         report.map(f"image {ref} → {target}", line)
+        report.words_dropped += max(0, count_words(ref) - count_words(target))  # the old site's folders
         return m.group(1) + target + m.group(3)
 
     return _IMAGE.sub(local, body)

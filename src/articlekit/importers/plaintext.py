@@ -31,6 +31,7 @@ from typing import Any
 from ..frontmatter import looks_like_degrees
 from . import canonical
 from .report import ImportReport
+from .words import count as count_words
 
 _BYLINE = re.compile(r"^(?P<date>.+?)\s*\|\|\s*(?:By|by|BY)\s+(?P<who>.+)$")
 _EDITORS = re.compile(r"^Editors?\s*:\s*(?P<who>.*)$", re.IGNORECASE)
@@ -138,7 +139,9 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
     if not paras:
         report.error("the file holds no text", 1)
         return meta, [], []
+    report.words_in = count_words(text)
     head = paras[0]
+    report.words_dropped += count_words("\n".join(head.lines[:2]))  # the title and byline: the front matter's
     meta["title"] = canonical.escape_line(head.lines[0])
     report.map(f"title: line 1, {head.lines[0]!r}", head.line)
     rest_of_head = head.lines[2:]
@@ -157,6 +160,8 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
     notes: dict[str, tuple[str, int]] = {}
     for p in tail:
         kind = _tail_kind(p)
+        if kind in ("editors", "picture"):
+            report.words_dropped += count_words(p.text)  # into the front matter
         if kind == "editors":
             m = _EDITORS.match(p.text.replace("\n", " "))
             assert m is not None

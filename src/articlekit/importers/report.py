@@ -41,6 +41,12 @@ class ImportReport:
     slug: str | None = None
     #: Files to write beside the source (images taken out of a Word document), by relative path.
     media: dict[str, bytes] = field(default_factory=dict)
+    #: The input, or its metadata, could not be read at all (so what it lacks is not known either).
+    unread: bool = False
+    #: Words of the input's running text, counted apart from its parser (``None``: not counted), and
+    #: those dropped with a report (see :mod:`.words`).
+    words_in: int | None = None
+    words_dropped: int = 0
 
     def map(self, message: str, line: int | None = None) -> None:
         self.mapped.append(Entry(message, line))
@@ -48,14 +54,20 @@ class ImportReport:
     def guess(self, message: str, line: int | None = None) -> None:
         self.guessed.append(Entry(message, line))
 
-    def drop(self, message: str, line: int | None = None, *, guessed: bool = False) -> None:
-        """A dropped part; ``guessed`` when no table said to drop it, which makes it a warning too."""
+    def drop(self, message: str, line: int | None = None, *, guessed: bool = False, words: int = 0) -> None:
+        """A dropped part; ``guessed`` when no table said to drop it, which makes it a warning too;
+        ``words``, the words of running text it held, which the message then gives."""
+        if words and not message.startswith(f"{words} words"):
+            message += f" ({words} word{'s' if words > 1 else ''})"
         self.dropped.append(Entry(message, line))
+        self.words_dropped += words
         if guessed:
             self.guessed.append(Entry(f"dropped {message}", line))
 
-    def error(self, message: str, line: int | None = None) -> None:
+    def error(self, message: str, line: int | None = None, *, unread: bool = False) -> None:
+        """What cannot be read; ``unread`` when it leaves the whole input, or its metadata, unread."""
         self.errors.append(Entry(message, line))
+        self.unread = self.unread or unread
 
     @property
     def ok(self) -> bool:
@@ -79,6 +91,11 @@ class ImportReport:
             "ok": self.ok, "mapped": entries(self.mapped), "guessed": entries(self.guessed),
             "dropped": entries(self.dropped), "errors": entries(self.errors),
         }
+
+
+def megabytes(n: int) -> str:
+    """A limit in bytes as a user gives it to ``--max-size``: ``0.1 MB``, ``20 MB``."""
+    return f"{round(n / 1048576, 2):g} MB"
 
 
 def _order(e: Entry) -> tuple[int, str]:
