@@ -16,6 +16,7 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
+import pypdf
 import pytest
 
 import articlekit
@@ -158,3 +159,24 @@ def test_the_edge_check_sees_a_line_off_the_edge(tmp: Path) -> None:
     moved = Line(line.page, line.baseline, line.size, [dict(c, x1=float(c["x1"]) - 2) for c in line.chars])
     edge = Counter(round(x.x1, 1) for x in lines if x.page == line.page).most_common(1)[0][0]
     assert abs(line.x1 - edge) <= EDGE < abs(moved.x1 - edge)
+
+
+def _recto_feet(pdf: Path) -> list[tuple[int, str]]:
+    """The last body line of each right-hand (odd) page that ends in a hyphen."""
+    pages: dict[int, list[Line]] = {}
+    for line in _body(pdf):
+        pages.setdefault(line.page, []).append(line)
+    feet = {page: max(lines, key=lambda line: line.baseline).text.rstrip() for page, lines in pages.items()}
+    return [(page, text) for page, text in feet.items() if page % 2 == 1 and re.search(r"[^\W\d_]-$", text)]
+
+
+def test_no_right_hand_page_ends_in_a_hyphen(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The long article's rectos end in whole words; set without that care, some end in a hyphen."""
+    pdf = _built("long", tmp)
+    assert _recto_feet(pdf) == []
+    monkeypatch.setattr(press, "recto_foot_hyphens", lambda *args: {})
+    careless = tmp / "long-careless.pdf"
+    source = tmp / "long-article.md"
+    careless.write_bytes(articlekit.to_pdf(articlekit.load(source)))
+    assert _recto_feet(careless), "the long article must have a recto ending in a hyphen to test this"
+    assert len(pypdf.PdfReader(careless).pages) == len(pypdf.PdfReader(pdf).pages)

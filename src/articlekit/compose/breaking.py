@@ -122,19 +122,21 @@ def _starts(items: Sequence[Item]) -> list[int]:
 
 
 def break_paragraph(items: Sequence[Item], widths: Sequence[float], params: Params | None = None,
-                    no_hyphen_lines: Collection[int] = ()) -> Breaking:
+                    no_hyphen_lines: Collection[int] = (), lines: int | None = None) -> Breaking:
     """The best lines for ``items`` (ended by :func:`.items.finish`) in lines ``widths[k]`` wide.
 
     ``widths`` gives the width of line ``k`` (the last one serves every later
     line).  ``no_hyphen_lines`` are the numbers (from 0) of lines that must not
-    end with a hyphen (say, one that falls at the foot of a recto).
+    end with a hyphen (say, one that falls at the foot of a recto).  With
+    ``lines``, the best breaking into exactly that many lines is taken where
+    one exists (so a paragraph set again keeps the pages it fell on).
     """
     params = params or Params()
-    lines = frozenset(no_hyphen_lines)
+    barred = frozenset(no_hyphen_lines)
     # The emergency pass is tried within a generous tolerance first: a tolerance bounds how many breaks
     # become active, and so the pass's time; only a paragraph that needs more goes on without one.
     for passes, tolerance in ((1, params.tolerance), (2, EMERGENCY_TOLERANCE), (2, float("inf")), (3, float("inf"))):
-        found = _run(items, widths, params, passes, tolerance, lines)
+        found = _run(items, widths, params, passes, tolerance, barred, lines)
         if found is not None:
             return found
     raise AssertionError("the overfull pass always finds a breaking")  # pragma: no cover
@@ -145,16 +147,16 @@ EMERGENCY_TOLERANCE = 4.0
 
 
 def _run(items: Sequence[Item], widths: Sequence[float], params: Params, passes: int, tolerance: float,
-         no_hyphen_lines: frozenset[int]) -> Breaking | None:
+         no_hyphen_lines: frozenset[int], lines: int | None = None) -> Breaking | None:
     tracking = passes >= 2
     sums = _sums(items, tracking)
     sum_width, sum_stretch, sum_shrink, sum_spaces = sums.width, sums.stretch, sums.shrink, sums.spaces
     starts = _starts(items)
     extra = params.emergency_stretch if passes >= 2 else 0.0
     strict = passes < 3
-    numbered = bool(no_hyphen_lines)
+    numbered = bool(no_hyphen_lines) or lines is not None
     last_width = len(widths) - 1
-    horizon = max(no_hyphen_lines, default=0) + 1
+    horizon = (lines + 1) if lines is not None else max(no_hyphen_lines, default=0) + 1
     max_run = params.max_hyphen_run
     line_penalty = params.line_penalty
     active: list[_Node] = [_Node(-1, 0, 1, 0, 0.0, None)]
@@ -250,17 +252,19 @@ def _run(items: Sequence[Item], widths: Sequence[float], params: Params, passes:
         if not active:
             return None
     ends = [node for node in active if node.position == final]
+    if lines is not None and any(node.line == lines for node in ends):
+        ends = [node for node in ends if node.line == lines]
     if not ends:
         return None
     node: _Node | None = min(ends, key=lambda n: n.demerits)
     best_total = node.demerits
-    lines: list[Line] = []
+    chosen: list[Line] = []
     while node is not None and node.previous is not None:
         previous = node.previous
         start = line_starts[previous.position]
-        lines.append(Line(start, node.position, node.ratio, node.hyphenated))
+        chosen.append(Line(start, node.position, node.ratio, node.hyphenated))
         node = previous
-    return Breaking(tuple(reversed(lines)), passes, best_total)
+    return Breaking(tuple(reversed(chosen)), passes, best_total)
 
 
 __all__ = ["Breaking", "Line", "Params", "break_paragraph"]

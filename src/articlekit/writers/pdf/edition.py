@@ -46,7 +46,7 @@ from .document import HYPHEN, TitleRenderer, print_document, running_authors, sh
 from .fetcher import RestrictedFetcher
 from .instances import pinned_instances
 from .page import page_geometry, parse_page_size
-from .press import render
+from .press import print_run
 from .spacing import exact_adjustments
 from .structure import complete_tagging
 from .writer import (
@@ -443,23 +443,23 @@ def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
             "optimize_images": False,
         }
 
-        def layout(source: str) -> weasyprint.Document:
-            document, _set = render(weasyprint.HTML(string=source, base_url=base_url, url_fetcher=fetcher),
-                                    font_config, **render_options)
-            return document
+        def source(per_article: dict[int, dict[str, int]] | None) -> weasyprint.HTML:
+            return weasyprint.HTML(string=html if per_article is None else builder.html(per_article),
+                                   base_url=base_url, url_fetcher=fetcher)
 
-        document = layout(html)
+        def page_references(pages: dict[str, int]) -> dict[int, dict[str, int]] | None:
+            """Each article's reference pages, if a note of one has two references on a page (it lists it once:
+            the notes follow every reference of their article, so listing fewer pages cannot move one)."""
+            per_article = {
+                index: {ref: pages[builder.prefix(index) + ref] for note in item.article.notes
+                        for ref in note.ref_ids if builder.prefix(index) + ref in pages}
+                for index, item in enumerate(edition.articles, start=1)
+            }
+            shared = any(shares_a_page(item.article, per_article[i]) for i, item in enumerate(edition.articles, 1))
+            return per_article if shared else None
+
+        document, _set, _layouts = print_run(source, font_config, page_references, **render_options)
         pages = reference_pages(document)
-        # A note with two references on one page lists that page once: the notes follow every
-        # reference of their article, so listing fewer pages cannot move a reference.
-        per_article = {
-            index: {ref: pages[builder.prefix(index) + ref] for note in item.article.notes for ref in note.ref_ids
-                    if builder.prefix(index) + ref in pages}
-            for index, item in enumerate(edition.articles, start=1)
-        }
-        if any(shares_a_page(item.article, per_article[i]) for i, item in enumerate(edition.articles, start=1)):
-            document = layout(builder.html(per_article))
-            pages = reference_pages(document)
         ranges = _page_ranges(edition, pages)
         # The book face's instances made by HarfBuzz as it subsets; glyphs placed where the layout put them.
         with pinned_instances(), exact_adjustments():

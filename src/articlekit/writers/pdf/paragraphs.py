@@ -25,7 +25,7 @@ left to WeasyPrint, and counted in :class:`ComposeReport`.
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +59,15 @@ class Unmodelled(Exception):
     """A paragraph whose setting the composer does not model; its message is the reason."""
 
 
+@dataclass(frozen=True)
+class SetParagraph:
+    """A paragraph the composer set: its number in the document, its lines, and which end in a hyphen."""
+
+    number: int
+    lines: int
+    hyphenated: frozenset[int]
+
+
 @dataclass
 class ComposeReport:
     """What the composer did to one document: counts, and the paragraphs it could not set well."""
@@ -70,6 +79,8 @@ class ComposeReport:
     left: dict[str, int] = field(default_factory=dict)
     #: Paragraphs that needed the emergency (2) or overfull (3) pass: (pass, widest space × normal, opening words).
     strained: list[tuple[int, float, str]] = field(default_factory=list)
+    #: Each set paragraph, by its element: its number, how many lines, which of them end in a hyphen.
+    set: dict[Any, SetParagraph] = field(default_factory=dict)
 
     def leave(self, reason: str) -> None:
         self.left[reason] = self.left.get(reason, 0) + 1
@@ -432,14 +443,28 @@ def _rewrite(paragraph: _Paragraph, lines: list[_SetLine]) -> None:
     paragraph.line.style = line_style
 
 
-def compose_boxes(root_box: Any, html: Any, context: Any, params: Params | None = None) -> ComposeReport:
-    """Set every justified paragraph of a built box tree that the composer can model; say what was done."""
+@dataclass(frozen=True)
+class Constraint:
+    """What a paragraph set again must keep: its number of lines, and lines that may not end in a hyphen."""
+
+    lines: int
+    no_hyphen: frozenset[int]
+
+
+def compose_boxes(root_box: Any, html: Any, context: Any, params: Params | None = None,
+                  constraints: Mapping[int, Constraint] | None = None) -> ComposeReport:
+    """Set every justified paragraph of a built box tree that the composer can model; say what was done.
+
+    Paragraphs are numbered in document order (every justified one, set or
+    not); ``constraints`` holds, by that number, what a paragraph set again
+    after a first layout must keep (see :func:`recto_foot_hyphens`).
+    """
     report = ComposeReport()
     shape = shaper()
     pages = _Pages(html, context)
     params = params or Params()
     top = _page_name(root_box.style)
-    for paragraph in list(_paragraphs(root_box, pages.width(top), pages, report, top)):
+    for number, paragraph in enumerate(list(_paragraphs(root_box, pages.width(top), pages, report, top))):
         try:
             _flatten(paragraph, paragraph.line, shape)
         except Unmodelled as reason:
@@ -451,15 +476,20 @@ def compose_boxes(root_box: Any, html: Any, context: Any, params: Params | None 
         widths = [paragraph.width - indent, paragraph.width]
         space = max((shape.width(" ", p.key) for p in paragraph.pieces if isinstance(p, Run)), default=1.0)
         items = finish(paragraph_items(paragraph.pieces, shape.width, paragraph.width))
+        constraint = (constraints or {}).get(number)
         breaking = break_paragraph(items, widths, Params(
             tolerance=params.tolerance, line_penalty=params.line_penalty,
             double_hyphen_demerits=params.double_hyphen_demerits, fitness_demerits=params.fitness_demerits,
-            max_hyphen_run=params.max_hyphen_run, emergency_stretch=params.emergency_stretch or space))
+            max_hyphen_run=params.max_hyphen_run, emergency_stretch=params.emergency_stretch or space),
+            no_hyphen_lines=constraint.no_hyphen if constraint else (),
+            lines=constraint.lines if constraint else None)
         lines = _set_lines(paragraph, items, breaking, shape, widths, params, space)
         _rewrite(paragraph, lines)
         report.composed += 1
         report.lines += len(lines)
         report.hyphenated += sum(line.hyphen for line in lines)
+        report.set[paragraph.block.element] = SetParagraph(
+            number, len(lines), frozenset(k for k, line in enumerate(lines) if line.hyphen))
         if breaking.passes > 1:
             widest = 1 + max((line.word_spacing for line in lines[:-1]), default=0.0) / space
             words = " ".join(" ".join(p.text.split()) for p in paragraph.pieces if isinstance(p, Run))
@@ -467,4 +497,41 @@ def compose_boxes(root_box: Any, html: Any, context: Any, params: Params | None 
     return report
 
 
-__all__ = ["EDGE_TOLERANCE", "ComposeReport", "Shaper", "compose_boxes", "measure_text", "shaper"]
+def _flow_lines(box: Any) -> Iterator[Any]:
+    """The line boxes of a page's flow in order (its margin boxes and footnote area left out)."""
+    for child in getattr(box, "children", None) or ():
+        if isinstance(child, boxes.LineBox):
+            yield child
+        elif not isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+            yield from _flow_lines(child)
+
+
+def recto_foot_hyphens(document: Any, report: ComposeReport) -> dict[int, Constraint]:
+    """The set paragraphs that end a right-hand page with a hyphen, and what setting them again must keep.
+
+    A word broken at the foot of a recto is finished overleaf, out of the
+    reader's sight: such a line is barred from ending in a hyphen, and the
+    paragraph keeps its number of lines, so that the pages do not move.
+    """
+    seen: dict[Any, int] = {}
+    found: dict[int, Constraint] = {}
+    for page in document.pages:
+        page_box = page._page_box  # the laid-out tree is what tells where lines fell
+        last = None
+        for line in _flow_lines(page_box):
+            if line.element in report.set:
+                seen[line.element] = seen.get(line.element, 0) + 1
+            last = line
+        if last is None or page_box.page_type.side != "right" or last.element not in report.set:
+            continue
+        paragraph = report.set[last.element]
+        index = seen[last.element] - 1
+        if index in paragraph.hyphenated:
+            before = found.get(paragraph.number)
+            barred = (before.no_hyphen if before else frozenset()) | {index}
+            found[paragraph.number] = Constraint(paragraph.lines, barred)
+    return found
+
+
+__all__ = ["EDGE_TOLERANCE", "ComposeReport", "Constraint", "SetParagraph", "Shaper", "compose_boxes", "measure_text",
+           "recto_foot_hyphens", "shaper"]

@@ -45,7 +45,7 @@ from .document import PrintDocument, print_document
 from .fetcher import RestrictedFetcher
 from .instances import pinned_instances
 from .page import PageGeometry, page_geometry, parse_page_size
-from .press import render
+from .press import print_run, reference_pages
 from .spacing import exact_adjustments
 from .structure import complete_tagging
 from .xmp import XmpData, instance_uuid, xmp_packet
@@ -222,15 +222,6 @@ def _install_xmp(pdf: object, packet: bytes) -> None:
         catalog["Metadata"] = stream.reference
 
 
-def reference_pages(document: weasyprint.Document) -> dict[str, int]:
-    """Each anchor of a laid-out document and the page (numbered from 1) it fell on."""
-    pages: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
-        for anchor in page.anchors:
-            pages.setdefault(anchor, number)
-    return pages
-
-
 def shares_a_page(article: Article, pages: dict[str, int]) -> bool:
     """Whether some note has two references on one page (so its back-links would repeat a page)."""
     for note in article.notes:
@@ -322,14 +313,16 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
             "optimize_images": False,
         }
 
-        document, _set = render(html, font_config, **render_options)
-        pages = reference_pages(document)
-        if shares_a_page(article, pages):
+        def source(ref_pages: dict[str, int] | None) -> weasyprint.HTML:
+            if ref_pages is None:
+                return html
             # The notes follow every reference, so listing each page once cannot move a reference.
-            again = print_document(article, created=created, image_src=image_src, ref_pages=pages,
+            again = print_document(article, created=created, image_src=image_src, ref_pages=ref_pages,
                                    measure_em=measure_em)
-            document, _set = render(weasyprint.HTML(string=again.html, base_url=_dir_url(article.source_dir),
-                                                    url_fetcher=fetcher), font_config, **render_options)
+            return weasyprint.HTML(string=again.html, base_url=_dir_url(article.source_dir), url_fetcher=fetcher)
+
+        document, _set, _layouts = print_run(
+            source, font_config, lambda pages: pages if shares_a_page(article, pages) else None, **render_options)
         # The book face's instances made by HarfBuzz as it subsets; glyphs placed where the layout put them.
         with pinned_instances(), exact_adjustments():
             data = document.write_pdf(finisher=finish, **render_options)
