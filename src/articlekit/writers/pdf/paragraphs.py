@@ -474,7 +474,12 @@ def compose_boxes(root_box: Any, html: Any, context: Any, params: Params | None 
             continue
         indent = _length(paragraph.block.style["text_indent"], paragraph.width)
         widths = [paragraph.width - indent, paragraph.width]
-        space = max((shape.width(" ", p.key) for p in paragraph.pieces if isinstance(p, Run)), default=1.0)
+        # The paragraph's own space: that of the style most of its text is set in (not a code span's).
+        runs = [p for p in paragraph.pieces if isinstance(p, Run)]
+        weights: dict[Hashable, int] = {}
+        for run in runs:
+            weights[run.key] = weights.get(run.key, 0) + len(run.text)
+        space = shape.width(" ", max(weights, key=weights.__getitem__)) if weights else 1.0
         items = finish(paragraph_items(paragraph.pieces, shape.width, paragraph.width))
         constraint = (constraints or {}).get(number)
         breaking = break_paragraph(items, widths, Params(
