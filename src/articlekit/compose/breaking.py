@@ -39,6 +39,9 @@ class Params:
     max_hyphen_run: int = 2
     #: Stretch added to every line in the emergency pass, in the items' unit (TeX's ``\emergencystretch``).
     emergency_stretch: float = 0.0
+    #: The power of a line's stretch ratio in its badness in the emergency passes (3, TeX's, in the first): a
+    #: steeper one weighs the loosest line more, nearer to making the widest space as narrow as it can be.
+    emergency_exponent: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -222,7 +225,7 @@ def _run(items: Sequence[Item], widths: Sequence[float], params: Params, passes:
             elif overfull:
                 badness = 1e7
             else:
-                badness = 100 * (ratio if ratio > 0 else -ratio) ** 3
+                badness = 100 * (ratio if ratio > 0 else -ratio) ** (3 if passes == 1 else params.emergency_exponent)
                 if badness > 1e7:
                     badness = 1e7
             demerits = (line_penalty + badness) ** 2

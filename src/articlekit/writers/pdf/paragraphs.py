@@ -485,7 +485,8 @@ def compose_boxes(root_box: Any, html: Any, context: Any, params: Params | None 
         breaking = break_paragraph(items, widths, Params(
             tolerance=params.tolerance, line_penalty=params.line_penalty,
             double_hyphen_demerits=params.double_hyphen_demerits, fitness_demerits=params.fitness_demerits,
-            max_hyphen_run=params.max_hyphen_run, emergency_stretch=params.emergency_stretch or space),
+            max_hyphen_run=params.max_hyphen_run, emergency_stretch=params.emergency_stretch or space,
+            emergency_exponent=params.emergency_exponent),
             no_hyphen_lines=constraint.no_hyphen if constraint else (),
             lines=constraint.lines if constraint else None)
         lines = _set_lines(paragraph, items, breaking, shape, widths, params, space)
