@@ -44,9 +44,10 @@ _FONT_KEYS = (
     "font_feature_settings", "letter_spacing", "word_spacing", "direction",
 )
 
-#: Languages set by WeasyPrint's own breaking: Korean keeps whole words (``keep-all``), Chinese and
-#: Japanese break between characters, which the composer's material does not model.
-_CJK = frozenset({"ko", "ja", "zh"})
+#: Languages set by WeasyPrint's own breaking: Chinese and Japanese break between characters, which the
+#: composer's material does not model.  (Korean is spaced between words, its letters joined by word
+#: joiners in print, and is set by the composer like any other language without hyphenation.)
+_CJK = frozenset({"ja", "zh"})
 
 #: Left to the layout: how far a line's right edge may fall from the measure before it counts as a miss.
 EDGE_TOLERANCE = 0.3
