@@ -180,3 +180,27 @@ def test_no_right_hand_page_ends_in_a_hyphen(tmp: Path, monkeypatch: pytest.Monk
     careless.write_bytes(articlekit.to_pdf(articlekit.load(source)))
     assert _recto_feet(careless), "the long article must have a recto ending in a hyphen to test this"
     assert len(pypdf.PdfReader(careless).pages) == len(pypdf.PdfReader(pdf).pages)
+
+
+def test_each_lines_width_is_the_composers(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The width the composer measured each line at is the width read back from the PDF (within half a point)."""
+    reports: list[press.ComposeReport] = []
+    render = press.render
+
+    def keep(*args: object, **kwargs: object) -> object:
+        document, report = render(*args, **kwargs)  # type: ignore[arg-type]
+        reports.append(report)
+        return document, report
+
+    monkeypatch.setattr(press, "render", keep)
+    pdf = tmp / "widths.pdf"
+    pdf.write_bytes(articlekit.to_pdf(articlekit.load(CASES["de"])))
+    invisible = dict.fromkeys(map(ord, "\u2060\u200b\u00ad"))
+    composed = {text.translate(invisible).strip(): width * 0.75 for text, width in reports[-1].widths}
+    compared = 0
+    for line in pdf_lines(pdf):
+        text = line.text.translate(invisible).strip()
+        if text in composed:
+            compared += 1
+            assert abs((line.x1 - line.x0) - composed[text]) <= EDGE, text
+    assert compared >= 20

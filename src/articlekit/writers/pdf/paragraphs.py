@@ -82,6 +82,8 @@ class ComposeReport:
     strained: list[tuple[int, float, str]] = field(default_factory=list)
     #: Each set paragraph, by its element: its number, how many lines, which of them end in a hyphen.
     set: dict[Any, SetParagraph] = field(default_factory=dict)
+    #: Every line set, in order: its text and the width (px) the composer measured it at.
+    widths: list[tuple[str, float]] = field(default_factory=list)
 
     def leave(self, reason: str) -> None:
         self.left[reason] = self.left.get(reason, 0) + 1
@@ -281,6 +283,9 @@ class _SetLine:
     word_spacing: float
     tracking: float
     last: bool
+    #: The line as the composer set it: its text, and its width (px) with its spacing.
+    text: str = ""
+    width: float = 0.0
 
 
 def _position(items: list[Any], index: int, pieces: int) -> tuple[int, int]:
@@ -397,7 +402,9 @@ def _set_lines(paragraph: _Paragraph, items: list[Any], breaking: Breaking, shap
             if (last and off > 0) or abs(off) < 0.01:
                 break
             spacing += off / spaces
-        out.append(_SetLine(start, end, hyphen, spacing, tracking, last))
+        text = "".join(t for _p, t in parts)
+        width = _spaced(paragraph, parts, tracking, spacing) if spacing else natural
+        out.append(_SetLine(start, end, hyphen, spacing, tracking, last, text, width))
     return out
 
 
@@ -494,6 +501,7 @@ def compose_boxes(root_box: Any, html: Any, context: Any, params: Params | None 
         _rewrite(paragraph, lines)
         report.composed += 1
         report.lines += len(lines)
+        report.widths.extend((line.text, line.width) for line in lines)
         report.hyphenated += sum(line.hyphen for line in lines)
         report.set[paragraph.block.element] = SetParagraph(
             number, len(lines), frozenset(k for k, line in enumerate(lines) if line.hyphen))
