@@ -2,6 +2,7 @@
 
     python benchmarks/bench_compose.py            # every sample and fixture article, the long one, the 10,000-word one
     python benchmarks/bench_compose.py --runs 5   # more timed runs per article
+    python benchmarks/bench_compose.py --against /path/to/an/older/checkout   # before and after, side by side
 
 For each article, in one warm process (each article built once before it is timed):
 
@@ -16,6 +17,10 @@ For each article, in one warm process (each article built once before it is time
 * read back from the PDF (``tests/tools``): the widest space of a justified line as
   a multiple of the normal space, how many spaces exceed 1.6 ×, the share of
   justified lines ending in a hyphen and the longest run of them.
+
+With ``--against``, the same articles are also built by another checkout's
+``src`` (an earlier revision, in a subprocess), and each article's layouts, time
+and lines read back are printed for both, side by side, in the same run.
 
 The "10k" article is generated from ``tests/fixtures/compose/build-notes.md`` (code,
 addresses, identifiers) repeated with a table to about 10,000 words; "long" is the
@@ -145,6 +150,75 @@ def measure(source: Path, runs: int) -> dict[str, Any]:
     }
 
 
+def measure_plain(source: Path, runs: int) -> dict[str, Any]:
+    """Layouts, time and the lines read back for any revision's writer: no use of its internals."""
+    import weasyprint.document
+
+    import articlekit
+    from tools.pdf_lines import pdf_lines
+    from tools.word_gaps import gaps, justified_lines
+
+    counted = {"layouts": 0}
+    original = weasyprint.document.layout_document
+
+    def layout_document(*args: Any) -> Any:
+        counted["layouts"] += 1
+        return original(*args)
+
+    weasyprint.document.layout_document = layout_document
+    try:
+        from articlekit.writers.pdf import press  # a revision with the print run lays out through it
+
+        press.layout_document = layout_document
+    except ImportError:
+        pass
+    article = articlekit.load(source)
+    data = articlekit.to_pdf(article)
+    times = []
+    for _ in range(runs):
+        counted["layouts"] = 0
+        start = time.perf_counter()
+        data = articlekit.to_pdf(article)
+        times.append(time.perf_counter() - start)
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "out.pdf"
+        pdf.write_bytes(data)
+        found = gaps(pdf)
+        lines = justified_lines(list(pdf_lines(pdf)))
+    ends = [bool(re.search(r"[^\W\d_]-$", line.text.rstrip())) for line in lines]
+    run = longest = 0
+    for hyphenated in ends:
+        run = run + 1 if hyphenated else 0
+        longest = max(longest, run)
+    return {"layouts": counted["layouts"], "to_pdf": statistics.median(times),
+            "widest": max((g.ratio for g in found), default=0.0), "over2": sum(g.ratio > 2 for g in found),
+            "hyphenated": 100 * sum(ends) / len(lines) if lines else 0.0, "run": longest}
+
+
+def _plain_in(src: Path, source: Path, runs: int) -> dict[str, Any]:
+    """:func:`measure_plain` in a subprocess importing articlekit from ``src``."""
+    import json
+    import os
+    import subprocess
+
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(src), str(ROOT / "tests")]))
+    code = (f"import json, sys; sys.path.insert(0, {str(Path(__file__).resolve().parent)!r}); "
+            f"from bench_compose import measure_plain; from pathlib import Path; "
+            f"print(json.dumps(measure_plain(Path({str(source)!r}), {runs})))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def against(cases: dict[str, Path], other: Path, runs: int) -> None:
+    """Each article built by ``other``'s writer and by this one, side by side."""
+    print(f"{'article':<7} {'':<6} {'layouts':>7} {'to_pdf s':>8} {'widest':>6} {'>2x':>4} {'hyph %':>6} {'run':>3}")
+    for name, source in cases.items():
+        for label, src in (("before", other / "src"), ("after", ROOT / "src")):
+            r = _plain_in(src, source, runs)
+            print(f"{name:<7} {label:<6} {r['layouts']:>7} {r['to_pdf']:>8.2f} {r['widest']:>6.2f} {r['over2']:>4} "
+                  f"{r['hyphenated']:>6.1f} {r['run']:>3}")
+
+
 def _words(article: Any) -> Any:
     from articlekit.tree import iter_blocks, stringify
 
@@ -157,6 +231,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", nargs="*", help="case names")
+    parser.add_argument("--against", type=Path, help="a checkout of another revision, to compare with")
     args = parser.parse_args()
     from bench_pdf import long_source
 
@@ -169,6 +244,9 @@ def main() -> None:
         cases.update({"long": long, "10k": tenk})
         if args.only:
             cases = {k: v for k, v in cases.items() if k in args.only}
+        if args.against:
+            against(cases, args.against.resolve(), args.runs)
+            return
         print(f"{'article':<7} {'words':>6} {'layouts':>7} {'to_pdf s':>8} {'floor s':>7} {'ratio':>5} "
               f"{'composed':>8} {'left':>5} {'strained':>8} {'widest':>6} {'>1.6x':>5} {'hyph %':>6} {'run':>3}")
         reasons: Counter[str] = Counter()
