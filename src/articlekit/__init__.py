@@ -10,18 +10,13 @@ command does.  The batch machinery is imported on first use, so that
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from ._version import __version__
 from .api import ArticleResult, BuildReport, check, load, to_epub, to_html, to_jats, to_pdf
 from .errors import ArticleError, ArticleErrors, ArticlekitError
 from .model import Article, Copyright, Image, Metadata, Note, Person
 from .options import WriteOptions
-
-try:
-    __version__ = version("articlekit")
-except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-    __version__ = "0.0.0"
 
 #: Names served by :mod:`articlekit.batch`, imported when first asked for.
 _BATCH_NAMES = {"build": "build_many", "build_many": "build_many", "BatchReport": "BatchReport",

@@ -20,7 +20,7 @@ from types import FrameType
 
 import click
 
-from . import __version__
+from ._version import __version__
 from .api import ArticleResult, BuildReport, check
 from .bounds import DEFAULT_MAX_BYTES
 from .errors import ArticlekitError, one_line

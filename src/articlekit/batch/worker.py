@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from ..errors import ArticleError, ArticlekitError, InternalError, flatten
 from ..options import WriteOptions
 from ..writers import get_format

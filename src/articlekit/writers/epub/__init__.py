@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from ebooklib import epub
 from lxml import etree
 
-from ... import __version__
+from ..._version import __version__
 from ...errors import ArticleError
 from ...model import Article, Block
 from ...options import WriteOptions

@@ -31,7 +31,7 @@ from typing import Any
 from ebooklib import epub
 from lxml import etree
 
-from ... import __version__
+from ..._version import __version__
 from ...editions.model import Edition, EditionArticle, FrontPiece
 from ...errors import ArticleError
 from ...model import Article

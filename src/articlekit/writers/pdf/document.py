@@ -27,7 +27,7 @@ from typing import Any
 
 import pyphen
 
-from ... import __version__
+from ..._version import __version__
 from ...formulas import is_display, mathml_for
 from ...model import NOTE_REFS, Article, Note, Person
 from ...render.html_body import HtmlOptions, HtmlRenderer, _letter

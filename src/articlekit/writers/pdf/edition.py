@@ -29,7 +29,7 @@ from html import escape
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from ... import __version__
+from ..._version import __version__
 from ...editions.model import ArticlePages, Edition, EditionArticle
 from ...errors import ArticleError, ArticlekitError
 from ...fonts import BookFaceNotInstalledError, find_book_face, find_code_face

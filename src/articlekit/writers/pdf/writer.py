@@ -30,7 +30,7 @@ import pydyf
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from ... import __version__
+from ..._version import __version__
 from ...errors import ArticleError, ArticlekitError
 from ...fonts import BookFace, BookFaceNotInstalledError, describe_missing, find_book_face, find_code_face, font_stack
 from ...model import Article
