@@ -13,7 +13,7 @@ import pytest
 import articlekit
 from articlekit import glyphs
 from articlekit.cli import main
-from articlekit.fonts import describe_missing
+from articlekit.glyphs import describe_missing
 from conftest import FIXTURES
 from validators import require
 

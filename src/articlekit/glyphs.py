@@ -28,6 +28,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from .errors import ArticleError
+from .fonts import BookFaceNotInstalledError, find_book_face
 
 #: Debian packages in the order a hint prefers them: colour emoji for emoji, the
 #: core Noto set for the world's scripts, CJK, then the extra weights and faces.
@@ -93,8 +94,6 @@ def _face_coverage(paths: tuple[Path, ...]) -> frozenset[int]:
 
 def book_coverage() -> frozenset[int] | None:
     """The code points the book face maps, or ``None`` when none is installed."""
-    from .fonts import BookFaceNotInstalledError, find_book_face
-
     try:
         book = find_book_face()
     except BookFaceNotInstalledError:
@@ -137,6 +136,26 @@ def undrawable(text: str) -> list[int] | None:
         return None
     missing = {ch for ch in outside if not _covers(installed, ord(ch))}
     return [ord(ch) for ch in dict.fromkeys(ch for ch in text if ch in missing)]
+
+
+def describe_missing(codepoints: Iterable[int]) -> str:
+    """A readable list of characters no font could draw, grouped by script, with a remedy."""
+    points = sorted(set(codepoints))
+    by_script: dict[str, list[str]] = {}
+    for cp in points:
+        name = unicodedata.name(chr(cp), "")
+        script = name.split(" ")[0] if name else "UNASSIGNED"
+        by_script.setdefault(script, []).append(f"U+{cp:04X} {chr(cp)!r}")
+    parts = []
+    for script, chars in by_script.items():
+        shown = ", ".join(chars[:8]) + (f" and {len(chars) - 8} more" if len(chars) > 8 else "")
+        parts.append(f"{script.title()}: {shown}")
+    packages = list(dict.fromkeys(p for cp in points if (p := package_for(cp))))
+    remedy = (
+        f"install a font covering them (Debian: {', '.join(packages)})" if packages
+        else "no Debian font package covers them; install a font that does"
+    )
+    return f"no installed font has glyphs for {'; '.join(parts)}; {remedy}"
 
 
 def _describe(cp: int) -> str:

@@ -32,7 +32,8 @@ from weasyprint.text.fonts import FontConfiguration
 
 from ..._version import __version__
 from ...errors import ArticleError, ArticlekitError
-from ...fonts import BookFace, BookFaceNotInstalledError, describe_missing, find_book_face, find_code_face, font_stack
+from ...fonts import BookFace, BookFaceNotInstalledError, find_book_face, find_code_face, font_stack
+from ...glyphs import describe_missing
 from ...model import Article
 from ...options import WriteOptions
 from ...render.html_body import _letter
