@@ -35,14 +35,13 @@ from .bounds import DEFAULT_MAX_BYTES
 from .config import Config, load_config
 from .errors import ArticleError, ArticleErrors, closest
 from .model import Article, Copyright, Image, Metadata, Person
+from .notemarks import empty_notes, marker
 from .pandoc import PandocFailed, parse_markdown
 from .render.labels import house_words, labels_for_lang
 from .tree import all_lists, all_nodes, stringify
 
 #: Sources larger than this are refused (bytes); ``load(max_bytes=...)`` changes it.
 
-#: Class of the marker span the reader puts at the start of every note definition.
-NOTE_MARKER = "articlekit-note"
 _META_PREFIX = "articlekit-meta-"
 _META_FENCE = ":" * 24
 
@@ -193,8 +192,7 @@ def mark_definitions(body: str, first_line: int, scan: NoteScan) -> str:
         i = lineno - first_line
         m = _DEF.match(lines[i])
         assert m is not None and m.group(2) == label
-        marker = f'[]{{.{NOTE_MARKER} label="{label.encode().hex()}" line="{lineno}"}}'
-        lines[i] = f"{lines[i][: m.end()]} {marker}{lines[i][m.end():]}"
+        lines[i] = f"{lines[i][: m.end()]} {marker(label, lineno)}{lines[i][m.end():]}"
     return "\n".join(lines)
 
 
@@ -512,8 +510,6 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
         _check_tree(path, doc)
     except ArticleError as e:
         raise fail(e) from None
-    from .transforms.notes import empty_notes  # the transforms import this module
-
     errors += empty_notes(path, doc["blocks"])
     errors += [_unclosed(path, text, raw, body_start) for raw in drop_raw_content(doc["blocks"])]
     errors += convert_raw_images(path, text, body_start, doc["blocks"])
