@@ -20,7 +20,7 @@ import pytest
 
 import articlekit
 from articlekit.editions.loader import load_edition
-from articlekit.editions.model import ArticlePages
+from articlekit.model.edition import ArticlePages
 from articlekit.writers.pdf import writer
 from articlekit.writers.pdf.document import print_document
 from articlekit.writers.pdf.edition import edition_to_pdf

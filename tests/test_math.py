@@ -314,7 +314,7 @@ def test_an_editions_print_book_tags_its_articles_formulas() -> None:
     """An article's formulas are ``/Formula`` elements in an edition's print book too."""
     import datetime as dt
 
-    from articlekit.editions.model import Edition, EditionArticle, EditionSection
+    from articlekit.model.edition import Edition, EditionArticle, EditionSection
     from articlekit.writers.pdf.edition import edition_to_pdf
 
     source = SOURCES[0]

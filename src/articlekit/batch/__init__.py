@@ -22,7 +22,6 @@ skipped: the manifest records, for each output, the SHA-256 of each input file
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
@@ -31,6 +30,7 @@ from pathlib import Path
 
 from ..api import ArticleResult, BuildReport, _empty_folders, find_sources, prepare_output
 from ..bounds import DEFAULT_MAX_BYTES
+from ..cpus import usable_cpus
 from ..errors import ArticlekitError, OutputError
 from ..manifest import OutputFolder
 from ..options import WriteOptions
@@ -112,14 +112,6 @@ class BatchReport(BuildReport):
             f"{self.articles_per_hour:,.0f} articles/hour",
         ]
         return ", ".join(parts)
-
-
-def usable_cpus() -> int:
-    """CPUs this process may run on (its affinity mask, not the machine's count)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 class _InlineExecutor(Executor):

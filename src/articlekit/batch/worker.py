@@ -23,6 +23,7 @@ from .._version import __version__
 from ..errors import ArticleError, ArticlekitError, InternalError, flatten
 from ..options import WriteOptions
 from ..writers import get_format
+from ..writers.pdf.pages import page_count
 
 #: Formats whose output refers to image files beside it (EPUB and PDF embed theirs).
 LINKED_FORMATS = frozenset({"html", "jats"})
@@ -114,20 +115,6 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def page_count(pdf: bytes) -> int | None:
-    """Pages of a PDF (``None`` when it cannot be read), for the report."""
-    import pypdfium2
-
-    try:
-        doc = pypdfium2.PdfDocument(pdf)
-    except pypdfium2.PdfiumError:
-        return None
-    try:
-        return len(doc)
-    finally:
-        doc.close()
-
-
 def warm_up(formats: tuple[str, ...]) -> None:
     """Prepare a worker process once: import the writers, find the fonts, compile the templates.
 
@@ -215,4 +202,4 @@ def context_digest(fmt: str, options: WriteOptions, strict: bool) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-__all__ = ["FormatOutput", "Job", "Problem", "Rendered", "context_digest", "page_count", "render_job", "warm_up"]
+__all__ = ["FormatOutput", "Job", "Problem", "Rendered", "context_digest", "render_job", "warm_up"]

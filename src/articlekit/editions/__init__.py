@@ -21,10 +21,16 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..api import LINKED_FORMATS, local_images, prepare_output
+from ..cpus import usable_cpus
 from ..errors import UnsupportedFormatError
+from ..manifest import OutputFolder
 from ..model import Article
+from ..model.edition import ArticlePages, Edition, EditionArticle, EditionSection, FrontPiece
 from ..options import WriteOptions
-from .model import ArticlePages, Edition, EditionArticle, EditionSection, FrontPiece
+from ..writers import get_writer
+from ..writers.pdf.pages import page_count
+from .loader import load_edition
 
 #: What ``build_edition`` can write.  ``pdf`` and ``epub`` are the edition itself; ``jats`` and
 #: ``html`` are each article's own files with the edition's volume, issue and pages.
@@ -89,9 +95,6 @@ def _normalise(formats: Iterable[str] | str) -> tuple[str, ...]:
 
 def _render(article: Article, fmt: str, options: WriteOptions) -> tuple[bytes, list[tuple[str, bytes]]]:
     """One article's file in one format (run in a worker), with the images HTML and JATS link to."""
-    from ..api import LINKED_FORMATS, local_images
-    from ..writers import get_writer
-
     data = get_writer(fmt)(article, options)
     images = local_images(article, options) if fmt in LINKED_FORMATS else []
     return data, images
@@ -118,12 +121,6 @@ def build_edition(
     be built (its file's problems with their lines, or its articles').  ``progress``
     is called with one line per step.
     """
-    from ..api import prepare_output
-    from ..batch import usable_cpus
-    from ..batch.worker import page_count
-    from ..manifest import OutputFolder
-    from .loader import load_edition
-
     fmts = _normalise(formats)
     if not fmts and not offprints:
         raise UnsupportedFormatError(f"no format to build: choose from {', '.join(EDITION_FORMATS)}")

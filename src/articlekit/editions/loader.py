@@ -30,6 +30,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ..cpus import usable_cpus
 from ..errors import ArticleError, ArticleErrors, closest
 from ..frontmatter import (
     IsoDate,
@@ -47,10 +48,10 @@ from ..frontmatter import (
     check_structure,
 )
 from ..model import Article, Metadata
+from ..model.edition import Edition, EditionArticle, EditionSection, FrontPiece
 from ..reader import _person
 from ..safety import AccessDenied, Policy, check_image, resolve_resource
 from ..tree import iter_blocks, iter_inlines
-from .model import Edition, EditionArticle, EditionSection, FrontPiece
 
 #: An article's slug: a file stem in ``sources/``, never a path.
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -297,7 +298,6 @@ PARALLEL_FROM = 8
 
 def _load_all(paths: list[Path], strict: bool, jobs: int | None) -> list[tuple[Article | None, list[_Problem]]]:
     """Every article, in order; in worker processes (one per usable CPU) for a long edition."""
-    from ..batch import usable_cpus
 
     workers = min(jobs or usable_cpus(), len(paths))
     if workers <= 1 or len(paths) < PARALLEL_FROM:

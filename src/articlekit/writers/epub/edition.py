@@ -32,9 +32,9 @@ from ebooklib import epub
 from lxml import etree
 
 from ..._version import __version__
-from ...editions.model import Edition, EditionArticle, FrontPiece
 from ...errors import ArticleError
 from ...model import Article
+from ...model.edition import Edition, EditionArticle, FrontPiece
 from ...options import WriteOptions
 from ...render.html_body import HtmlOptions
 from ...render.identity import IDENTITY_NAMESPACE

@@ -30,10 +30,10 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from ..._version import __version__
-from ...editions.model import ArticlePages, Edition, EditionArticle
 from ...errors import ArticleError, ArticlekitError
 from ...fonts import BookFaceNotInstalledError, find_book_face, find_code_face
 from ...model import Article
+from ...model.edition import ArticlePages, Edition, EditionArticle
 from ...options import WriteOptions
 from ...render.identity import IDENTITY_NAMESPACE
 from ...render.labels import date_text, labels_for, labels_for_lang

@@ -14,7 +14,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Article, Person
+from . import Article, Person
 
 
 @dataclass(frozen=True)
