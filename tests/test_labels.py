@@ -26,7 +26,7 @@ from lxml import etree
 import articlekit
 from articlekit.config import load_config
 from articlekit.errors import ArticleErrors
-from articlekit.render.labels import KEYS, LABELS, catalogue, date_text, labels_for_lang
+from articlekit.labels import KEYS, LABELS, catalogue, date_text, labels_for_lang
 from validators import ROOT, nu_check, require
 from validators_epub import ace, epubcheck_reports, problems_in
 from validators_jats import validate_jats
@@ -330,7 +330,7 @@ def test_localised_outputs_validate(tmp_path: Path) -> None:
     ("sw", "Volume 4 · Issue 2"),
 ])
 def test_an_editions_volume_and_issue_in_its_language(lang: str, expected: str) -> None:
-    from articlekit.render.labels import labels_for_lang
+    from articlekit.labels import labels_for_lang
 
     assert labels_for_lang(lang).numbering("4", "2") == expected
     assert labels_for_lang(lang).numbering(None, None) is None

@@ -191,8 +191,8 @@ def _check_import(path: Path, text: str, value: object) -> list[ArticleError]:
 
 def _check_labels(path: Path, text: str, value: object) -> list[ArticleError]:
     """Problems with a ``[labels]`` table: known keys with string values, language tables by tag."""
-    from .render.labels import KEYS as LABEL_KEYS
-    from .render.labels import catalogue
+    from .labels import KEYS as LABEL_KEYS
+    from .labels import catalogue
 
     if not isinstance(value, dict):
         return [ArticleError(path, "'labels' must be a table", _line_of(text, "labels"))]

@@ -34,10 +34,10 @@ from . import bounds, formulas, frontmatter, glyphs, links, safety
 from .bounds import DEFAULT_MAX_BYTES
 from .config import Config, load_config
 from .errors import ArticleError, ArticleErrors, closest
+from .labels import house_words, labels_for_lang
 from .model import Article, Copyright, Image, Metadata, Person
 from .notemarks import empty_notes, marker
 from .pandoc import PandocFailed, parse_markdown
-from .render.labels import house_words, labels_for_lang
 from .tree import all_lists, all_nodes, stringify
 
 #: Sources larger than this are refused (bytes); ``load(max_bytes=...)`` changes it.

@@ -241,7 +241,7 @@ def render_front_piece(kind: str, markdown: str, where: Path, lang: str, date: d
                                                     lang=lang), body=blocks)
     html = sanitise(HtmlRenderer(article, HtmlOptions(title_level=0)).blocks(blocks))
     if title is None:
-        from ..render.labels import labels_for_lang
+        from ..labels import labels_for_lang
 
         title = labels_for_lang(lang)[kind] if kind == "imprint" else kind.capitalize()
     return FrontPiece(kind=kind, title=title, html=_xml_fragment(html))

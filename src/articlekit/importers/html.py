@@ -148,7 +148,7 @@ def _own_heading(heading: Any, lang: str, report: ImportReport) -> bool:
     is what it prints anyway, so such a heading is dropped and the article reads
     back as it was written.
     """
-    from ..render.labels import catalogue, primary
+    from ..labels import catalogue, primary
 
     words = heading.text_content().strip()
     default = {catalogue().get(primary(lang), {}).get("notes"), catalogue()["en"]["notes"]}

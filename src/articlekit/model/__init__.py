@@ -168,7 +168,7 @@ class Article:
     styles_dir: Path | None = None
     warnings: list[str] = field(default_factory=list)
     #: The house's own words for this article's language (``[labels]`` in ``articlekit.toml``),
-    #: over the catalogue's; see :func:`articlekit.render.labels.labels_for`.
+    #: over the catalogue's; see :func:`articlekit.labels.labels_for`.
     label_overrides: dict[str, str] = field(default_factory=dict)
     #: The MathML of each TeX formula, keyed by ``(display, tex)``, made once by the reader
     #: (:mod:`articlekit.formulas`); writers only serialise it.

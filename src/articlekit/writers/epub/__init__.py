@@ -30,10 +30,10 @@ from lxml import etree
 
 from ..._version import __version__
 from ...errors import ArticleError
+from ...labels import Labels, labels_for
 from ...model import Article, Block
 from ...options import WriteOptions
 from ...render.html_body import HtmlOptions, HtmlRenderer, render_notes
-from ...render.labels import Labels, labels_for
 from ...render.title_block import TitleBlockOptions, render_title_block, title_block
 from ...safety import parse_xml
 from ...styles import read_style

@@ -33,12 +33,12 @@ from lxml import etree
 
 from ..._version import __version__
 from ...errors import ArticleError
+from ...labels import Labels, labels_for, labels_for_lang
 from ...model import Article
 from ...model.edition import Edition, EditionArticle, FrontPiece
 from ...options import WriteOptions
 from ...render.html_body import HtmlOptions
 from ...render.identity import IDENTITY_NAMESPACE
-from ...render.labels import Labels, labels_for, labels_for_lang
 from ...render.title_block import TitleBlockOptions, joined, render_title_block, title_block
 from ...styles import read_style
 from . import (

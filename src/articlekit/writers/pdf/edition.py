@@ -32,11 +32,11 @@ from weasyprint.text.fonts import FontConfiguration
 from ..._version import __version__
 from ...errors import ArticleError, ArticlekitError
 from ...fonts import BookFaceNotInstalledError, find_book_face, find_code_face
+from ...labels import date_text, labels_for, labels_for_lang
 from ...model import Article
 from ...model.edition import ArticlePages, Edition, EditionArticle
 from ...options import WriteOptions
 from ...render.identity import IDENTITY_NAMESPACE
-from ...render.labels import date_text, labels_for, labels_for_lang
 from ...render.title_block import joined
 from ...safety import Policy
 from ...styles import default_styles_dir, find_style

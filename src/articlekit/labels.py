@@ -22,7 +22,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 if TYPE_CHECKING:
-    from ..model import Article
+    from .model import Article
 
 #: The language of the words used when the article's language has none in the catalogue.
 LABELS_LANG = "en"
