@@ -27,6 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ArticleError, ArticleErrors, closest
+from .frontmatter import FIELDS
+from .labels import KEYS as LABEL_KEYS
+from .labels import catalogue
+
+#: The built-in front-matter mappings of other tools, chosen by ``[import] preset``.
+PRESETS = ("jekyll", "hugo", "quarto")
 
 CONFIG_NAME = "articlekit.toml"
 
@@ -157,9 +163,6 @@ def _table_line(text: str, table: str, key: str | None = None) -> int | None:
 
 def _check_import(path: Path, text: str, value: object) -> list[ArticleError]:
     """Problems with an ``[import]`` table: a known preset, a list of keys to drop, keys mapped to canonical keys."""
-    from .frontmatter import FIELDS
-    from .importers.markdown import PRESETS
-
     if not isinstance(value, dict):
         return [ArticleError(path, "'import' must be a table", _line_of(text, "import"))]
     problems: list[ArticleError] = []
@@ -191,9 +194,6 @@ def _check_import(path: Path, text: str, value: object) -> list[ArticleError]:
 
 def _check_labels(path: Path, text: str, value: object) -> list[ArticleError]:
     """Problems with a ``[labels]`` table: known keys with string values, language tables by tag."""
-    from .labels import KEYS as LABEL_KEYS
-    from .labels import catalogue
-
     if not isinstance(value, dict):
         return [ArticleError(path, "'labels' must be a table", _line_of(text, "labels"))]
     problems: list[ArticleError] = []

@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .canonical import clean_slug
 from .report import Entry, ImportReport
 
 __all__ = ["Entry", "ImportReport", "clean_slug", "detect_kind", "import_file", "import_many", "slug_for"]
@@ -45,11 +46,6 @@ def detect_kind(path: Path, data: bytes) -> str:
 def slug_for(path: Path) -> str:
     """The slug a file's source is named by: its stem, less a Jekyll post's date, in lower case."""
     return clean_slug(re.sub(r"^\d{4}-\d{2}-\d{2}-", "", path.stem))
-
-
-def clean_slug(text: str) -> str:
-    """``text`` as a slug: lower case, word characters and hyphens only (so never a path)."""
-    return re.sub(r"[^\w-]+", "-", text.lower(), flags=re.UNICODE).strip("-") or "article"
 
 
 def import_file(path: str | Path, *, preset: str | None = None, keys: dict[str, Any] | None = None,

@@ -48,6 +48,11 @@ URL = re.compile(r"https?://[^\s<>\"\[\]]*[^\s<>\"\[\].,;:!?)’”']")
 _URL_ENTITY = re.compile(r"(?=&#?[A-Za-z0-9]+(?:;|$))")
 
 
+
+def clean_slug(text: str) -> str:
+    """``text`` as a slug: lower case, word characters and hyphens only (so never a path)."""
+    return re.sub(r"[^\w-]+", "-", text.lower(), flags=re.UNICODE).strip("-") or "article"
+
 def escape_line(line: str, *, start: bool = True) -> str:
     """One line of literal text as Pandoc Markdown that reads back as exactly that text.
 

@@ -30,11 +30,12 @@ from typing import Any
 import yaml
 
 from .. import bounds
+from ..config import PRESETS
 from ..frontmatter import FIELDS, _Loader
+from .canonical import clean_slug
 from .metadata import date_of, people_of, words_of
 from .report import ImportReport
 
-PRESETS = ("jekyll", "hugo", "quarto")
 #: One person written under the singular key, as most tools do: mapped with or without a preset.
 SINGULAR = {"author": "authors", "editor": "editors", "reviewer": "reviewers", "translator": "translators"}
 _PEOPLE = ("authors", "editors", "reviewers", "translators")
@@ -114,8 +115,6 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
     for key, value in data.items():
         line = _line(fm_lines, key)
         if key == "slug" and isinstance(value, str) and value.strip():
-            from . import clean_slug
-
             report.slug = clean_slug(value)
         if key in drop:
             report.drop(f"key {key!r}", line)
