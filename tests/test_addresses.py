@@ -14,7 +14,7 @@ from lxml import etree, html
 
 import articlekit
 from articlekit.cli import main
-from articlekit.links import address_problem
+from articlekit.read.links import address_problem
 from conftest import FIXTURES
 from validators_jats import validate_jats
 

@@ -11,9 +11,9 @@ import pikepdf
 import pytest
 
 import articlekit
-from articlekit import glyphs
 from articlekit.cli import main
-from articlekit.glyphs import describe_missing
+from articlekit.read import glyphs
+from articlekit.read.glyphs import describe_missing
 from conftest import FIXTURES
 from validators import require
 

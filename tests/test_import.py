@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import articlekit
 from articlekit.importers import import_file, import_many
 from articlekit.importers.canonical import escape_line
-from articlekit.pandoc import READER_FORMAT, pandoc_path, parse_markdown
+from articlekit.read.pandoc import READER_FORMAT, pandoc_path, parse_markdown
 from articlekit.tree import all_nodes, stringify
 from conftest import FIXTURES, run_cli
 from seed import SAMPLE, SEED

@@ -24,9 +24,9 @@ import pytest
 from lxml import etree
 
 import articlekit
-from articlekit.config import load_config
 from articlekit.errors import ArticleErrors
 from articlekit.labels import KEYS, LABELS, catalogue, date_text, labels_for_lang
+from articlekit.read.config import load_config
 from validators import ROOT, nu_check, require
 from validators_epub import ace, epubcheck_reports, problems_in
 from validators_jats import validate_jats

@@ -14,7 +14,7 @@ from lxml import etree
 
 import articlekit
 from articlekit.cli import main
-from articlekit.links import suggestion, unwrap_broken_links
+from articlekit.read.links import suggestion, unwrap_broken_links
 from conftest import FIXTURES
 from validators_jats import validate_jats
 

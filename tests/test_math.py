@@ -31,8 +31,8 @@ import pytest
 from lxml import etree
 
 import articlekit
-from articlekit.formulas import FormulaError, to_mathml
 from articlekit.model import Article
+from articlekit.read.formulas import FormulaError, to_mathml
 from articlekit.tree import all_nodes
 from articlekit.writers.pdf.document import print_document
 from conftest import FIXTURES

@@ -24,7 +24,7 @@ import articlekit
 import seed
 from articlekit.cli import main as cli_main
 from articlekit.errors import ArticleError, ArticlekitError
-from articlekit.safety import AccessDenied, Policy
+from articlekit.read.safety import AccessDenied, Policy
 from articlekit.tree import stringify
 from articlekit.writers.pdf.document import running_authors, shorten, text_setting, tie_last_words
 from articlekit.writers.pdf.fetcher import RestrictedFetcher

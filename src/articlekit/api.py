@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .bounds import DEFAULT_MAX_BYTES
 from .errors import ArticleError, ArticleErrors, ArticlekitError, InternalError, OutputError, flatten
 from .model import Article
 from .options import WriteOptions
+from .read.bounds import DEFAULT_MAX_BYTES
 from .tree import iter_inlines
 from .writers import get_writer
 
@@ -44,7 +44,8 @@ def load(
     (a file that cannot be read, a source without front matter).  With
     ``strict``, warnings such as a note that is never referenced are errors too.
     """
-    from . import reader, transforms  # pydantic and pandoc's wrapper: imported when a source is read
+    from . import transforms  # pydantic and pandoc's wrapper: imported when a source is read
+    from .read import reader
 
     path = Path(path)
     article = reader.read(path, max_bytes=max_bytes, allow_remote=allow_remote)
@@ -162,7 +163,7 @@ def local_images(article: Article, options: WriteOptions) -> list[tuple[str, byt
     HTML and JATS refer to images by the path the source wrote, so a build copies
     each file to that same relative place beside its outputs.
     """
-    from . import safety
+    from .read import safety
 
     policy = safety.Policy(article.source_dir, allow_remote=options.allow_remote)
     refs = [article.metadata.image.src] if article.metadata.image and article.metadata.image.src else []

@@ -22,9 +22,9 @@ import click
 
 from ._version import __version__
 from .api import ArticleResult, BuildReport, check
-from .bounds import DEFAULT_MAX_BYTES
 from .errors import ArticlekitError, one_line
 from .options import WriteOptions
+from .read.bounds import DEFAULT_MAX_BYTES
 from .writers import FORMATS, available_formats
 
 _FORMAT_HELP = "; ".join(f"{f.name}: {f.description}" for f in FORMATS.values())

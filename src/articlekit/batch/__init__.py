@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..api import ArticleResult, BuildReport, _empty_folders, find_sources, prepare_output
-from ..bounds import DEFAULT_MAX_BYTES
 from ..cpus import usable_cpus
 from ..errors import ArticlekitError, OutputError
 from ..manifest import OutputFolder
 from ..options import WriteOptions
+from ..read.bounds import DEFAULT_MAX_BYTES
 from ..writers import FORMATS, get_format, get_writer
 from .incremental import Fingerprints, made_from, up_to_date
 from .worker import LINKED_FORMATS, Job, Problem, Rendered, render_job, warm_up

@@ -120,7 +120,7 @@ def warm_up(formats: tuple[str, ...]) -> None:
 
     Run as the process pool's initializer, so that no article pays for it.
     """
-    from ..glyphs import book_coverage, installed_coverage
+    from ..read.glyphs import book_coverage, installed_coverage
     from ..render.templates import environment
     from ..writers import get_writer
 
@@ -144,7 +144,7 @@ def render_job(job: Job) -> Rendered:
     recorded on its :class:`FormatOutput` and the other formats are still made.
     """
     from ..api import load, local_images, render
-    from ..config import CONFIG_NAME
+    from ..read.config import CONFIG_NAME
     from ..styles import find_style
 
     start = time.perf_counter()

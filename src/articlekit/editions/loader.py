@@ -1,7 +1,7 @@
 """Reading ``editions/<slug>.yaml``: the edition's own metadata and its ordered articles.
 
 The file is YAML, like an article's front matter, and is checked by the same
-machinery (:mod:`articlekit.frontmatter`): duplicate keys and aliases are
+machinery (:mod:`articlekit.read.frontmatter`): duplicate keys and aliases are
 refused, every pydantic error is reported at the line of the YAML node it
 concerns, and an unknown key gets a did-you-mean hint.  Editors are parsed
 exactly as an article's editors are (a list, or one string such as
@@ -32,7 +32,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..cpus import usable_cpus
 from ..errors import ArticleError, ArticleErrors, closest
-from ..frontmatter import (
+from ..model import Article, Metadata
+from ..model.edition import Edition, EditionArticle, EditionSection, FrontPiece
+from ..read.frontmatter import (
     IsoDate,
     Issn,
     LanguageTag,
@@ -47,10 +49,8 @@ from ..frontmatter import (
     _yaml_error,
     check_structure,
 )
-from ..model import Article, Metadata
-from ..model.edition import Edition, EditionArticle, EditionSection, FrontPiece
-from ..reader import _person
-from ..safety import AccessDenied, Policy, check_image, resolve_resource
+from ..read.reader import _person
+from ..read.safety import AccessDenied, Policy, check_image, resolve_resource
 from ..tree import iter_blocks, iter_inlines
 
 #: An article's slug: a file stem in ``sources/``, never a path.
@@ -217,7 +217,7 @@ def render_front_piece(kind: str, markdown: str, where: Path, lang: str, date: d
     one, since the contents list it by it.  A piece has no notes and no images:
     neither has a place on a title page's verso or in a contents entry.
     """
-    from ..pandoc import parse_markdown
+    from ..read.pandoc import parse_markdown
     from ..render.html_body import HtmlOptions, HtmlRenderer, sanitise
 
     blocks: list[dict[str, Any]] = parse_markdown(markdown)["blocks"]

@@ -63,7 +63,7 @@ def import_file(path: str | Path, *, preset: str | None = None, keys: dict[str, 
     path = Path(path)
     report = ImportReport(path=path, strict=strict)
     if keys is None and config_dir is not None:
-        from ..config import load_config
+        from ..read.config import load_config
 
         keys = load_config(Path(config_dir)).import_table
     options: dict[str, Any] = {"preset": preset, "keys": keys, "lang": lang, "media_dir": media_dir,

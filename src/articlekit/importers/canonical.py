@@ -1,7 +1,7 @@
 """Writing a canonical source: YAML front matter in a fixed key order, then the body.
 
 Text that came from plain text (a title, a paragraph, a note) is escaped so that
-Pandoc Markdown, as :mod:`articlekit.pandoc` reads it, gives back exactly those
+Pandoc Markdown, as :mod:`articlekit.read.pandoc` reads it, gives back exactly those
 characters: every sign that could start markup gets a backslash, and nothing else
 is touched (curly quotes, dashes, no-break spaces and typos stay as they are).
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from ..frontmatter import FIELDS, _Loader
+from ..read.frontmatter import FIELDS, _Loader
 
 #: Front matter keys in the order a canonical source gives them (the model's order, with
 #: the people and the picture ahead of the publication's facts, as the sources are written).

@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ..pandoc import PandocFailed
+from ..read.pandoc import PandocFailed
 from . import ast, canonical
 from .metadata import date_of, people_of
 from .report import ImportReport

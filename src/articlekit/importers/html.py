@@ -19,7 +19,7 @@ from urllib.parse import unquote
 from lxml import etree
 from lxml import html as lhtml
 
-from ..pandoc import PandocFailed
+from ..read.pandoc import PandocFailed
 from . import ast, canonical
 from .metadata import date_of, people_of, words_of
 from .report import ImportReport
@@ -324,7 +324,7 @@ def _jsonld(root: Any, report: ImportReport) -> tuple[dict[str, Any], int | None
 
 def _ld_people(value: Any, role_key: str) -> list[Any]:
     """People as schema.org gives them: a name, a Person, or a Role around one with CRediT role names."""
-    from ..frontmatter import CREDIT_ROLES
+    from ..read.frontmatter import CREDIT_ROLES
 
     by_term = {term.lower(): slug for slug, term in CREDIT_ROLES.items()}
     items = value if isinstance(value, list) else [value] if value else []

@@ -29,9 +29,9 @@ from typing import Any
 
 import yaml
 
-from .. import bounds
-from ..config import PRESETS
-from ..frontmatter import FIELDS, _Loader
+from ..read import bounds
+from ..read.config import PRESETS
+from ..read.frontmatter import FIELDS, _Loader
 from .canonical import clean_slug
 from .metadata import date_of, people_of, words_of
 from .report import ImportReport

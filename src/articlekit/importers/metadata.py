@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..frontmatter import looks_like_degrees, split_people
+from ..read.frontmatter import looks_like_degrees, split_people
 from . import canonical
 from .report import ImportReport
 

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..frontmatter import looks_like_degrees
+from ..read.frontmatter import looks_like_degrees
 from . import canonical
 from .report import ImportReport
 

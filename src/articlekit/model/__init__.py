@@ -1,6 +1,6 @@
 """The in-memory article that every writer reads.
 
-An :class:`Article` is produced once by :mod:`articlekit.reader`, completed by the
+An :class:`Article` is produced once by :mod:`articlekit.read.reader`, completed by the
 passes in :mod:`articlekit.transforms`, and then handed, read-only, to the writers.
 
 The body is kept as pandoc's JSON document tree (a list of block dicts such as
@@ -171,7 +171,7 @@ class Article:
     #: over the catalogue's; see :func:`articlekit.labels.labels_for`.
     label_overrides: dict[str, str] = field(default_factory=dict)
     #: The MathML of each TeX formula, keyed by ``(display, tex)``, made once by the reader
-    #: (:mod:`articlekit.formulas`); writers only serialise it.
+    #: (:mod:`articlekit.read.formulas`); writers only serialise it.
     formulas: dict[tuple[bool, str], str] = field(default_factory=dict)
 
     @property

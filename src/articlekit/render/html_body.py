@@ -23,10 +23,10 @@ from typing import Any
 
 import nh3
 
-from ..formulas import as_html, mathml_for
 from ..labels import Labels, labels_for
 from ..model import Article, Block, Inline, Note
-from ..safety import SAFE_LINK_SCHEMES, safe_link
+from ..read.formulas import as_html, mathml_for
+from ..read.safety import SAFE_LINK_SCHEMES, safe_link
 from ..tree import stringify
 
 # ---------------------------------------------------------------------------

@@ -33,9 +33,9 @@ from ...errors import ArticleError
 from ...labels import Labels, labels_for
 from ...model import Article, Block
 from ...options import WriteOptions
+from ...read.safety import parse_xml
 from ...render.html_body import HtmlOptions, HtmlRenderer, render_notes
 from ...render.title_block import TitleBlockOptions, render_title_block, title_block
-from ...safety import parse_xml
 from ...styles import read_style
 from ...tree import stringify
 from .archive import repack

@@ -36,9 +36,9 @@ from typing import Any
 from lxml import etree
 
 from ...errors import ArticleError
-from ...formulas import mathml_for
 from ...model import NOTE_REFS, Article, Block, Inline
-from ...safety import safe_link
+from ...read.formulas import mathml_for
+from ...read.safety import safe_link
 from ...tree import inline_children, stringify
 from .xml import (
     BLOCK_CHILDREN,

@@ -16,8 +16,8 @@ import re
 from lxml import etree
 
 from ...errors import ArticleError
-from ...frontmatter import CREDIT_ROLES
 from ...model import Article, Copyright, Metadata, Person
+from ...read.frontmatter import CREDIT_ROLES
 from .body import JatsRenderer
 from .xml import ALI, Element, new
 

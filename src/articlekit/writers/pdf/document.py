@@ -28,8 +28,8 @@ from typing import Any
 import pyphen
 
 from ..._version import __version__
-from ...formulas import is_display, mathml_for
 from ...model import NOTE_REFS, Article, Note, Person
+from ...read.formulas import is_display, mathml_for
 from ...render.html_body import HtmlOptions, HtmlRenderer, _letter
 from ...render.summary import description
 from ...render.title_block import TitleBlockOptions, render_title_block

@@ -36,9 +36,9 @@ from ...labels import date_text, labels_for, labels_for_lang
 from ...model import Article
 from ...model.edition import ArticlePages, Edition, EditionArticle
 from ...options import WriteOptions
+from ...read.safety import Policy
 from ...render.identity import IDENTITY_NAMESPACE
 from ...render.title_block import joined
-from ...safety import Policy
 from ...styles import default_styles_dir, find_style
 from .document import HYPHEN, print_document, shorten, text_setting
 from .fetcher import RestrictedFetcher

@@ -33,13 +33,13 @@ from weasyprint.text.fonts import FontConfiguration
 from ..._version import __version__
 from ...errors import ArticleError, ArticlekitError
 from ...fonts import BookFace, BookFaceNotInstalledError, find_book_face, find_code_face, font_stack
-from ...glyphs import describe_missing
 from ...labels import labels_for
 from ...model import Article
 from ...options import WriteOptions
+from ...read.glyphs import describe_missing
+from ...read.safety import Policy
 from ...render.html_body import _letter
 from ...render.identity import identity_uuid
-from ...safety import Policy
 from ...styles import default_styles_dir, find_style
 from ...tree import iter_blocks, stringify
 from .document import PrintDocument, print_document

@@ -26,10 +26,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import ArticleError, ArticleErrors, closest
+from ..errors import ArticleError, ArticleErrors, closest
+from ..labels import KEYS as LABEL_KEYS
+from ..labels import catalogue
 from .frontmatter import FIELDS
-from .labels import KEYS as LABEL_KEYS
-from .labels import catalogue
 
 #: The built-in front-matter mappings of other tools, chosen by ``[import] preset``.
 PRESETS = ("jekyll", "hugo", "quarto")

@@ -5,13 +5,13 @@ The steps, each its own function:
 1. :func:`read_text` — bytes from disk, checked (a regular file, size, NUL bytes
    and other control characters, UTF-8), with a BOM and CRLF line endings
    accepted and normalised.
-2. Front matter — split off and validated (:mod:`articlekit.frontmatter`),
+2. Front matter — split off and validated (:mod:`articlekit.read.frontmatter`),
    merged over the folder's ``articlekit.toml`` defaults.
 3. :func:`scan_notes` — the note labels, where each is defined and referenced.
    pandoc's tree keeps no labels, so each definition is tagged with an invisible
    marker span that carries its label and line into the tree; the numbering
    transform reads the markers.
-4. :func:`articlekit.bounds.scan` — nesting and note counts within bounds, so
+4. :func:`articlekit.read.bounds.scan` — nesting and note counts within bounds, so
    pandoc is never handed a source it would take unbounded time over.
 5. One pandoc parse of the body (plus the inline-Markdown metadata fields); a
    raw HTML ``<img>`` becomes an ordinary image, so it obeys the same rules.
@@ -30,15 +30,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from ..errors import ArticleError, ArticleErrors, closest
+from ..labels import house_words, labels_for_lang
+from ..model import Article, Copyright, Image, Metadata, Person
+from ..notemarks import empty_notes, marker
+from ..tree import all_lists, all_nodes, stringify
 from . import bounds, formulas, frontmatter, glyphs, links, safety
 from .bounds import DEFAULT_MAX_BYTES
 from .config import Config, load_config
-from .errors import ArticleError, ArticleErrors, closest
-from .labels import house_words, labels_for_lang
-from .model import Article, Copyright, Image, Metadata, Person
-from .notemarks import empty_notes, marker
 from .pandoc import PandocFailed, parse_markdown
-from .tree import all_lists, all_nodes, stringify
 
 #: Sources larger than this are refused (bytes); ``load(max_bytes=...)`` changes it.
 

@@ -325,7 +325,7 @@ def url_fetcher(policy: Policy, styles_dirs: Iterable[Path | None] = ()) -> URLF
     """
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    from .styles import default_styles_dir
+    from ..styles import default_styles_dir
 
     roots = (*policy.roots(), *(Path(d).resolve() for d in styles_dirs if d is not None),
              default_styles_dir().resolve())

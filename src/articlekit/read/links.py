@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from .errors import ArticleError, closest
-from .tree import all_lists, all_nodes
+from ..errors import ArticleError, closest
+from ..tree import all_lists, all_nodes
 
 #: Node types whose first field is an Attr ``[id, classes, attributes]``.
 _ATTR_FIRST = frozenset({"Div", "Span", "CodeBlock", "Code", "Image", "Link", "Table", "Figure"})

@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import ArticleError, ArticleErrors, closest
+from ..errors import ArticleError, ArticleErrors, closest
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")

@@ -27,8 +27,8 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-from .errors import ArticleError
-from .fonts import BookFaceNotInstalledError, find_book_face
+from ..errors import ArticleError
+from ..fonts import BookFaceNotInstalledError, find_book_face
 
 #: Debian packages in the order a hint prefers them: colour emoji for emoji, the
 #: core Noto set for the world's scripts, CJK, then the extra weights and faces.
