@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 from .errors import ArticleError, ArticleErrors, ArticlekitError, InternalError, OutputError, flatten
 from .model import Article
 from .options import WriteOptions
+from .read import safety
 from .read.bounds import DEFAULT_MAX_BYTES
 from .tree import iter_inlines
 from .writers import get_writer
@@ -163,8 +164,6 @@ def local_images(article: Article, options: WriteOptions) -> list[tuple[str, byt
     HTML and JATS refer to images by the path the source wrote, so a build copies
     each file to that same relative place beside its outputs.
     """
-    from .read import safety
-
     policy = safety.Policy(article.source_dir, allow_remote=options.allow_remote)
     refs = [article.metadata.image.src] if article.metadata.image and article.metadata.image.src else []
     refs += [n["c"][2][0] for n in iter_inlines([*article.body, *(b for n in article.notes for b in n.blocks)])

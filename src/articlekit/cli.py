@@ -9,6 +9,7 @@ it was before, and no temporary file.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
@@ -24,8 +25,10 @@ from ._version import __version__
 from .api import ArticleResult, BuildReport, check
 from .errors import ArticlekitError, one_line
 from .options import WriteOptions
+from .output import atomic_write
 from .read.bounds import DEFAULT_MAX_BYTES
 from .writers import FORMATS, available_formats
+from .writers.pdf.page import PageSizeError, parse_page_size
 
 _FORMAT_HELP = "; ".join(f"{f.name}: {f.description}" for f in FORMATS.values())
 
@@ -47,8 +50,6 @@ def _exit_code(codes: list[int]) -> int:
 
 def _page_size(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """Refuse a bad page size once, before any article is read."""
-    from .writers.pdf.page import PageSizeError, parse_page_size
-
     try:
         parse_page_size(value)
     except PageSizeError as e:
@@ -206,10 +207,7 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path, preset: str | None, lang:
     Every guess is a warning with its line (an error with --strict); a file with
     errors gives no source, and the others are imported all the same.
     """
-    import json
-
     from .importers import import_many
-    from .output import atomic_write
 
     reports = import_many(list(files), out_dir, force=force, strict=strict, preset=preset, lang=lang)
     for r in reports:
@@ -269,10 +267,6 @@ def edition_cmd(edition: Path, formats: tuple[str, ...], out_dir: Path, offprint
         for out in report.outputs:
             click.echo(f"wrote {out}")
     if report_path is not None:
-        import json
-
-        from .output import atomic_write
-
         atomic_write(report_path, json.dumps(report.as_dict(), indent=2, ensure_ascii=False).encode() + b"\n")
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
+from ..output import atomic_write
 
 if TYPE_CHECKING:
     from . import BatchReport, BatchResult
@@ -68,8 +69,6 @@ def report_data(report: BatchReport) -> dict[str, Any]:
 
 def write_report(report: BatchReport, path: Path) -> Path:
     """Write the report as JSON (``.json``) or as an HTML page (``.html``/``.htm``)."""
-    from ..output import atomic_write
-
     if path.suffix.lower() in (".html", ".htm"):
         data = html_report(report, path).encode("utf-8")
     else:

@@ -20,8 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._version import __version__
+from ..api import load, local_images, render
 from ..errors import ArticleError, ArticlekitError, InternalError, flatten
 from ..options import WriteOptions
+from ..read.config import CONFIG_NAME
+from ..styles import find_style
 from ..writers import get_format
 from ..writers.pdf.pages import page_count
 
@@ -143,10 +146,6 @@ def render_job(job: Job) -> Rendered:
     A format that fails does not take the others with it: its problems are
     recorded on its :class:`FormatOutput` and the other formats are still made.
     """
-    from ..api import load, local_images, render
-    from ..read.config import CONFIG_NAME
-    from ..styles import find_style
-
     start = time.perf_counter()
     result = Rendered(job.source)
     try:

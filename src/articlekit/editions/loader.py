@@ -30,8 +30,10 @@ from lxml import etree
 from lxml import html as lxml_html
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ..api import load
 from ..cpus import usable_cpus
 from ..errors import ArticleError, ArticleErrors, closest
+from ..labels import labels_for_lang
 from ..model import Article, Metadata
 from ..model.edition import Edition, EditionArticle, EditionSection, FrontPiece
 from ..read.frontmatter import (
@@ -49,9 +51,11 @@ from ..read.frontmatter import (
     _yaml_error,
     check_structure,
 )
+from ..read.pandoc import parse_markdown
 from ..read.reader import _person
 from ..read.safety import AccessDenied, Policy, check_image, resolve_resource
-from ..tree import iter_blocks, iter_inlines
+from ..render.html_body import HtmlOptions, HtmlRenderer, sanitise
+from ..tree import iter_blocks, iter_inlines, stringify
 
 #: An article's slug: a file stem in ``sources/``, never a path.
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -217,14 +221,9 @@ def render_front_piece(kind: str, markdown: str, where: Path, lang: str, date: d
     one, since the contents list it by it.  A piece has no notes and no images:
     neither has a place on a title page's verso or in a contents entry.
     """
-    from ..read.pandoc import parse_markdown
-    from ..render.html_body import HtmlOptions, HtmlRenderer, sanitise
-
     blocks: list[dict[str, Any]] = parse_markdown(markdown)["blocks"]
     title = None
     if blocks and blocks[0]["t"] == "Header":
-        from ..tree import stringify
-
         title = stringify(blocks[0]["c"][2])
         blocks = blocks[1:]
     if kind == "foreword" and not title:
@@ -241,8 +240,6 @@ def render_front_piece(kind: str, markdown: str, where: Path, lang: str, date: d
                                                     lang=lang), body=blocks)
     html = sanitise(HtmlRenderer(article, HtmlOptions(title_level=0)).blocks(blocks))
     if title is None:
-        from ..labels import labels_for_lang
-
         title = labels_for_lang(lang)[kind] if kind == "imprint" else kind.capitalize()
     return FrontPiece(kind=kind, title=title, html=_xml_fragment(html))
 
@@ -282,8 +279,6 @@ _Problem = tuple[str, str, int | None, int | None]
 
 def _load_one(path: Path, strict: bool) -> tuple[Article | None, list[_Problem]]:
     """One article as :func:`articlekit.load` reads it, or its problems (run in a worker)."""
-    from ..api import load
-
     try:
         return load(path, strict=strict), []
     except ArticleErrors as e:

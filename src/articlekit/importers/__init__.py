@@ -15,11 +15,16 @@ mapped, guessed and dropped:
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from pathlib import Path
 from typing import Any
 
-from .canonical import clean_slug
+from ..api import load
+from ..errors import ArticleError, ArticleErrors, ArticlekitError
+from ..output import TEMP_PREFIX, atomic_write, remove_stale_temps
+from ..read.config import load_config
+from .canonical import clean_slug, source
 from .report import Entry, ImportReport
 
 __all__ = ["Entry", "ImportReport", "clean_slug", "detect_kind", "import_file", "import_many", "slug_for"]
@@ -63,8 +68,6 @@ def import_file(path: str | Path, *, preset: str | None = None, keys: dict[str, 
     path = Path(path)
     report = ImportReport(path=path, strict=strict)
     if keys is None and config_dir is not None:
-        from ..read.config import load_config
-
         keys = load_config(Path(config_dir)).import_table
     options: dict[str, Any] = {"preset": preset, "keys": keys, "lang": lang, "media_dir": media_dir,
                                "path": path, "slug": slug_for(path)}
@@ -103,8 +106,6 @@ def import_file(path: str | Path, *, preset: str | None = None, keys: dict[str, 
             report.error(f"no {key} found: a canonical source needs title, date and authors")
     if not report.ok:
         return "", report
-    from .canonical import source
-
     return source(meta, blocks, notes), report
 
 
@@ -116,9 +117,6 @@ def import_many(paths: list[Path], out_dir: Path, *, force: bool = False, **opti
     half written.  The house's ``[import]`` table is read from ``out_dir``'s
     ``articlekit.toml``.
     """
-    from ..errors import ArticlekitError
-    from ..output import atomic_write, remove_stale_temps
-
     remove_stale_temps(out_dir)  # a trial source left by an import that was killed
     reports: list[ImportReport] = []
     claimed: dict[Path, Path] = {}
@@ -175,12 +173,6 @@ def import_many(paths: list[Path], out_dir: Path, *, force: bool = False, **opti
 def _refused_by_check(target: Path, data: bytes, report: ImportReport) -> bool:
     """Read the source about to be written as ``build`` would, beside its images and under the
     folder's ``articlekit.toml``; what it refuses is an error of the import, and nothing is written."""
-    import os
-
-    from ..api import load
-    from ..errors import ArticleError, ArticleErrors, ArticlekitError
-    from ..output import TEMP_PREFIX
-
     trial = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}.tmp")
     try:
         trial.write_bytes(data)

@@ -19,6 +19,8 @@ from urllib.parse import unquote
 from lxml import etree
 from lxml import html as lhtml
 
+from ..labels import catalogue, primary
+from ..read.frontmatter import CREDIT_ROLES
 from ..read.pandoc import PandocFailed
 from . import ast, canonical
 from .metadata import date_of, people_of, words_of
@@ -148,8 +150,6 @@ def _own_heading(heading: Any, lang: str, report: ImportReport) -> bool:
     is what it prints anyway, so such a heading is dropped and the article reads
     back as it was written.
     """
-    from ..labels import catalogue, primary
-
     words = heading.text_content().strip()
     default = {catalogue().get(primary(lang), {}).get("notes"), catalogue()["en"]["notes"]}
     if words in default:
@@ -324,8 +324,6 @@ def _jsonld(root: Any, report: ImportReport) -> tuple[dict[str, Any], int | None
 
 def _ld_people(value: Any, role_key: str) -> list[Any]:
     """People as schema.org gives them: a name, a Person, or a Role around one with CRediT role names."""
-    from ..read.frontmatter import CREDIT_ROLES
-
     by_term = {term.lower(): slug for slug, term in CREDIT_ROLES.items()}
     items = value if isinstance(value, list) else [value] if value else []
     out: list[Any] = []

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..read.frontmatter import looks_like_degrees, split_people
 from . import canonical
+from .plaintext import parse_date
 from .report import ImportReport
 
 _ISO = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:$|[T ]\d|\s*$)")
@@ -27,8 +28,6 @@ def date_of(value: Any) -> str | None:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
         except ValueError:
             return None
-    from .plaintext import parse_date
-
     date = parse_date(text)
     return date.isoformat() if date else None
 

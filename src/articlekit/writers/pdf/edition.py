@@ -55,6 +55,7 @@ from .writer import (
     _w3c,
     _weasyprint_problems,
     base_stylesheet,
+    build_time,
     even_lines,
     link_labels,
     reference_pages,
@@ -382,8 +383,6 @@ def _xmp(edition: Edition, created: str, conformance: dict[str, str], document_i
 
 def edition_time(edition: Edition) -> dt.datetime:
     """``SOURCE_DATE_EPOCH`` if set, else the edition's date at 00:00 UTC (as for an article)."""
-    from .writer import build_time
-
     first = edition.articles[0].article if edition.articles else None
     if first is None:
         return dt.datetime.combine(edition.date, dt.time(0, 0), tzinfo=dt.UTC)
