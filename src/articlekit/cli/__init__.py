@@ -21,14 +21,15 @@ from types import FrameType
 
 import click
 
-from ._version import __version__
-from .api import ArticleResult, BuildReport, check
-from .errors import ArticlekitError, one_line
-from .options import WriteOptions
-from .output import atomic_write
-from .read.bounds import DEFAULT_MAX_BYTES
-from .writers import FORMATS, available_formats
-from .writers.pdf.page import PageSizeError, parse_page_size
+from .._version import __version__
+from ..api import ArticleResult, BuildReport, check
+from ..errors import ArticlekitError, one_line
+from ..options import WriteOptions
+from ..output import atomic_write
+from ..read.bounds import DEFAULT_MAX_BYTES
+from ..writers import FORMATS, available_formats
+from ..writers.pdf.page import PageSizeError, parse_page_size
+from .progress import Progress
 
 _FORMAT_HELP = "; ".join(f"{f.name}: {f.description}" for f in FORMATS.values())
 
@@ -124,8 +125,7 @@ def build_cmd(sources: tuple[Path, ...], formats: list[str], out_dir: Path, styl
     Articles whose outputs are newer than everything they were made from (source,
     images, styles, config, articlekit version and options) are skipped.
     """
-    from .batch import build_many
-    from .batch.progress import Progress
+    from ..batch import build_many
 
     options = WriteOptions(styles_dir=styles_dir, fragment=fragment, allow_remote=allow_remote,
                            page_size=page_size, pdf_variant=pdf_variant)
@@ -145,7 +145,7 @@ def build_cmd(sources: tuple[Path, ...], formats: list[str], out_dir: Path, styl
         raise SystemExit(2)
     progress.finish(report)
     if report_path is not None:
-        from .batch.report import write_report
+        from ..batch.report import write_report
 
         write_report(report, report_path)
     raise SystemExit(_exit_code(codes))
@@ -207,7 +207,7 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path, preset: str | None, lang:
     Every guess is a warning with its line (an error with --strict); a file with
     errors gives no source, and the others are imported all the same.
     """
-    from .importers import import_many
+    from ..importers import import_many
 
     reports = import_many(list(files), out_dir, force=force, strict=strict, preset=preset, lang=lang)
     for r in reports:
@@ -255,7 +255,7 @@ def edition_cmd(edition: Path, formats: tuple[str, ...], out_dir: Path, offprint
                 styles_dir: Path | None, page_size: str, pdf_variant: str, jobs: int | None, force: bool,
                 report_path: Path | None, strict: bool, quiet: bool) -> None:
     """Build EDITION (editions/<slug>.yaml) as one print book and one ebook, and give its articles their pages."""
-    from .editions import build_edition
+    from ..editions import build_edition
 
     options = WriteOptions(styles_dir=styles_dir, page_size=page_size, pdf_variant=pdf_variant)
     report = build_edition(edition, ",".join(formats), out_dir, offprints=offprints, options=options,

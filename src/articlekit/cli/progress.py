@@ -1,4 +1,4 @@
-"""What a batch tells the person watching it.
+"""What a batch tells the person watching it: the command line's display, fed by build_many's callbacks.
 
 On a terminal: a live progress bar (tqdm) with count, rate and time left, with
 problems printed above it as they come.  Anywhere else (a CI log, a pipe): one
@@ -12,7 +12,7 @@ import sys
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from . import BatchReport, BatchResult
+    from ..batch import BatchReport, BatchResult
 
 
 class Progress:
