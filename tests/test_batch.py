@@ -151,6 +151,10 @@ def test_the_report_matches_what_was_written(tmp_path):
     assert reported == written
     pdf = next(a for a in data["articles"] if a["status"] == "built")["formats"]["pdf"]
     assert pdf["pages"] and pdf["pages"] >= 2
+    # The sample states no rights: its one warning, with its code and place, as a program reads it.
+    (warning,) = next(a for a in data["articles"] if a["status"] == "built")["warnings"]
+    assert (warning["code"], warning["line"], warning["column"]) == ("no-permissions", 1, None)
+    assert warning["message"].startswith("no license or copyright")
 
     page = write_report(report, tmp_path / "report.html")
     html = page.read_text()

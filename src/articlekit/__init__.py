@@ -14,7 +14,7 @@ from typing import Any
 
 from ._version import __version__
 from .api import ArticleResult, BuildReport, check, load, to_epub, to_html, to_jats, to_pdf
-from .errors import ArticleError, ArticleErrors, ArticlekitError
+from .errors import ArticleError, ArticleErrors, ArticlekitError, ArticleWarning
 from .model import Article, Copyright, Image, Metadata, Note, Person
 from .options import WriteOptions
 
@@ -41,7 +41,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "Article", "ArticleError", "ArticleErrors", "ArticleResult", "ArticlekitError", "BatchReport", "BatchResult",
-    "BuildReport", "Copyright", "Image", "ImportReport", "Metadata", "Note", "Person", "WriteOptions", "__version__",
-    "build", "build_many", "check", "import_file", "load", "to_epub", "to_html", "to_jats", "to_pdf",
+    "Article", "ArticleError", "ArticleErrors", "ArticleResult", "ArticleWarning", "ArticlekitError", "BatchReport",
+    "BatchResult", "BuildReport", "Copyright", "Image", "ImportReport", "Metadata", "Note", "Person", "WriteOptions",
+    "__version__", "build", "build_many", "check", "import_file", "load", "to_epub", "to_html", "to_jats", "to_pdf",
 ]

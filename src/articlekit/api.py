@@ -13,12 +13,12 @@ Building many sources into an output folder (in parallel, incrementally) is
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import ArticleError, ArticleErrors, ArticlekitError, InternalError, OutputError, flatten
+from .errors import ArticleError, ArticleErrors, ArticlekitError, ArticleWarning, InternalError, OutputError, flatten
 from .model import Article
 from .options import WriteOptions
 from .read import safety
@@ -32,7 +32,7 @@ SOURCE_SUFFIXES = (".md", ".markdown")
 def load(
     path: str | Path,
     *,
-    strict: bool = False,
+    strict: bool | Collection[str] = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     allow_remote: bool = False,
 ) -> Article:
@@ -43,7 +43,9 @@ def load(
     problem of the file, front matter and body together and sorted by line, or
     an :class:`~articlekit.errors.ArticleError` when there is only one to tell
     (a file that cannot be read, a source without front matter).  With
-    ``strict``, warnings such as a note that is never referenced are errors too.
+    ``strict``, warnings such as a note that is never referenced are errors too:
+    every warning when ``strict`` is true, or those whose code it names
+    (``strict={"note-unreferenced"}``; the codes are :data:`~articlekit.errors.WARNING_CODES`).
     """
     from . import transforms  # pydantic and pandoc's wrapper: imported when a source is read
     from .read import reader
@@ -51,16 +53,10 @@ def load(
     path = Path(path)
     article = reader.read(path, max_bytes=max_bytes, allow_remote=allow_remote)
     transforms.apply_all(article)
-    if strict and article.warnings:
-        raise ArticleErrors([_warning_error(w) for w in article.warnings])
+    promoted = [w for w in article.warnings if strict is True or (strict and w.code in strict)]
+    if promoted:
+        raise ArticleErrors([w.as_error() for w in promoted])
     return article
-
-
-def _warning_error(text: str) -> ArticleError:
-    where, _, message = text.partition(": ")
-    path, _, place = where.partition(":")
-    line, _, col = place.partition(":")
-    return ArticleError(path, message, int(line) if line.isdigit() else None, int(col) if col.isdigit() else None)
 
 
 def to_html(article: Article, *, fragment: bool = False, styles_dir: str | Path | None = None) -> str:
@@ -126,7 +122,7 @@ class ArticleResult:
     source: Path
     outputs: list[Path] = field(default_factory=list)
     errors: list[ArticlekitError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ArticleWarning] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -197,7 +193,7 @@ def _describe(e: BaseException) -> str:
     return text if len(text) <= 300 else text[:299] + "\u2026"
 
 
-def check(sources: list[str | Path] | str | Path = "sources", *, strict: bool = False,
+def check(sources: list[str | Path] | str | Path = "sources", *, strict: bool | Collection[str] = False,
           max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool = False) -> BuildReport:
     """Validate sources without writing anything (or fetching anything); every problem is reported.
 

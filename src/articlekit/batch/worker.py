@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .._version import __version__
 from ..api import load, local_images, render
-from ..errors import ArticleError, ArticlekitError, InternalError, flatten
+from ..errors import ArticleError, ArticlekitError, ArticleWarning, InternalError, flatten
 from ..options import WriteOptions
 from ..read.config import CONFIG_NAME
 from ..styles import find_style
@@ -106,7 +106,7 @@ class Rendered:
     images: list[tuple[str, bytes]] = field(default_factory=list)
     #: Problems that stop every format (the source cannot be read).
     problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ArticleWarning] = field(default_factory=list)
     #: The files the outputs were made from, with their SHA-256 (source, images, styles, config).
     inputs: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0

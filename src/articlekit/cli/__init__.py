@@ -29,7 +29,7 @@ from ..output import atomic_write
 from ..read.bounds import DEFAULT_MAX_BYTES
 from ..writers import FORMATS, available_formats
 from ..writers.pdf.page import PageSizeError, parse_page_size
-from .progress import Progress
+from .progress import Progress, warning_line
 
 _FORMAT_HELP = "; ".join(f"{f.name}: {f.description}" for f in FORMATS.values())
 
@@ -64,7 +64,7 @@ def _report(report: BuildReport, quiet: bool) -> int:
 
 def _print_result(res: ArticleResult, quiet: bool) -> int:
     for w in res.warnings:
-        click.echo(f"warning: {w}", err=True)
+        click.echo(warning_line(w), err=True)
     for e in res.errors:
         click.echo(str(e), err=True)
     if not quiet:
@@ -262,7 +262,7 @@ def edition_cmd(edition: Path, formats: tuple[str, ...], out_dir: Path, offprint
                            sources_dir=sources_dir, strict=strict, force=force, jobs=jobs,
                            progress=None if quiet else click.echo)
     for w in report.warnings:
-        click.echo(f"warning: {w}", err=True)
+        click.echo(warning_line(w), err=True)
     if not quiet:
         for out in report.outputs:
             click.echo(f"wrote {out}")

@@ -13,6 +13,12 @@ from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..batch import BatchReport, BatchResult
+    from ..errors import ArticleWarning
+
+
+def warning_line(warning: ArticleWarning) -> str:
+    """How the command line prints a warning: ``warning: path:line: message [code]``."""
+    return f"warning: {warning} [{warning.code}]"
 
 
 class Progress:
@@ -51,7 +57,7 @@ class Progress:
         """
         self.done += 1
         for w in result.warnings:
-            self._say(f"warning: {w}", err=True)
+            self._say(warning_line(w), err=True)
         for e in result.errors:
             self._say(str(e), err=True)
         if self._bar is not None:
@@ -78,4 +84,4 @@ class Progress:
             self._say(report.summary(), err=False)
 
 
-__all__ = ["Progress"]
+__all__ = ["Progress", "warning_line"]

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..api import LINKED_FORMATS, local_images, prepare_output
 from ..cpus import usable_cpus
-from ..errors import UnsupportedFormatError
+from ..errors import ArticleWarning, UnsupportedFormatError
 from ..manifest import OutputFolder
 from ..model import Article
 from ..model.edition import ArticlePages, Edition, EditionArticle, EditionSection, FrontPiece
@@ -47,7 +47,7 @@ class EditionReport:
     edition: Path
     outputs: list[Path] = field(default_factory=list)
     pages: list[ArticlePages] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ArticleWarning] = field(default_factory=list)
     #: ``(step, seconds)`` in the order they ran.
     steps: list[tuple[str, float]] = field(default_factory=list)
     page_count: int | None = None
@@ -59,7 +59,7 @@ class EditionReport:
             "page_count": self.page_count,
             "articles": [{"slug": p.slug, "first_page": p.first, "last_page": p.last} for p in self.pages],
             "outputs": [{"path": str(o), "size": o.stat().st_size if o.is_file() else None} for o in self.outputs],
-            "warnings": list(self.warnings),
+            "warnings": [w.as_dict() for w in self.warnings],
             "steps": [{"step": name, "seconds": round(seconds, 3)} for name, seconds in self.steps],
         }
 

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import ArticleWarning
+
 #: The pandoc-tree node type that stands for a cluster of note references.
 NOTE_REFS = "NoteRefs"
 
@@ -166,7 +168,8 @@ class Article:
     #: articlekit's "Notes"; set by :mod:`articlekit.transforms.notes_heading`.
     notes_title: list[Inline] | None = None
     styles_dir: Path | None = None
-    warnings: list[str] = field(default_factory=list)
+    #: What does not stop a build (an unreferenced note, a link to no anchor …), each with its code.
+    warnings: list[ArticleWarning] = field(default_factory=list)
     #: The house's own words for this article's language (``[labels]`` in ``articlekit.toml``),
     #: over the catalogue's; see :func:`articlekit.labels.labels_for`.
     label_overrides: dict[str, str] = field(default_factory=dict)

@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import ArticleError, ArticleErrors, closest
+from ..errors import WARNING_CODES, ArticleError, ArticleErrors, closest
 from ..labels import KEYS as LABEL_KEYS
 from ..labels import catalogue
 from .frontmatter import FIELDS
@@ -50,6 +50,7 @@ KEYS: dict[str, str] = {
     "styles": "folder of house-style CSS, relative to the config file",
     "labels": "articlekit's own words (\"Notes\", \"Editors\" …), flat or per language ([labels.fr])",
     "import": "how `articlekit import` maps other tools' front matter: preset, drop, [import.keys]",
+    "warnings": "[warnings] ignore = [\"no-permissions\", …]: warning codes this house does not want to see",
 }
 
 
@@ -64,6 +65,8 @@ class Config:
     labels: dict[str, Any] = field(default_factory=dict)
     #: The ``[import]`` table: ``preset``, ``drop`` and ``keys`` for ``articlekit import``.
     import_table: dict[str, Any] = field(default_factory=dict)
+    #: ``[warnings] ignore``: the codes of warnings (:data:`~articlekit.errors.WARNING_CODES`) the reader drops.
+    ignored_warnings: frozenset[str] = frozenset()
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -117,6 +120,8 @@ def _load_config(folder: Path, real: Path) -> Config:
             problems += _check_labels(path, text, value)
         elif key == "import":
             problems += _check_import(path, text, value)
+        elif key == "warnings":
+            problems += _check_warnings(path, text, value)
         elif key == "copyright":
             if not isinstance(value, str | dict):  # the rest is checked with the front matter, which may override it
                 problems.append(ArticleError(path, "'copyright' must be a string or a table", _line_of(text, key)))
@@ -140,7 +145,9 @@ def _load_config(folder: Path, real: Path) -> Config:
             raise ArticleError(path, f"styles folder {styles_dir} does not exist", _line_of(text, "styles"))
     labels = data.pop("labels", {})
     import_table = data.pop("import", {})
-    return Config(path=path, defaults=data, styles_dir=styles_dir, labels=labels, import_table=import_table)
+    ignored = frozenset(data.pop("warnings", {}).get("ignore", ()))
+    return Config(path=path, defaults=data, styles_dir=styles_dir, labels=labels, import_table=import_table,
+                  ignored_warnings=ignored)
 
 
 def _table_line(text: str, table: str, key: str | None = None) -> int | None:
@@ -189,6 +196,30 @@ def _check_import(path: Path, text: str, value: object) -> list[ArticleError]:
             hint = closest(key, ("preset", "drop", "keys"))
             problems.append(ArticleError(
                 path, f"unknown key '{key}' in [import]" + (f" (did you mean '{hint}'?)" if hint else ""), line))
+    return problems
+
+
+def _check_warnings(path: Path, text: str, value: object) -> list[ArticleError]:
+    """Problems with a ``[warnings]`` table: ``ignore``, a list of known warning codes."""
+    if not isinstance(value, dict):
+        return [ArticleError(path, "'warnings' must be a table", _line_of(text, "warnings"))]
+    problems: list[ArticleError] = []
+    for key, item in value.items():
+        line = _table_line(text, "warnings", key)
+        if key != "ignore":
+            hint = closest(key, ("ignore",))
+            problems.append(ArticleError(
+                path, f"unknown key '{key}' in [warnings]" + (f" (did you mean '{hint}'?)" if hint else ""), line))
+        elif not isinstance(item, list) or not all(isinstance(code, str) for code in item):
+            problems.append(ArticleError(path, "[warnings] ignore must be a list of warning codes", line))
+        else:
+            for code in item:
+                if code not in WARNING_CODES:
+                    hint = closest(code, WARNING_CODES)
+                    problems.append(ArticleError(
+                        path, f"[warnings] ignore: unknown warning code {code!r}"
+                        + (f" (did you mean '{hint}'?)" if hint else f"; the codes are {', '.join(WARNING_CODES)}"),
+                        line))
     return problems
 
 

@@ -27,7 +27,7 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-from ..errors import ArticleError
+from ..errors import ArticleWarning, by_place
 from ..fonts import BookFaceNotInstalledError, find_book_face
 
 #: Debian packages in the order a hint prefers them: colour emoji for emoji, the
@@ -167,8 +167,8 @@ def _place(text: str, pos: int) -> tuple[int, int]:
     return text.count("\n", 0, pos) + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1
 
 
-def missing_glyph_warnings(path: Path, text: str) -> list[str]:
-    """One warning per package that would draw them (``path:line:col: message``), at the first such character.
+def missing_glyph_warnings(path: Path, text: str) -> list[ArticleWarning]:
+    """One warning (``glyph-missing``) per package that would draw them, at the first such character.
 
     The PDF cannot be made while they stay; the other formats leave drawing to the reader's fonts.
     """
@@ -183,7 +183,7 @@ def missing_glyph_warnings(path: Path, text: str) -> list[str]:
     for number, line in enumerate(text.split("\n"), 1):
         for ch in wanted.intersection(line):
             lines_of.setdefault(ch, set()).add(number)
-    warnings = []
+    warnings: list[ArticleWarning] = []
     for package, cps in groups.items():
         shown = ", ".join(_describe(cp) for cp in cps[:6]) + (f" and {len(cps) - 6} more" if len(cps) > 6 else "")
         lines = sorted(set().union(*(lines_of[chr(cp)] for cp in cps)))
@@ -193,5 +193,5 @@ def missing_glyph_warnings(path: Path, text: str) -> list[str]:
                   else "no Debian font package has them; remove them or install a font that has them")
         message = f"the PDF cannot be made: no installed font can draw {shown} ({on}); {remedy}"
         line, col = _place(text, text.index(chr(cps[0])))  # cps are in order of first use
-        warnings.append((line, col, str(ArticleError(path, message, line, col))))
-    return [w for _, _, w in sorted(warnings)]
+        warnings.append(ArticleWarning(path, line, col, "glyph-missing", message))
+    return by_place(warnings)

@@ -30,7 +30,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from ..errors import ArticleError, ArticleErrors, closest
+from ..errors import ArticleError, ArticleErrors, ArticleWarning, closest
 from ..labels import house_words, labels_for_lang
 from ..model import Article, Copyright, Image, Metadata, Person
 from ..notemarks import empty_notes, marker
@@ -436,8 +436,8 @@ def _where_empty_alt(text: str, ref: str) -> tuple[int | None, int | None]:
     return (line, col + 4) if line is not None and col is not None else _where_ref(text, ref)
 
 
-def images_without_alt(path: Path, text: str, body: Any, meta: Metadata) -> list[str]:
-    """A warning (``path:line:col: message``) for each image without alt text, the lead image included.
+def images_without_alt(path: Path, text: str, body: Any, meta: Metadata) -> list[ArticleWarning]:
+    """A warning (``image-no-alt``) for each image without alt text, the lead image included.
 
     The web page, the JATS and the EPUB can carry an image with an empty
     description, but a tagged PDF (``pdf/ua-1``, the default, and ``pdf/a-3a``)
@@ -448,9 +448,10 @@ def images_without_alt(path: Path, text: str, body: Any, meta: Metadata) -> list
     refs = [meta.image.src] if meta.image and meta.image.src and not (meta.image.alt or "").strip() else []
     refs += [n["c"][2][0] for n in all_nodes(body) if n["t"] == "Image" and not stringify(n["c"][1]).strip()]
     return [
-        str(ArticleError(path, f"image {ref!r} has no alt text, which a tagged PDF (pdf/ua-1, the default, or "
-                         "pdf/a-3a) needs: describe it, ![what it shows](file.png), or build the PDF with "
-                         "--pdf-variant plain", *_where_empty_alt(text, ref)))
+        ArticleWarning(path, *_where_empty_alt(text, ref), "image-no-alt",
+                       f"image {ref!r} has no alt text, which a tagged PDF (pdf/ua-1, the default, or "
+                       "pdf/a-3a) needs: describe it, ![what it shows](file.png), or build the PDF with "
+                       "--pdf-variant plain")
         for ref in dict.fromkeys(refs)
     ]
 
@@ -528,7 +529,7 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
 
     referenced = {label for label, _ in scan.references}
     warnings = [
-        str(ArticleError(path, f"note [^{label}] is defined but never referenced", line))
+        ArticleWarning(path, line, None, "note-unreferenced", f"note [^{label}] is defined but never referenced")
         for label, line in scan.definitions.items()
         if label not in referenced
     ]
@@ -537,24 +538,25 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
     warnings += images_without_alt(path, text, body, metadata)
     if not (metadata.license or metadata.copyright):
         # Rights are never assumed; line 1 opens the front matter, where they would be stated.
-        warnings.insert(0, str(ArticleError(
-            path, "no license or copyright: the JATS has no <permissions>; state 'license' or 'copyright'"
-            " in the front matter or articlekit.toml", 1)))
+        warnings.insert(0, ArticleWarning(
+            path, 1, None, "no-permissions", "no license or copyright: the JATS has no <permissions>; state "
+            "'license' or 'copyright' in the front matter or articlekit.toml"))
     label_overrides = house_words(metadata.lang, config.labels)
     if labels_for_lang(metadata.lang, label_overrides).lang != metadata.lang:
         warnings.append(_unsupported_language(path, text, metadata.lang, config))
+    warnings = [w for w in warnings if w.code not in config.ignored_warnings]
     return Article(path=path, metadata=metadata, body=body, styles_dir=config.styles_dir, warnings=warnings,
                    label_overrides=label_overrides, formulas=math)
 
 
-def _unsupported_language(path: Path, text: str, lang: str, config: Config) -> str:
+def _unsupported_language(path: Path, text: str, lang: str, config: Config) -> ArticleWarning:
     """The warning for a language articlekit has no words for, at the line that states it."""
     line = _where(text.split("\n---", 1)[0], "lang:")[0]
     where: tuple[Path, int | None] = (path, line or 1)
     if line is None and config.path is not None and "lang" in config.defaults:
         where = (config.path, next((i for i, s in enumerate(config.path.read_text(encoding="utf-8").splitlines(), 1)
                                     if s.lstrip().startswith("lang")), None))
-    return str(ArticleError(
-        where[0], f"articlekit has no words for language {lang!r}: its own labels ('Notes', 'Editors' …)"
-        f" are in English, marked as such; give them under [labels.{lang.split('-')[0].lower()}] in articlekit.toml",
-        where[1]))
+    return ArticleWarning(
+        where[0], where[1], None, "language-unsupported",
+        f"articlekit has no words for language {lang!r}: its own labels ('Notes', 'Editors' …)"
+        f" are in English, marked as such; give them under [labels.{lang.split('-')[0].lower()}] in articlekit.toml")
