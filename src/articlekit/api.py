@@ -106,7 +106,7 @@ def find_sources(paths: list[str | Path]) -> list[Path]:
     return found
 
 
-def _empty_folders(paths: list[str | Path]) -> list[ArticleResult]:
+def empty_folders(paths: list[str | Path]) -> list[ArticleResult]:
     """An error result for each folder named on the command line that holds no source."""
     return [
         ArticleResult(Path(p), errors=[ArticleError(p, "no sources (*.md or *.markdown) in this folder")])
@@ -202,7 +202,7 @@ def check(sources: list[str | Path] | str | Path = "sources", *, strict: bool | 
     """
     if isinstance(sources, str | Path):
         sources = [sources]
-    report = BuildReport(_empty_folders(list(sources)))
+    report = BuildReport(empty_folders(list(sources)))
     for src in find_sources(list(sources)):
         res = ArticleResult(src)
         try:

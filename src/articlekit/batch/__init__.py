@@ -28,7 +28,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_complet
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..api import ArticleResult, BuildReport, _empty_folders, find_sources, prepare_output
+from ..api import ArticleResult, BuildReport, empty_folders, find_sources, prepare_output
 from ..cpus import usable_cpus
 from ..errors import ArticlekitError, OutputError
 from ..manifest import OutputFolder
@@ -186,7 +186,7 @@ def build_many(
     paths = find_sources(sources)
     prepare_output(out, paths, [Path(p) for p in sources if Path(p).is_dir()])
     report = BatchReport(jobs=1)
-    for res in _empty_folders(sources):
+    for res in empty_folders(sources):
         _done(report, BatchResult(res.source, errors=res.errors), progress)
     if not paths:
         report.wall_seconds = time.perf_counter() - started

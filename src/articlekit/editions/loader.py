@@ -44,15 +44,15 @@ from ..read.frontmatter import (
     PersonModel,
     SplitSource,
     Text,
-    _find,
-    _in_words,
-    _Loader,
-    _to_error,
-    _yaml_error,
+    YamlLoader,
     check_structure,
+    find_node,
+    in_words,
+    validation_error,
+    yaml_error,
 )
 from ..read.pandoc import parse_markdown
-from ..read.reader import _person
+from ..read.reader import to_person
 from ..read.safety import AccessDenied, Policy, check_image, resolve_resource
 from ..render.html_body import HtmlOptions, HtmlRenderer, sanitise
 from ..tree import iter_blocks, iter_inlines, stringify
@@ -133,12 +133,12 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel]:
 
 def _error(path: Path, part: SplitSource, root: yaml.Node | None, err: dict[str, Any]) -> ArticleError:
     """One pydantic error as ``path:line:col: message``, with hints from the edition's own keys."""
-    error = _to_error(path, part, root, err)
+    error = validation_error(path, part, root, err)
     loc = tuple(err["loc"])
     if err["type"] == "extra_forbidden" and loc:
         key = str(loc[-1])
         hint = closest(key, _model_at(loc).model_fields)
-        context = _in_words(loc[:-1])
+        context = in_words(loc[:-1])
         message = (f"{context}: " if context else "") + f"unknown key '{key}'" + (
             f" (did you mean '{hint}'?)" if hint else "")
         return ArticleError(path, message, error.line, error.col)
@@ -150,7 +150,7 @@ def _error(path: Path, part: SplitSource, root: yaml.Node | None, err: dict[str,
 
 
 def _line_of(root: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[int | None, int | None]:
-    node, key = _find(root, loc)
+    node, key = find_node(root, loc)
     if node is None:
         return None, None
     mark = (key or node).start_mark
@@ -163,10 +163,10 @@ def _parse(path: Path, text: str) -> tuple[EditionFile, yaml.Node | None]:
         raise ArticleError(path, f"the edition file is over {MAX_EDITION_FILE // 1024} KB", 1)
     check_structure(path, part)
     try:
-        root = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        root = yaml.compose(text, Loader=YamlLoader)
+        data = yaml.load(text, Loader=YamlLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as e:
-        raise _yaml_error(path, part, e) from None
+        raise yaml_error(path, part, e) from None
     if not isinstance(data, dict):
         raise ArticleError(path, "an edition file must be a mapping of keys to values (title, date, sections …)", 1)
     try:
@@ -359,7 +359,7 @@ def load_edition(path: str | Path, *, sources_dir: str | Path | None = None, str
     return Edition(
         path=path, title=data.title, date=date, sections=tuple(sections), subtitle=data.subtitle,
         volume=data.volume, issue=data.issue, issn=data.issn, isbn=data.isbn, publisher=data.publisher,
-        editors=tuple(_person(p) for p in data.editors), cover=cover, lang=lang, front=tuple(front),
+        editors=tuple(to_person(p) for p in data.editors), cover=cover, lang=lang, front=tuple(front),
         styles_dir=None, warnings=warnings,
     )
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from ..read.frontmatter import FIELDS, _Loader
+from ..read.frontmatter import FIELDS, YamlLoader
 
 #: Front matter keys in the order a canonical source gives them (the model's order, with
 #: the people and the picture ahead of the publication's facts, as the sources are written).
@@ -112,7 +112,7 @@ def _plain_ok(value: str) -> bool:
     if not value or value != value.strip() or "\n" in value or value[0] in "'\"!&*?|>%@`{[,#-":
         return False
     try:
-        return yaml.load(f"k: {value}", Loader=_Loader) == {"k": value}  # noqa: S506 - a safe loader
+        return yaml.load(f"k: {value}", Loader=YamlLoader) == {"k": value}  # noqa: S506 - a safe loader
     except yaml.YAMLError:
         return False
 

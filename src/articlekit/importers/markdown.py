@@ -31,7 +31,7 @@ import yaml
 
 from ..read import bounds
 from ..read.config import PRESETS
-from ..read.frontmatter import FIELDS, _Loader
+from ..read.frontmatter import FIELDS, YamlLoader
 from .canonical import clean_slug
 from .metadata import date_of, people_of, words_of
 from .report import ImportReport
@@ -88,7 +88,7 @@ def split(text: str, report: ImportReport) -> tuple[dict[str, Any], list[str], i
         return {}, [], 1, text
     raw = "\n".join(lines[1:close])
     try:
-        data = tomllib.loads(raw) if fence == "+++" else yaml.load(raw, Loader=_Loader) or {}  # noqa: S506
+        data = tomllib.loads(raw) if fence == "+++" else yaml.load(raw, Loader=YamlLoader) or {}  # noqa: S506
     except (yaml.YAMLError, tomllib.TOMLDecodeError) as e:
         mark = getattr(e, "problem_mark", None)
         report.error(f"front matter cannot be read: {str(e).splitlines()[0]}", mark.line + 2 if mark else 1)

@@ -226,7 +226,7 @@ def _inlines(blocks: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None
     return out or None
 
 
-def _person(p: frontmatter.PersonModel) -> Person:
+def to_person(p: frontmatter.PersonModel) -> Person:
     given, family = p.given, p.family
     if given is None and " " in p.name:
         given, _, family = p.name.rpartition(" ")
@@ -249,10 +249,10 @@ def build_metadata(fm: frontmatter.FrontMatter, meta: dict[str, list[dict[str, A
         subtitle=subtitle,
         subtitle_text=stringify(subtitle) if subtitle else None,
         date=dt.date.fromisoformat(fm.date),
-        authors=tuple(_person(p) for p in fm.authors),
-        editors=tuple(_person(p) for p in fm.editors),
-        reviewers=tuple(_person(p) for p in fm.reviewers),
-        translators=tuple(_person(p) for p in fm.translators),
+        authors=tuple(to_person(p) for p in fm.authors),
+        editors=tuple(to_person(p) for p in fm.editors),
+        reviewers=tuple(to_person(p) for p in fm.reviewers),
+        translators=tuple(to_person(p) for p in fm.translators),
         lang=fm.lang or "en",
         image=image,
         publisher=fm.publisher,

@@ -47,13 +47,13 @@ from . import (
     STYLESHEET,
     Document,
     TocEntry,
-    _images_described,
-    _ncx_entries,
-    _section_entries,
     add_contents,
+    all_images_described,
     declare_math,
+    ncx_entries,
     notes_document,
     notes_title,
+    section_entries,
     text_documents,
     write_book,
 )
@@ -266,7 +266,7 @@ def _chapter(n: int, item: EditionArticle, options: WriteOptions, split_bytes: i
     for doc in text_docs:
         for ident in doc.root.xpath("//@id"):
             where.setdefault(str(ident).removeprefix(prefix), doc.name)
-    sections = _section_entries(article.body, 1, where.get, text_docs[0].name)
+    sections = section_entries(article.body, 1, where.get, text_docs[0].name)
     children = [_entry(s, prefix) for s in sections]
     if article.notes:  # the book's word for them may be English in an article of another language
         word_lang = None if article.notes_title else labels_for(article).mark
@@ -467,7 +467,7 @@ def build_edition_epub(edition: Edition, options: WriteOptions, *, split_bytes: 
 
     images = ([cover_image] if cover_image else []) + [i for c in chapters for i in c.images]
     meta = edition_metadata(
-        edition, modified=moment, has_images=bool(images), images_described=_images_described(docs),
+        edition, modified=moment, has_images=bool(images), images_described=all_images_described(docs),
         animated_images=any(i.media_type in ("image/gif", "image/webp") for i in images),
     )
     meta, with_math = declare_math(meta, [nav, *docs])
@@ -488,7 +488,7 @@ def build_edition_epub(edition: Edition, options: WriteOptions, *, split_bytes: 
                          lambda doc: doc.root.get("lang") or edition.lang)
 
     book.spine = [items[d.name] for d in front] + [items[NAV]] + [items[d.name] for d in [*after_nav, *body_docs]]
-    book.toc = _ncx_entries(_ncx(toc), [0])
+    book.toc = ncx_entries(_ncx(toc), [0])
     guide_types = {"cover": "cover", "titlepage": "title-page", "copyright-page": "copyright-page",
                    "foreword": "foreword", "bodymatter": "text"}
     book.guide = [{"type": guide_types[d.landmark], "href": d.name, "title": d.title}

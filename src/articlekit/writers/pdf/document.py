@@ -30,7 +30,8 @@ import pyphen
 from ..._version import __version__
 from ...model import NOTE_REFS, Article, Note, Person
 from ...read.formulas import is_display, mathml_for
-from ...render.html_body import HtmlOptions, HtmlRenderer, _letter
+from ...render.html_body import HtmlOptions, HtmlRenderer
+from ...render.html_body import ref_letter as _letter
 from ...render.summary import description
 from ...render.title_block import TitleBlockOptions, render_title_block
 from ...render.title_block import title_block as shared_title_block

@@ -38,7 +38,7 @@ from ...model import Article
 from ...options import WriteOptions
 from ...read.glyphs import describe_missing
 from ...read.safety import Policy
-from ...render.html_body import _letter
+from ...render.html_body import ref_letter as _letter
 from ...render.identity import identity_uuid
 from ...styles import default_styles_dir, find_style
 from ...tree import iter_blocks, stringify
