@@ -97,6 +97,11 @@ class Copyright:
         return " ".join(["\u00a9", *([str(self.year)] if self.year else []), *([self.holder] if self.holder else [])])
 
 
+#: The roles credited besides authorship, in the order every format lists them; each names a field
+#: of :class:`Metadata` (``editors`` …).
+CONTRIBUTOR_ROLES = ("editor", "reviewer", "translator")
+
+
 @dataclass(frozen=True)
 class Metadata:
     """Validated front matter merged over the folder's ``articlekit.toml`` defaults.
@@ -134,6 +139,12 @@ class Metadata:
     issue: str | None = None
     fpage: int | None = None
     lpage: int | None = None
+
+    @property
+    def contributors(self) -> tuple[tuple[str, Person], ...]:
+        """Everyone credited besides the authors, as ``(role, person)``: the editors, then the reviewers,
+        then the translators (:data:`CONTRIBUTOR_ROLES`), the order in which every format credits them."""
+        return tuple((role, p) for role in CONTRIBUTOR_ROLES for p in getattr(self, f"{role}s"))
 
 
 @dataclass

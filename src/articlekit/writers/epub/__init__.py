@@ -121,16 +121,25 @@ def cover_document(article: Article, image: ImageResource) -> Document:
     return Document(COVER, word, root, "cover")
 
 
-def title_page(article: Article) -> Document:
-    """The shared title block as a page (the lead picture itself is on the cover)."""
+def title_page(article: Article, image_url: Callable[[str], str] | None = None) -> Document:
+    """The shared title block as a page.
+
+    In the article's own book (no ``image_url``) it is the book's front matter and
+    its ``titlepage`` landmark, and leaves the lead picture to the cover.  In an
+    edition it opens the article's chapter as body matter, with the picture at
+    ``image_url(src)``: the book's cover is the edition's.
+    """
     m = article.metadata
+    own_book = image_url is None
     root, body = new_document(m.lang, m.title_text, STYLESHEET)
-    body.set(EPUB_TYPE, "frontmatter")
+    body.set(EPUB_TYPE, "frontmatter" if own_book else "bodymatter")
     options = TitleBlockOptions(
-        tag="section", css_class="titlepage", title_id="title-heading", show_picture=False,
-        labels_dir="ltr" if text_direction(m.lang) else None,
+        tag="section", css_class="titlepage", title_id="title-heading", show_picture=not own_book,
+        image_url=image_url, labels_dir="ltr" if text_direction(m.lang) else None,
     )
     append_html(body, render_title_block(title_block(article), options))
+    if not own_book:
+        return Document("title.xhtml", m.title_text, root)
     body[0].set(EPUB_TYPE, "titlepage")
     return Document(TITLE_PAGE, m.title_text, root, "titlepage")
 

@@ -24,7 +24,6 @@ article's authors and editors as contributors.  The same edition always gives th
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -39,7 +38,7 @@ from ...model.edition import Edition, EditionArticle, FrontPiece
 from ...options import WriteOptions
 from ...render.html_body import HtmlOptions
 from ...render.identity import IDENTITY_NAMESPACE
-from ...render.title_block import TitleBlockOptions, joined, render_title_block, title_block
+from ...render.title_block import joined
 from ...styles import read_style
 from . import (
     NAV,
@@ -55,9 +54,10 @@ from . import (
     notes_title,
     section_entries,
     text_documents,
+    title_page,
     write_book,
 )
-from .package import Contributor, PackageMetadata, accessibility, add_to_book, moment_for
+from .package import RELATOR_OF, Contributor, PackageMetadata, accessibility, add_to_book, contributor, moment_for
 from .resources import EXTENSIONS, ImageResource, collect_images, sniff_media_type
 from .xhtml import (
     EPUB_TYPE,
@@ -197,18 +197,6 @@ def _article_images(article: Article, prefix: str, allow_remote: bool) -> dict[s
     }
 
 
-def _article_title_page(article: Article, image_url: Callable[[str], str]) -> Document:
-    m = article.metadata
-    root, body = new_document(m.lang, m.title_text, STYLESHEET)
-    body.set(EPUB_TYPE, "bodymatter")
-    options = TitleBlockOptions(
-        tag="section", css_class="titlepage", title_id="title-heading", image_url=image_url,
-        labels_dir="ltr" if text_direction(m.lang) else None,
-    )
-    append_html(body, render_title_block(title_block(article), options))
-    return Document("title.xhtml", m.title_text, root)
-
-
 def _prefix_ids(docs: list[Document], prefix: str) -> None:
     """Give every id in ``docs`` the article's prefix, and make every link and reference follow."""
     names = {d.name for d in docs}
@@ -241,7 +229,7 @@ def _chapter(n: int, item: EditionArticle, options: WriteOptions, split_bytes: i
             raise ArticleError(article.path, f"image {src!r} was not collected") from None
 
     html_options = HtmlOptions(backlinks="start", image_url=image_url, notes_heading=labels_for(article)["notes"])
-    title = _article_title_page(article, image_url)
+    title = title_page(article, image_url)
     text_docs = text_documents(article, html_options, split_bytes)
     docs = [title, *text_docs]
     if article.notes:
@@ -363,11 +351,10 @@ def _contributors(edition: Edition) -> tuple[Contributor, ...]:
     seen: dict[tuple[str, str], Contributor] = {}
     for item in edition.articles:
         m = item.article.metadata
-        for people, role in ((m.authors, "aut"), (m.editors, "edt"), (m.reviewers, "rev"), (m.translators, "trl")):
-            for p in people:
-                name = p.name if role == "aut" else p.display_name
-                if (name, role) not in credited:
-                    seen.setdefault((name, role), Contributor(name=name, file_as=p.file_as, role=role))
+        for role, p in (*(("author", a) for a in m.authors), *m.contributors):
+            credit = contributor(p, RELATOR_OF[role])
+            if (credit.name, credit.role) not in credited:
+                seen.setdefault((credit.name, credit.role), credit)
     return tuple(seen.values())
 
 
@@ -375,7 +362,7 @@ def edition_metadata(edition: Edition, *, modified: Any, has_images: bool, image
                      animated_images: bool = False) -> PackageMetadata:
     """The OPF metadata of the edition's book (``modified`` a :class:`datetime.datetime`)."""
     identifier, identifier_type = _edition_identifier(edition)
-    editors = tuple(Contributor(name=p.display_name, file_as=p.file_as, role="edt") for p in edition.editors)
+    editors = tuple(contributor(p, "edt") for p in edition.editors)
     return PackageMetadata(
         identifier=identifier,
         identifier_type=identifier_type,
