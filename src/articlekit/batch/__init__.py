@@ -25,7 +25,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..api import ArticleResult, BuildReport, empty_folders, find_sources, prepare_output
@@ -194,22 +194,8 @@ def build_many(
     if on_start:
         on_start(len(paths))
     with OutputFolder(out, force=force) as folder:
-        fingerprints = Fingerprints()
-        pending: list[Job] = []
-        refused: dict[Path, dict[str, ArticlekitError]] = {}
-        claimed: dict[Path, Path] = {}
-        for src in paths:
-            job = Job(src, fmts, options, strict, max_bytes)
-            # Refuse a file that must not be written before the (slow) rendering, not after.
-            refused[src] = _refused(folder, job, out, claimed)
-            if incremental and not force and not refused[src] and up_to_date(folder, job, fingerprints):
-                _done(report, _skipped(job, out), progress)
-                continue
-            allowed = tuple(f for f in fmts if f not in refused[src])
-            if allowed:
-                pending.append(Job(src, allowed, options, strict, max_bytes))
-            else:
-                _done(report, _refusal(job, refused[src]), progress)
+        jobs_list = [Job(src, fmts, options, strict, max_bytes) for src in paths]
+        pending, refused = _plan(folder, out, jobs_list, incremental and not force, report, progress)
         workers = 1 if executor is None and len(pending) <= 1 else (jobs or usable_cpus())
         report.jobs = workers
         # A local pool is replaced by a fresh one after each worker's share of articles (see
@@ -217,41 +203,81 @@ def build_many(
         share = workers * worker_articles
         rounds = [pending[i:i + share] for i in range(0, len(pending), share)] if executor is None else [pending]
         for batch in rounds:
-            own: Executor | None = None
-            run_on = executor
-            if run_on is None:
-                own = run_on = (
-                    _InlineExecutor() if workers <= 1
-                    else ProcessPoolExecutor(max_workers=min(workers, len(batch)), initializer=warm_up,
-                                             initargs=(fmts,))
-                )
-            try:
-                futures = {run_on.submit(render_job, job): job for job in batch}
-                for future in as_completed(futures):
-                    job = futures[future]
-                    try:
-                        rendered = future.result()
-                    except Exception as e:  # the worker died (out of memory, killed): report it, go on
-                        rendered = Rendered(job.source)
-                        rendered.problems = [Problem(f"{job.source}: internal error: worker failed: "
-                                                     f"{type(e).__name__}: {e}", 1)]
-                    result = _write(folder, out, job, rendered)
-                    for fmt, error in refused.get(job.source, {}).items():
-                        result.formats[fmt] = FormatResult(fmt, "failed", errors=[str(error)])
-                        result.errors.append(error)
-                    _done(report, result, progress)
-            except BaseException:
-                if own is not None:
-                    own.shutdown(wait=False, cancel_futures=True)
-                    own = None
-                raise
-            finally:
-                if own is not None:
-                    own.shutdown(wait=True)
+            run_on = executor if executor is not None else _local_pool(workers, len(batch), fmts)
+            _run_round(batch, run_on, own=executor is None,
+                       folder=folder, out=out, refused=refused, report=report, progress=progress)
     order = {p: i for i, p in enumerate(paths)}
     report.results.sort(key=lambda r: order.get(r.source, -1))
     report.wall_seconds = time.perf_counter() - started
     return report
+
+
+def _plan(folder: OutputFolder, out: Path, jobs: list[Job], incremental: bool,
+          report: BatchReport, progress: Callable[[BatchResult], None] | None,
+          ) -> tuple[list[Job], dict[Path, dict[str, ArticlekitError]]]:
+    """The jobs to render, and each source's formats whose file may not be written.
+
+    An up-to-date article is skipped, and one whose every file is refused fails,
+    here and now: both are reported before any rendering starts.
+    """
+    fingerprints = Fingerprints()
+    pending: list[Job] = []
+    refused: dict[Path, dict[str, ArticlekitError]] = {}
+    claimed: dict[Path, Path] = {}
+    for job in jobs:
+        src = job.source
+        # Refuse a file that must not be written before the (slow) rendering, not after.
+        refused[src] = _refused(folder, job, out, claimed)
+        if incremental and not refused[src] and up_to_date(folder, job, fingerprints):
+            _done(report, _skipped(job, out), progress)
+            continue
+        allowed = tuple(f for f in job.formats if f not in refused[src])
+        if allowed:
+            pending.append(replace(job, formats=allowed))
+        else:
+            _done(report, _refusal(job, refused[src]), progress)
+    return pending, refused
+
+
+def _local_pool(workers: int, jobs: int, fmts: tuple[str, ...]) -> Executor:
+    """This process for one worker; else a pool of warmed-up worker processes, no larger than the jobs."""
+    if workers <= 1:
+        return _InlineExecutor()
+    return ProcessPoolExecutor(max_workers=min(workers, jobs), initializer=warm_up, initargs=(fmts,))
+
+
+def _run_round(batch: list[Job], run_on: Executor, *, own: bool, folder: OutputFolder, out: Path,
+               refused: dict[Path, dict[str, ArticlekitError]], report: BatchReport,
+               progress: Callable[[BatchResult], None] | None) -> None:
+    """Render ``batch`` on ``run_on`` and write each article as it comes back; shut ``run_on`` down if ``own``."""
+    try:
+        futures = {run_on.submit(render_job, job): job for job in batch}
+        for future in as_completed(futures):
+            job = futures[future]
+            result = _write(folder, out, job, _rendered(future, job))
+            for fmt, error in refused.get(job.source, {}).items():
+                result.formats[fmt] = FormatResult(fmt, "failed", errors=[str(error)])
+                result.errors.append(error)
+            _done(report, result, progress)
+    except BaseException:
+        if own:
+            run_on.shutdown(wait=False, cancel_futures=True)
+            own = False
+        raise
+    finally:
+        if own:
+            run_on.shutdown(wait=True)
+
+
+def _rendered(future: Future[Rendered], job: Job) -> Rendered:
+    """What the worker made of ``job``; a worker that died (out of memory, killed) is reported, and the
+    batch goes on."""
+    try:
+        return future.result()
+    except Exception as e:
+        rendered = Rendered(job.source)
+        rendered.problems = [Problem(f"{job.source}: internal error: worker failed: {type(e).__name__}: {e}", 1)]
+        return rendered
 
 
 def _done(report: BatchReport, result: BatchResult, progress: Callable[[BatchResult], None] | None) -> None:
