@@ -38,6 +38,7 @@ from ..tree import all_lists, all_nodes, stringify
 from . import bounds, formulas, frontmatter, glyphs, links, safety
 from .bounds import DEFAULT_MAX_BYTES
 from .config import Config, load_config
+from .frontmatter import SplitSource
 from .pandoc import PandocFailed, parse_markdown
 
 #: Sources larger than this are refused (bytes); ``load(max_bytes=...)`` changes it.
@@ -477,40 +478,16 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
     text = read_text(path, max_bytes)
     config = load_config(path.parent)
     part = frontmatter.split(path, text)
-    errors: list[ArticleError] = []
-    fm: frontmatter.FrontMatter | None = None
-    try:
-        fm = frontmatter.parse(path, part, config.defaults)
-    except ArticleErrors as e:
-        errors += e.errors
-    except ArticleError as e:
-        errors.append(e)
+    fm, errors = _front_matter(path, part, config)
     body_start = len("\n".join(text.split("\n", part.body_line - 1)[: part.body_line - 1]))
-
-    def fail(error: ArticleError) -> ArticleErrors:
-        return ArticleErrors([*errors, error])
-
-    problem = bounds.scan(part.body, part.body_line)
-    if problem:
-        raise fail(ArticleError(path, problem.message, problem.line, problem.col))
     fields = [(name, getattr(fm, name)) for name in ("title", "subtitle", "abstract") if fm and getattr(fm, name)]
-    for name, value in fields:  # Markdown in front matter goes to pandoc too
-        problem = bounds.scan(value)
-        if problem:
-            raise fail(ArticleError(path, f"'{name}': {problem.message}", _where(text, f"{name}:")[0]))
-    scan = scan_notes(path, part.body, part.body_line)
-    errors += scan.errors
-    body_md = mark_definitions(part.body, part.body_line, scan)
-    for name, value in fields:
-        body_md += _meta_div(name, value)
     try:
-        doc = parse_markdown(body_md)
-    except PandocFailed as e:
-        raise fail(ArticleError(path, f"cannot parse the body: {e}")) from None
-    try:
-        _check_tree(path, doc)
+        _check_bounds(path, text, part, fields)
+        scan = scan_notes(path, part.body, part.body_line)
+        errors += scan.errors
+        doc = _parse(path, part, scan, fields)
     except ArticleError as e:
-        raise fail(e) from None
+        raise ArticleErrors([*errors, e]) from None
     errors += empty_notes(path, doc["blocks"])
     errors += [_unclosed(path, text, raw, body_start) for raw in drop_raw_content(doc["blocks"])]
     errors += convert_raw_images(path, text, body_start, doc["blocks"])
@@ -526,7 +503,50 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
     errors += check_resources(path, text, doc["blocks"], metadata, policy, lead)
     if errors or metadata is None:
         raise ArticleErrors(errors)
+    label_overrides = house_words(metadata.lang, config.labels)
+    warnings = _warnings(path, text, scan, body, metadata, config, label_overrides, link_warnings)
+    return Article(path=path, metadata=metadata, body=body, styles_dir=config.styles_dir, warnings=warnings,
+                   label_overrides=label_overrides, formulas=math)
 
+
+def _front_matter(path: Path, part: SplitSource,
+                  config: Config) -> tuple[frontmatter.FrontMatter | None, list[ArticleError]]:
+    """The validated front matter, or ``None`` and its problems (the body is read all the same)."""
+    try:
+        return frontmatter.parse(path, part, config.defaults), []
+    except ArticleErrors as e:
+        return None, list(e.errors)
+    except ArticleError as e:
+        return None, [e]
+
+
+def _check_bounds(path: Path, text: str, part: SplitSource, fields: list[tuple[str, str]]) -> None:
+    """Refuse a body, or a front-matter field pandoc reads, over the bounds, before pandoc sees it."""
+    problem = bounds.scan(part.body, part.body_line)
+    if problem:
+        raise ArticleError(path, problem.message, problem.line, problem.col)
+    for name, value in fields:  # Markdown in front matter goes to pandoc too
+        problem = bounds.scan(value)
+        if problem:
+            raise ArticleError(path, f"'{name}': {problem.message}", _where(text, f"{name}:")[0])
+
+
+def _parse(path: Path, part: SplitSource, scan: NoteScan, fields: list[tuple[str, str]]) -> dict[str, Any]:
+    """One pandoc parse of the body, its notes marked and the front matter's Markdown fields after it."""
+    body_md = mark_definitions(part.body, part.body_line, scan)
+    for name, value in fields:
+        body_md += _meta_div(name, value)
+    try:
+        doc = parse_markdown(body_md)
+    except PandocFailed as e:
+        raise ArticleError(path, f"cannot parse the body: {e}") from None
+    _check_tree(path, doc)
+    return doc
+
+
+def _warnings(path: Path, text: str, scan: NoteScan, body: Any, metadata: Metadata, config: Config,
+              label_overrides: dict[str, str], link_warnings: list[ArticleWarning]) -> list[ArticleWarning]:
+    """What does not stop the build, in the order it is reported, less the codes the house ignores."""
     referenced = {label for label, _ in scan.references}
     warnings = [
         ArticleWarning(path, line, None, "note-unreferenced", f"note [^{label}] is defined but never referenced")
@@ -541,12 +561,9 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
         warnings.insert(0, ArticleWarning(
             path, 1, None, "no-permissions", "no license or copyright: the JATS has no <permissions>; state "
             "'license' or 'copyright' in the front matter or articlekit.toml"))
-    label_overrides = house_words(metadata.lang, config.labels)
     if labels_for_lang(metadata.lang, label_overrides).lang != metadata.lang:
         warnings.append(_unsupported_language(path, text, metadata.lang, config))
-    warnings = [w for w in warnings if w.code not in config.ignored_warnings]
-    return Article(path=path, metadata=metadata, body=body, styles_dir=config.styles_dir, warnings=warnings,
-                   label_overrides=label_overrides, formulas=math)
+    return [w for w in warnings if w.code not in config.ignored_warnings]
 
 
 def _unsupported_language(path: Path, text: str, lang: str, config: Config) -> ArticleWarning:
