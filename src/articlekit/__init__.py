@@ -6,6 +6,13 @@ whole folders with :func:`build` (the same function as :func:`build_many`), on
 every core or any :class:`concurrent.futures.Executor`, as the ``articlekit``
 command does.  The batch machinery is imported on first use, so that
 ``import articlekit`` stays fast.
+
+The package is built in floors, each importing only from itself and the floors
+below (ARCHITECTURE.md; an import-linter contract in pyproject.toml holds it):
+``cli``; ``batch``, ``editions``, ``importers``; ``api``; ``writers``;
+``render``; ``transforms``; ``read``; ``notemarks``, ``manifest``, ``labels``;
+and the ground floor — ``model``, ``errors``, ``options``, ``output``, ``tree``,
+``fonts``, ``styles``, ``cpus``, ``_version``.
 """
 
 from __future__ import annotations
