@@ -193,10 +193,15 @@ def _check_import(path: Path, text: str, value: object) -> list[ArticleError]:
                         + (f" (did you mean '{hint}'?)" if hint else " (\"\" drops it)"),
                         _table_line(text, "import.keys", theirs)))
         else:
-            hint = closest(key, ("preset", "drop", "keys"))
-            problems.append(ArticleError(
-                path, f"unknown key '{key}' in [import]" + (f" (did you mean '{hint}'?)" if hint else ""), line))
+            problems.append(_unknown_key(path, "import", key, ("preset", "drop", "keys"), line))
     return problems
+
+
+def _unknown_key(path: Path, table: str, key: str, keys: tuple[str, ...], line: int | None) -> ArticleError:
+    """A key ``[table]`` does not have, with the one it most likely means."""
+    hint = closest(key, keys)
+    return ArticleError(path, f"unknown key '{key}' in [{table}]" + (f" (did you mean '{hint}'?)" if hint else ""),
+                        line)
 
 
 def _check_warnings(path: Path, text: str, value: object) -> list[ArticleError]:
@@ -207,9 +212,7 @@ def _check_warnings(path: Path, text: str, value: object) -> list[ArticleError]:
     for key, item in value.items():
         line = _table_line(text, "warnings", key)
         if key != "ignore":
-            hint = closest(key, ("ignore",))
-            problems.append(ArticleError(
-                path, f"unknown key '{key}' in [warnings]" + (f" (did you mean '{hint}'?)" if hint else ""), line))
+            problems.append(_unknown_key(path, "warnings", key, ("ignore",), line))
         elif not isinstance(item, list) or not all(isinstance(code, str) for code in item):
             problems.append(ArticleError(path, "[warnings] ignore must be a list of warning codes", line))
         else:
