@@ -22,10 +22,13 @@ from pathlib import Path
 from .._version import __version__
 from ..api import load, local_images, render
 from ..errors import ArticleError, ArticlekitError, ArticleWarning, InternalError, flatten
+from ..fonts import find_book_face
 from ..options import WriteOptions
 from ..read.config import CONFIG_NAME
+from ..read.glyphs import book_coverage, installed_coverage
+from ..render.templates import environment
 from ..styles import find_style
-from ..writers import get_format
+from ..writers import get_format, get_writer
 from ..writers.pdf.pages import page_count
 
 #: Formats whose output refers to image files beside it (EPUB and PDF embed theirs).
@@ -123,18 +126,13 @@ def warm_up(formats: tuple[str, ...]) -> None:
 
     Run as the process pool's initializer, so that no article pays for it.
     """
-    from ..read.glyphs import book_coverage, installed_coverage
-    from ..render.templates import environment
-    from ..writers import get_writer
-
     for fmt in formats:
         get_writer(fmt)
     environment()
     installed_coverage()  # the reader looks up every article's characters in the installed fonts
     book_coverage()
     if "pdf" in formats:
-        from ..fonts import find_book_face
-        from ..writers.pdf.formulas import warm_up as load_math_face
+        from ..writers.pdf.formulas import warm_up as load_math_face  # ziamath: only a PDF worker loads it
 
         find_book_face()
         load_math_face()  # ziamath and its math face, which draw the print edition's formulas
