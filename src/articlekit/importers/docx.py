@@ -118,14 +118,15 @@ def _metadata(docmeta: dict[str, Any], meta: dict[str, Any], report: ImportRepor
         report.map("the language property → lang")
     if core.get("description") and "abstract" not in meta:
         meta["abstract"] = canonical.escape_text(core["description"])
-        report.guess("took the document's comments property for the abstract")
+        report.guess("abstract-from-properties", "took the document's comments property for the abstract")
     if core.get("subject"):
         report.drop(f"the subject property {core['subject']!r}: no canonical key holds it", guessed=True)
     if core.get("created") and "date" not in meta:
         date = date_of(core["created"])
         if date is not None:
             meta["date"] = date
-            report.guess(f"no Date paragraph: took the document's creation date {date} for the date")
+            report.guess("date-from-properties",
+                         f"no Date paragraph: took the document's creation date {date} for the date")
     for key in docmeta:
         if key not in {"title", "subtitle", "abstract", "author", "date"}:
             report.drop(f"document metadata {key!r}: no canonical key holds it", guessed=True)
@@ -164,7 +165,8 @@ def _accept(tree: Any, report: ImportReport, paragraph: int) -> None:
                     report.drop(f"paragraph {paragraph}: {_CHANGES[change]} by {who} ({what!r}), accepted",
                                 guessed=True)
                     continue
-                report.guess(f"paragraph {paragraph}: {_CHANGES[change]} by {who} ({what!r}), accepted")
+                report.guess("change-accepted",
+                             f"paragraph {paragraph}: {_CHANGES[change]} by {who} ({what!r}), accepted")
                 _accept(node["c"][1], report, paragraph)
                 out.extend(node["c"][1])
                 continue
@@ -189,7 +191,7 @@ def _images(path: Path, blocks: list[Any], report: ImportReport, options: dict[s
                 found.setdefault(src, f"{media_dir}/{name}")
                 tree["c"][2][0] = found[src]
                 if not ast.stringify(tree["c"][1]).strip():
-                    report.guess(f"image {name} has no alt text: describe it before the PDF is built")
+                    report.guess("image-no-alt", f"image {name} has no alt text: describe it before the PDF is built")
             for v in tree.values():
                 if isinstance(v, list | dict):
                     walk(v)

@@ -414,7 +414,8 @@ class _PageMetadata:
             title = root.find(".//title")
             if title is not None and title.text_content().strip():
                 put("title", canonical.escape_line(title.text_content().strip()), "<title>", title.sourceline)
-                self.report.guess("took the page's <title> for the article's title", title.sourceline)
+                self.report.guess("title-from-page",
+                                  "took the page's <title> for the article's title", title.sourceline)
 
     def date(self) -> None:
         date_source = (self.ld.get("datePublished"), "JSON-LD datePublished", self.ld_line)

@@ -129,7 +129,8 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
             continue
         if isinstance(value, str) and _TAG.search(value):
             for tag in _TAG.findall(value):
-                report.guess(f"removed the template tag {tag!r} from {key!r}: articlekit has no templates", line)
+                report.guess("template-removed",
+                             f"removed the template tag {tag!r} from {key!r}: articlekit has no templates", line)
             value = re.sub(r"\s+", " ", _TAG.sub("", value)).strip()
             if not value:
                 continue
@@ -179,7 +180,7 @@ def _put(meta: dict[str, Any], target: str, key: str, value: Any, line: int, rep
         if isinstance(value, list):
             if not value:
                 return
-            report.guess(f"{key}: took the first of {value!r} for the {target}", line)
+            report.guess("first-of-many", f"{key}: took the first of {value!r} for the {target}", line)
             value = value[0]
         meta[target] = str(value)
     else:
@@ -200,7 +201,7 @@ def _without_tags(body: str, first_line: int, report: ImportReport) -> str:
             continue
         number = first_line + i
         if _IAL.match(line):
-            report.guess(f"removed the kramdown attribute list {line.strip()!r}", number)
+            report.guess("attribute-list-removed", f"removed the kramdown attribute list {line.strip()!r}", number)
             out.append("")
             continue
         tags = _TAG.findall(line)
@@ -208,7 +209,8 @@ def _without_tags(body: str, first_line: int, report: ImportReport) -> str:
             out.append(line)
             continue
         for tag in tags:
-            report.guess(f"removed the template tag {tag!r}: articlekit has no templates; write out what it made",
+            report.guess("template-removed",
+                         f"removed the template tag {tag!r}: articlekit has no templates; write out what it made",
                          number)
         rest = _TAG.sub("", line)
         out.append(re.sub(r"  +", " ", rest).rstrip() if rest.strip() else "")

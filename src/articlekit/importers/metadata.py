@@ -41,7 +41,7 @@ def people_of(value: Any, report: ImportReport, role: str, line: int | None) -> 
             report.error(f"{role}: {e}", line)
             return []
         if len(people) > 1:
-            report.guess(f"{role}: split {value!r} into {len(people)} people", line)
+            report.guess("people-split", f"{role}: split {value!r} into {len(people)} people", line)
         return [canonical.person(p["name"], p.get("degrees")) for p in people]
     if isinstance(value, list | tuple):
         return [p for v in value for p in people_of(v, report, role, line)]
