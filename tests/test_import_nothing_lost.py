@@ -13,7 +13,7 @@ from lxml import html as lhtml
 
 import articlekit
 from articlekit.importers import ImportReport, html, import_file, words
-from articlekit.pandoc import pandoc_path
+from articlekit.read.pandoc import pandoc_path
 from conftest import run_cli
 from test_import_trust import FRONT, page
 

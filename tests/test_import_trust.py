@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from articlekit.importers import import_file, pictures
-from articlekit.pandoc import pandoc_path
+from articlekit.read.pandoc import pandoc_path
 from conftest import FIXTURES, run_cli
 
 PNG = (FIXTURES / "articles" / "figure.png").read_bytes()
