@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import articlekit
-from articlekit import safety
+from articlekit.read import safety
 from articlekit.editions.loader import load_edition
 from conftest import run_cli
 from seed import ROOT
