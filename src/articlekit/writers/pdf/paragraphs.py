@@ -449,6 +449,9 @@ def compose_boxes(root_box: Any, html: Any, context: Any, params: Params | None 
             continue
         indent = _length(paragraph.block.style["text_indent"], paragraph.width)
         widths = [paragraph.width - indent, paragraph.width]
+        if min(widths) <= 0:  # margins nested deeper than the page is wide: no line to compose
+            report.leave("no width")
+            continue
         space = max((shape.width(" ", p.key) for p in paragraph.pieces if isinstance(p, Run)), default=1.0)
         items = finish(paragraph_items(paragraph.pieces, shape.width, paragraph.width))
         breaking = break_paragraph(items, widths, Params(
