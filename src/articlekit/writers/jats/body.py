@@ -36,10 +36,11 @@ from typing import Any
 from lxml import etree
 
 from ...errors import ArticleError
-from ...formulas import mathml_for
 from ...model import NOTE_REFS, Article, Block, Inline
-from ...safety import safe_link
+from ...read.formulas import mathml_for
+from ...read.safety import safe_link
 from ...tree import inline_children, stringify
+from ..elements import append_text, unwrap
 from .xml import (
     BLOCK_CHILDREN,
     HREF,
@@ -50,11 +51,9 @@ from .xml import (
     XML_LANG,
     Element,
     IdRegistry,
-    append_text,
     has_content,
     mathml_element,
     new,
-    unwrap,
 )
 
 _LIST_TYPES = {

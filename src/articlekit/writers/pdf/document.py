@@ -27,11 +27,12 @@ from typing import Any
 
 import pyphen
 
-from ... import __version__
-from ...formulas import is_display, mathml_for
+from ..._version import __version__
+from ...labels import Labels, labels_for
 from ...model import NOTE_REFS, Article, Note
-from ...render.html_body import HtmlOptions, HtmlRenderer, _letter
-from ...render.labels import Labels, labels_for
+from ...read.formulas import is_display, mathml_for
+from ...render.html_body import HtmlOptions, HtmlRenderer
+from ...render.html_body import ref_letter as _letter
 from ...render.summary import description
 from ...render.title_block import TitleBlockOptions, joined, render_title_block
 from ...render.title_block import title_block as shared_title_block

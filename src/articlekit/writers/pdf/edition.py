@@ -30,16 +30,16 @@ from typing import Any
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from ... import __version__
-from ...editions.model import ArticlePages, Edition, EditionArticle
+from ..._version import __version__
 from ...errors import ArticleError, ArticlekitError
 from ...fonts import BookFaceNotInstalledError, find_book_face, find_code_face
+from ...labels import date_text, labels_for, labels_for_lang
 from ...model import NOTE_REFS, Article
+from ...model.edition import ArticlePages, Edition, EditionArticle
 from ...options import WriteOptions
+from ...read.safety import Policy
 from ...render.identity import IDENTITY_NAMESPACE
-from ...render.labels import date_text, labels_for, labels_for_lang
 from ...render.title_block import joined
-from ...safety import Policy
 from ...styles import default_styles_dir, find_style
 from ...tree import inline_children
 from .document import HYPHEN, TitleRenderer, print_document, running_authors, shorten, text_setting
@@ -50,17 +50,18 @@ from .press import print_run
 from .spacing import exact_adjustments
 from .structure import complete_tagging
 from .writer import (
-    _conformance,
-    _fixed_clock,
-    _install_xmp,
-    _raise_problems,
-    _variant,
-    _w3c,
-    _weasyprint_problems,
     base_stylesheet,
+    build_time,
+    conformance_of,
+    fixed_clock,
+    install_xmp,
     link_labels,
+    raise_problems,
     reference_pages,
     shares_a_page,
+    variant_of,
+    w3c_time,
+    weasyprint_problems,
 )
 from .xmp import XmpData, instance_uuid, xmp_packet
 
@@ -349,8 +350,6 @@ def _xmp(edition: Edition, created: str, conformance: dict[str, str], document_i
 
 def edition_time(edition: Edition) -> dt.datetime:
     """``SOURCE_DATE_EPOCH`` if set, else the edition's date at 00:00 UTC (as for an article)."""
-    from .writer import build_time
-
     first = edition.articles[0].article if edition.articles else None
     if first is None:
         return dt.datetime.combine(edition.date, dt.time(0, 0), tzinfo=dt.UTC)
@@ -380,7 +379,7 @@ def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
         options = dataclasses.replace(options, **kwargs)  # type: ignore[arg-type]
     if not edition.articles:
         raise ArticleError(edition.path, "the edition lists no articles")
-    variant = _variant(options.pdf_variant)
+    variant = variant_of(options.pdf_variant)
     geometry = page_geometry(parse_page_size(options.page_size))
     try:
         book = find_book_face()
@@ -388,7 +387,7 @@ def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
         raise ArticlekitError(str(e)) from None
     code_face = find_code_face()
     moment = edition_time(edition)
-    created = _w3c(moment)
+    created = w3c_time(moment)
     source_dir = edition.articles[0].article.source_dir
     styles = [d for d in (options.styles_dir, edition.styles_dir, edition.articles[0].article.styles_dir) if d]
     house_path = find_style("print.css", *styles)
@@ -416,18 +415,18 @@ def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
         labels[f"a{index}"] = item.article.metadata.title_text
     for ident, title, _ in builder.forewords():
         labels[ident] = title
-    packet = _xmp(edition, created, _conformance(variant), document_id, instance_id)
+    packet = _xmp(edition, created, conformance_of(variant), document_id, instance_id)
 
     def finish(_document: object, pdf: object) -> None:
         if variant is not None:
             complete_tagging(pdf, labels, {tex.strip() for item in edition.articles
                                            for _display, tex in item.article.formulas})
-        _install_xmp(pdf, packet)
+        install_xmp(pdf, packet)
         pdf.catalog["PageMode"] = "/UseOutlines"  # type: ignore[attr-defined]
 
     font_config = FontConfiguration()
     base_url = source_dir.resolve().as_uri() + "/"
-    with _weasyprint_problems() as records, _fixed_clock(moment):
+    with weasyprint_problems() as records, fixed_clock(moment):
         stylesheets = [
             weasyprint.CSS(string=base_css, base_url=base_url, url_fetcher=fetcher, font_config=font_config),
             weasyprint.CSS(string=house_css, base_url=house_path.parent.resolve().as_uri() + "/",
@@ -465,7 +464,7 @@ def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
         with pinned_instances(), exact_adjustments():
             data = document.write_pdf(finisher=finish, **render_options)
     problem_path = dataclasses.replace(edition.articles[0].article, path=edition.path)
-    _raise_problems(problem_path, records, fetcher, options.pdf_variant)
+    raise_problems(problem_path, records, fetcher, options.pdf_variant)
     return data, ranges
 
 

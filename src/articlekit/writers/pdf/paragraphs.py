@@ -482,6 +482,9 @@ def compose_boxes(root_box: Any, html: Any, context: Any, params: Params | None 
             continue
         indent = _length(paragraph.block.style["text_indent"], paragraph.width)
         widths = [paragraph.width - indent, paragraph.width]
+        if min(widths) <= 0:  # margins nested deeper than the page is wide: no line to compose
+            report.leave("no width")
+            continue
         # The paragraph's own space: that of the style most of its text is set in (not a code span's).
         runs = [p for p in paragraph.pieces if isinstance(p, Run)]
         weights: dict[Hashable, int] = {}

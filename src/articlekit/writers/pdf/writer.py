@@ -30,15 +30,16 @@ import pydyf
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from ... import __version__
+from ..._version import __version__
 from ...errors import ArticleError, ArticlekitError
-from ...fonts import BookFace, BookFaceNotInstalledError, describe_missing, find_book_face, find_code_face, font_stack
+from ...fonts import BookFace, BookFaceNotInstalledError, find_book_face, find_code_face, font_stack
+from ...labels import labels_for
 from ...model import Article
 from ...options import WriteOptions
-from ...render.html_body import _letter
+from ...read.glyphs import describe_missing
+from ...read.safety import Policy
+from ...render.html_body import ref_letter as _letter
 from ...render.identity import identity_uuid
-from ...render.labels import labels_for
-from ...safety import Policy
 from ...styles import default_styles_dir, find_style
 from ...tree import iter_blocks, stringify
 from .document import PrintDocument, print_document
@@ -60,7 +61,7 @@ class PdfVariantError(ArticlekitError):
     """An unknown ``--pdf-variant``."""
 
 
-def _variant(name: str) -> str | None:
+def variant_of(name: str) -> str | None:
     try:
         return VARIANTS[name]
     except KeyError:
@@ -79,7 +80,7 @@ def build_time(article: Article) -> dt.datetime:
 
 
 @contextmanager
-def _fixed_clock(moment: dt.datetime) -> Iterator[None]:
+def fixed_clock(moment: dt.datetime) -> Iterator[None]:
     """Make fontTools stamp ``moment`` into the fonts it rewrites.
 
     WeasyPrint turns variable fonts into static instances with fontTools, which
@@ -98,7 +99,7 @@ def _fixed_clock(moment: dt.datetime) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def _w3c(moment: dt.datetime) -> str:
+def w3c_time(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -128,7 +129,7 @@ class _Collect(logging.Handler):
 
 
 @contextmanager
-def _weasyprint_problems() -> Iterator[list[logging.LogRecord]]:
+def weasyprint_problems() -> Iterator[list[logging.LogRecord]]:
     """Collect WeasyPrint's warnings and errors while it renders."""
     handler = _Collect()
     weasyprint.LOGGER.addHandler(handler)
@@ -138,7 +139,7 @@ def _weasyprint_problems() -> Iterator[list[logging.LogRecord]]:
         weasyprint.LOGGER.removeHandler(handler)
 
 
-def _raise_problems(article: Article, records: list[logging.LogRecord], fetcher: RestrictedFetcher,
+def raise_problems(article: Article, records: list[logging.LogRecord], fetcher: RestrictedFetcher,
                     variant: str | None) -> None:
     """Turn what WeasyPrint logged into a located error: never ship a PDF with boxes or holes."""
     missing = [r.args[1] for r in records if _NOTDEF in str(r.msg) and isinstance(r.args, tuple) and len(r.args) > 1]
@@ -199,7 +200,7 @@ def link_labels(article: Article) -> dict[str, str]:
     return labels
 
 
-def _conformance(variant: str | None) -> dict[str, str]:
+def conformance_of(variant: str | None) -> dict[str, str]:
     if variant == "pdf/ua-1":
         return {"pdfuaid:part": "1"}
     if variant == "pdf/a-3a":
@@ -208,7 +209,7 @@ def _conformance(variant: str | None) -> dict[str, str]:
     return {}
 
 
-def _install_xmp(pdf: object, packet: bytes) -> None:
+def install_xmp(pdf: object, packet: bytes) -> None:
     """Replace the packet WeasyPrint wrote (or add one, for plain PDFs), uncompressed."""
     catalog = pdf.catalog  # type: ignore[attr-defined]
     if "Metadata" in catalog:
@@ -257,7 +258,7 @@ def shared_faces(faces: str, font_dirs: frozenset[Path]) -> tuple[FontConfigurat
 def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
     """The article as PDF bytes; raises :class:`ArticlekitError` for a bad option or an unprintable text."""
     options = options or WriteOptions()
-    variant = _variant(options.pdf_variant)
+    variant = variant_of(options.pdf_variant)
     geometry = page_geometry(parse_page_size(options.page_size))
     try:
         book = find_book_face()
@@ -265,7 +266,7 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
         raise ArticlekitError(str(e)) from None
     m = article.metadata
     moment = build_time(article)
-    created = _w3c(moment)
+    created = w3c_time(moment)
     image_src = m.image.src if m.image and m.image.src else None
     measure_em = geometry.measure / geometry.font_size
     doc = print_document(article, created=created, image_src=image_src, measure_em=measure_em)
@@ -285,17 +286,17 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
         (options.pdf_variant or "").encode(), weasyprint.__version__.encode(), __version__.encode(),
     )
     labels = link_labels(article)
-    packet = _xmp(article, doc, created, _conformance(variant), document_id, instance_id)
+    packet = _xmp(article, doc, created, conformance_of(variant), document_id, instance_id)
 
     def finish(_document: object, pdf: object) -> None:
         if variant is not None:
             complete_tagging(pdf, labels, {tex.strip() for _display, tex in article.formulas})
-        _install_xmp(pdf, packet)
+        install_xmp(pdf, packet)
         if "Outlines" in pdf.catalog:  # type: ignore[attr-defined]
             pdf.catalog["PageMode"] = "/UseOutlines"  # type: ignore[attr-defined]
 
     faces = book.css() + (code_face.css() if code_face else "")
-    with _weasyprint_problems() as records, _fixed_clock(moment):
+    with weasyprint_problems() as records, fixed_clock(moment):
         font_config, faces_sheet = shared_faces(faces, book.dirs | (code_face.dirs if code_face else frozenset()))
         html = weasyprint.HTML(string=doc.html, base_url=_dir_url(article.source_dir), url_fetcher=fetcher)
         stylesheets = [
@@ -326,10 +327,11 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
         # The book face's instances made by HarfBuzz as it subsets; glyphs placed where the layout put them.
         with pinned_instances(), exact_adjustments():
             data = document.write_pdf(finisher=finish, **render_options)
-    _raise_problems(article, records, fetcher, options.pdf_variant)
+    raise_problems(article, records, fetcher, options.pdf_variant)
     return data
 
 
 
-__all__ = ["VARIANTS", "PdfVariantError", "base_stylesheet", "build_time", "reference_pages", "shared_faces",
-           "shares_a_page", "to_pdf"]
+__all__ = ["VARIANTS", "PdfVariantError", "base_stylesheet", "build_time", "conformance_of", "fixed_clock",
+           "install_xmp", "raise_problems", "reference_pages", "shared_faces", "shares_a_page", "to_pdf", "variant_of",
+           "w3c_time", "weasyprint_problems"]
