@@ -95,6 +95,9 @@ class Shaper:
     def __init__(self) -> None:
         self.widths: dict[tuple[Hashable, str], float] = {}
         self.styles: dict[Hashable, Any] = {}
+        #: Paragraphs already set, by their runs, measure and constraint: a second layout (or the same
+        #: paragraph in an edition and its offprint) takes their lines again instead of breaking them anew.
+        self.set: dict[Hashable, tuple[list[_SetLine], int]] = {}
 
     def key(self, style: Any) -> Hashable:
         key = (id(style.font_config), *(_hashable(style[k]) for k in _FONT_KEYS))
@@ -491,16 +494,24 @@ def compose_boxes(root_box: Any, html: Any, context: Any, params: Params | None 
         for run in runs:
             weights[run.key] = weights.get(run.key, 0) + len(run.text)
         space = shape.width(" ", max(weights, key=weights.__getitem__)) if weights else 1.0
-        items = finish(paragraph_items(paragraph.pieces, shape.width, paragraph.width))
         constraint = (constraints or {}).get(number)
-        breaking = break_paragraph(items, widths, Params(
-            tolerance=params.tolerance, line_penalty=params.line_penalty,
-            double_hyphen_demerits=params.double_hyphen_demerits, fitness_demerits=params.fitness_demerits,
-            max_hyphen_run=params.max_hyphen_run, emergency_stretch=params.emergency_stretch or space,
-            emergency_exponent=params.emergency_exponent),
-            no_hyphen_lines=constraint.no_hyphen if constraint else (),
-            lines=constraint.lines if constraint else None)
-        lines = _set_lines(paragraph, items, breaking, shape, widths, params, space)
+        memo = (tuple(paragraph.pieces), tuple(widths), params, constraint)
+        if memo in shape.set:
+            lines, passes = shape.set[memo]
+        else:
+            items = finish(paragraph_items(paragraph.pieces, shape.width, paragraph.width))
+            breaking = break_paragraph(items, widths, Params(
+                tolerance=params.tolerance, line_penalty=params.line_penalty,
+                double_hyphen_demerits=params.double_hyphen_demerits, fitness_demerits=params.fitness_demerits,
+                max_hyphen_run=params.max_hyphen_run, emergency_stretch=params.emergency_stretch or space,
+                emergency_exponent=params.emergency_exponent),
+                no_hyphen_lines=constraint.no_hyphen if constraint else (),
+                lines=constraint.lines if constraint else None)
+            lines = _set_lines(paragraph, items, breaking, shape, widths, params, space)
+            passes = breaking.passes
+            if len(shape.set) > 20_000:
+                shape.set.clear()
+            shape.set[memo] = lines, passes
         _rewrite(paragraph, lines)
         report.composed += 1
         report.lines += len(lines)
@@ -508,10 +519,10 @@ def compose_boxes(root_box: Any, html: Any, context: Any, params: Params | None 
         report.hyphenated += sum(line.hyphen for line in lines)
         report.set[paragraph.block.element] = SetParagraph(
             number, len(lines), frozenset(k for k, line in enumerate(lines) if line.hyphen))
-        if breaking.passes > 1:
+        if passes > 1:
             widest = 1 + max((line.word_spacing for line in lines[:-1]), default=0.0) / space
             words = " ".join(" ".join(p.text.split()) for p in paragraph.pieces if isinstance(p, Run))
-            report.strained.append((breaking.passes, widest, words[:60]))
+            report.strained.append((passes, widest, words[:60]))
     return report
 
 
