@@ -151,7 +151,7 @@ def toc_title(article: Article) -> str:
 def tie_last_space(html: str, limit: int = 16) -> str:
     """``html`` with the last space of its text made a no-break space, when the words after it are short.
 
-    Unlike :func:`.document.tie_last_words` this finds the space inside markup too ("the US–China
+    Unlike :func:`.breaks.tie_last_words` this finds the space inside markup too ("the US–China
     <em>trade war</em>"), so the last line holds at least the last two words.
     """
     parts = re.split(r"(<[^>]*>)", html)
