@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import re
 import uuid
 from collections.abc import Mapping
@@ -28,7 +27,6 @@ from html import escape
 from typing import Any
 
 import weasyprint
-from weasyprint.text.fonts import FontConfiguration
 
 from ..._version import __version__
 from ...errors import ArticleError, ArticlekitError
@@ -43,26 +41,9 @@ from ...render.title_block import joined
 from ...styles import default_styles_dir, find_style
 from ...tree import inline_children
 from .document import HYPHEN, TitleRenderer, print_document, running_authors, shorten, text_setting
-from .fetcher import RestrictedFetcher
-from .instances import pinned_instances
 from .page import page_geometry, parse_page_size
-from .press import print_run
-from .spacing import exact_adjustments
-from .structure import complete_tagging
-from .writer import (
-    base_stylesheet,
-    build_time,
-    conformance_of,
-    fixed_clock,
-    install_xmp,
-    link_labels,
-    raise_problems,
-    reference_pages,
-    shares_a_page,
-    variant_of,
-    w3c_time,
-    weasyprint_problems,
-)
+from .press import PressJob, Stylesheet, press_pdf
+from .writer import base_stylesheet, build_time, conformance_of, link_labels, shares_a_page, variant_of, w3c_time
 from .xmp import XmpData, instance_uuid, xmp_packet
 
 #: A start tag; a quoted attribute value may hold a ">" (HTML allows it unescaped).
@@ -401,7 +382,6 @@ def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
         extra.append(edition.cover.resolve().parent)
     extra.extend(a.article.source_dir.resolve() for a in edition.articles)
     policy = Policy(source_dir, extra_dirs=tuple(dict.fromkeys(extra)), allow_remote=options.allow_remote)
-    fetcher = RestrictedFetcher(policy, font_dirs=book.dirs | (code_face.dirs if code_face else frozenset()))
 
     builder = _Book(edition, created, geometry.measure / geometry.font_size)
     html = builder.html()
@@ -415,57 +395,30 @@ def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
         labels[f"a{index}"] = item.article.metadata.title_text
     for ident, title, _ in builder.forewords():
         labels[ident] = title
-    packet = _xmp(edition, created, conformance_of(variant), document_id, instance_id)
+    job = PressJob(
+        path=edition.path, source_dir=source_dir, moment=moment, policy=policy, book=book, code_face=code_face,
+        base_css=base_css, sheets=(Stylesheet(house_css, house_path.parent),
+                                   Stylesheet(edition_css, edition_css_path.parent)),
+        variant=variant, variant_name=options.pdf_variant, document_id=document_id,
+        packet=_xmp(edition, created, conformance_of(variant), document_id, instance_id), labels=labels,
+        formulas=frozenset(tex.strip() for item in edition.articles for _display, tex in item.article.formulas),
+        outlines=True,
+    )
 
-    def finish(_document: object, pdf: object) -> None:
-        if variant is not None:
-            complete_tagging(pdf, labels, {tex.strip() for item in edition.articles
-                                           for _display, tex in item.article.formulas})
-        install_xmp(pdf, packet)
-        pdf.catalog["PageMode"] = "/UseOutlines"  # type: ignore[attr-defined]
-
-    font_config = FontConfiguration()
-    base_url = source_dir.resolve().as_uri() + "/"
-    with weasyprint_problems() as records, fixed_clock(moment):
-        stylesheets = [
-            weasyprint.CSS(string=base_css, base_url=base_url, url_fetcher=fetcher, font_config=font_config),
-            weasyprint.CSS(string=house_css, base_url=house_path.parent.resolve().as_uri() + "/",
-                           url_fetcher=fetcher, font_config=font_config),
-            weasyprint.CSS(string=edition_css, base_url=edition_css_path.parent.resolve().as_uri() + "/",
-                           url_fetcher=fetcher, font_config=font_config),
-        ]
-        render_options = {
-            "stylesheets": stylesheets,
-            "pdf_variant": variant,
-            "pdf_identifier": hashlib.md5(document_id.encode(), usedforsecurity=False).hexdigest().encode(),
-            "pdf_tags": variant is not None,
-            "optimize_images": False,
+    def page_references(pages: dict[str, int]) -> dict[int, dict[str, int]] | None:
+        """Each article's reference pages, if a note of one has two references on a page (it lists it once:
+        the notes follow every reference of their article, so listing fewer pages cannot move one)."""
+        per_article = {
+            index: {ref: pages[builder.prefix(index) + ref] for note in item.article.notes
+                    for ref in note.ref_ids if builder.prefix(index) + ref in pages}
+            for index, item in enumerate(edition.articles, start=1)
         }
+        shared = any(shares_a_page(item.article, per_article[i]) for i, item in enumerate(edition.articles, 1))
+        return per_article if shared else None
 
-        def source(per_article: dict[int, dict[str, int]] | None) -> weasyprint.HTML:
-            return weasyprint.HTML(string=html if per_article is None else builder.html(per_article),
-                                   base_url=base_url, url_fetcher=fetcher)
+    data, pages = press_pdf(job, lambda refs: html if refs is None else builder.html(refs), page_references)
+    return data, _page_ranges(edition, pages)
 
-        def page_references(pages: dict[str, int]) -> dict[int, dict[str, int]] | None:
-            """Each article's reference pages, if a note of one has two references on a page (it lists it once:
-            the notes follow every reference of their article, so listing fewer pages cannot move one)."""
-            per_article = {
-                index: {ref: pages[builder.prefix(index) + ref] for note in item.article.notes
-                        for ref in note.ref_ids if builder.prefix(index) + ref in pages}
-                for index, item in enumerate(edition.articles, start=1)
-            }
-            shared = any(shares_a_page(item.article, per_article[i]) for i, item in enumerate(edition.articles, 1))
-            return per_article if shared else None
-
-        document, _set, _layouts = print_run(source, font_config, page_references, **render_options)
-        pages = reference_pages(document)
-        ranges = _page_ranges(edition, pages)
-        # The book face's instances made by HarfBuzz as it subsets; glyphs placed where the layout put them.
-        with pinned_instances(), exact_adjustments():
-            data = document.write_pdf(finisher=finish, **render_options)
-    problem_path = dataclasses.replace(edition.articles[0].article, path=edition.path)
-    raise_problems(problem_path, records, fetcher, options.pdf_variant)
-    return data, ranges
 
 
 __all__ = ["edition_to_pdf", "edition_uuid", "numbering", "prefix_ids"]
