@@ -204,3 +204,20 @@ def test_each_lines_width_is_the_composers(tmp: Path, monkeypatch: pytest.Monkey
             compared += 1
             assert abs((line.x1 - line.x0) - composed[text]) <= EDGE, text
     assert compared >= 20
+
+
+def test_a_line_that_cannot_be_set_tight_is_reported(tmp_path: Path) -> None:
+    """The code fixture's loosest line is named with its code; a house that ignores the code hears nothing."""
+    from articlekit.batch import build_many
+
+    source = tmp_path / "build-notes.md"
+    source.write_text(CASES["code"].read_text(encoding="utf-8"), encoding="utf-8")
+    report = build_many([source], ["pdf"], tmp_path / "out", jobs=1)
+    loose = [w for result in report.results for w in result.warnings if w.code == "loose-line"]
+    assert loose and "Rebuilding is one command" in loose[0].message and loose[0].path == source
+    house = tmp_path / "house"
+    house.mkdir()
+    (house / "build-notes.md").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    (house / "articlekit.toml").write_text('[warnings]\nignore = ["loose-line"]\n', encoding="utf-8")
+    quiet = build_many([house / "build-notes.md"], ["pdf"], tmp_path / "quiet", jobs=1)
+    assert not [w for result in quiet.results for w in result.warnings if w.code == "loose-line"]

@@ -13,8 +13,11 @@ file name) are shown escaped, never passed to the terminal.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,6 +97,7 @@ WARNING_CODES: dict[str, str] = {
     "image-no-alt": "an image has no alt text, which a tagged PDF needs",
     "language-unsupported": "articlekit has no words for the article's language; its labels are in English",
     "source-changed": "a source changed while it was being built; the next build makes its outputs again",
+    "loose-line": "a justified line of the PDF could be set no tighter than its words allow; its widest space is named",
 }
 
 
@@ -198,3 +202,26 @@ def flatten(error: ArticlekitError) -> list[ArticlekitError]:
     if isinstance(error, ArticleErrors):
         return list(error.errors)
     return [error]
+
+_FOUND: ContextVar[list[ArticleWarning] | None] = ContextVar("articlekit_found_warnings", default=None)
+
+
+@contextmanager
+def collecting_warnings() -> Iterator[list[ArticleWarning]]:
+    """Gather the warnings a writer finds while it writes (see :func:`found`), in a list the caller reports."""
+    gathered: list[ArticleWarning] = []
+    token = _FOUND.set(gathered)
+    try:
+        yield gathered
+    finally:
+        _FOUND.reset(token)
+
+
+def found(warning: ArticleWarning) -> None:
+    """A writer's warning: into the innermost :func:`collecting_warnings`, or else the ``articlekit`` log."""
+    gathered = _FOUND.get()
+    if gathered is None:
+        logging.getLogger("articlekit").warning("%s [%s]", warning, warning.code)
+    else:
+        gathered.append(warning)
+

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from .._version import __version__
 from ..api import load, local_images, render, warnings_for
-from ..errors import ArticleError, ArticlekitError, ArticleWarning, InternalError, flatten
+from ..errors import ArticleError, ArticlekitError, ArticleWarning, InternalError, collecting_warnings, flatten
 from ..fonts import find_book_face
 from ..logs import libraries_to_debug
 from ..options import WriteOptions
@@ -248,7 +248,9 @@ def _render(job: Job, data: bytes | None) -> Rendered:
         t0 = time.perf_counter()
         out = FormatOutput(fmt, f"{article.slug}{get_format(fmt).extension}")
         try:
-            out.data = render(fmt, article, job.options)
+            with collecting_warnings() as written:
+                out.data = render(fmt, article, job.options)
+            result.warnings.extend(written)
             if fmt == "pdf":
                 out.pages = page_count(out.data)
         except ArticlekitError as e:

@@ -187,6 +187,8 @@ class Article:
     #: The MathML of each TeX formula, keyed by ``(display, tex)``, made once by the reader
     #: (:mod:`articlekit.read.formulas`); writers only serialise it.
     formulas: dict[tuple[bool, str], str] = field(default_factory=dict)
+    #: The warning codes the house silences (``[warnings] ignore``), for what the writers find too.
+    ignored_warnings: frozenset[str] = frozenset()
 
     @property
     def slug(self) -> str:

@@ -517,7 +517,7 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
     label_overrides = house_words(metadata.lang, config.labels)
     warnings = _warnings(path, text, scan, body, metadata, config, label_overrides, link_warnings)
     return Article(path=path, metadata=metadata, body=body, styles_dir=config.styles_dir, warnings=warnings,
-                   label_overrides=label_overrides, formulas=math)
+                   label_overrides=label_overrides, formulas=math, ignored_warnings=config.ignored_warnings)
 
 
 def _front_matter(path: Path, part: SplitSource,

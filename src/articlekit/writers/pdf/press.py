@@ -35,7 +35,7 @@ from weasyprint.layout import layout_document
 from weasyprint.pdf.metadata import DocumentMetadata
 from weasyprint.text.fonts import FontConfiguration
 
-from ...errors import ArticleError
+from ...errors import ArticleError, ArticleWarning, found
 from ...fonts import BookFace
 from ...read.glyphs import describe_missing
 from ...read.safety import Policy
@@ -235,6 +235,22 @@ class PressJob:
     labels: Mapping[str, str] = field(default_factory=dict)  #: what each link target is, for tagging
     formulas: frozenset[str] = frozenset()  #: the TeX of every formula, for tagging
     outlines: bool = False  #: open the PDF on its outline whatever it holds
+    ignored: frozenset[str] = frozenset()  #: warning codes the house silences
+
+
+#: A line whose widest space is wider than this (times the normal space) is reported as loose.
+LOOSE = 2.0
+
+
+def _report_loose(job: PressJob, report: ComposeReport) -> None:
+    """Name each paragraph the composer could set no tighter than :data:`LOOSE`: reported, never hidden."""
+    if "loose-line" in job.ignored:
+        return
+    for passes, widest, words in report.strained:
+        if widest > LOOSE or passes > 2:
+            what = "runs past the text block: a word in it is wider than a line" if passes > 2 else \
+                f"holds spaces {widest:.1f} × the normal space, the least its words allow"
+            found(ArticleWarning(job.path, None, None, "loose-line", f"PDF: a justified line of “{words}…” {what}"))
 
 
 def press_pdf(job: PressJob, html: Callable[[Refs | None], str],
@@ -277,7 +293,8 @@ def press_pdf(job: PressJob, html: Callable[[Refs | None], str],
         def source(refs: Refs | None) -> weasyprint.HTML:
             return weasyprint.HTML(string=html(refs), base_url=base, url_fetcher=fetcher)
 
-        document, _set, _layouts = print_run(source, font_config, page_references, **render_options)
+        document, composed, _layouts = print_run(source, font_config, page_references, **render_options)
+        _report_loose(job, composed)
         pages = reference_pages(document)
         # The book face's instances made by HarfBuzz as it subsets; glyphs placed where the layout put them.
         with pinned_instances(), exact_adjustments():
