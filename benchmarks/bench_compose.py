@@ -81,11 +81,29 @@ def ten_thousand_words(words: int = 10_000) -> str:
     return f"---\n{front}---\n\n" + "\n\n".join(parts) + "\n\n" + "\n\n".join(defs) + "\n"
 
 
+def read_back(data: bytes) -> dict[str, float]:
+    """A PDF's justified lines read back: the widest space, spaces over 1.6 and 2 ×, hyphenated lines and runs."""
+    from tools.pdf_lines import pdf_lines
+    from tools.word_gaps import gaps, justified_lines
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "out.pdf"
+        pdf.write_bytes(data)
+        found = gaps(pdf)
+        lines = justified_lines(list(pdf_lines(pdf)))
+    ends = [bool(re.search(r"[^\W\d_]-$", line.text.rstrip())) for line in lines]
+    run = longest = 0
+    for hyphenated in ends:
+        run = run + 1 if hyphenated else 0
+        longest = max(longest, run)
+    return {"widest": max((g.ratio for g in found), default=0.0), "over16": sum(g.ratio > 1.6 for g in found),
+            "over2": sum(g.ratio > 2 for g in found), "hyphenated": 100 * sum(ends) / len(lines) if lines else 0.0,
+            "run": longest}
+
+
 def measure(source: Path, runs: int) -> dict[str, Any]:
     import articlekit
     from articlekit.writers.pdf import press
-    from tools.pdf_lines import pdf_lines
-    from tools.word_gaps import gaps, justified_lines
 
     article = articlekit.load(source)
     state: dict[str, Any] = {"layouts": 0, "layout_s": 0.0, "write_s": 0.0, "report": None}
@@ -130,23 +148,13 @@ def measure(source: Path, runs: int) -> dict[str, Any]:
     finally:
         press.layout_document, press.render, writer.render = original_layout, original_render, original_render
     report = state["report"]
-    with tempfile.TemporaryDirectory() as tmp:
-        pdf = Path(tmp) / "out.pdf"
-        pdf.write_bytes(data)
-        found = gaps(pdf)
-        lines = justified_lines(list(pdf_lines(pdf)))
-    ends = [bool(re.search(r"[^\W\d_]-$", line.text.rstrip())) for line in lines]
-    run = longest = 0
-    for hyphenated in ends:
-        run = run + 1 if hyphenated else 0
-        longest = max(longest, run)
+    lines = read_back(data)
     total, floor = statistics.median(totals), statistics.median(floors)
     return {
         "words": len(article.metadata.title_text.split()) + sum(1 for _ in _words(article)),
         "layouts": layouts, "to_pdf": total, "floor": floor,
         "composed": report.composed, "left": dict(report.left), "strained": len(report.strained),
-        "widest": max((g.ratio for g in found), default=0.0), "over": sum(g.ratio > 1.6 for g in found),
-        "hyphenated": 100 * sum(ends) / len(lines) if lines else 0.0, "run": longest,
+        "widest": lines["widest"], "over": lines["over16"], "hyphenated": lines["hyphenated"], "run": lines["run"],
     }
 
 
@@ -155,8 +163,6 @@ def measure_plain(source: Path, runs: int) -> dict[str, Any]:
     import weasyprint.document
 
     import articlekit
-    from tools.pdf_lines import pdf_lines
-    from tools.word_gaps import gaps, justified_lines
 
     counted = {"layouts": 0}
     original = weasyprint.document.layout_document
@@ -180,19 +186,9 @@ def measure_plain(source: Path, runs: int) -> dict[str, Any]:
         start = time.perf_counter()
         data = articlekit.to_pdf(article)
         times.append(time.perf_counter() - start)
-    with tempfile.TemporaryDirectory() as tmp:
-        pdf = Path(tmp) / "out.pdf"
-        pdf.write_bytes(data)
-        found = gaps(pdf)
-        lines = justified_lines(list(pdf_lines(pdf)))
-    ends = [bool(re.search(r"[^\W\d_]-$", line.text.rstrip())) for line in lines]
-    run = longest = 0
-    for hyphenated in ends:
-        run = run + 1 if hyphenated else 0
-        longest = max(longest, run)
+    lines = read_back(data)
     return {"layouts": counted["layouts"], "to_pdf": statistics.median(times),
-            "widest": max((g.ratio for g in found), default=0.0), "over2": sum(g.ratio > 2 for g in found),
-            "hyphenated": 100 * sum(ends) / len(lines) if lines else 0.0, "run": longest}
+            "widest": lines["widest"], "over2": lines["over2"], "hyphenated": lines["hyphenated"], "run": lines["run"]}
 
 
 def _plain_in(src: Path, source: Path, runs: int) -> dict[str, Any]:

@@ -337,30 +337,23 @@ def _line_text(paragraph: _Paragraph, start: tuple[int, int], end: tuple[int, in
     return out
 
 
-def _natural(paragraph: _Paragraph, parts: list[tuple[int, str]], shape: Shaper, tracking: float) -> float:
+def _measured(paragraph: _Paragraph, parts: list[tuple[int, str]], shape: Shaper, tracking: float = 0.0,
+              spacing: float = 0.0) -> float:
+    """A line's width with its tracking and word spacing applied, measured as the layout will measure it.
+
+    Untracked and unspaced, each part's width comes from the shaper's cache.
+    """
     width = 0.0
     for p, text in parts:
         piece = paragraph.pieces[p]
         if isinstance(piece, Atom):
             width += piece.width
-        elif tracking:
-            width += measure_text(text, _tracked(paragraph.styles[p], tracking))
-        else:
+        elif not tracking and not spacing:
             width += shape.width(text, piece.key)
-    return width
-
-
-def _spaced(paragraph: _Paragraph, parts: list[tuple[int, str]], tracking: float, spacing: float) -> float:
-    """A line's width with its tracking and word spacing applied, measured as the layout will measure it."""
-    width = 0.0
-    for p, text in parts:
-        piece = paragraph.pieces[p]
-        if isinstance(piece, Atom):
-            width += piece.width
-            continue
-        style = _tracked(paragraph.styles[p], tracking) if tracking else paragraph.styles[p].copy()
-        style["word_spacing"] = float(paragraph.styles[p]["word_spacing"]) + spacing
-        width += measure_text(text, style)
+        else:
+            style = _tracked(paragraph.styles[p], tracking) if tracking else paragraph.styles[p].copy()
+            style["word_spacing"] = float(paragraph.styles[p]["word_spacing"]) + spacing
+            width += measure_text(text, style)
     return width
 
 
@@ -384,7 +377,7 @@ def _set_lines(paragraph: _Paragraph, items: list[Any], breaking: Breaking, shap
         parts = _line_text(paragraph, start, end, hyphen)
         spaces = sum(text.count(" ") + text.count("\u00a0") for _p, text in parts)
         target = widths[min(k, len(widths) - 1)]
-        natural = _natural(paragraph, parts, shape, 0.0)
+        natural = _measured(paragraph, parts, shape)
         tracking = 0.0
         if not last and breaking.passes > 1:
             letters = sum(len(text) for _p, text in parts)
@@ -394,19 +387,19 @@ def _set_lines(paragraph: _Paragraph, items: list[Any], breaking: Breaking, shap
             if excess and letters:
                 size = max(float(paragraph.styles[p]["font_size"]) for p, _t in parts)
                 tracking = max(-costs.tracking, min(costs.tracking, excess / letters / size))
-                natural = _natural(paragraph, parts, shape, tracking)
+                natural = _measured(paragraph, parts, shape, tracking)
         spacing = 0.0 if not spaces else (target - natural) / spaces - _SLACK
         if last:  # the last line keeps its natural spaces, unless it had to be shrunk to fit
             spacing = min(0.0, spacing)
         for _ in range(2 if spacing else 0):
             # Read the line back as it will be laid out: Pango does not always add word spacing linearly
             # (a negative spacing is taken only in part next to some glyphs).
-            off = target - _SLACK * spaces - _spaced(paragraph, parts, tracking, spacing)
+            off = target - _SLACK * spaces - _measured(paragraph, parts, shape, tracking, spacing)
             if (last and off > 0) or abs(off) < 0.01:
                 break
             spacing += off / spaces
         text = "".join(t for _p, t in parts)
-        width = _spaced(paragraph, parts, tracking, spacing) if spacing else natural
+        width = _measured(paragraph, parts, shape, tracking, spacing) if spacing else natural
         out.append(_SetLine(start, end, hyphen, spacing, tracking, last, text, width))
     return out
 
