@@ -136,3 +136,19 @@ def test_an_address_breaks_after_its_marks_and_a_long_token_anywhere() -> None:
     assert [line.end - line.start for line in breaking.lines[:-1]]
     assert all(sum(it.width for it in items[line.start:line.end] if isinstance(it, Box)) <= 100
                for line in breaking.lines)
+
+
+def test_a_very_long_paragraph_is_broken_window_by_window() -> None:
+    """Past WINDOW items the paragraph is broken a window at a time: every line fits, none is left loose."""
+    from articlekit.compose.breaking import WINDOW
+
+    widths = [(7 * i) % 13 + 3 for i in range(WINDOW)]  # 4,000 words: 8,000 items
+    items = words(*widths)
+    breaking = break_paragraph(items, [80.0], Params(tolerance=2))
+    assert len(items) > WINDOW
+    assert breaking.lines[0].start == 0 and breaking.lines[-1].end == len(items) - 1
+    for before, after in zip(breaking.lines, breaking.lines[1:], strict=False):
+        assert after.start > before.end  # consecutive, each after the last's break
+    assert all(-1 <= line.ratio <= 2 for line in breaking.lines[:-1])
+    boxes = [line_boxes(items, breaking)]
+    assert sum(len(b) for b in boxes[0]) == len(widths)  # every word set once

@@ -37,6 +37,9 @@ MAX_NOTE_REFS = 2 * MAX_NOTES
 #: Deepest document tree accepted, counting a list as two levels (list and item)
 #: and a table as four, roughly the depth of the HTML it becomes.
 MAX_TREE_DEPTH = 80
+#: Most characters in one paragraph (outside code blocks): about 80,000 words, far past any real one, and what
+#: the print composer sets in a few seconds; a longer run of text is a conversion gone wrong, or an attack.
+MAX_PARAGRAPH = 500_000
 
 _BACKTICKS = re.compile(r"`+")
 _CONTAINER = re.compile(r" {0,3}(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]?")
@@ -137,6 +140,7 @@ def scan(body: str, first_line: int = 1) -> Problem | None:
     # to an item's content column or further starts a list inside that item.
     items: list[int] = []
     after_blank = True
+    paragraph, paragraph_line = 0, first_line  # characters of the paragraph so far, and its first line
     for i, (line, in_code) in enumerate(zip(lines, code_lines(lines), strict=True)):
         lineno = first_line + i
         if in_code:
@@ -144,7 +148,14 @@ def scan(body: str, first_line: int = 1) -> Problem | None:
         if not line.strip():
             brackets = 0
             after_blank = True
+            paragraph = 0
             continue
+        if paragraph == 0:
+            paragraph_line = lineno
+        paragraph += len(line) + 1
+        if paragraph > MAX_PARAGRAPH:
+            return Problem(f"a paragraph of more than {MAX_PARAGRAPH:,} characters; articlekit sets at most "
+                           f"{MAX_PARAGRAPH:,} in one paragraph: break it into paragraphs", paragraph_line, 1)
         if _FENCED_DIV_CLOSE.match(line):
             div_depth = max(0, div_depth - 1)
             continue

@@ -1,0 +1,66 @@
+"""A run of text no line can hold, and a paragraph too long to set, from hostile or broken sources.
+
+A hash, a base64 blob or an identifier without a break point is printed whole,
+broken where it must be (anywhere, as CSS ``overflow-wrap: anywhere`` allows,
+after the composer's preferred points), with nothing past the text block; its
+time grows with its length (the composer breaks it, not WeasyPrint's search).
+A paragraph longer than :data:`~articlekit.read.bounds.MAX_PARAGRAPH` is refused
+by ``check`` and ``build`` alike, at its first line.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+import articlekit
+from articlekit.read.bounds import MAX_PARAGRAPH
+from articlekit.writers.pdf.page import page_geometry, parse_page_size
+from test_overflow import words_outside
+
+FRONT = "---\ntitle: Token\ndate: 2024-01-01\nauthors:\n  - name: Ada Lovelace\nlang: en\nlicense: CC BY 4.0\n---\n\n"
+
+
+def _token(length: int, seed: int = 1) -> str:
+    rng = random.Random(seed)
+    return "".join(rng.choice("abcdef0123456789") for _ in range(length))
+
+
+@pytest.mark.parametrize("length", [2_000, 20_000])
+def test_an_unbreakable_run_prints_whole_inside_the_block(length: int, tmp_path: Path) -> None:
+    token = _token(length)
+    source = tmp_path / "token.md"
+    source.write_text(FRONT + f"The checksum is {token} and nothing else follows it.\n", encoding="utf-8")
+    pdf = tmp_path / "token.pdf"
+    pdf.write_bytes(articlekit.to_pdf(articlekit.load(source)))
+    geometry = page_geometry(parse_page_size("a4"))
+    with pdfplumber.open(pdf) as doc:  # the text block only: no running head or folio inside the token
+        text = "".join(page.crop((0, geometry.top, page.width, page.height - geometry.bottom)).extract_text()
+                       for page in doc.pages)
+    assert token in re.sub(r"\s", "", text)
+    assert words_outside(pdf, page_geometry(parse_page_size("a4"))) == []
+
+
+def test_a_paragraph_too_long_is_refused_at_its_line(tmp_path: Path) -> None:
+    source = tmp_path / "long.md"
+    words = " ".join(["information"] * (MAX_PARAGRAPH // 12 + 10))
+    source.write_text(FRONT + "A first paragraph.\n\n" + words + "\n", encoding="utf-8")
+    for command in (["check"], ["build", "-o", str(tmp_path / "out"), "-t", "pdf"]):
+        proc = subprocess.run([sys.executable, "-m", "articlekit", *command, str(source)],
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 2, proc.stderr
+        assert f"{source}:12:1: a paragraph of more than" in proc.stderr
+        assert "Traceback" not in proc.stderr
+    assert not list((tmp_path / "out").glob("*.pdf")) if (tmp_path / "out").exists() else True
+
+
+def test_a_paragraph_just_under_the_bound_is_read(tmp_path: Path) -> None:
+    source = tmp_path / "fits.md"
+    source.write_text(FRONT + " ".join(["information"] * (MAX_PARAGRAPH // 13)) + "\n", encoding="utf-8")
+    articlekit.load(source)
