@@ -204,6 +204,11 @@ def _text(value: Any) -> Any:
 Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
 
 
+def _one_or_more(value: Any) -> Any:
+    """One file named alone, or a list of them."""
+    return [value] if isinstance(value, str) else value
+
+
 class PersonModel(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -345,6 +350,10 @@ class FrontMatter(BaseModel):
     doi: str | None = None
     article_type: str | None = Field(default=None, pattern=r"^[a-z][a-z-]*$")
     section: Text | None = None
+    #: Bibliography files (BibTeX, BibLaTeX, CSL JSON, RIS), relative to the source's folder.
+    bibliography: Annotated[list[Text], BeforeValidator(_one_or_more)] = Field(default_factory=list)
+    #: The citation style: a shipped style's name ("apa") or a CSL file beside the source.
+    csl: Text | None = None
 
     @field_validator("doi")
     @classmethod

@@ -173,6 +173,9 @@ class Article:
     #: The MathML of each TeX formula, keyed by ``(display, tex)``, made once by the reader
     #: (:mod:`articlekit.formulas`); writers only serialise it.
     formulas: dict[tuple[bool, str], str] = field(default_factory=dict)
+    #: The cited works as CSL JSON, by key, in the reference list's order (:mod:`articlekit.citations`);
+    #: the list itself, as the style formats it, is the body's ``Div#refs``.
+    references: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:

@@ -30,7 +30,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from . import bounds, formulas, frontmatter, glyphs, links, safety
+from . import bounds, crossrefs, formulas, frontmatter, glyphs, links, safety
 from .bounds import DEFAULT_MAX_BYTES
 from .config import Config, load_config
 from .errors import ArticleError, ArticleErrors, closest
@@ -515,14 +515,26 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
     body_md = mark_definitions(part.body, part.body_line, scan)
     for name, value in fields:
         body_md += _meta_div(name, value)
+    cites = bool(fm and fm.bibliography)
     try:
-        doc = parse_markdown(body_md)
+        doc = parse_markdown(body_md, citations=cites)
     except PandocFailed as e:
         raise fail(ArticleError(path, f"cannot parse the body: {e}")) from None
     try:
         _check_tree(path, doc)
     except ArticleError as e:
         raise fail(e) from None
+    lang = (fm.lang if fm else None) or "en"
+    words = labels_for_lang(lang, house_words(lang, config.labels))
+    errors += crossrefs.number(path, text, body_start, doc["blocks"],
+                               lambda kind, n: words[kind].format(number=n))
+    references: dict[str, dict[str, Any]] = {}
+    if fm is not None and cites:
+        try:
+            doc, references, cite_errors = _cite(path, text, body_start, doc, fm, config)
+        except ArticleError as e:
+            cite_errors = [e]
+        errors += cite_errors
     from .transforms.notes import empty_notes  # the transforms import this module
 
     errors += empty_notes(path, doc["blocks"])
@@ -559,7 +571,31 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
     if labels_for_lang(metadata.lang, label_overrides).lang != metadata.lang:
         warnings.append(_unsupported_language(path, text, metadata.lang, config))
     return Article(path=path, metadata=metadata, body=body, styles_dir=config.styles_dir, warnings=warnings,
-                   label_overrides=label_overrides, formulas=math)
+                   label_overrides=label_overrides, formulas=math, references=references)
+
+
+def _cite(path: Path, text: str, body_start: int, doc: dict[str, Any], fm: frontmatter.FrontMatter,
+          config: Config) -> tuple[dict[str, Any], dict[str, dict[str, Any]], list[ArticleError]]:
+    """The tree with its citations formatted by the article's style, the cited works, and the problems."""
+    from . import citations
+
+    items, errors = citations.load_bibliography(path, text, fm.bibliography)
+    style = citations.find_style(path, text, fm.csl)
+    by_key = {item["id"]: item for item in items}
+    errors += citations.unknown_keys(path, text, body_start, doc["blocks"], set(by_key))
+    if errors:
+        return doc, {}, errors
+    authors_div = citations.has_refs_div(doc["blocks"])
+    lang = fm.lang or "en"
+    try:
+        doc = citations.run_citeproc(doc, items, style, lang)
+    except PandocFailed as e:
+        return doc, {}, [ArticleError(path, f"cannot format the citations: {e}")]
+    words = labels_for_lang(lang, house_words(lang, config.labels))["references"]
+    citations.place_references(doc["blocks"], words, authors_div, _META_PREFIX)
+    cited = [n["c"][0][0].removeprefix("ref-") for n in all_nodes(doc["blocks"])
+             if n["t"] == "Div" and "csl-entry" in n["c"][0][1]]
+    return doc, {key: by_key[key] for key in cited if key in by_key}, []
 
 
 def _unsupported_language(path: Path, text: str, lang: str, config: Config) -> str:

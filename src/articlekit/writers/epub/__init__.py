@@ -29,6 +29,7 @@ from ebooklib import epub
 from lxml import etree
 
 from ... import __version__
+from ...citations import CSS as CITATIONS_CSS
 from ...errors import ArticleError
 from ...model import Article, Block
 from ...options import WriteOptions
@@ -354,6 +355,8 @@ def build_epub(article: Article, options: WriteOptions, *, split_bytes: int = SP
         book.set_direction("rtl")
 
     css = read_style("epub.css", options.styles_dir, article.styles_dir)
+    if article.references:
+        css = CITATIONS_CSS + css
     items = add_contents(book, nav, docs, with_math, css, list(images.values()), cover_image, lambda _: m.lang)
 
     # The nav document is in the spine only so the landmarks may point at it; it is not read in order.

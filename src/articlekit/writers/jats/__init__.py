@@ -66,6 +66,7 @@ ELEMENT_ONLY = frozenset({
     "permissions", "license", "abstract", "kwd-group", "body", "sec", "back", "fn-group", "fn",
     "floats-group", "fig", "graphic", "list", "list-item", "def-list", "def-item", "def", "disp-quote",
     "table-wrap", "table", "thead", "tbody", "tfoot", "tr", "caption", "verse-group",
+    "ref-list", "ref", "citation-alternatives",
 })
 
 
@@ -87,9 +88,11 @@ def build_tree(article: Article) -> tuple[Element, TagSet]:
     if len(body):
         root.append(body)
     notes = renderer.notes(labels_for(article)["notes"])
-    if notes is not None:
+    if notes is not None or renderer.ref_list is not None:
         back = new("back")
-        back.append(notes)
+        for part in (renderer.ref_list, notes):
+            if part is not None:
+                back.append(part)
         root.append(back)
     picture = front.lead_picture()
     if picture is not None:

@@ -31,6 +31,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from ... import __version__
+from ...citations import CSS as CITATIONS_CSS
 from ...errors import ArticleError, ArticlekitError
 from ...fonts import BookFace, BookFaceNotInstalledError, describe_missing, find_book_face, find_code_face, font_stack
 from ...model import Article
@@ -285,6 +286,8 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
     if m.fpage is not None:  # an offprint from an edition: its pages keep the edition's numbers
         base_css += f"@page :first {{ counter-reset: page {m.fpage}; }}\n"
     house_css = house_path.read_text(encoding="utf-8")
+    if article.references:
+        base_css += CITATIONS_CSS
 
     policy = Policy(article.source_dir, extra_dirs=style_dirs, allow_remote=options.allow_remote)
     fetcher = RestrictedFetcher(policy, font_dirs=book.dirs | (code_face.dirs if code_face else frozenset()))
