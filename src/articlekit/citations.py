@@ -37,6 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from . import pandoc, safety
+from .backmatter import end_of_text
+from .backmatter import words as _words
 from .errors import ArticleError, closest
 from .tree import all_nodes
 
@@ -264,14 +266,7 @@ def place_references(blocks: list[dict[str, Any]], heading: str, authors_div: bo
         return
     refs = blocks.pop(i)
     levels = [b["c"][0] for b in blocks if b["t"] == "Header"]
-    words: list[dict[str, Any]] = []
-    for w in heading.split():
-        words += [{"t": "Space"}, {"t": "Str", "c": w}] if words else [{"t": "Str", "c": w}]
+    words = _words(heading)
     header = {"t": "Header", "c": [min(levels, default=1), ["references", [], []], words]}
-    end = len(blocks)
-    while end and blocks[end - 1]["t"] == "Div" and blocks[end - 1]["c"][0][0].startswith(meta_prefix):
-        end -= 1
-    # An author's heading over the note definitions ends the body with nothing under it: the list goes before it.
-    if end and blocks[end - 1]["t"] == "Header":
-        end -= 1
+    end = end_of_text(blocks, meta_prefix)
     blocks[end:end] = [header, refs]

@@ -46,6 +46,11 @@ KEYS: dict[str, str] = {
     "picture_credit_alone": "true to print a lead picture's credit when the article has no picture file",
     "labels": "articlekit's own words (\"Notes\", \"Editors\" …), flat or per language ([labels.fr])",
     "import": "how `articlekit import` maps other tools' front matter: preset, drop, [import.keys]",
+    "bibliography": "bibliography files (BibLaTeX, BibTeX, CSL JSON, RIS) beside the sources, one or a list",
+    "csl": "citation style: a shipped style's name ('apa') or a .csl file",
+    "journal": "the journal: title, abbrev, id, issn_print, issn_online, publisher (a table)",
+    "affiliations": "structured affiliations by key: institution, department, city, country, ror (tables)",
+    "funding": "funders: funder, ror or funder_id, award (an array of tables)",
 }
 
 
@@ -121,6 +126,12 @@ def _load_config(folder: Path, real: Path) -> Config:
         elif key == "picture_credit_alone":
             if not isinstance(value, bool):
                 problems.append(ArticleError(path, f"'{key}' must be true or false", _line_of(text, key)))
+        elif key in ("journal", "affiliations"):
+            if not isinstance(value, dict):  # the rest is checked with the front matter
+                problems.append(ArticleError(path, f"'{key}' must be a table", _line_of(text, key)))
+        elif key in ("bibliography", "funding"):
+            if not isinstance(value, list | str if key == "bibliography" else list):
+                problems.append(ArticleError(path, f"'{key}' must be a list", _line_of(text, key)))
         elif key == "copyright":
             if not isinstance(value, str | dict):  # the rest is checked with the front matter, which may override it
                 problems.append(ArticleError(path, "'copyright' must be a string or a table", _line_of(text, key)))

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .backmatter import words as _words
 from .errors import ArticleError, closest
 from .tree import all_lists, all_nodes
 
@@ -70,13 +71,6 @@ def _mark(tree: Any) -> None:
             out.append(node)
         if changed:
             item[:] = out
-
-
-def _words(text: str) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for w in text.split():
-        out += [{"t": "Space"}, {"t": "Str", "c": w}] if out else [{"t": "Str", "c": w}]
-    return out
 
 
 def number(path: Path, text: str, body_start: int, tree: Any,

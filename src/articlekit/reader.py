@@ -30,11 +30,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from . import bounds, crossrefs, formulas, frontmatter, glyphs, links, safety
+from . import backmatter, bounds, crossrefs, formulas, frontmatter, glyphs, links, safety
 from .bounds import DEFAULT_MAX_BYTES
 from .config import Config, load_config
 from .errors import ArticleError, ArticleErrors, closest
-from .model import Article, Copyright, Image, Metadata, Person
+from .model import Affiliation, Article, Copyright, Funding, Image, Journal, Metadata, Person
 from .pandoc import PandocFailed, parse_markdown
 from .render.labels import house_words, labels_for_lang
 from .tree import all_lists, all_nodes, stringify
@@ -238,13 +238,15 @@ def _inlines(blocks: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None
     return out or None
 
 
-def _person(p: frontmatter.PersonModel) -> Person:
+def _person(p: frontmatter.PersonModel, affiliations: dict[str, Affiliation] | None = None) -> Person:
     given, family = p.given, p.family
     if given is None and " " in p.name:
         given, _, family = p.name.rpartition(" ")
+    detail = (affiliations or {}).get(p.affiliation or "")
     return Person(
         name=p.name, given=given, family=family, degrees=p.degrees,
-        affiliation=p.affiliation, orcid=p.orcid, email=p.email, roles=tuple(p.roles), ror=p.ror,
+        affiliation=detail.text if detail else p.affiliation, orcid=p.orcid, email=p.email, roles=tuple(p.roles),
+        ror=(detail.ror if detail else None) or p.ror, corresponding=p.corresponding, affiliation_detail=detail,
     )
 
 
@@ -255,16 +257,19 @@ def build_metadata(fm: frontmatter.FrontMatter, meta: dict[str, list[dict[str, A
     image = None
     if fm.image is not None and (fm.image.src or fm.image.alt or fm.image.credit):
         image = Image(src=fm.image.src, alt=fm.image.alt, credit=fm.image.credit)
+    affs = {key: Affiliation(**a.model_dump()) for key, a in fm.affiliations.items()}
+    history = tuple((k, dt.date.fromisoformat(v)) for k, v in fm.history.model_dump().items() if v) \
+        if fm.history else ()
     return Metadata(
         title=title,
         title_text=stringify(title),
         subtitle=subtitle,
         subtitle_text=stringify(subtitle) if subtitle else None,
         date=dt.date.fromisoformat(fm.date),
-        authors=tuple(_person(p) for p in fm.authors),
-        editors=tuple(_person(p) for p in fm.editors),
-        reviewers=tuple(_person(p) for p in fm.reviewers),
-        translators=tuple(_person(p) for p in fm.translators),
+        authors=tuple(_person(p, affs) for p in fm.authors),
+        editors=tuple(_person(p, affs) for p in fm.editors),
+        reviewers=tuple(_person(p, affs) for p in fm.reviewers),
+        translators=tuple(_person(p, affs) for p in fm.translators),
         lang=fm.lang or "en",
         image=image,
         publisher=fm.publisher,
@@ -278,6 +283,11 @@ def build_metadata(fm: frontmatter.FrontMatter, meta: dict[str, list[dict[str, A
         doi=fm.doi,
         article_type=fm.article_type,
         section=fm.section,
+        journal=Journal(**fm.journal.model_dump()) if fm.journal else None,
+        elocation=fm.elocation,
+        history=history,
+        funding=tuple(Funding(**f.model_dump()) for f in fm.funding),
+        data_availability=fm.data_availability,
     )
 
 
@@ -535,6 +545,9 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
         except ArticleError as e:
             cite_errors = [e]
         errors += cite_errors
+    if fm is not None and fm.data_availability:
+        backmatter.add_data_availability(doc["blocks"], words["data_availability"], fm.data_availability,
+                                         _META_PREFIX)
     from .transforms.notes import empty_notes  # the transforms import this module
 
     errors += empty_notes(path, doc["blocks"])

@@ -21,7 +21,8 @@ from ..frontmatter import FIELDS, _Loader
 KEY_ORDER: tuple[str, ...] = (
     "title", "subtitle", "date", "authors", "editors", "reviewers", "translators", "image", "lang",
     "publisher", "publication", "issn", "keywords", "abstract", "license", "copyright", "doi",
-    "article_type", "section", "bibliography", "csl",
+    "article_type", "section", "bibliography", "csl", "journal", "elocation", "history", "affiliations",
+    "funding", "data_availability",
 )
 assert set(KEY_ORDER) == set(FIELDS), "every front matter key has its place"
 

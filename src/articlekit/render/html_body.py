@@ -23,6 +23,7 @@ from typing import Any
 
 import nh3
 
+from ..backmatter import is_acknowledgements
 from ..citations import REFS_ID
 from ..formulas import as_html, mathml_for
 from ..model import Article, Block, Inline, Note
@@ -331,6 +332,8 @@ class HtmlRenderer:
             role = ""
             if not untitled and any(b["t"] == "Div" and b["c"][0][0] == REFS_ID for b in content):
                 role, self._in_bibliography = ' role="doc-bibliography"', True
+            elif not untitled and is_acknowledgements({"c": c}, self.labels["acknowledgements"]):
+                role = ' role="doc-acknowledgments"'
             try:
                 inner = self.blocks(content, depth + 1)
             finally:

@@ -70,6 +70,8 @@ class Contributor:
     #: The ORCID iD as its https URL, the form ORCID asks publishers to display.
     orcid_url: str | None = None
     email: str | None = None
+    #: The corresponding author, marked by the e-mail address.
+    corresponding: bool = False
 
     @property
     def has_details(self) -> bool:
@@ -203,6 +205,7 @@ def _contributor(p: Person) -> Contributor:
         affiliation=p.affiliation,
         orcid_url=f"https://orcid.org/{p.orcid}" if p.orcid else None,
         email=p.email,
+        corresponding=p.corresponding,
     )
 
 

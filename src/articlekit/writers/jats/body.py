@@ -35,10 +35,12 @@ from typing import Any
 
 from lxml import etree
 
+from ...backmatter import DATA_AVAILABILITY_ID, is_acknowledgements
 from ...citations import REFS_ID
 from ...errors import ArticleError
 from ...formulas import mathml_for
 from ...model import NOTE_REFS, Article, Block, Inline
+from ...render.labels import labels_for
 from ...safety import safe_link
 from ...tree import inline_children, stringify
 from .references import ref_list
@@ -125,6 +127,8 @@ class JatsRenderer:
         self._hoist: list[list[Inline]] = []
         #: The reference list, taken out of the body for ``<back>`` (see :mod:`.references`).
         self.ref_list: Element | None = None
+        #: ``<ack>`` and the data availability ``<sec>``, taken out of the body for ``<back>``.
+        self.back_matter: list[Element] = []
         self._links: list[tuple[Element, str]] = []
         self._inline: dict[str, InlineHandler] = {
             "LineBreak": self._line_break,
@@ -459,6 +463,19 @@ class JatsRenderer:
             return
         if (container.tag in ("body", "sec") and "section" in attr[1]
                 and content and content[0].get("t") == "Header"):
+            ident = attr[0] or content[0]["c"][1][0]
+            ack = is_acknowledgements({"c": c}, labels_for(self.article)["acknowledgements"])
+            if ident == DATA_AVAILABILITY_ID or ack:
+                # Journals' back matter: JATS4R wants both in <back>, acknowledgements as <ack>.
+                holder = new("body")
+                self._section(holder, attr, content)
+                for sec in holder:
+                    if ack:
+                        sec.tag = "ack"
+                    else:
+                        sec.set("sec-type", "data-availability")
+                    self.back_matter.append(sec)
+                return
             self._section(container, attr, content)
         else:
             self.blocks(container, content)
