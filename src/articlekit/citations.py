@@ -155,8 +155,12 @@ def _read_one(bib: Path, fmt: str) -> tuple[list[dict[str, Any]], str]:
     return json.loads(proc.stdout or b"[]"), text
 
 
-def load_bibliography(path: Path, text: str, files: list[str]) -> tuple[list[dict[str, Any]], list[ArticleError]]:
-    """Every entry of the article's bibliography files, as CSL JSON, and the problems found."""
+def load_bibliography(path: Path, text: str, files: list[str],
+                      read: list[Path] | None = None) -> tuple[list[dict[str, Any]], list[ArticleError]]:
+    """Every entry of the article's bibliography files, as CSL JSON, and the problems found.
+
+    ``read`` collects the files read (an incremental build rebuilds the article when one changes).
+    """
     errors: list[ArticleError] = []
     items: list[dict[str, Any]] = []
     first: dict[str, Path] = {}
@@ -172,6 +176,8 @@ def load_bibliography(path: Path, text: str, files: list[str]) -> tuple[list[dic
             assert isinstance(target, Path)
             if target.stat().st_size > MAX_BIBLIOGRAPHY_BYTES:
                 raise ArticleError(target, f"over the {MAX_BIBLIOGRAPHY_BYTES // 1048576} MB a bibliography may be")
+            if read is not None:
+                read.append(target)
             entries, bib_text = _read_one(target, fmt)
         except safety.AccessDenied as e:
             errors.append(ArticleError(path, f"bibliography {e}" if name in str(e) else f"bibliography {name!r} {e}",

@@ -235,6 +235,9 @@ class Article:
     #: The cited works as CSL JSON, by key, in the reference list's order (:mod:`articlekit.citations`);
     #: the list itself, as the style formats it, is the body's ``Div#refs``.
     references: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Files besides the source, its pictures and the config that the article was made from
+    #: (bibliographies, the citation style), so an incremental build sees when they change.
+    inputs: tuple[Path, ...] = ()
 
     @property
     def slug(self) -> str:

@@ -539,9 +539,10 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
     errors += crossrefs.number(path, text, body_start, doc["blocks"],
                                lambda kind, n: words[kind].format(number=n))
     references: dict[str, dict[str, Any]] = {}
+    inputs: list[Path] = []
     if fm is not None and cites:
         try:
-            doc, references, cite_errors = _cite(path, text, body_start, doc, fm, config)
+            doc, references, cite_errors = _cite(path, text, body_start, doc, fm, config, inputs)
         except ArticleError as e:
             cite_errors = [e]
         errors += cite_errors
@@ -584,16 +585,20 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
     if labels_for_lang(metadata.lang, label_overrides).lang != metadata.lang:
         warnings.append(_unsupported_language(path, text, metadata.lang, config))
     return Article(path=path, metadata=metadata, body=body, styles_dir=config.styles_dir, warnings=warnings,
-                   label_overrides=label_overrides, formulas=math, references=references)
+                   label_overrides=label_overrides, formulas=math, references=references, inputs=tuple(inputs))
 
 
 def _cite(path: Path, text: str, body_start: int, doc: dict[str, Any], fm: frontmatter.FrontMatter,
-          config: Config) -> tuple[dict[str, Any], dict[str, dict[str, Any]], list[ArticleError]]:
-    """The tree with its citations formatted by the article's style, the cited works, and the problems."""
+          config: Config, inputs: list[Path]) -> tuple[dict[str, Any], dict[str, dict[str, Any]], list[ArticleError]]:
+    """The tree with its citations formatted by the article's style, the cited works, and the problems.
+
+    ``inputs`` collects the bibliography and style files read.
+    """
     from . import citations
 
-    items, errors = citations.load_bibliography(path, text, fm.bibliography)
+    items, errors = citations.load_bibliography(path, text, fm.bibliography, inputs)
     style = citations.find_style(path, text, fm.csl)
+    inputs.append(style)
     by_key = {item["id"]: item for item in items}
     errors += citations.unknown_keys(path, text, body_start, doc["blocks"], set(by_key))
     if errors:
