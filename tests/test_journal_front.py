@@ -7,6 +7,7 @@ Read back from the JATS, the web page's JSON-LD and title block, and the ebook.
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import lxml.html
@@ -25,7 +26,7 @@ PARSER = etree.XMLParser(load_dtd=False, no_network=True, resolve_entities=False
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("front")
-    proc = run_cli("build", FOLDER, "-t", "jats,html", "-o", out)
+    proc = run_cli("build", FOLDER, "-t", "jats,html,epub", "-o", out)
     assert proc.returncode == 0, proc.stderr
     return out
 
@@ -45,6 +46,17 @@ def test_journal_meta(built: Path) -> None:
         ("print", "2686-1887"), ("electronic", "0317-8471")]
     assert jm.findtext("publisher/publisher-name") == "Institute of International Studies"
     assert "Journal Publishing" in (built / "notes-en.xml").read_text("utf-8").split("\n")[1]
+
+
+def test_epub_package_names_the_journal(built: Path) -> None:
+    with zipfile.ZipFile(built / "notes-en.epub") as book:
+        opf = etree.fromstring(book.read("EPUB/content.opf"), PARSER)
+    ns = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+    assert opf.xpath("//opf:meta[@property='belongs-to-collection']/text()", namespaces=ns) == [
+        "Journal of Regional Studies"]
+    assert opf.xpath("//opf:meta[@refines='#collection'][@property='dcterms:identifier']/text()", namespaces=ns) == [
+        "urn:issn:0317-8471"]
+    assert opf.xpath("//dc:publisher/text()", namespaces=ns) == ["Institute of International Studies"]
 
 
 def test_elocation_and_history(meta: etree._Element) -> None:

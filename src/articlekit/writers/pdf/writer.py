@@ -179,7 +179,7 @@ def _xmp(article: Article, doc: PrintDocument, created: str, conformance: dict[s
         document_id=document_id,
         instance_id=instance_id,
         conformance=conformance,
-        publisher=m.publisher,
+        publisher=m.publisher or (m.journal.publisher if m.journal else None),
         rights=m.license,
         identifier=f"doi:{m.doi}" if m.doi else None,
     ))
