@@ -125,7 +125,7 @@ def test_jats_element_citations_have_jats4r_types_and_dois(built: Path) -> None:
     assert (journal.findtext("fpage"), journal.findtext("lpage"), journal.findtext("year")) == ("477", "496", "1983")
     assert journal.findtext("person-group[@person-group-type='author']/name/surname") == "Anderson"
     chapter = cite("liddle1999")
-    assert chapter.findtext("chapter-title") == "Regime: The new order"
+    assert chapter.findtext("chapter-title") == "Regime: The New Order"
     assert chapter.findtext("source") == "Indonesia beyond Suharto: Polity, economy, society, transition"
     assert chapter.findtext("person-group[@person-group-type='editor']/name/surname") == "Emmerson"
     data = cite("wdi2024")

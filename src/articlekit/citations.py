@@ -55,9 +55,11 @@ REFS_ID = "refs"
 
 #: The reference list's own rules, put before the house style (which may override them) only in an
 #: article that has a reference list, so every other article's outputs stay as they were: a hanging
-#: indent, and an address that may break anywhere rather than overflow the measure.
+#: indent, entries set ragged (justifying a line that ends in a long address stretches its words),
+#: and an address that may break anywhere rather than overflow the measure.
 CSS = (".csl-entry { padding-left: 2em; text-indent: -2em; margin-bottom: 0.5em; }\n"
-       ".csl-entry a { overflow-wrap: anywhere; word-break: break-word; }\n")
+       "html.justified .article-body .csl-entry p, .csl-entry p { text-align: left; hyphens: manual; }\n"
+       ".csl-entry a { overflow-wrap: anywhere; }\n")
 
 _PANDOC_AT = re.compile(r'Error at "[^"]*" \(line (\d+), column (\d+)\):\s*(.*)', re.DOTALL)
 _PARENT = re.compile(r'<link\s[^>]*rel="independent-parent"[^>]*>')
