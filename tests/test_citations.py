@@ -260,9 +260,9 @@ def test_check_reports_citation_problems_with_every_other(tmp_path: Path) -> Non
 
 
 def test_without_a_bibliography_at_signs_stay_text(tmp_path: Path) -> None:
-    path = _source(tmp_path, "Write to [@desk] or @someone.", extra="")
+    path = _source(tmp_path, "Write to [@desk], @someone or desk@fig-press.example.", extra="")
     article = articlekit.load(path)
-    assert stringify(article.body) == "Write to [@desk] or @someone."
+    assert stringify(article.body) == "Write to [@desk], @someone or desk@fig-press.example."
     assert not article.references
 
 

@@ -28,7 +28,7 @@ from .tree import all_lists, all_nodes
 
 #: What each prefix numbers, and the label's key in the catalogue.
 KINDS = {"fig-": "figure", "tbl-": "table"}
-_IN_TEXT = re.compile(r"@((?:fig|tbl)-[\w-]*\w)")
+_IN_TEXT = re.compile(r"(?<![\w.])@((?:fig|tbl)-[\w-]*\w)")
 #: Class of the placeholder a reference becomes until the numbers are known.
 _REF_CLASS = "articlekit-crossref"
 
