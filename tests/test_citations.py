@@ -287,3 +287,19 @@ def test_every_shipped_style_name_resolves_without_the_network() -> None:
     style = citations.find_style(Path("x.md"), "", "apa")
     assert style.is_file() and style.suffix == ".csl"
     assert citations.find_style(Path("x.md"), "", None).stem == citations.DEFAULT_STYLE
+
+
+def test_a_changed_bibliography_rebuilds_the_article(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    _source(src, "One [@hadiz2004].", extra="bibliography: works.bib\ncsl: apa\n")
+    out = tmp_path / "out"
+    first = run_cli("build", src, "-t", "html", "-o", out)
+    assert first.returncode == 0, first.stderr
+    again = run_cli("build", src, "-t", "html", "-o", out)
+    assert "a.md: up to date" in again.stdout
+    bib = src / "works.bib"
+    bib.write_text(bib.read_text("utf-8").replace("Hadiz, Vedi R.", "Hadiz, Vedi"), encoding="utf-8")
+    changed = run_cli("build", src, "-t", "html", "-o", out)
+    assert "up to date" not in changed.stdout
+    assert "Hadiz, V. (2004)" in (out / "a.html").read_text("utf-8")
