@@ -101,6 +101,8 @@ def test_funding(meta: etree._Element, built: Path) -> None:
     assert [f["name"] for f in data["funder"]] == ["Indonesia Endowment Fund for Education", "Universitas Gadjah Mada"]
     assert data["funder"][1]["identifier"] == "https://ror.org/03ke6d638"
     assert data["isPartOf"]["issn"] == ["2686-1887", "0317-8471"]
+    assert page.xpath("//meta[@name='citation_journal_title']/@content") == ["Journal of Regional Studies"]
+    assert page.xpath("//meta[@name='citation_issn']/@content") == ["2686-1887", "0317-8471"]
     assert page.xpath("//p[@class='funding']")[0].text_content() == (
         "Funding: Indonesia Endowment Fund for Education (LPDP-2021-0815); Universitas Gadjah Mada (RTA-2023-112)")
     assert page.xpath("//p[@class='publication']")[0].text_content() == (

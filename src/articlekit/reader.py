@@ -527,7 +527,7 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
         body_md += _meta_div(name, value)
     cites = bool(fm and fm.bibliography)
     try:
-        doc = parse_markdown(body_md, citations=cites)
+        doc = parse_markdown(body_md, citations=True) if cites else parse_markdown(body_md)
     except PandocFailed as e:
         raise fail(ArticleError(path, f"cannot parse the body: {e}")) from None
     try:
