@@ -303,3 +303,17 @@ def test_a_changed_bibliography_rebuilds_the_article(tmp_path: Path) -> None:
     changed = run_cli("build", src, "-t", "html", "-o", out)
     assert "up to date" not in changed.stdout
     assert "Hadiz, V. (2004)" in (out / "a.html").read_text("utf-8")
+
+
+def test_a_key_given_twice_in_a_bib_file_and_ris_entries(tmp_path: Path) -> None:
+    (tmp_path / "more.bib").write_text("@book{hadiz2004,\n  title = {Again},\n  date = {2004}\n}\n", encoding="utf-8")
+    (tmp_path / "web.ris").write_text("TY  - JOUR\nID  - ris1\nAU  - Smith, Jan\nTI  - A Title\nT2  - A Journal\n"
+                                      "PY  - 2001\nDO  - 10.5555/ris.1\nER  - \n", encoding="utf-8")
+    path = _source(tmp_path, "One [@hadiz2004].", "bibliography: [works.bib, more.bib]\n")
+    assert _errors(path) == [
+        f"{tmp_path / 'more.bib'}:1:1: citation key 'hadiz2004' is given twice (first in {tmp_path / 'works.bib'})"]
+    path = _source(tmp_path, "One [@ris1].", "bibliography: [web.ris]\ncsl: apa\n", name="b.md")
+    article = articlekit.load(path)
+    assert article.references["ris1"]["DOI"] == "10.5555/ris.1"
+    root = etree.fromstring(articlekit.to_jats(article), PARSER)
+    assert root.find("back/ref-list/ref/citation-alternatives/element-citation").get("publication-type") == "journal"
