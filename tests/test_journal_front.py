@@ -154,3 +154,17 @@ def test_journal_comes_from_the_house_config(tmp_path: Path) -> None:
     root = etree.fromstring(xml, PARSER)
     assert root.findtext("front/journal-meta/journal-title-group/journal-title") == "House Journal"
     assert root.find("front/journal-meta/issn").get("publication-format") == "electronic"
+
+
+def test_a_house_language_needs_none_of_the_apparatus_words(tmp_path: Path) -> None:
+    """A house that made a language supported before these words existed keeps it supported."""
+    from articlekit.render.labels import LABELS, REQUIRED_KEYS, labels_for
+
+    table = "\n".join(f"{k} = {json.dumps(LABELS[k])}" for k in REQUIRED_KEYS)
+    (tmp_path / "articlekit.toml").write_text(f"[labels.sw]\n{table}\n", encoding="utf-8")
+    path = tmp_path / "a.md"
+    path.write_text("---\ntitle: T\ndate: 2024-01-01\nauthors: [A B]\nlang: sw\nlicense: CC BY 4.0\n---\n\nText.\n",
+                    encoding="utf-8")
+    article = articlekit.load(path)
+    assert not [w for w in article.warnings if "has no words" in w]
+    assert labels_for(article).lang == "sw"

@@ -215,7 +215,7 @@ def _check_import(path: Path, text: str, value: object) -> list[ArticleError]:
 def _check_labels(path: Path, text: str, value: object) -> list[ArticleError]:
     """Problems with a ``[labels]`` table: known keys with string values, language tables by tag."""
     from .render.labels import KEYS as LABEL_KEYS
-    from .render.labels import catalogue
+    from .render.labels import REQUIRED_KEYS, catalogue
 
     if not isinstance(value, dict):
         return [ArticleError(path, "'labels' must be a table", _line_of(text, "labels"))]
@@ -246,7 +246,7 @@ def _check_labels(path: Path, text: str, value: object) -> list[ArticleError]:
                 path, f"[{where}]: {lang!r} is not a language tag such as 'fr' or 'pt-BR'", _table_line(text, where)))
             continue
         words(table, where)
-        missing = [k for k in LABEL_KEYS if k not in table]
+        missing = [k for k in REQUIRED_KEYS if k not in table]
         if lang.split("-")[0].lower() not in catalogue() and missing:
             problems.append(ArticleError(
                 path, f"[{where}]: articlekit has no words for {lang!r}, so its table must give every label;"
