@@ -65,6 +65,15 @@ def test_elocation_and_history(meta: etree._Element) -> None:
     assert dates == [("received", "2023-11-02"), ("rev-recd", "2024-02-14"), ("accepted", "2024-03-30")]
 
 
+def test_self_uri_where_the_house_publishes(meta: etree._Element, tmp_path: Path) -> None:
+    xlink = "{http://www.w3.org/1999/xlink}href"
+    assert [(u.get("content-type"), u.get(xlink)) for u in meta.findall("self-uri")] == [
+        ("pdf", "https://jrs.example.org/articles/notes-en.pdf"), ("html", "https://jrs.example.org/articles/notes-en.html")]
+    assert _errors(tmp_path, "authors: [A B]\nbase_url: http://x.example/\n") == [
+        f"{tmp_path / 'a.md'}:5:1: 'base_url' 'http://x.example/' must be an https:// address, such as"
+        " 'https://journal.example/articles/'"]
+
+
 def test_structured_affiliations_written_once_with_labels(meta: etree._Element) -> None:
     affs = meta.findall("aff")
     assert [a.findtext("label") for a in affs] == ["1", "2"]  # three authors, two affiliations

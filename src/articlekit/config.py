@@ -51,6 +51,7 @@ KEYS: dict[str, str] = {
     "journal": "the journal: title, abbrev, id, issn_print, issn_online, publisher (a table)",
     "affiliations": "structured affiliations by key: institution, department, city, country, ror (tables)",
     "funding": "funders: funder, ror or funder_id, award (an array of tables)",
+    "base_url": "where the outputs are published (https://…/): the JATS links to each article's PDF and page",
 }
 
 

@@ -442,6 +442,9 @@ class FrontMatter(BaseModel):
     affiliations: dict[str, AffiliationModel] = Field(default_factory=dict)
     funding: list[FundingModel] = Field(default_factory=list)
     data_availability: Text | None = None
+    #: Where the house publishes its outputs (``https://journal.example/articles/``): the JATS links
+    #: to the article's PDF and web page there (``self-uri``).
+    base_url: str | None = Field(default=None, pattern=r"^https://[^\s/]+(?:/\S*)?$")
 
     @field_validator("doi")
     @classmethod
@@ -661,6 +664,8 @@ def _message(loc: tuple[Any, ...], err: dict[str, Any]) -> str:
         return f"{prefix}{subject} is empty"
     if kind == "too_short":
         return f"{prefix}{subject} must name at least one person" if field in _PEOPLE else f"{prefix}{subject} is empty"
+    if kind == "string_pattern_mismatch" and field == "base_url":
+        return f"'base_url' {value!r} must be an https:// address, such as 'https://journal.example/articles/'"
     if kind == "string_pattern_mismatch" and field == "article_type":
         return f"'article_type' {value!r} must be lowercase letters and hyphens, such as 'research-article'"
     if kind == "value_error":  # the validators' own messages name what they check

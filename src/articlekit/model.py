@@ -191,6 +191,8 @@ class Metadata:
     history: tuple[tuple[str, _dt.date], ...] = ()
     funding: tuple[Funding, ...] = ()
     data_availability: str | None = None
+    #: Where the outputs are published (ends with "/").
+    base_url: str | None = None
 
 
 @dataclass

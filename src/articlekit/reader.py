@@ -288,6 +288,7 @@ def build_metadata(fm: frontmatter.FrontMatter, meta: dict[str, list[dict[str, A
         history=history,
         funding=tuple(Funding(**f.model_dump()) for f in fm.funding),
         data_availability=fm.data_availability,
+        base_url=(fm.base_url.rstrip("/") + "/") if fm.base_url else None,
     )
 
 

@@ -228,6 +228,11 @@ class FrontBuilder:
         permissions = self.permissions()
         if permissions is not None:
             am.append(permissions)
+        if m.base_url:
+            # The article's own outputs where the house publishes them (named by its slug).
+            for ext, kind in (("pdf", "pdf"), ("html", "html")):
+                _sub(am, "self-uri", f"{m.base_url}{self.article.slug}.{ext}", content_type=kind,
+                     **{"{http://www.w3.org/1999/xlink}href": f"{m.base_url}{self.article.slug}.{ext}"})
         if m.abstract:
             abstract = new("abstract")
             self.renderer.blocks(abstract, m.abstract)
