@@ -239,9 +239,10 @@ def test_bibliography_problems_are_located_in_their_file(tmp_path: Path) -> None
 
 
 def test_unknown_style_gets_a_did_you_mean(tmp_path: Path) -> None:
-    path = _source(tmp_path, "One [@hadiz2004].", "bibliography: works.bib\ncsl: chicago-notes-bibliograhpy\n")
-    assert _errors(path) == [
-        f"{path}:7: no citation style named 'chicago-notes-bibliograhpy' (did you mean 'chicago-notes-bibliography'?)"]
+    path = _source(tmp_path, "One [@hadiz2040].", "bibliography: works.bib\ncsl: chicago-notes-bibliograhpy\n")
+    assert _errors(path) == [  # and the other problems with the citations, all at once
+        f"{path}:7: no citation style named 'chicago-notes-bibliograhpy' (did you mean 'chicago-notes-bibliography'?)",
+        f"{path}:10:6: citation @hadiz2040 is not in the bibliography (did you mean @hadiz2004?)"]
 
 
 def test_unknown_figure_label_gets_a_did_you_mean(tmp_path: Path) -> None:

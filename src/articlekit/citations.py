@@ -131,17 +131,17 @@ def _bib_where(text: str, key: str, nth: int) -> tuple[int | None, int | None]:
     return text.count("\n", 0, pos) + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1
 
 
-def _read_one(bib: Path, fmt: str) -> tuple[list[dict[str, Any]], str]:
-    """One file's entries as CSL JSON, and its text (for locating problems)."""
+def _read_one(bib: Path, fmt: str, shown: Path) -> tuple[list[dict[str, Any]], str]:
+    """One file's entries as CSL JSON, and its text (for locating problems); ``shown`` names it in messages."""
     text = bib.read_text(encoding="utf-8")
     if fmt == "csljson":
         try:
             items = json.loads(text)
         except json.JSONDecodeError as e:
-            raise ArticleError(bib, f"not valid CSL JSON: {e.msg}", e.lineno, e.colno) from None
+            raise ArticleError(shown, f"not valid CSL JSON: {e.msg}", e.lineno, e.colno) from None
         if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("id"), str | int)
                                                   for i in items):
-            raise ArticleError(bib, "CSL JSON must be a list of entries, each with an 'id'", 1)
+            raise ArticleError(shown, "CSL JSON must be a list of entries, each with an 'id'", 1)
         for item in items:
             item["id"] = str(item["id"])
         return items, text
@@ -152,8 +152,8 @@ def _read_one(bib: Path, fmt: str) -> tuple[list[dict[str, Any]], str]:
         m = _PANDOC_AT.search(msg)
         if m:
             detail = " ".join(m.group(3).split("\n")[0].split())
-            raise ArticleError(bib, f"malformed entry: {detail}", int(m.group(1)), int(m.group(2)))
-        raise ArticleError(bib, f"cannot read the bibliography: {msg.splitlines()[0] if msg else proc.returncode}")
+            raise ArticleError(shown, f"malformed entry: {detail}", int(m.group(1)), int(m.group(2)))
+        raise ArticleError(shown, f"cannot read the bibliography: {msg.splitlines()[0] if msg else proc.returncode}")
     return json.loads(proc.stdout or b"[]"), text
 
 
@@ -165,7 +165,7 @@ def load_bibliography(path: Path, text: str, files: list[str],
     """
     errors: list[ArticleError] = []
     items: list[dict[str, Any]] = []
-    first: dict[str, Path] = {}
+    first: dict[str, Path] = {}  # where each key was first given, as the user names the file
     line = _line_of(text.split("\n---", 1)[0], "bibliography:")
     for name in files:
         fmt = FORMATS.get(Path(name).suffix.lower())
@@ -177,10 +177,11 @@ def load_bibliography(path: Path, text: str, files: list[str],
             target = safety.resolve_resource(name, safety.Policy(path.parent))
             assert isinstance(target, Path)
             if target.stat().st_size > MAX_BIBLIOGRAPHY_BYTES:
-                raise ArticleError(target, f"over the {MAX_BIBLIOGRAPHY_BYTES // 1048576} MB a bibliography may be")
+                raise ArticleError(path.parent / name,
+                                   f"over the {MAX_BIBLIOGRAPHY_BYTES // 1048576} MB a bibliography may be")
             if read is not None:
                 read.append(target)
-            entries, bib_text = _read_one(target, fmt)
+            entries, bib_text = _read_one(target, fmt, path.parent / name)
         except safety.AccessDenied as e:
             errors.append(ArticleError(path, f"bibliography {e}" if name in str(e) else f"bibliography {name!r} {e}",
                                        line))
@@ -197,12 +198,13 @@ def load_bibliography(path: Path, text: str, files: list[str],
             key = item["id"]
             nth = seen.get(key, 0)
             seen[key] = nth + 1
+            shown = path.parent / name
             if key in first:
-                where = "earlier in this file" if first[key] == target else f"in {first[key]}"
-                errors.append(ArticleError(target, f"citation key {key!r} is given twice (first {where})",
+                where = "earlier in this file" if first[key] == shown else f"in {first[key]}"
+                errors.append(ArticleError(shown, f"citation key {key!r} is given twice (first {where})",
                                            *_bib_where(bib_text, key, nth)))
                 continue
-            first[key] = target
+            first[key] = shown
             items.append(item)
     return items, errors
 

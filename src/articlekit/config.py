@@ -130,9 +130,13 @@ def _load_config(folder: Path, real: Path) -> Config:
         elif key in ("journal", "affiliations"):
             if not isinstance(value, dict):  # the rest is checked with the front matter
                 problems.append(ArticleError(path, f"'{key}' must be a table", _line_of(text, key)))
-        elif key in ("bibliography", "funding"):
-            if not isinstance(value, list | str if key == "bibliography" else list):
-                problems.append(ArticleError(path, f"'{key}' must be a list", _line_of(text, key)))
+        elif key == "bibliography":
+            if not isinstance(value, list | str):
+                problems.append(ArticleError(path, "'bibliography' must be a file name or a list of them",
+                                             _line_of(text, key)))
+        elif key == "funding":
+            if not isinstance(value, list):
+                problems.append(ArticleError(path, "'funding' must be an array of tables", _line_of(text, key)))
         elif key == "copyright":
             if not isinstance(value, str | dict):  # the rest is checked with the front matter, which may override it
                 problems.append(ArticleError(path, "'copyright' must be a string or a table", _line_of(text, key)))

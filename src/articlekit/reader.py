@@ -598,8 +598,11 @@ def _cite(path: Path, text: str, body_start: int, doc: dict[str, Any], fm: front
     from . import citations
 
     items, errors = citations.load_bibliography(path, text, fm.bibliography, inputs)
-    style = citations.find_style(path, text, fm.csl)
-    inputs.append(style)
+    try:
+        style = citations.find_style(path, text, fm.csl)
+        inputs.append(style)
+    except ArticleError as e:
+        errors.append(e)
     by_key = {item["id"]: item for item in items}
     errors += citations.unknown_keys(path, text, body_start, doc["blocks"], set(by_key))
     if errors:
@@ -609,7 +612,8 @@ def _cite(path: Path, text: str, body_start: int, doc: dict[str, Any], fm: front
     try:
         doc = citations.run_citeproc(doc, items, style, lang)
     except PandocFailed as e:
-        return doc, {}, [ArticleError(path, f"cannot format the citations: {e}")]
+        return doc, {}, [ArticleError(style if fm.csl and fm.csl.endswith(".csl") else path,
+                                      f"cannot format the citations: {e}")]
     words = labels_for_lang(lang, house_words(lang, config.labels))["references"]
     citations.place_references(doc["blocks"], words, authors_div, _META_PREFIX)
     cited = [n["c"][0][0].removeprefix("ref-") for n in all_nodes(doc["blocks"])
