@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 import articlekit  # noqa: E402
-from articlekit.pandoc import pandoc_path  # noqa: E402
+from articlekit.read.pandoc import pandoc_path  # noqa: E402
 
 SAMPLE = ROOT / "sources" / "how-north-korea-controls-its-internet.md"
 

@@ -14,7 +14,7 @@ from lxml import etree, html
 
 import articlekit
 from articlekit.cli import main
-from articlekit.links import address_problem
+from articlekit.read.links import address_problem
 from conftest import FIXTURES
 from validators_jats import validate_jats
 
@@ -64,7 +64,7 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, li
 
 
 def test_check_warns_with_the_place_of_each(capsys: pytest.CaptureFixture[str]) -> None:
-    assert _run(capsys, "check", SOURCE) == (0, WARNINGS)
+    assert _run(capsys, "check", SOURCE) == (0, [f"{w} [link-malformed]" for w in WARNINGS])
 
 
 def test_check_strict_refuses_them(capsys: pytest.CaptureFixture[str]) -> None:
@@ -76,7 +76,9 @@ def test_two_links_to_one_bad_address_are_placed_apart(tmp_path: Path) -> None:
     src = tmp_path / "twice.md"
     src.write_text("---\ntitle: Twice\ndate: 2024-01-01\nauthors: [Ann Example]\nlicense: CC BY 4.0\n---\n\n"
                    "See [here](https//x.org) and\n[there](https//x.org).\n", encoding="utf-8")
-    assert [w.split(": link")[0] for w in articlekit.load(src).warnings] == [f"{src}:8:12", f"{src}:9:9"]
+    warnings = articlekit.load(src).warnings
+    assert [(w.line, w.column, w.code) for w in warnings] == [(8, 12, "link-malformed"), (9, 9, "link-malformed")]
+    assert [str(w).split(": link")[0] for w in warnings] == [f"{src}:8:12", f"{src}:9:9"]
 
 
 @pytest.fixture(scope="module")

@@ -155,6 +155,10 @@ def test_the_report_matches_what_was_written(tmp_path):
     assert reported == written
     pdf = next(a for a in data["articles"] if a["status"] == "built")["formats"]["pdf"]
     assert pdf["pages"] and pdf["pages"] >= 2
+    # The sample states no rights: its one warning, with its code and place, as a program reads it.
+    (warning,) = next(a for a in data["articles"] if a["status"] == "built")["warnings"]
+    assert (warning["code"], warning["line"], warning["column"]) == ("no-permissions", 1, None)
+    assert warning["message"].startswith("no license or copyright")
 
     page = write_report(report, tmp_path / "report.html")
     html = page.read_text()
@@ -238,22 +242,22 @@ def test_a_changed_toolchain_rebuilds_an_up_to_date_article(tmp_path, monkeypatc
 
 def test_a_source_edited_while_it_is_parsed_is_built_again_next_time(tmp_path, monkeypatch):
     """The manifest records the bytes that were parsed, not the file as it was afterwards."""
-    import articlekit.reader
+    import articlekit.read.reader
 
     src = _catalogue(tmp_path / "src", copies=1)
     source = src / "article-01.md"
     out = tmp_path / "out"
-    parse = articlekit.reader.parse_markdown
+    parse = articlekit.read.reader.parse_markdown
 
     def edited_meanwhile(text: str, timeout: float | None = None) -> dict:
         source.write_text(source.read_text(encoding="utf-8") + "\nA sentence added meanwhile.\n", encoding="utf-8")
-        monkeypatch.setattr(articlekit.reader, "parse_markdown", parse)
+        monkeypatch.setattr(articlekit.read.reader, "parse_markdown", parse)
         return parse(text, timeout)
 
-    monkeypatch.setattr(articlekit.reader, "parse_markdown", edited_meanwhile)
+    monkeypatch.setattr(articlekit.read.reader, "parse_markdown", edited_meanwhile)
     first = build_many([src], ("html",), out, jobs=1)
     assert first.count("built") == 1
-    assert any("changed while it was being built" in w for w in first.results[0].warnings)
+    assert any("changed while it was being built" in str(w) for w in first.results[0].warnings)
     html = next(out.glob("*.html"))
     assert "added meanwhile" not in html.read_text(encoding="utf-8")
 
@@ -355,7 +359,7 @@ def _pdf_objects(pdf: bytes) -> list[bytes]:
 def test_a_cluster_job_carries_the_pictures_its_source_names_and_nothing_from_outside(tmp_path):
     from articlekit.batch import inputs
     from articlekit.batch.worker import Job, render_job
-    from articlekit.safety import MAX_RESOURCE_BYTES
+    from articlekit.read.safety import MAX_RESOURCE_BYTES
 
     src = tmp_path / "src"
     (src / "img").mkdir(parents=True)

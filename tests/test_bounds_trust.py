@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 import articlekit
-from articlekit import safety
 from articlekit.editions.loader import load_edition
+from articlekit.read import safety
 from conftest import run_cli
 from seed import ROOT
 

@@ -16,8 +16,8 @@ import pytest
 from lxml import etree
 
 import articlekit
-from articlekit import citations
 from articlekit.errors import ArticleErrors
+from articlekit.read import citations
 from articlekit.tree import stringify
 from conftest import run_cli
 from validators import nu_check

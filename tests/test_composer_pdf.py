@@ -16,6 +16,7 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
+import pypdf
 import pytest
 
 import articlekit
@@ -77,7 +78,7 @@ def _body(pdf: Path) -> list[Line]:
     return [line for line in lines if round(line.size, 1) == body]
 
 
-@pytest.mark.parametrize("case", [c for c in ALL if c != "ko"])  # Korean is left to WeasyPrint's own breaking
+@pytest.mark.parametrize("case", ALL)
 def test_justified_lines_end_on_the_edge(case: str, tmp: Path) -> None:
     lines = _body(_built(case, tmp))
     by_page: dict[int, list[Line]] = {}
@@ -93,7 +94,7 @@ def test_justified_lines_end_on_the_edge(case: str, tmp: Path) -> None:
                 if line.x1 < edge - EDGE and spaces and 0.9 < spaces[len(spaces) // 2] < 1.1:
                     continue  # natural spaces: a paragraph's last line that happens to end near the edge
                 assert abs(line.x1 - edge) <= EDGE, f"p.{page}: ends {line.x1 - edge:+.2f} pt off: {line.text}"
-    assert near >= 5
+    assert near >= 2
 
 
 @pytest.mark.parametrize("case", ALL)
@@ -158,3 +159,65 @@ def test_the_edge_check_sees_a_line_off_the_edge(tmp: Path) -> None:
     moved = Line(line.page, line.baseline, line.size, [dict(c, x1=float(c["x1"]) - 2) for c in line.chars])
     edge = Counter(round(x.x1, 1) for x in lines if x.page == line.page).most_common(1)[0][0]
     assert abs(line.x1 - edge) <= EDGE < abs(moved.x1 - edge)
+
+
+def _recto_feet(pdf: Path) -> list[tuple[int, str]]:
+    """The last body line of each right-hand (odd) page that ends in a hyphen."""
+    pages: dict[int, list[Line]] = {}
+    for line in _body(pdf):
+        pages.setdefault(line.page, []).append(line)
+    feet = {page: max(lines, key=lambda line: line.baseline).text.rstrip() for page, lines in pages.items()}
+    return [(page, text) for page, text in feet.items() if page % 2 == 1 and re.search(r"[^\W\d_]-$", text)]
+
+
+def test_no_right_hand_page_ends_in_a_hyphen(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The long article's rectos end in whole words; set without that care, some end in a hyphen."""
+    pdf = _built("long", tmp)
+    assert _recto_feet(pdf) == []
+    monkeypatch.setattr(press, "recto_foot_hyphens", lambda *args: {})
+    careless = tmp / "long-careless.pdf"
+    source = tmp / "long-article.md"
+    careless.write_bytes(articlekit.to_pdf(articlekit.load(source)))
+    assert _recto_feet(careless), "the long article must have a recto ending in a hyphen to test this"
+    assert len(pypdf.PdfReader(careless).pages) == len(pypdf.PdfReader(pdf).pages)
+
+
+def test_each_lines_width_is_the_composers(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The width the composer measured each line at is the width read back from the PDF (within half a point)."""
+    reports: list[press.ComposeReport] = []
+    render = press.render
+
+    def keep(*args: object, **kwargs: object) -> object:
+        document, report = render(*args, **kwargs)  # type: ignore[arg-type]
+        reports.append(report)
+        return document, report
+
+    monkeypatch.setattr(press, "render", keep)
+    pdf = tmp / "widths.pdf"
+    pdf.write_bytes(articlekit.to_pdf(articlekit.load(CASES["de"])))
+    invisible = dict.fromkeys(map(ord, "\u2060\u200b\u00ad"))
+    composed = {text.translate(invisible).strip(): width * 0.75 for text, width in reports[-1].widths}
+    compared = 0
+    for line in pdf_lines(pdf):
+        text = line.text.translate(invisible).strip()
+        if text in composed:
+            compared += 1
+            assert abs((line.x1 - line.x0) - composed[text]) <= EDGE, text
+    assert compared >= 20
+
+
+def test_a_line_that_cannot_be_set_tight_is_reported(tmp_path: Path) -> None:
+    """The code fixture's loosest line is named with its code; a house that ignores the code hears nothing."""
+    from articlekit.batch import build_many
+
+    source = tmp_path / "build-notes.md"
+    source.write_text(CASES["code"].read_text(encoding="utf-8"), encoding="utf-8")
+    report = build_many([source], ["pdf"], tmp_path / "out", jobs=1)
+    loose = [w for result in report.results for w in result.warnings if w.code == "loose-line"]
+    assert loose and "Rebuilding is one command" in loose[0].message and loose[0].path == source
+    house = tmp_path / "house"
+    house.mkdir()
+    (house / "build-notes.md").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    (house / "articlekit.toml").write_text('[warnings]\nignore = ["loose-line"]\n', encoding="utf-8")
+    quiet = build_many([house / "build-notes.md"], ["pdf"], tmp_path / "quiet", jobs=1)
+    assert not [w for result in quiet.results for w in result.warnings if w.code == "loose-line"]

@@ -20,7 +20,7 @@ import pytest
 from lxml import etree
 
 import articlekit
-from articlekit.frontmatter import CREDIT_ROLES, ror_checksum_ok, split_people
+from articlekit.read.frontmatter import CREDIT_ROLES, ror_checksum_ok, split_people
 from validators import ROOT, nu_check
 from validators_epub import epubcheck_reports, problems_in
 from validators_jats import validate_jats

@@ -22,8 +22,8 @@ from lxml import etree
 
 import articlekit
 from articlekit.editions.loader import load_edition
-from articlekit.editions.model import Edition, EditionArticle, EditionSection
 from articlekit.errors import ArticleError
+from articlekit.model.edition import Edition, EditionArticle, EditionSection
 from articlekit.options import WriteOptions
 from articlekit.writers.epub.edition import build_edition_epub, edition_to_epub
 from validators import ROOT

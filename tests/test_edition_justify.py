@@ -18,7 +18,7 @@ import pytest
 
 import articlekit
 from articlekit.editions.loader import load_edition
-from articlekit.editions.model import ArticlePages
+from articlekit.model.edition import ArticlePages
 from articlekit.writers.pdf.edition import edition_to_pdf
 from conftest import FIXTURES
 from tools.pdf_lines import pdf_lines

@@ -18,7 +18,7 @@ import pdfplumber
 import pytest
 
 import articlekit
-from articlekit.editions.model import ArticlePages, Edition, EditionArticle, EditionSection
+from articlekit.model.edition import ArticlePages, Edition, EditionArticle, EditionSection
 from articlekit.writers.pdf.edition import edition_to_pdf, running_head
 from articlekit.writers.pdf.page import page_geometry, parse_page_size
 from conftest import FIXTURES

@@ -19,7 +19,7 @@ import pypdf
 import pytest
 
 from articlekit.editions.loader import load_edition
-from articlekit.editions.model import ArticlePages, Edition
+from articlekit.model.edition import ArticlePages, Edition
 from articlekit.writers.pdf.edition import edition_to_pdf, prefix_ids
 from seed import ROOT
 from validators import require

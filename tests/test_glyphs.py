@@ -11,9 +11,9 @@ import pikepdf
 import pytest
 
 import articlekit
-from articlekit import glyphs
 from articlekit.cli import main
-from articlekit.fonts import describe_missing
+from articlekit.read import glyphs
+from articlekit.read.glyphs import describe_missing
 from conftest import FIXTURES
 from validators import require
 
@@ -58,8 +58,9 @@ def test_check_finds_what_no_font_draws(capsys: pytest.CaptureFixture[str]) -> N
         require("fc-list (Debian: fontconfig)", shutil.which("fc-list"))
     code, lines = _run(capsys, "check", ADLAM)
     assert (code, lines) == (0, [f"warning: {ADLAM}:1: no license or copyright: the JATS has no <permissions>;"
-                                 " state 'license' or 'copyright' in the front matter or articlekit.toml",
-                                 f"warning: {ADLAM_WARNING}"])
+                                 " state 'license' or 'copyright' in the front matter or articlekit.toml"
+                                 " [no-permissions]",
+                                 f"warning: {ADLAM_WARNING} [glyph-missing]"])
     code, lines = _run(capsys, "check", "--strict", ADLAM)
     assert code == 2 and ADLAM_WARNING in lines
 
@@ -72,7 +73,8 @@ def test_a_missing_emoji_font_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     without = [(a, b) for a, b in zip(starts, ends, strict=True) if b < 0x1F000 or a > 0x1FAFF]
     monkeypatch.setattr(glyphs, "installed_coverage", lambda: glyphs._merge(without))
     warnings = articlekit.load(EMOJI).warnings
-    assert warnings == [
+    assert [w.code for w in warnings] == ["glyph-missing"]
+    assert [str(w) for w in warnings] == [
         f"{EMOJI}:8:90: the PDF cannot be made: no installed font can draw U+1F389 '\U0001f389' PARTY POPPER,"
         " U+1F914 '\U0001f914' THINKING FACE, U+1F99C '\U0001f99c' PARROT (lines 8, 10, 13); install a font that"
         " has them (Debian: fonts-noto-color-emoji)"
@@ -92,7 +94,7 @@ def test_an_image_without_alt_text_is_a_warning_for_the_tagged_pdf(capsys: pytes
     warning = (f"{NO_ALT}:9:5: image 'figure.png' has no alt text, which a tagged PDF (pdf/ua-1, the default, or"
                " pdf/a-3a) needs: describe it, ![what it shows](file.png), or build the PDF with --pdf-variant plain")
     code, lines = _run(capsys, "check", NO_ALT)
-    assert code == 0 and f"warning: {warning}" in lines
+    assert code == 0 and f"warning: {warning} [image-no-alt]" in lines
     code, lines = _run(capsys, "check", "--strict", NO_ALT)
     assert code == 2 and warning in lines
 

@@ -235,7 +235,8 @@ def test_a_50_mb_source_is_refused_by_size_and_the_limit_is_configurable(capsys,
     code, lines, out = _run(capsys, "check", small)
     # The one warning: the generated source states no licence or copyright.
     assert (code, lines, out) == (0, [f"warning: {small}:1: no license or copyright: the JATS has no <permissions>;"
-                                      " state 'license' or 'copyright' in the front matter or articlekit.toml"],
+                                      " state 'license' or 'copyright' in the front matter or articlekit.toml"
+                                      " [no-permissions]"],
                                   "1 source(s) OK\n")
 
 

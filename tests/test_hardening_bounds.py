@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from articlekit import bounds, frontmatter, pandoc, reader
 from articlekit.cli import main
+from articlekit.read import bounds, frontmatter, pandoc, reader
 from articlekit.writers import available_formats
 
 FRONT = "---\ntitle: Bounds\ndate: 2024-01-15\nauthors: [Ann Example]\n---\n\n"

@@ -23,8 +23,8 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from articlekit import pandoc, safety
 from articlekit.cli import main
+from articlekit.read import pandoc, safety
 from articlekit.writers import available_formats
 from conftest import FIXTURES
 

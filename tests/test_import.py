@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import articlekit
 from articlekit.importers import import_file, import_many
 from articlekit.importers.canonical import escape_line
-from articlekit.pandoc import READER_FORMAT, pandoc_path, parse_markdown
+from articlekit.read.pandoc import READER_FORMAT, pandoc_path, parse_markdown
 from articlekit.tree import all_nodes, stringify
 from conftest import FIXTURES, run_cli
 from seed import SAMPLE, SEED
@@ -71,6 +71,7 @@ def test_seed_text_reports_its_guesses_with_their_lines() -> None:
     _, report = import_file(SEED)
     guesses = [(e.line, e.message) for e in report.guessed]
     assert [line for line, m in guesses if "section heading" in m] == [7, 16, 25, 32]
+    assert [e.line for e in report.guessed if e.code == "guessed-heading"] == [7, 16, 25, 32]
     assert [m for line, m in guesses if line == 38] == [
         "editors: split 'Atin Prabandari, MA(IR)' into the name 'Atin Prabandari' and the degrees 'MA(IR)'",
         "editors: split 'Viyasa Rahyaputra, S.IP' into the name 'Viyasa Rahyaputra' and the degrees 'S.IP'",
@@ -217,7 +218,8 @@ def test_docx_without_title_and_date_paragraphs_reads_the_document_properties(tm
     assert "title: How North Korea controls its Internet\ndate: 2018-05-20\n" in text
     assert "keywords:\n  - North Korea\n  - Internet\n" in text and "lang: en\n" in text
     assert report.warning_lines() == [
-        f"warning: {bare}: no Date paragraph: took the document's creation date 2018-05-20 for the date"]
+        f"warning: {bare}: no Date paragraph: took the document's creation date 2018-05-20 for the date"
+        " [date-from-properties]"]
 
 
 def test_docx_comments_and_tracked_changes_are_reported(tmp_path: Path) -> None:
@@ -304,7 +306,7 @@ def test_a_saved_page_keeps_its_article_and_drops_the_site(tmp_path: Path) -> No
     assert any(m.startswith("<nav>") for m in dropped) and any(m.startswith("<script>") for m in dropped)
     assert report.warning_lines() == [
         f"warning: {page}:28: dropped image 'https://ads.example.com/banner-300x50.gif': not a file saved with the "
-        "page (download it beside the source and add it back)"]
+        "page (download it beside the source and add it back) [dropped]"]
     [figure] = [n for n in all_nodes(article.body) if n["t"] == "Image"]
     assert figure["c"][2][0] == "saved-page_files/natuna-map.png"  # where the page had it, now beside the source
     assert (tmp_path / "saved-page_files" / "natuna-map.png").read_bytes() == \
@@ -324,13 +326,14 @@ def test_jekyll_article_imports_with_the_preset_and_builds_in_every_format(tmp_p
     out = sources / "indonesia-data-protection-law.md"
     assert proc.stdout.startswith(f"wrote {out}")
     assert proc.stderr.splitlines() == [
-        f"warning: {JEKYLL}:6: editors: split 'Rachel Morton, MA & Bambang Purwanto, S.IP' into 2 people",
+        f"warning: {JEKYLL}:6: editors: split 'Rachel Morton, MA & Bambang Purwanto, S.IP' into 2 people"
+        " [people-split]",
         f"warning: {JEKYLL}:16: removed the template tag '{{% include toc.html %}}': articlekit has no templates; "
-        "write out what it made",
+        "write out what it made [template-removed]",
         f"warning: {JEKYLL}:24: removed the template tag '{{{{ site.baseurl }}}}': articlekit has no templates; "
-        "write out what it made",
+        "write out what it made [template-removed]",
         f"warning: {JEKYLL}:32: removed the template tag '{{% include related-posts.html category=\"commentary\" %}}'"
-        ": articlekit has no templates; write out what it made",
+        ": articlekit has no templates; write out what it made [template-removed]",
     ]
     article = articlekit.load(out)
     meta = article.metadata
@@ -343,6 +346,7 @@ def test_jekyll_article_imports_with_the_preset_and_builds_in_every_format(tmp_p
     report = json.loads((tmp_path / "r.json").read_text())["files"][0]
     assert [d["message"] for d in report["dropped"]] == ["key 'layout'", "key 'permalink'", "key 'comments'"]
     assert report["media"] == ["indonesia-data-protection-law-media/breaches.png"]
+    assert [(g["line"], g["code"]) for g in report["guessed"]][:2] == [(6, "people-split"), (16, "template-removed")]
     assert {"line": 9, "message": "topics → keywords"} in report["mapped"]
     assert {"line": 24, "message": "image /assets/breaches.png → indonesia-data-protection-law-media/breaches.png"} \
         in report["mapped"]
@@ -355,7 +359,7 @@ def test_jekyll_article_imports_with_the_preset_and_builds_in_every_format(tmp_p
 def test_unmapped_keys_are_dropped_with_a_warning_and_strict_refuses_them(tmp_path: Path) -> None:
     _, report = import_file(JEKYLL, preset="jekyll")
     assert f"warning: {JEKYLL}:9: dropped key 'topics': no canonical key for it (map it under [import.keys] in " \
-        "articlekit.toml)" in report.warning_lines()
+        "articlekit.toml) [dropped]" in report.warning_lines()
     text, strict = import_file(JEKYLL, preset="jekyll", strict=True,
                                keys={"keys": {"topics": "keywords", "activity": "section"}})
     assert text == "" and len(strict.warning_lines()) == 4
@@ -471,7 +475,7 @@ def test_markdown_images_from_another_site_are_dropped_with_a_warning(tmp_path: 
     text, report = import_file(post)
     assert report.warning_lines() == [
         f"warning: {post}:9: dropped image 'https://cdn.example.com/harbour.jpg': on another site, and articlekit "
-        "reads images only beside the source (download it and add it back)"]
+        "reads images only beside the source (download it and add it back) [dropped]"]
     assert "![Nets drying](harbour-media/nets.png){width=50%}" in text and "cdn.example.com" not in text
 
 

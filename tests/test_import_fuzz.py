@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from articlekit.importers import import_file
 from articlekit.importers.words import WORD
-from articlekit.pandoc import pandoc_path
+from articlekit.read.pandoc import pandoc_path
 from conftest import FIXTURES
 
 PNG = (FIXTURES / "articles" / "figure.png").read_bytes()

@@ -13,7 +13,7 @@ from lxml import html as lhtml
 
 import articlekit
 from articlekit.importers import ImportReport, html, import_file, words
-from articlekit.pandoc import pandoc_path
+from articlekit.read.pandoc import pandoc_path
 from conftest import run_cli
 from test_import_trust import FRONT, page
 
@@ -89,11 +89,11 @@ def test_multi_line_liquid_and_hugo_tags_are_removed_and_reported(tmp_path: Path
     assert report.ok, report.error_lines()
     assert report.warning_lines() == [
         f"warning: {post}:9: removed the template tag '{{% include figure.html src=\"nets.png\" caption=\"Nets\" %}}'"
-        ": articlekit has no templates; write out what it made",
+        ": articlekit has no templates; write out what it made [template-removed]",
         f"warning: {post}:13: removed the template tag '{{{{< youtube id=\"abc\" title=\"Dawn\" >}}}}': articlekit "
-        "has no templates; write out what it made",
+        "has no templates; write out what it made [template-removed]",
         f"warning: {post}:17: removed the template tag '{{{{ site.data.prices | first }}}}': articlekit has no "
-        "templates; write out what it made"]
+        "templates; write out what it made [template-removed]"]
     body = text.split("\n---\n", 1)[1]
     assert "include" not in body and "youtube" not in body and "prices" not in body
     assert "The market opens at six.\n fish a kilo." in body
@@ -133,11 +133,11 @@ def test_a_title_block_that_disagrees_with_the_metadata_is_reported(tmp_path: Pa
     assert "subtitle: Boats before dawn" in text and "title: The harbour\n" in text
     assert report.warning_lines() == [
         f"warning: {source}:6: the title block's title 'The harbour at night' differs from the metadata's: kept the "
-        "metadata's 'The harbour'",
+        "metadata's 'The harbour' [title-block-differs]",
         f"warning: {source}:7: the title block's authors 'Budi Santoso' differs from the metadata's: kept the "
-        "metadata's 'Ann Lee'",
+        "metadata's 'Ann Lee' [title-block-differs]",
         f"warning: {source}:7: the title block's date '2023-02-03' differs from the metadata's: kept the "
-        "metadata's '2023-02-01'"]
+        "metadata's '2023-02-01' [title-block-differs]"]
 
 
 def test_a_word_document_whose_text_pandoc_loses_is_caught_by_the_word_count(tmp_path: Path, monkeypatch) -> None:

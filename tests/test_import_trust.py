@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from articlekit.importers import import_file, pictures
-from articlekit.pandoc import pandoc_path
+from articlekit.read.pandoc import pandoc_path
 from conftest import FIXTURES, run_cli
 
 PNG = (FIXTURES / "articles" / "figure.png").read_bytes()
@@ -211,7 +211,7 @@ def test_word_pictures_pointing_outside_the_document_are_reported(tmp_path: Path
     [warning] = report.warning_lines()
     assert warning.startswith(f"warning: {path}: dropped picture {rid} ('../../secret/")
     assert warning.endswith("it points outside the document, and articlekit reads nothing outside it (insert "
-                            "the picture into the document)")
+                            "the picture into the document) [dropped]")
     assert report.media == {}
 
 

@@ -175,10 +175,10 @@ def test_first_article_states_no_rights_and_gets_none(first_xml: bytes) -> None:
     assert b"copyright" not in first_xml and b"license" not in first_xml
     warning = (f"{SAMPLE}:1: no license or copyright: the JATS has no <permissions>; state 'license' or 'copyright'"
                " in the front matter or articlekit.toml")
-    assert articlekit.load(SAMPLE).warnings == [warning]
+    assert [(str(w), w.code) for w in articlekit.load(SAMPLE).warnings] == [(warning, "no-permissions")]
     check = [sys.executable, "-m", "articlekit", "check", str(SAMPLE)]
     proc = subprocess.run(check, capture_output=True, text=True, timeout=300, check=False)
-    assert (proc.returncode, proc.stderr.splitlines()) == (0, [f"warning: {warning}"])
+    assert (proc.returncode, proc.stderr.splitlines()) == (0, [f"warning: {warning} [no-permissions]"])
     # With --strict a warning is an error, this one too.
     proc = subprocess.run([*check, "--strict"], capture_output=True, text=True, timeout=300, check=False)
     assert (proc.returncode, proc.stderr.splitlines()) == (2, [warning])

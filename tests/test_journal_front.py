@@ -167,7 +167,7 @@ def test_journal_comes_from_the_house_config(tmp_path: Path) -> None:
 
 def test_a_house_language_needs_none_of_the_apparatus_words(tmp_path: Path) -> None:
     """A house that made a language supported before these words existed keeps it supported."""
-    from articlekit.render.labels import LABELS, REQUIRED_KEYS, labels_for
+    from articlekit.labels import LABELS, REQUIRED_KEYS, labels_for
 
     table = "\n".join(f"{k} = {json.dumps(LABELS[k])}" for k in REQUIRED_KEYS)
     (tmp_path / "articlekit.toml").write_text(f"[labels.sw]\n{table}\n", encoding="utf-8")

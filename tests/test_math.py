@@ -31,8 +31,8 @@ import pytest
 from lxml import etree
 
 import articlekit
-from articlekit.formulas import FormulaError, to_mathml
 from articlekit.model import Article
+from articlekit.read.formulas import FormulaError, to_mathml
 from articlekit.tree import all_nodes
 from articlekit.writers.pdf.document import print_document
 from conftest import FIXTURES
@@ -327,7 +327,7 @@ def test_an_editions_print_book_tags_its_articles_formulas() -> None:
     """An article's formulas are ``/Formula`` elements in an edition's print book too."""
     import datetime as dt
 
-    from articlekit.editions.model import Edition, EditionArticle, EditionSection
+    from articlekit.model.edition import Edition, EditionArticle, EditionSection
     from articlekit.writers.pdf.edition import edition_to_pdf
 
     source = SOURCES[0]

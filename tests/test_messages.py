@@ -10,7 +10,7 @@ import pytest
 import articlekit
 from articlekit.cli import main
 from articlekit.errors import closest, edit_distance
-from articlekit.frontmatter import CREDIT_ROLES, FIELDS
+from articlekit.read.frontmatter import CREDIT_ROLES, FIELDS
 from conftest import FIXTURES
 
 FIGURE = FIXTURES / "articles" / "figure.png"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import articlekit
+from articlekit.cli import main
 from articlekit.model import NOTE_REFS
 from articlekit.tree import stringify
 from conftest import FIXTURES
@@ -78,13 +79,46 @@ def test_unused_definition_is_a_warning_and_an_error_when_strict():
     path = FIXTURES / "notes" / "unused.md"
     article = articlekit.load(path)
     assert [n.label for n in article.notes] == ["used"]
-    assert article.warnings == [
+    assert [str(w) for w in article.warnings] == [
         f"{path}:1: no license or copyright: the JATS has no <permissions>; state 'license' or 'copyright'"
         " in the front matter or articlekit.toml",
         f"{path}:10: note [^spare] is defined but never referenced",
     ]
+    assert [(w.code, w.line) for w in article.warnings] == [("no-permissions", 1), ("note-unreferenced", 10)]
     with pytest.raises(articlekit.ArticlekitError, match=r"unused\.md:10: note \[\^spare\]"):
         articlekit.load(path, strict=True)
+
+
+def test_strict_promotes_the_warnings_it_names_by_code():
+    path = FIXTURES / "notes" / "unused.md"
+    with pytest.raises(articlekit.ArticleErrors) as info:
+        articlekit.load(path, strict={"note-unreferenced"})
+    assert [(e.line, e.message) for e in info.value] == [(10, "note [^spare] is defined but never referenced")]
+    assert len(articlekit.load(path, strict={"image-no-alt"}).warnings) == 2
+
+
+def test_a_house_silences_a_warning_code(tmp_path, capsys):
+    source = (FIXTURES / "notes" / "unused.md").read_text(encoding="utf-8")
+    plain, silenced = tmp_path / "plain", tmp_path / "silenced"
+    for folder in (plain, silenced):
+        folder.mkdir()
+        (folder / "unused.md").write_text(source, encoding="utf-8")
+    (silenced / "articlekit.toml").write_text('[warnings]\nignore = ["no-permissions"]\n', encoding="utf-8")
+    assert main(["check", str(plain)]) == 0
+    assert "[no-permissions]" in capsys.readouterr().err
+    assert [w.code for w in articlekit.load(silenced / "unused.md").warnings] == ["note-unreferenced"]
+    assert main(["check", str(silenced)]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        f"warning: {silenced / 'unused.md'}:10: note [^spare] is defined but never referenced [note-unreferenced]"]
+
+
+def test_an_unknown_warning_code_in_the_house_config_is_refused(tmp_path):
+    (tmp_path / "articlekit.toml").write_text('[warnings]\nignore = ["no-permission"]\n', encoding="utf-8")
+    (tmp_path / "a.md").write_text("---\ntitle: A\ndate: 2024-01-01\nauthors: [Ann Example]\n---\n\nText.\n",
+                                   encoding="utf-8")
+    with pytest.raises(articlekit.ArticlekitError, match=r"articlekit\.toml:2: \[warnings\] ignore: unknown warning "
+                       r"code 'no-permission' \(did you mean 'no-permissions'\?\)"):
+        articlekit.load(tmp_path / "a.md")
 
 
 def test_sample_article_has_ten_notes_and_the_six_seven_cluster():

@@ -26,7 +26,8 @@ import pytest
 
 import articlekit
 from articlekit.options import WriteOptions
-from articlekit.writers.pdf.document import BREAK_HERE, break_address, is_address, print_document
+from articlekit.writers.pdf.breaks import BREAK_HERE, break_address, is_address
+from articlekit.writers.pdf.document import print_document
 from articlekit.writers.pdf.page import PageGeometry, page_geometry, parse_page_size
 from articlekit.writers.pdf.writer import to_pdf
 from validators import require

@@ -24,10 +24,11 @@ import articlekit
 import seed
 from articlekit.cli import main as cli_main
 from articlekit.errors import ArticleError, ArticlekitError
-from articlekit.render.labels import labels_for_lang
-from articlekit.safety import AccessDenied, Policy
+from articlekit.labels import labels_for_lang
+from articlekit.read.safety import AccessDenied, Policy
 from articlekit.tree import stringify
-from articlekit.writers.pdf.document import running_authors, shorten, text_setting, tie_last_words
+from articlekit.writers.pdf.breaks import tie_last_words
+from articlekit.writers.pdf.document import running_authors, shorten, text_setting
 from articlekit.writers.pdf.fetcher import RestrictedFetcher
 from articlekit.writers.pdf.page import PageSizeError, page_geometry, parse_page_size
 from articlekit.writers.pdf.writer import PdfVariantError, to_pdf

@@ -26,7 +26,8 @@ import pytest
 
 import articlekit
 from articlekit.options import WriteOptions
-from articlekit.writers.pdf.document import BREAK_HERE, names_doi, print_document
+from articlekit.writers.pdf.breaks import BREAK_HERE, names_doi
+from articlekit.writers.pdf.document import print_document
 from articlekit.writers.pdf.writer import to_pdf
 from conftest import FIXTURES
 from test_composer_pdf import ANY_GAP as MAX_GAP

@@ -31,10 +31,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
-from articlekit import api, safety
+from articlekit import api
 from articlekit.batch import build_many
 from articlekit.cli import main
-from articlekit.frontmatter import FIELDS
+from articlekit.read import safety
+from articlekit.read.frontmatter import FIELDS
 from articlekit.writers import FORMATS, available_formats
 from validators import require
 
@@ -395,7 +396,7 @@ def invalid_front_matter(draw: st.DrawFn) -> str:
         digits = draw(st.text(alphabet="0123456789X-", min_size=1, max_size=19))
         if re.fullmatch(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", digits):
             digits = digits[:-1] + ("0" if digits[-1] != "0" else "1")  # make the check digit wrong or not
-            from articlekit.frontmatter import orcid_checksum_ok
+            from articlekit.read.frontmatter import orcid_checksum_ok
             if orcid_checksum_ok(digits):
                 digits = digits[:-1] + ("2" if digits[-1] != "2" else "3")
         data["authors"] = [{"name": "Ann Example", "orcid": digits}]

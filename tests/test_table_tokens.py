@@ -25,16 +25,10 @@ import pytest
 import articlekit
 from articlekit.options import WriteOptions
 from articlekit.styles import default_styles_dir
-from articlekit.writers.pdf.document import (
-    BREAK_HERE,
-    WORD_JOINER,
-    break_token,
-    column_needs,
-    is_token,
-    print_document,
-    shared_widths,
-)
+from articlekit.writers.pdf.breaks import BREAK_HERE, WORD_JOINER
+from articlekit.writers.pdf.document import print_document
 from articlekit.writers.pdf.page import page_geometry, parse_page_size
+from articlekit.writers.pdf.tables import break_token, column_needs, is_token, shared_widths
 from articlekit.writers.pdf.writer import to_pdf
 from conftest import FIXTURES
 

@@ -23,8 +23,8 @@ import pytest
 from lxml import etree
 
 import articlekit
+from articlekit.labels import LABELS, labels_for_lang
 from articlekit.render.identity import IDENTITY_NAMESPACE, identity_key, identity_uuid
-from articlekit.render.labels import LABELS, labels_for_lang
 from articlekit.render.title_block import ORDER, render_title_block, title_block
 from seed import SAMPLE
 from validators import ROOT, nu_check, require

@@ -22,7 +22,7 @@ import pytest
 import weasyprint
 
 import articlekit
-from articlekit.writers.pdf.document import keep_hangul_words
+from articlekit.writers.pdf.breaks import keep_hangul_words
 from seed import SAMPLE
 from tools.pdf_lines import Line, pdf_lines
 from tools.word_gaps import gaps, justified_lines, line_gaps, widest

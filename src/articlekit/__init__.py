@@ -6,22 +6,24 @@ whole folders with :func:`build` (the same function as :func:`build_many`), on
 every core or any :class:`concurrent.futures.Executor`, as the ``articlekit``
 command does.  The batch machinery is imported on first use, so that
 ``import articlekit`` stays fast.
+
+The package is built in floors, each importing only from itself and the floors
+below (ARCHITECTURE.md; an import-linter contract in pyproject.toml holds it):
+``cli``; ``batch``, ``editions``, ``importers``; ``api``; ``writers``;
+``render``; ``transforms``; ``read``; ``notemarks``, ``manifest``, ``labels``;
+and the ground floor — ``model``, ``errors``, ``options``, ``output``, ``tree``,
+``fonts``, ``styles``, ``cpus``, ``_version``.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from ._version import __version__
 from .api import ArticleResult, BuildReport, check, load, to_epub, to_html, to_jats, to_pdf
-from .errors import ArticleError, ArticleErrors, ArticlekitError
+from .errors import ArticleError, ArticleErrors, ArticlekitError, ArticleWarning
 from .model import Article, Copyright, Image, Metadata, Note, Person
 from .options import WriteOptions
-
-try:
-    __version__ = version("articlekit")
-except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-    __version__ = "0.0.0"
 
 #: Names served by :mod:`articlekit.batch`, imported when first asked for.
 _BATCH_NAMES = {"build": "build_many", "build_many": "build_many", "BatchReport": "BatchReport",
@@ -46,7 +48,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "Article", "ArticleError", "ArticleErrors", "ArticleResult", "ArticlekitError", "BatchReport", "BatchResult",
-    "BuildReport", "Copyright", "Image", "ImportReport", "Metadata", "Note", "Person", "WriteOptions", "__version__",
-    "build", "build_many", "check", "import_file", "load", "to_epub", "to_html", "to_jats", "to_pdf",
+    "Article", "ArticleError", "ArticleErrors", "ArticleResult", "ArticleWarning", "ArticlekitError", "BatchReport",
+    "BatchResult", "BuildReport", "Copyright", "Image", "ImportReport", "Metadata", "Note", "Person", "WriteOptions",
+    "__version__", "build", "build_many", "check", "import_file", "load", "to_epub", "to_html", "to_jats", "to_pdf",
 ]

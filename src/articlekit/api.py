@@ -13,15 +13,16 @@ Building many sources into an output folder (in parallel, incrementally) is
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .bounds import DEFAULT_MAX_BYTES
-from .errors import ArticleError, ArticleErrors, ArticlekitError, InternalError, OutputError, flatten
+from .errors import ArticleError, ArticleErrors, ArticlekitError, ArticleWarning, InternalError, OutputError, flatten
 from .model import Article
 from .options import WriteOptions
+from .read import safety
+from .read.bounds import DEFAULT_MAX_BYTES
 from .tree import iter_inlines
 from .writers import get_writer
 
@@ -31,7 +32,7 @@ SOURCE_SUFFIXES = (".md", ".markdown")
 def load(
     path: str | Path,
     *,
-    strict: bool = False,
+    strict: bool | Collection[str] = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     allow_remote: bool = False,
     data: bytes | None = None,
@@ -43,36 +44,33 @@ def load(
     problem of the file, front matter and body together and sorted by line, or
     an :class:`~articlekit.errors.ArticleError` when there is only one to tell
     (a file that cannot be read, a source without front matter).  With
-    ``strict``, warnings such as a note that is never referenced are errors too.
+    ``strict``, warnings such as a note that is never referenced are errors too:
+    every warning when ``strict`` is true, or those whose code it names
+    (``strict={"note-unreferenced"}``; the codes are :data:`~articlekit.errors.WARNING_CODES`).
     ``data`` is the source's content when it has been read already; ``path``
     then names it and its folder (config, images).
     """
-    from . import reader, transforms  # pydantic and pandoc's wrapper: imported when a source is read
+    from . import transforms  # pydantic and pandoc's wrapper: imported when a source is read
+    from .read import reader
 
     path = Path(path)
     article = reader.read(path, max_bytes=max_bytes, allow_remote=allow_remote, data=data)
     transforms.apply_all(article)
-    if strict and article.warnings:
-        raise ArticleErrors([_warning_error(w) for w in article.warnings])
+    promoted = [w for w in article.warnings if strict is True or (strict and w.code in strict)]
+    if promoted:
+        raise ArticleErrors([w.as_error() for w in promoted])
     return article
 
 
-#: Part of the one warning that concerns the JATS alone (worded by the reader): a build that
-#: writes no JATS leaves it out, as the other formats print no rights they were not given.
-_JATS_ONLY = "the JATS has no <permissions>"
+#: The one warning that concerns the JATS alone: a build that writes no JATS leaves it out, as
+#: the other formats print no rights they were not given.
+_JATS_ONLY = "no-permissions"
 
 
-def warnings_for(warnings: Iterable[str], formats: Iterable[str]) -> list[str]:
+def warnings_for(warnings: Iterable[ArticleWarning], formats: Iterable[str]) -> list[ArticleWarning]:
     """The warnings that concern a build of ``formats``: the JATS's own only when it writes JATS."""
     jats = "jats" in set(formats)
-    return [w for w in warnings if jats or _JATS_ONLY not in w]
-
-
-def _warning_error(text: str) -> ArticleError:
-    where, _, message = text.partition(": ")
-    path, _, place = where.partition(":")
-    line, _, col = place.partition(":")
-    return ArticleError(path, message, int(line) if line.isdigit() else None, int(col) if col.isdigit() else None)
+    return [w for w in warnings if jats or w.code != _JATS_ONLY]
 
 
 def to_html(article: Article, *, fragment: bool = False, styles_dir: str | Path | None = None) -> str:
@@ -122,7 +120,7 @@ def find_sources(paths: list[str | Path]) -> list[Path]:
     return found
 
 
-def _empty_folders(paths: list[str | Path]) -> list[ArticleResult]:
+def empty_folders(paths: list[str | Path]) -> list[ArticleResult]:
     """An error result for each folder named on the command line that holds no source."""
     return [
         ArticleResult(Path(p), errors=[ArticleError(p, "no sources (*.md or *.markdown) in this folder")])
@@ -138,7 +136,7 @@ class ArticleResult:
     source: Path
     outputs: list[Path] = field(default_factory=list)
     errors: list[ArticlekitError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ArticleWarning] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -176,8 +174,6 @@ def local_images(article: Article, options: WriteOptions) -> list[tuple[str, byt
     HTML and JATS refer to images by the path the source wrote, so a build copies
     each file to that same relative place beside its outputs.
     """
-    from . import safety
-
     policy = safety.Policy(article.source_dir, allow_remote=options.allow_remote)
     refs = [article.metadata.image.src] if article.metadata.image and article.metadata.image.src else []
     refs += [n["c"][2][0] for n in iter_inlines([*article.body, *(b for n in article.notes for b in n.blocks)])
@@ -211,7 +207,7 @@ def _describe(e: BaseException) -> str:
     return text if len(text) <= 300 else text[:299] + "\u2026"
 
 
-def check(sources: list[str | Path] | str | Path = "sources", *, strict: bool = False,
+def check(sources: list[str | Path] | str | Path = "sources", *, strict: bool | Collection[str] = False,
           max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool = False) -> BuildReport:
     """Validate sources without writing anything (or fetching anything); every problem is reported.
 
@@ -220,7 +216,7 @@ def check(sources: list[str | Path] | str | Path = "sources", *, strict: bool = 
     """
     if isinstance(sources, str | Path):
         sources = [sources]
-    report = BuildReport(_empty_folders(list(sources)))
+    report = BuildReport(empty_folders(list(sources)))
     for src in find_sources(list(sources)):
         res = ArticleResult(src)
         try:

@@ -13,8 +13,12 @@ file name) are shown escaped, never passed to the terminal.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 
 # C0 and C1 controls, DEL, and the bidirectional overrides that can make a
@@ -47,12 +51,17 @@ class ArticleError(ArticlekitError):
         super().__init__(message)
 
     def __str__(self) -> str:
-        where = str(self.path)
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.col is not None:
-                where += f":{self.col}"
-        return one_line(f"{where}: {self.message}")
+        return located(self.path, self.line, self.col, self.message)
+
+
+def located(path: Path, line: int | None, col: int | None, message: str) -> str:
+    """``path:line:col: message`` (less what is not known), as one printable line."""
+    where = str(path)
+    if line is not None:
+        where += f":{line}"
+        if col is not None:
+            where += f":{col}"
+    return one_line(f"{where}: {message}")
 
 
 class ArticleErrors(ArticlekitError):
@@ -75,6 +84,60 @@ class ArticleErrors(ArticlekitError):
 
     def __len__(self) -> int:
         return len(self.errors)
+
+
+#: Every warning's stable code, with what it means.  A code never changes once published: ``--strict``,
+#: the ``--report`` JSON and ``[warnings] ignore`` in ``articlekit.toml`` name warnings by it.
+WARNING_CODES: dict[str, str] = {
+    "note-unreferenced": "a note is defined but never referenced",
+    "no-permissions": "neither license nor copyright is stated, so the JATS has no <permissions>",
+    "link-no-anchor": "a link to #anchor names no anchor of the article; its words are kept as text",
+    "link-malformed": "a link's address is not a valid address; its words are kept as text",
+    "glyph-missing": "no installed font can draw some characters, so the PDF cannot be made",
+    "image-no-alt": "an image has no alt text, which a tagged PDF needs",
+    "language-unsupported": "articlekit has no words for the article's language; its labels are in English",
+    "source-changed": "a source changed while it was being built; the next build makes its outputs again",
+    "loose-line": "a justified line of the PDF could be set no tighter than its words allow; its widest space is named",
+}
+
+
+@dataclass(frozen=True)
+class ArticleWarning:
+    """A problem that does not stop a build, as a value: where it is, its stable code, and its message.
+
+    Like pandoc's ``LogMessage``: the library returns warnings (``Article.warnings``,
+    a batch's results, an edition's report) and never prints them; the command
+    line does, ``--strict`` turns them into errors (:meth:`as_error`) and a house
+    silences a code in ``articlekit.toml``.  ``str()`` is the located line
+    ``path:line:col: message``, as for an :class:`ArticleError`.
+    """
+
+    path: Path
+    line: int | None
+    column: int | None
+    code: str
+    message: str
+
+    def __post_init__(self) -> None:
+        if self.code not in WARNING_CODES:
+            raise ValueError(f"unknown warning code {self.code!r}")
+
+    def __str__(self) -> str:
+        return located(self.path, self.line, self.column, self.message)
+
+    def as_error(self) -> ArticleError:
+        """The same problem as an error, for ``--strict``."""
+        return ArticleError(self.path, self.message, self.line, self.column)
+
+    def as_dict(self) -> dict[str, object]:
+        """The warning for programs (``--report report.json``)."""
+        return {"code": self.code, "path": str(self.path), "line": self.line, "column": self.column,
+                "message": self.message}
+
+
+def by_place(warnings: Iterable[ArticleWarning]) -> list[ArticleWarning]:
+    """``warnings`` in the order of the source: by line, then column, those without a line last."""
+    return sorted(warnings, key=lambda w: (w.line is None, w.line or 0, w.column or 0))
 
 
 class UnsupportedFormatError(ArticlekitError):
@@ -139,3 +202,26 @@ def flatten(error: ArticlekitError) -> list[ArticlekitError]:
     if isinstance(error, ArticleErrors):
         return list(error.errors)
     return [error]
+
+_FOUND: ContextVar[list[ArticleWarning] | None] = ContextVar("articlekit_found_warnings", default=None)
+
+
+@contextmanager
+def collecting_warnings() -> Iterator[list[ArticleWarning]]:
+    """Gather the warnings a writer finds while it writes (see :func:`found`), in a list the caller reports."""
+    gathered: list[ArticleWarning] = []
+    token = _FOUND.set(gathered)
+    try:
+        yield gathered
+    finally:
+        _FOUND.reset(token)
+
+
+def found(warning: ArticleWarning) -> None:
+    """A writer's warning: into the innermost :func:`collecting_warnings`, or else the ``articlekit`` log."""
+    gathered = _FOUND.get()
+    if gathered is None:
+        logging.getLogger("articlekit").warning("%s [%s]", warning, warning.code)
+    else:
+        gathered.append(warning)
+

@@ -15,13 +15,10 @@ printing missing-glyph boxes.
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-from .glyphs import package_for
 
 #: OFL book faces, in order of preference, each installable with ``pip install fontpkg-<slug>``.
 BOOK_FACES: tuple[str, ...] = ("Source Serif 4", "Literata", "EB Garamond", "Crimson Pro")
@@ -168,27 +165,7 @@ def font_stack(book: BookFace, lang: str) -> str:
     return ", ".join(f if f == "serif" else f'"{f}"' for f in dict.fromkeys(families))
 
 
-def describe_missing(codepoints: Iterable[int]) -> str:
-    """A readable list of characters no font could draw, grouped by script, with a remedy."""
-    points = sorted(set(codepoints))
-    by_script: dict[str, list[str]] = {}
-    for cp in points:
-        name = unicodedata.name(chr(cp), "")
-        script = name.split(" ")[0] if name else "UNASSIGNED"
-        by_script.setdefault(script, []).append(f"U+{cp:04X} {chr(cp)!r}")
-    parts = []
-    for script, chars in by_script.items():
-        shown = ", ".join(chars[:8]) + (f" and {len(chars) - 8} more" if len(chars) > 8 else "")
-        parts.append(f"{script.title()}: {shown}")
-    packages = list(dict.fromkeys(p for cp in points if (p := package_for(cp))))
-    remedy = (
-        f"install a font covering them (Debian: {', '.join(packages)})" if packages
-        else "no Debian font package covers them; install a font that does"
-    )
-    return f"no installed font has glyphs for {'; '.join(parts)}; {remedy}"
-
-
 __all__ = [
     "BOOK_FACES", "CODE_FACES", "GENERIC_FALLBACKS", "BookFace", "BookFaceNotInstalledError", "FontFace",
-    "describe_missing", "find_book_face", "find_code_face", "font_stack", "language_fallbacks",
+    "find_book_face", "find_code_face", "font_stack", "language_fallbacks",
 ]

@@ -31,7 +31,7 @@ def _version(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _pandoc() -> str:
-    from .pandoc import pandoc_path
+    from .read.pandoc import pandoc_path
 
     try:
         out = subprocess.run([pandoc_path(), "--version"], capture_output=True, timeout=60, check=False)

@@ -1,7 +1,7 @@
 """Which code points each Debian font package can draw, read from the packages' own font files.
 
 articlekit names a Debian package when an article holds characters no installed
-font can draw (:mod:`articlekit.glyphs`).  The hint must name a package that
+font can draw (:mod:`articlekit.read.glyphs`).  The hint must name a package that
 really has the glyph, so the table it uses is made from the packages
 themselves: every font file in each ``.deb`` is opened and its character map
 read.  Run it over packages fetched with ``apt-get download``::

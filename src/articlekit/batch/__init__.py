@@ -32,11 +32,12 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..api import ArticleResult, BuildReport, _empty_folders, find_sources, prepare_output, warnings_for
-from ..bounds import DEFAULT_MAX_BYTES
-from ..errors import ArticlekitError, OutputError, flatten
+from ..api import ArticleResult, BuildReport, empty_folders, find_sources, prepare_output, warnings_for
+from ..cpus import usable_cpus
+from ..errors import ArticlekitError, ArticleWarning, OutputError, flatten
 from ..manifest import OutputFolder, sha256_file
 from ..options import WriteOptions
+from ..read.bounds import DEFAULT_MAX_BYTES
 from ..writers import FORMATS, get_format, get_writer
 from .incremental import Fingerprints, made_from, recorded_warnings, up_to_date
 from .worker import LINKED_FORMATS, Job, Problem, Rendered, render_job, start_worker
@@ -131,14 +132,6 @@ def plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def usable_cpus() -> int:
-    """CPUs this process may run on (its affinity mask, not the machine's count)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 class _InlineExecutor(Executor):
     """Runs each job at once in this process: ``-j 1``, and no process start-up."""
 
@@ -211,7 +204,7 @@ def build_many(
     paths = find_sources(sources)
     prepare_output(out, paths, [Path(p) for p in sources if Path(p).is_dir()])
     report = BatchReport()
-    for res in _empty_folders(sources):
+    for res in empty_folders(sources):
         _done(report, BatchResult(res.source, errors=res.errors), progress)
     if not paths:
         report.wall_seconds = time.perf_counter() - started
@@ -219,22 +212,8 @@ def build_many(
     if on_start:
         on_start(len(paths))
     with OutputFolder(out, force=force) as folder:
-        fingerprints = Fingerprints()
-        pending: list[Job] = []
-        refused: dict[Path, dict[str, ArticlekitError]] = {}
-        claimed: dict[Path, Path] = {}
-        for src in paths:
-            job = Job(src, fmts, options, strict, max_bytes)
-            # Refuse a file that must not be written before the (slow) rendering, not after.
-            refused[src] = _refused(folder, job, out, claimed)
-            if incremental and not force and not refused[src] and up_to_date(folder, job, fingerprints):
-                _done(report, _skipped(job, out, folder), progress)
-                continue
-            allowed = tuple(f for f in fmts if f not in refused[src])
-            if allowed:
-                pending.append(Job(src, allowed, options, strict, max_bytes))
-            else:
-                _done(report, _refusal(job, refused[src]), progress)
+        jobs_list = [Job(src, fmts, options, strict, max_bytes) for src in paths]
+        pending, refused = _plan(folder, out, jobs_list, incremental and not force, report, progress)
         workers = 1 if executor is None and len(pending) <= 1 else (jobs or usable_cpus())
         report.jobs = min(workers, len(pending)) if executor is None else workers
         # A local pool is replaced by a fresh one after each worker's share of articles (see
@@ -242,35 +221,9 @@ def build_many(
         share = workers * worker_articles
         rounds = [pending[i:i + share] for i in range(0, len(pending), share)] if executor is None else [pending]
         for batch in rounds:
-            own: Executor | None = None
-            run_on = executor
-            if run_on is None:
-                own = run_on = (
-                    _InlineExecutor() if workers <= 1
-                    else ProcessPoolExecutor(max_workers=min(workers, len(batch)), initializer=start_worker,
-                                             initargs=(fmts, _forking_parent()))
-                )
-            try:
-                for job, future in _run(run_on, batch, None if executor is None else _Sender(options)):
-                    try:
-                        rendered = future.result()
-                    except Exception as e:  # the worker died (out of memory, killed): report it, go on
-                        rendered = Rendered(job.source)
-                        rendered.problems = [Problem(f"{job.source}: internal error: worker failed: "
-                                                     f"{type(e).__name__}: {e}", 1)]
-                    result = _write(folder, out, job, rendered)
-                    for fmt, error in refused.get(job.source, {}).items():
-                        result.formats[fmt] = FormatResult(fmt, "failed", errors=[str(error)])
-                        result.errors.append(error)
-                    _done(report, result, progress)
-            except BaseException:
-                if own is not None:
-                    own.shutdown(wait=False, cancel_futures=True)
-                    own = None
-                raise
-            finally:
-                if own is not None:
-                    own.shutdown(wait=True)
+            run_on = executor if executor is not None else _local_pool(workers, len(batch), fmts)
+            _run_round(batch, run_on, None if executor is None else _Sender(options), own=executor is None,
+                       folder=folder, out=out, refused=refused, report=report, progress=progress)
     order = {p: i for i, p in enumerate(paths)}
     report.results.sort(key=lambda r: order.get(r.source, -1))
     report.wall_seconds = time.perf_counter() - started
@@ -299,7 +252,7 @@ class _Sender:
 
     def __call__(self, job: Job) -> Job | Rendered:
         """``job`` with its inputs, or what became of a source that cannot be read (the reader's message)."""
-        from ..reader import read_bytes
+        from ..read.reader import read_bytes
         from .inputs import bundle, folder_files, listing
 
         try:
@@ -344,6 +297,74 @@ def _run(run_on: Executor, batch: list[Job], send: Callable[[Job], Job | Rendere
         done, _ = wait(running, return_when=FIRST_COMPLETED)
         for future in done:
             yield running.pop(future), future
+
+
+def _plan(folder: OutputFolder, out: Path, jobs: list[Job], incremental: bool,
+          report: BatchReport, progress: Callable[[BatchResult], None] | None,
+          ) -> tuple[list[Job], dict[Path, dict[str, ArticlekitError]]]:
+    """The jobs to render, and each source's formats whose file may not be written.
+
+    An up-to-date article is skipped, and one whose every file is refused fails,
+    here and now: both are reported before any rendering starts.
+    """
+    fingerprints = Fingerprints()
+    pending: list[Job] = []
+    refused: dict[Path, dict[str, ArticlekitError]] = {}
+    claimed: dict[Path, Path] = {}
+    for job in jobs:
+        src = job.source
+        # Refuse a file that must not be written before the (slow) rendering, not after.
+        refused[src] = _refused(folder, job, out, claimed)
+        if incremental and not refused[src] and up_to_date(folder, job, fingerprints):
+            _done(report, _skipped(job, out, folder), progress)
+            continue
+        allowed = tuple(f for f in job.formats if f not in refused[src])
+        if allowed:
+            pending.append(replace(job, formats=allowed))
+        else:
+            _done(report, _refusal(job, refused[src]), progress)
+    return pending, refused
+
+
+def _local_pool(workers: int, jobs: int, fmts: tuple[str, ...]) -> Executor:
+    """This process for one worker; else a pool of warmed-up worker processes, no larger than the jobs."""
+    if workers <= 1:
+        return _InlineExecutor()
+    return ProcessPoolExecutor(max_workers=min(workers, jobs), initializer=start_worker,
+                               initargs=(fmts, _forking_parent()))
+
+
+def _run_round(batch: list[Job], run_on: Executor, send: Callable[[Job], Job | Rendered] | None, *,
+               own: bool, folder: OutputFolder, out: Path, refused: dict[Path, dict[str, ArticlekitError]],
+               report: BatchReport, progress: Callable[[BatchResult], None] | None) -> None:
+    """Render ``batch`` on ``run_on`` (each job sent by ``send`` first, for a cluster) and write each
+    article as it comes back; shut ``run_on`` down if ``own``."""
+    try:
+        for job, future in _run(run_on, batch, send):
+            result = _write(folder, out, job, _rendered(future, job))
+            for fmt, error in refused.get(job.source, {}).items():
+                result.formats[fmt] = FormatResult(fmt, "failed", errors=[str(error)])
+                result.errors.append(error)
+            _done(report, result, progress)
+    except BaseException:
+        if own:
+            run_on.shutdown(wait=False, cancel_futures=True)
+            own = False
+        raise
+    finally:
+        if own:
+            run_on.shutdown(wait=True)
+
+
+def _rendered(future: Future[Rendered], job: Job) -> Rendered:
+    """What the worker made of ``job``; a worker that died (out of memory, killed) is reported, and the
+    batch goes on."""
+    try:
+        return future.result()
+    except Exception as e:
+        rendered = Rendered(job.source)
+        rendered.problems = [Problem(f"{job.source}: internal error: worker failed: {type(e).__name__}: {e}", 1)]
+        return rendered
 
 
 def _done(report: BatchReport, result: BatchResult, progress: Callable[[BatchResult], None] | None) -> None:
@@ -400,8 +421,10 @@ def _write(folder: OutputFolder, out: Path, job: Job, rendered: Rendered) -> Bat
     parsed = rendered.inputs.get(str(job.source))
     if parsed is not None and _sha256_or_none(job.source) != parsed:
         # The outputs are recorded as made from the bytes that were parsed, so the next build makes them again.
-        result.warnings.append(f"{job.source}: changed while it was being built; its outputs are of the text read "
-                               "before, and the next build makes them again")
+        result.warnings.append(ArticleWarning(
+            job.source, None, None, "source-changed",
+            "changed while it was being built; its outputs are of the text read before, and the next build "
+            "makes them again"))
     files: list[tuple[Path, bytes, dict[str, object] | None]] = []
     for fo in rendered.outputs:
         result.formats[fo.format] = FormatResult(fo.format, "failed", None, None, fo.pages, fo.seconds)

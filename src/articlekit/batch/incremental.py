@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import WARNING_CODES, ArticleWarning
 from ..manifest import OutputFolder, sha256_file
 from ..toolchain import fingerprint
 from ..writers import get_format
@@ -43,10 +44,11 @@ class Fingerprints:
 
 
 def made_from(inputs: dict[str, str], fmt: str, job: Job, toolchain: str | None = None,
-              warnings: list[str] | None = None) -> dict[str, Any]:
+              warnings: list[ArticleWarning] | None = None) -> dict[str, Any]:
     """The manifest record of what one output was made from (``toolchain``: the worker's fingerprint).
 
-    The article's warnings are kept too, so that a later build that skips the article still reports them.
+    The article's warnings are kept too (each as :meth:`~articlekit.errors.ArticleWarning.as_dict`), so
+    that a later build that skips the article still reports them.
     """
     record: dict[str, Any] = {
         "context": context_digest(fmt, job.options, job.strict),
@@ -55,19 +57,35 @@ def made_from(inputs: dict[str, str], fmt: str, job: Job, toolchain: str | None 
     if toolchain is not None:
         record["toolchain"] = toolchain
     if warnings:
-        record["warnings"] = list(warnings)
+        record["warnings"] = [w.as_dict() for w in warnings]
     return record
 
 
-def recorded_warnings(folder: OutputFolder, job: Job) -> list[str]:
-    """The warnings the manifest kept for ``job``'s outputs, each once, in order."""
-    found: dict[str, None] = {}
+def recorded_warnings(folder: OutputFolder, job: Job) -> list[ArticleWarning]:
+    """The warnings the manifest kept for ``job``'s outputs, each once, in order.
+
+    A record that is not a warning this version knows (an older manifest's, an unknown code) is left out.
+    """
+    found: dict[ArticleWarning, None] = {}
     for fmt in job.formats:
         entry = folder.entries.get(f"{job.source.stem}{get_format(fmt).extension}")
         for w in (entry.made_from or {}).get("warnings", []) if entry is not None else []:
-            if isinstance(w, str):
-                found.setdefault(w)
+            warning = _warning(w)
+            if warning is not None:
+                found.setdefault(warning)
     return list(found)
+
+
+def _warning(record: object) -> ArticleWarning | None:
+    """The warning a manifest record holds, or ``None`` for one that is not a known warning."""
+    if not isinstance(record, dict) or record.get("code") not in WARNING_CODES:
+        return None
+    path, line, column, message = (record.get(k) for k in ("path", "line", "column", "message"))
+    if not isinstance(path, str) or not isinstance(message, str):
+        return None
+    if not all(x is None or (isinstance(x, int) and not isinstance(x, bool)) for x in (line, column)):
+        return None
+    return ArticleWarning(Path(path), line, column, str(record["code"]), message)
 
 
 def up_to_date(folder: OutputFolder, job: Job, fingerprints: Fingerprints) -> bool:

@@ -33,9 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from ..config import CONFIG_NAME, MAX_CONFIG_BYTES, load_config
 from ..errors import ArticlekitError
-from ..safety import MAX_RESOURCE_BYTES, AccessDenied, Policy, resolve_resource
+from ..read.config import CONFIG_NAME, MAX_CONFIG_BYTES, load_config
+from ..read.safety import MAX_RESOURCE_BYTES, AccessDenied, Policy, resolve_resource
 from ..styles import default_styles_dir
 
 #: A styles folder sent to the workers may hold at most this many files …

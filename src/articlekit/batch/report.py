@@ -16,7 +16,8 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__
+from .._version import __version__
+from ..output import atomic_write
 
 if TYPE_CHECKING:
     from . import BatchReport, BatchResult
@@ -35,7 +36,7 @@ def report_data(report: BatchReport) -> dict[str, Any]:
             "seconds": round(r.seconds, 3),
             "peak_rss_mib": round(r.peak_rss_kib / 1024, 1),
             "errors": [str(e) for e in r.errors],
-            "warnings": list(r.warnings),
+            "warnings": [w.as_dict() for w in r.warnings],
             "formats": {
                 name: {
                     "status": f.status,
@@ -68,8 +69,6 @@ def report_data(report: BatchReport) -> dict[str, Any]:
 
 def write_report(report: BatchReport, path: Path) -> Path:
     """Write the report as JSON (``.json``) or as an HTML page (``.html``/``.htm``)."""
-    from ..output import atomic_write
-
     if path.suffix.lower() in (".html", ".htm"):
         data = html_report(report, path).encode("utf-8")
     else:
@@ -171,7 +170,7 @@ def _row(r: BatchResult, rel: Any, thumbs: Path) -> str:
             bits += f'<span class="{escape(f.status)}">{escape(f.status)}</span>'
         outputs.append(f"<li>{bits}</li>")
     problems = [f"<li>{escape(str(e))}</li>" for e in r.errors]
-    problems += [f"<li>warning: {escape(w)}</li>" for w in r.warnings]
+    problems += [f"<li>warning: {escape(str(w))} [{escape(w.code)}]</li>" for w in r.warnings]
     return (
         f"<tr><td>{thumb}</td><td>{escape(str(r.source))}</td>"
         f'<td class="status {escape(r.status)}">{escape(r.status)}</td>'

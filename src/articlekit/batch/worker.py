@@ -25,10 +25,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import __version__
-from ..errors import ArticleError, ArticlekitError, InternalError, flatten
+from .._version import __version__
+from ..api import load, local_images, render, warnings_for
+from ..errors import ArticleError, ArticlekitError, ArticleWarning, InternalError, collecting_warnings, flatten
+from ..fonts import find_book_face
+from ..logs import libraries_to_debug
 from ..options import WriteOptions
-from ..writers import get_format
+from ..read.config import CONFIG_NAME
+from ..read.glyphs import book_coverage, installed_coverage
+from ..read.reader import read_bytes
+from ..render.templates import environment
+from ..styles import find_style
+from ..toolchain import fingerprint
+from ..writers import get_format, get_writer
+from ..writers.pdf.pages import page_count
 
 if TYPE_CHECKING:
     from .inputs import Bundle
@@ -113,7 +123,7 @@ class Rendered:
     images: list[tuple[str, bytes]] = field(default_factory=list)
     #: Problems that stop every format (the source cannot be read).
     problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ArticleWarning] = field(default_factory=list)
     #: The files the outputs were made from, with their SHA-256 (source, images, styles, config).
     inputs: dict[str, str] = field(default_factory=dict)
     #: For each format, the fingerprint of the libraries that made it (:func:`articlekit.toolchain.fingerprint`).
@@ -127,30 +137,11 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def page_count(pdf: bytes) -> int | None:
-    """Pages of a PDF (``None`` when it cannot be read), for the report."""
-    import pypdfium2
-
-    try:
-        doc = pypdfium2.PdfDocument(pdf)
-    except pypdfium2.PdfiumError:
-        return None
-    try:
-        return len(doc)
-    finally:
-        doc.close()
-
-
 def warm_up(formats: tuple[str, ...]) -> None:
     """Prepare a worker process once: import the writers, find the fonts, compile the templates.
 
     Run as the process pool's initializer, so that no article pays for it.
     """
-    from ..glyphs import book_coverage, installed_coverage
-    from ..logs import libraries_to_debug
-    from ..render.templates import environment
-    from ..writers import get_writer
-
     libraries_to_debug()  # a worker started afresh (not forked) has no handler yet
     for fmt in formats:
         get_writer(fmt)
@@ -158,8 +149,7 @@ def warm_up(formats: tuple[str, ...]) -> None:
     installed_coverage()  # the reader looks up every article's characters in the installed fonts
     book_coverage()
     if "pdf" in formats:
-        from ..fonts import find_book_face
-        from ..writers.pdf.formulas import warm_up as load_math_face
+        from ..writers.pdf.formulas import warm_up as load_math_face  # ziamath: only a PDF worker loads it
 
         find_book_face()
         load_math_face()  # ziamath and its math face, which draw the print edition's formulas
@@ -223,7 +213,8 @@ def _renamed(rendered: Rendered, source: Path, rename: Callable[[str], str]) -> 
 
     rendered.source = source
     rendered.problems = problems(rendered.problems)
-    rendered.warnings = [rename(w) for w in rendered.warnings]
+    rendered.warnings = [replace(w, path=Path(rename(str(w.path))), message=rename(w.message))
+                         for w in rendered.warnings]
     rendered.inputs = {rename(path): digest for path, digest in rendered.inputs.items()}
     for out in rendered.outputs:
         out.problems = problems(out.problems)
@@ -232,12 +223,6 @@ def _renamed(rendered: Rendered, source: Path, rename: Callable[[str], str]) -> 
 
 def _render(job: Job, data: bytes | None) -> Rendered:
     """:func:`render_job` for a source on this machine's disk; ``data``, if given, is its content."""
-    from ..api import load, local_images, render, warnings_for
-    from ..config import CONFIG_NAME
-    from ..reader import read_bytes
-    from ..styles import find_style
-    from ..toolchain import fingerprint
-
     start = time.perf_counter()
     result = Rendered(job.source)
     try:
@@ -265,7 +250,9 @@ def _render(job: Job, data: bytes | None) -> Rendered:
         t0 = time.perf_counter()
         out = FormatOutput(fmt, f"{article.slug}{get_format(fmt).extension}")
         try:
-            out.data = render(fmt, article, job.options)
+            with collecting_warnings() as written:
+                out.data = render(fmt, article, job.options)
+            result.warnings.extend(written)
             if fmt == "pdf":
                 out.pages = page_count(out.data)
         except ArticlekitError as e:
@@ -299,5 +286,5 @@ def context_digest(fmt: str, options: WriteOptions, strict: bool) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-__all__ = ["FormatOutput", "Job", "Problem", "Rendered", "context_digest", "die_with_parent", "page_count",
-           "render_job", "start_worker", "warm_up"]
+__all__ = ["FormatOutput", "Job", "Problem", "Rendered", "context_digest", "die_with_parent", "render_job",
+           "start_worker", "warm_up"]

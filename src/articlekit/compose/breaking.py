@@ -39,6 +39,9 @@ class Params:
     max_hyphen_run: int = 2
     #: Stretch added to every line in the emergency pass, in the items' unit (TeX's ``\emergencystretch``).
     emergency_stretch: float = 0.0
+    #: The power of a line's stretch ratio in its badness in the emergency passes (3, TeX's, in the first): a
+    #: steeper one weighs the loosest line more, nearer to making the widest space as narrow as it can be.
+    emergency_exponent: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -121,50 +124,50 @@ def _starts(items: Sequence[Item]) -> list[int]:
     return starts
 
 
-def _fitness(ratio: float) -> int:
-    if ratio < -0.5:
-        return 0
-    if ratio <= 0.5:
-        return 1
-    if ratio <= 1.0:
-        return 2
-    return 3
-
-
-def _hyphenated(item: Item) -> bool:
-    return isinstance(item, Penalty) and item.flagged
-
-
 def break_paragraph(items: Sequence[Item], widths: Sequence[float], params: Params | None = None,
-                    no_hyphen_lines: Collection[int] = ()) -> Breaking:
+                    no_hyphen_lines: Collection[int] = (), lines: int | None = None) -> Breaking:
     """The best lines for ``items`` (ended by :func:`.items.finish`) in lines ``widths[k]`` wide.
 
     ``widths`` gives the width of line ``k`` (the last one serves every later
     line).  ``no_hyphen_lines`` are the numbers (from 0) of lines that must not
-    end with a hyphen (say, one that falls at the foot of a recto).
+    end with a hyphen (say, one that falls at the foot of a recto).  With
+    ``lines``, the best breaking into exactly that many lines is taken where
+    one exists (so a paragraph set again keeps the pages it fell on).
     """
     params = params or Params()
-    for passes in (1, 2, 3):
-        found = _run(items, widths, params, passes, frozenset(no_hyphen_lines))
+    barred = frozenset(no_hyphen_lines)
+    # The emergency pass is tried within a generous tolerance first: a tolerance bounds how many breaks
+    # become active, and so the pass's time; only a paragraph that needs more goes on without one.
+    for passes, tolerance in ((1, params.tolerance), (2, EMERGENCY_TOLERANCE), (2, float("inf")), (3, float("inf"))):
+        found = _run(items, widths, params, passes, tolerance, barred, lines)
         if found is not None:
             return found
     raise AssertionError("the overfull pass always finds a breaking")  # pragma: no cover
 
 
-def _run(items: Sequence[Item], widths: Sequence[float], params: Params, passes: int,
-         no_hyphen_lines: frozenset[int]) -> Breaking | None:
+#: The largest stretch ratio the emergency pass first allows (with its extra stretch and tracking).
+EMERGENCY_TOLERANCE = 4.0
+
+
+def _run(items: Sequence[Item], widths: Sequence[float], params: Params, passes: int, tolerance: float,
+         no_hyphen_lines: frozenset[int], lines: int | None = None) -> Breaking | None:
     tracking = passes >= 2
     sums = _sums(items, tracking)
+    sum_width, sum_stretch, sum_shrink, sum_spaces = sums.width, sums.stretch, sums.shrink, sums.spaces
     starts = _starts(items)
     extra = params.emergency_stretch if passes >= 2 else 0.0
-    tolerance = params.tolerance if passes == 1 else float("inf")
     strict = passes < 3
-    numbered = bool(no_hyphen_lines)
+    numbered = bool(no_hyphen_lines) or lines is not None
     last_width = len(widths) - 1
-    horizon = max(no_hyphen_lines, default=0) + 1
+    horizon = (lines + 1) if lines is not None else max(no_hyphen_lines, default=0) + 1
+    max_run = params.max_hyphen_run
+    line_penalty = params.line_penalty
     active: list[_Node] = [_Node(-1, 0, 1, 0, 0.0, None)]
     line_starts = {-1: starts[-1]}
     final = len(items) - 1
+    # A break at a penalty that adds no hyphen (an address's, a long identifier's): a line between two such
+    # breaks with no space in it is set flush left (see below).
+    plain = [isinstance(item, Penalty) and not item.flagged for item in items]
 
     for b, item in enumerate(items):
         if isinstance(item, Box):
@@ -178,64 +181,73 @@ def _run(items: Sequence[Item], widths: Sequence[float], params: Params, passes:
                 continue
             penalty, width, flagged = item.penalty, item.width, item.flagged
         forced = penalty <= -INFINITY
+        is_final = b == final
+        plain_here = plain[b]
         best: dict[tuple[int, int, int], _Node] = {}
         survivors: list[_Node] = []
+        lone = len(active) == 1
         for node in active:
             start = line_starts[node.position]
-            target = widths[min(node.line, last_width)]
-            natural = sums.width[b] - sums.width[start] + width
-            before = items[node.position] if node.position >= 0 else None
-            spaceless = (not flagged and isinstance(item, Penalty) and isinstance(before, Penalty)
-                         and not before.flagged and sums.spaces[b] == sums.spaces[start] and natural <= target)
+            line = node.line
+            target = widths[line if line < last_width else last_width]
+            natural = sum_width[b] - sum_width[start] + width
+            spaceless = (plain_here and node.position >= 0 and plain[node.position]
+                         and sum_spaces[b] == sum_spaces[start] and natural <= target)
             if spaceless:
                 # A line within one word, begun and ended at its unhyphenated breaks (an address or an
                 # identifier longer than the line), has no space to stretch: it is set flush left, and
                 # costs what it leaves empty.
                 ratio = 0.0
             elif natural < target:
-                stretch = sums.stretch[b] - sums.stretch[start] + extra
+                stretch = sum_stretch[b] - sum_stretch[start] + extra
                 ratio = (target - natural) / stretch if stretch > 0 else (0.0 if target - natural < 1e-6 else 1e6)
             elif natural > target:
-                shrink = sums.shrink[b] - sums.shrink[start]
+                shrink = sum_shrink[b] - sum_shrink[start]
                 ratio = (target - natural) / shrink if shrink > 0 else -1e6
             else:
                 ratio = 0.0
             overfull = ratio < -1
-            if overfull and (strict or len(active) > 1 or best):
+            if overfull and (strict or not lone or best):
                 continue  # this line can only get longer: the node is done
             survivors.append(node)
-            if ratio > tolerance and not forced:
-                continue
-            if forced and ratio > tolerance and passes == 1:
+            if ratio > tolerance:
                 continue
             hyphens = node.hyphens + 1 if flagged else 0
             if strict:
-                if hyphens > params.max_hyphen_run:
+                if hyphens > max_run:
                     continue
-                if b == final and node.hyphenated:
+                if is_final and node.hyphenated:
                     continue  # no hyphen on the last full line
-                if flagged and node.line in no_hyphen_lines:
+                if flagged and line in no_hyphen_lines:
                     continue
-            badness = 100 * abs(ratio) ** 3 if not overfull else 1e8 * (-ratio)
             if spaceless:
                 badness = 1000 * (target - natural) / target
-            demerits = (params.line_penalty + min(badness, 1e7)) ** 2
+            elif overfull:
+                badness = 1e7
+            else:
+                badness = 100 * (ratio if ratio > 0 else -ratio) ** (3 if passes == 1 else params.emergency_exponent)
+                if badness > 1e7:
+                    badness = 1e7
+            demerits = (line_penalty + badness) ** 2
             if penalty > 0:
-                demerits += penalty**2
-            elif -INFINITY < penalty < 0:
-                demerits -= penalty**2
+                demerits += penalty * penalty
+            elif penalty < 0 and not forced:
+                demerits -= penalty * penalty
             if flagged and node.hyphenated:
                 demerits += params.double_hyphen_demerits
-            fitness = _fitness(ratio)
-            if abs(fitness - node.fitness) > 1:
+            fitness = 0 if ratio < -0.5 else 1 if ratio <= 0.5 else 2 if ratio <= 1.0 else 3
+            if fitness - node.fitness > 1 or node.fitness - fitness > 1:
                 demerits += params.fitness_demerits
-            if not strict and (hyphens > params.max_hyphen_run or (b == final and node.hyphenated)):
+            if not strict and (hyphens > max_run or (is_final and node.hyphenated) or overfull):
                 demerits += 1e9
             total = node.demerits + demerits
-            line_key = min(node.line + 1, horizon) if numbered else min(node.line + 1, last_width)
-            key = (fitness, min(hyphens, params.max_hyphen_run + 1), line_key)
-            if key not in best or total < best[key].demerits:
-                best[key] = _Node(b, node.line + 1, fitness, hyphens, total, node, ratio, flagged)
+            following = line + 1
+            line_key = (following if following < horizon else horizon) if numbered else \
+                (following if following < last_width else last_width)
+            key = (fitness, hyphens if hyphens <= max_run else max_run + 1, line_key)
+            found = best.get(key)
+            if found is None or total < found.demerits:
+                best[key] = _Node(b, following, fitness, hyphens, total, node, ratio, flagged)
         active = [] if forced else survivors
         if best:
             line_starts[b] = starts[b]
@@ -243,17 +255,19 @@ def _run(items: Sequence[Item], widths: Sequence[float], params: Params, passes:
         if not active:
             return None
     ends = [node for node in active if node.position == final]
+    if lines is not None and any(node.line == lines for node in ends):
+        ends = [node for node in ends if node.line == lines]
     if not ends:
         return None
     node: _Node | None = min(ends, key=lambda n: n.demerits)
     best_total = node.demerits
-    lines: list[Line] = []
+    chosen: list[Line] = []
     while node is not None and node.previous is not None:
         previous = node.previous
         start = line_starts[previous.position]
-        lines.append(Line(start, node.position, node.ratio, node.hyphenated))
+        chosen.append(Line(start, node.position, node.ratio, node.hyphenated))
         node = previous
-    return Breaking(tuple(reversed(lines)), passes, best_total)
+    return Breaking(tuple(reversed(chosen)), passes, best_total)
 
 
 __all__ = ["Breaking", "Line", "Params", "break_paragraph"]

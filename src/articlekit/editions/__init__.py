@@ -16,15 +16,22 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import UnsupportedFormatError
+from ..api import LINKED_FORMATS, local_images, prepare_output, warnings_for
+from ..cpus import usable_cpus
+from ..errors import ArticleWarning, UnsupportedFormatError
+from ..manifest import OutputFolder
 from ..model import Article
+from ..model.edition import ArticlePages, Edition, EditionArticle, EditionSection, FrontPiece
 from ..options import WriteOptions
-from .model import ArticlePages, Edition, EditionArticle, EditionSection, FrontPiece
+from ..writers import get_writer
+from ..writers.pdf.pages import page_count
+from .loader import load_edition
 
 #: What ``build_edition`` can write.  ``pdf`` and ``epub`` are the edition itself; ``jats`` and
 #: ``html`` are each article's own files with the edition's volume, issue and pages.
@@ -41,7 +48,7 @@ class EditionReport:
     edition: Path
     outputs: list[Path] = field(default_factory=list)
     pages: list[ArticlePages] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ArticleWarning] = field(default_factory=list)
     #: ``(step, seconds)`` in the order they ran.
     steps: list[tuple[str, float]] = field(default_factory=list)
     page_count: int | None = None
@@ -53,7 +60,7 @@ class EditionReport:
             "page_count": self.page_count,
             "articles": [{"slug": p.slug, "first_page": p.first, "last_page": p.last} for p in self.pages],
             "outputs": [{"path": str(o), "size": o.stat().st_size if o.is_file() else None} for o in self.outputs],
-            "warnings": list(self.warnings),
+            "warnings": [w.as_dict() for w in self.warnings],
             "steps": [{"step": name, "seconds": round(seconds, 3)} for name, seconds in self.steps],
         }
 
@@ -89,12 +96,13 @@ def _normalise(formats: Iterable[str] | str) -> tuple[str, ...]:
 
 def _render(article: Article, fmt: str, options: WriteOptions) -> tuple[bytes, list[tuple[str, bytes]]]:
     """One article's file in one format (run in a worker), with the images HTML and JATS link to."""
-    from ..api import LINKED_FORMATS, local_images
-    from ..writers import get_writer
-
     data = get_writer(fmt)(article, options)
     images = local_images(article, options) if fmt in LINKED_FORMATS else []
     return data, images
+
+
+#: One file to write: where, its bytes, and the source it was made from (for the manifest).
+_File = tuple[Path, bytes, Path]
 
 
 def build_edition(
@@ -117,13 +125,11 @@ def build_edition(
     Raises :class:`~articlekit.errors.ArticlekitError` for an edition that cannot
     be built (its file's problems with their lines, or its articles').  ``progress``
     is called with one line per step.
-    """
-    from ..api import prepare_output, warnings_for
-    from ..batch import usable_cpus
-    from ..batch.worker import page_count
-    from ..manifest import OutputFolder
-    from .loader import load_edition
 
+    The steps: read the edition; lay out the print book, which gives every article
+    its pages; make the ebook; make each article's own files with those pages;
+    write everything into the output folder at once.
+    """
     fmts = _normalise(formats)
     if not fmts and not offprints:
         raise UnsupportedFormatError(f"no format to build: choose from {', '.join(EDITION_FORMATS)}")
@@ -132,73 +138,95 @@ def build_edition(
     say = progress or (lambda _line: None)
     report = EditionReport(Path(path))
 
-    def step(name: str, started: float) -> None:
-        report.steps.append((name, time.perf_counter() - started))
-
-    started = time.perf_counter()
-    edition = load_edition(path, sources_dir=sources_dir, strict=strict, jobs=jobs)
-    report.warnings = warnings_for(edition.warnings, fmts)
-    step("load", started)
+    with _step(report, "load"):
+        edition = load_edition(path, sources_dir=sources_dir, strict=strict, jobs=jobs)
+        report.warnings = warnings_for(edition.warnings, fmts)
     say(f"{path}: read {len(edition.articles)} articles in {len(edition.sections)} section(s)")
     prepare_output(out, [a.source for a in edition.articles], [edition.path.parent])
-    files: list[tuple[Path, bytes, Path]] = []
-    needs_layout = "pdf" in fmts or "jats" in fmts or "html" in fmts or offprints
-    if needs_layout:
-        from ..writers.pdf.edition import edition_to_pdf
-
-        started = time.perf_counter()
-        pdf, report.pages = edition_to_pdf(edition, options)
-        report.page_count = page_count(pdf)
-        step("pdf", started)
+    files: list[_File] = []
+    if "pdf" in fmts or "jats" in fmts or "html" in fmts or offprints:
+        with _step(report, "pdf"):
+            pdf = _lay_out(edition, options, report)
         say(f"{path}: laid out {report.page_count} pages; "
             + ", ".join(f"{p.slug} pp. {p.first}\u2013{p.last}" for p in report.pages))
         if "pdf" in fmts:
             files.append((out / f"{edition.slug}.pdf", pdf, edition.path))
     if "epub" in fmts:
-        try:
-            from ..writers.epub.edition import edition_to_epub
-        except ImportError:
-            raise UnsupportedFormatError("this installation cannot write an edition's EPUB") from None
-        started = time.perf_counter()
-        files.append((out / f"{edition.slug}.epub", edition_to_epub(edition, options), edition.path))
-        step("epub", started)
+        with _step(report, "epub"):
+            files.append((out / f"{edition.slug}.epub", _ebook(edition, options), edition.path))
         say(f"{path}: made the EPUB")
     per_article = [f for f in ("jats", "html") if f in fmts] + (["pdf-offprint"] if offprints else [])
     if per_article:
-        started = time.perf_counter()
-        placed = [(item, with_pages(item.article, edition, pages))
-                  for item, pages in zip(edition.articles, report.pages, strict=True)]
-        jobs_list = [(item, art, fmt) for item, art in placed for fmt in per_article]
-        own = None
+        with _step(report, "articles"):
+            files += _article_files(edition, report.pages, per_article, out, options, jobs, executor)
+        say(f"{path}: made {len(edition.articles) * len(per_article)} article file(s) ({', '.join(per_article)})"
+            " with the edition's pages")
+    _write(files, out, force, report)
+    say(report.summary())
+    return report
+
+
+@contextmanager
+def _step(report: EditionReport, name: str) -> Iterator[None]:
+    """Time one step of the build into ``report.steps`` (only when it completes)."""
+    started = time.perf_counter()
+    yield
+    report.steps.append((name, time.perf_counter() - started))
+
+
+def _lay_out(edition: Edition, options: WriteOptions, report: EditionReport) -> bytes:
+    """The print book, once: its bytes, and each article's pages and the page count into ``report``."""
+    from ..writers.pdf.edition import edition_to_pdf  # WeasyPrint: loaded only when a book is laid out
+
+    pdf, report.pages = edition_to_pdf(edition, options)
+    report.page_count = page_count(pdf)
+    return pdf
+
+
+def _ebook(edition: Edition, options: WriteOptions) -> bytes:
+    try:
+        from ..writers.epub.edition import edition_to_epub  # an installation may leave the EPUB out
+    except ImportError:
+        raise UnsupportedFormatError("this installation cannot write an edition's EPUB") from None
+    return edition_to_epub(edition, options)
+
+
+def _article_files(edition: Edition, pages: list[ArticlePages], per_article: list[str], out: Path,
+                   options: WriteOptions, jobs: int | None, executor: Executor | None) -> list[_File]:
+    """Each article's own files (``per_article``) with the edition's pages, made in worker processes,
+    and the images the HTML and JATS link to."""
+    placed = [(item, with_pages(item.article, edition, p)) for item, p in zip(edition.articles, pages, strict=True)]
+    jobs_list = [(item, art, fmt) for item, art in placed for fmt in per_article]
+    own = None
+    if executor is None:
+        workers = min(jobs or usable_cpus(), len(jobs_list))
+        own = executor = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    try:
         if executor is None:
-            workers = min(jobs or usable_cpus(), len(jobs_list))
-            own = executor = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
-        try:
-            if executor is None:
-                results = [_render(art, _WRITER[fmt], options)
-                           for _, art, fmt in jobs_list]
-            else:
-                futures = [executor.submit(_render, art, _WRITER[fmt], options)
-                           for _, art, fmt in jobs_list]
-                results = [f.result() for f in futures]
-        finally:
-            if own is not None:
-                own.shutdown(wait=True)
-        for (item, _, fmt), (data, images) in zip(jobs_list, results, strict=True):
-            files.append((out / f"{item.slug}{_EXTENSION[fmt]}", data, item.source))
-            files.extend((out / rel, image, item.source) for rel, image in images)
-        step("articles", started)
-        say(f"{path}: made {len(jobs_list)} article file(s) ({', '.join(per_article)}) with the edition's pages")
+            results = [_render(art, _WRITER[fmt], options) for _, art, fmt in jobs_list]
+        else:
+            futures = [executor.submit(_render, art, _WRITER[fmt], options) for _, art, fmt in jobs_list]
+            results = [f.result() for f in futures]
+    finally:
+        if own is not None:
+            own.shutdown(wait=True)
+    files: list[_File] = []
+    for (item, _, fmt), (data, images) in zip(jobs_list, results, strict=True):
+        files.append((out / f"{item.slug}{_EXTENSION[fmt]}", data, item.source))
+        files.extend((out / rel, image, item.source) for rel, image in images)
+    return files
+
+
+def _write(files: list[_File], out: Path, force: bool, report: EditionReport) -> None:
+    """Write every file into the output folder (an image two articles share, once)."""
     with OutputFolder(out, force=force) as folder:
         seen: set[Path] = set()
         for target, data, source in files:
-            if target in seen:  # an image two articles share
+            if target in seen:
                 continue
             seen.add(target)
             folder.write(target, data, source=source)
             report.outputs.append(target)
-    say(report.summary())
-    return report
 
 
 __all__ = ["EDITION_FORMATS", "ArticlePages", "Edition", "EditionArticle", "EditionReport", "EditionSection",

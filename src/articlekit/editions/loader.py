@@ -1,7 +1,7 @@
 """Reading ``editions/<slug>.yaml``: the edition's own metadata and its ordered articles.
 
 The file is YAML, like an article's front matter, and is checked by the same
-machinery (:mod:`articlekit.frontmatter`): duplicate keys and aliases are
+machinery (:mod:`articlekit.read.frontmatter`): duplicate keys and aliases are
 refused, every pydantic error is reported at the line of the YAML node it
 concerns, and an unknown key gets a did-you-mean hint.  Editors are parsed
 exactly as an article's editors are (a list, or one string such as
@@ -31,8 +31,14 @@ from lxml import etree
 from lxml import html as lxml_html
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ..api import load
+from ..cpus import usable_cpus
 from ..errors import ArticleError, ArticleErrors, closest
-from ..frontmatter import (
+from ..labels import labels_for_lang
+from ..model import Article, Metadata
+from ..model.edition import Edition, EditionArticle, EditionSection, FrontPiece
+from ..read import bounds
+from ..read.frontmatter import (
     IsoDate,
     Issn,
     LanguageTag,
@@ -40,18 +46,18 @@ from ..frontmatter import (
     PersonModel,
     SplitSource,
     Text,
-    _find,
-    _in_words,
-    _Loader,
-    _to_error,
-    _yaml_error,
+    YamlLoader,
     check_structure,
+    find_node,
+    in_words,
+    validation_error,
+    yaml_error,
 )
-from ..model import Article, Metadata
-from ..reader import _person, read_text
-from ..safety import AccessDenied, Policy, check_image, resolve_resource
-from ..tree import iter_blocks, iter_inlines
-from .model import Edition, EditionArticle, EditionSection, FrontPiece
+from ..read.pandoc import PandocFailed, parse_markdown
+from ..read.reader import check_tree, read_text, to_person
+from ..read.safety import AccessDenied, Policy, check_image, resolve_resource
+from ..render.html_body import HtmlOptions, HtmlRenderer, sanitise
+from ..tree import iter_blocks, iter_inlines, stringify
 
 #: An article's slug: a file stem in ``sources/``, never a path.
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -129,12 +135,12 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel]:
 
 def _error(path: Path, part: SplitSource, root: yaml.Node | None, err: dict[str, Any]) -> ArticleError:
     """One pydantic error as ``path:line:col: message``, with hints from the edition's own keys."""
-    error = _to_error(path, part, root, err)
+    error = validation_error(path, part, root, err)
     loc = tuple(err["loc"])
     if err["type"] == "extra_forbidden" and loc:
         key = str(loc[-1])
         hint = closest(key, _model_at(loc).model_fields)
-        context = _in_words(loc[:-1])
+        context = in_words(loc[:-1])
         message = (f"{context}: " if context else "") + f"unknown key '{key}'" + (
             f" (did you mean '{hint}'?)" if hint else "")
         return ArticleError(path, message, error.line, error.col)
@@ -146,7 +152,7 @@ def _error(path: Path, part: SplitSource, root: yaml.Node | None, err: dict[str,
 
 
 def _line_of(root: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[int | None, int | None]:
-    node, key = _find(root, loc)
+    node, key = find_node(root, loc)
     if node is None:
         return None, None
     mark = (key or node).start_mark
@@ -159,10 +165,10 @@ def _parse(path: Path, text: str) -> tuple[EditionFile, yaml.Node | None]:
         raise ArticleError(path, f"the edition file is over {MAX_EDITION_FILE // 1024} KB", 1)
     check_structure(path, part)
     try:
-        root = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        root = yaml.compose(text, Loader=YamlLoader)
+        data = yaml.load(text, Loader=YamlLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as e:
-        raise _yaml_error(path, part, e) from None
+        raise yaml_error(path, part, e) from None
     if not isinstance(data, dict):
         raise ArticleError(path, "an edition file must be a mapping of keys to values (title, date, sections …)", 1)
     try:
@@ -217,15 +223,10 @@ def render_front_piece(kind: str, markdown: str, where: Path, lang: str, date: d
     Its title is its first heading (which leaves the text); a foreword must have
     one, since the contents list it by it.  A piece has no notes and no images:
     neither has a place on a title page's verso or in a contents entry.  It is
-    held to an article body's bounds (:func:`articlekit.bounds.scan` before
+    held to an article body's bounds (:func:`articlekit.read.bounds.scan` before
     pandoc, the tree's depth after), its problems located at ``where`` from
     ``first_line``.
     """
-    from .. import bounds
-    from ..pandoc import PandocFailed, parse_markdown
-    from ..reader import _check_tree
-    from ..render.html_body import HtmlOptions, HtmlRenderer, sanitise
-
     problem = bounds.scan(markdown, first_line)
     if problem:
         raise ArticleError(where, f"the {kind}: {problem.message}", problem.line, problem.col)
@@ -233,12 +234,10 @@ def render_front_piece(kind: str, markdown: str, where: Path, lang: str, date: d
         doc = parse_markdown(markdown)
     except PandocFailed as e:
         raise ArticleError(where, f"cannot parse the {kind}: {e}", first_line) from None
-    _check_tree(where, doc)
+    check_tree(where, doc)
     blocks: list[dict[str, Any]] = doc["blocks"]
     title = None
     if blocks and blocks[0]["t"] == "Header":
-        from ..tree import stringify
-
         title = stringify(blocks[0]["c"][2])
         blocks = blocks[1:]
     if kind == "foreword" and not title:
@@ -255,8 +254,6 @@ def render_front_piece(kind: str, markdown: str, where: Path, lang: str, date: d
                                                     lang=lang), body=blocks)
     html = sanitise(HtmlRenderer(article, HtmlOptions(title_level=0)).blocks(blocks))
     if title is None:
-        from ..render.labels import labels_for_lang
-
         title = labels_for_lang(lang)[kind] if kind == "imprint" else kind.capitalize()
     return FrontPiece(kind=kind, title=title, html=_xml_fragment(html))
 
@@ -292,8 +289,6 @@ _Problem = tuple[str, str, int | None, int | None]
 
 def _load_one(path: Path, strict: bool) -> tuple[Article | None, list[_Problem]]:
     """One article as :func:`articlekit.load` reads it, or its problems (run in a worker)."""
-    from ..api import load
-
     try:
         return load(path, strict=strict), []
     except ArticleErrors as e:
@@ -308,7 +303,6 @@ PARALLEL_FROM = 8
 
 def _load_all(paths: list[Path], strict: bool, jobs: int | None) -> list[tuple[Article | None, list[_Problem]]]:
     """Every article, in order; in worker processes (one per usable CPU) for a long edition."""
-    from ..batch import usable_cpus
 
     workers = min(jobs or usable_cpus(), len(paths))
     if workers <= 1 or len(paths) < PARALLEL_FROM:
@@ -377,7 +371,7 @@ def load_edition(path: str | Path, *, sources_dir: str | Path | None = None, str
     return Edition(
         path=path, title=data.title, date=date, sections=tuple(sections), subtitle=data.subtitle,
         volume=data.volume, issue=data.issue, issn=data.issn, isbn=data.isbn, publisher=data.publisher,
-        editors=tuple(_person(p) for p in data.editors), cover=cover, lang=lang, front=tuple(front),
+        editors=tuple(to_person(p) for p in data.editors), cover=cover, lang=lang, front=tuple(front),
         styles_dir=None, warnings=warnings,
     )
 

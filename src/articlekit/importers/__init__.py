@@ -19,12 +19,18 @@ error (:mod:`.words`).
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import stat
 from pathlib import Path
 from typing import Any
 
-from ..bounds import DEFAULT_MAX_BYTES
+from ..api import load
+from ..errors import ArticleError, ArticleErrors, ArticlekitError
+from ..output import TEMP_PREFIX, atomic_write, remove_stale_temps
+from ..read.bounds import DEFAULT_MAX_BYTES
+from ..read.config import load_config
+from .canonical import clean_slug, source
 from .report import Entry, ImportReport, megabytes
 
 __all__ = ["Entry", "ImportReport", "clean_slug", "detect_kind", "import_file", "import_many", "slug_for"]
@@ -63,11 +69,6 @@ def slug_for(path: Path) -> str:
     return clean_slug(re.sub(r"^\d{4}-\d{2}-\d{2}-", "", path.stem))
 
 
-def clean_slug(text: str) -> str:
-    """``text`` as a slug: lower case, word characters and hyphens only (so never a path)."""
-    return re.sub(r"[^\w-]+", "-", text.lower(), flags=re.UNICODE).strip("-") or "article"
-
-
 def import_file(path: str | Path, *, preset: str | None = None, keys: dict[str, Any] | None = None,
                 lang: str | None = None, strict: bool = False, media_dir: Path | None = None,
                 config_dir: Path | None = None, max_bytes: int | None = None) -> tuple[str, ImportReport]:
@@ -87,8 +88,6 @@ def import_file(path: str | Path, *, preset: str | None = None, keys: dict[str, 
     path = Path(path)
     report = ImportReport(path=path, strict=strict)
     if keys is None and config_dir is not None:
-        from ..config import load_config
-
         keys = load_config(Path(config_dir)).import_table
     options: dict[str, Any] = {"preset": preset, "keys": keys, "lang": lang, "media_dir": media_dir,
                                "path": path, "slug": slug_for(path), "max_bytes": max_bytes}
@@ -144,8 +143,6 @@ def import_file(path: str | Path, *, preset: str | None = None, keys: dict[str, 
     words.check(report, "\n".join([*blocks, *(f"[^{label}]: {text}" for label, text in notes)]))
     if not report.ok:
         return "", report
-    from .canonical import source
-
     return source(meta, blocks, notes), report
 
 
@@ -157,9 +154,6 @@ def import_many(paths: list[Path], out_dir: Path, *, force: bool = False, **opti
     half written.  The house's ``[import]`` table is read from ``out_dir``'s
     ``articlekit.toml``.
     """
-    from ..errors import ArticlekitError
-    from ..output import atomic_write, remove_stale_temps
-
     remove_stale_temps(out_dir)  # a trial source left by an import that was killed
     reports: list[ImportReport] = []
     claimed: dict[Path, Path] = {}
@@ -220,12 +214,6 @@ def import_many(paths: list[Path], out_dir: Path, *, force: bool = False, **opti
 def _refused_by_check(target: Path, data: bytes, report: ImportReport) -> bool:
     """Read the source about to be written as ``build`` would, beside its images and under the
     folder's ``articlekit.toml``; what it refuses is an error of the import, and nothing is written."""
-    import os
-
-    from ..api import load
-    from ..errors import ArticleError, ArticleErrors, ArticlekitError
-    from ..output import TEMP_PREFIX
-
     trial = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}.tmp")
     try:
         trial.write_bytes(data)

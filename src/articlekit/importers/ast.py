@@ -5,7 +5,7 @@ replaced by a token that survives the Markdown writer untouched (two characters
 of Unicode's private use area around the note's label), and the note's blocks are
 written on their own; :func:`body_and_notes` then turns each token into
 ``[^label]``.  The Markdown written is the dialect articlekit reads
-(:data:`articlekit.pandoc.READER_FORMAT`), so pandoc escapes exactly what the
+(:data:`articlekit.read.pandoc.READER_FORMAT`), so pandoc escapes exactly what the
 reader would otherwise take for markup.
 """
 
@@ -16,7 +16,7 @@ import re
 import subprocess
 from typing import Any
 
-from ..pandoc import MAX_HEAP, READER_FORMAT, PandocFailed, pandoc_path
+from ..read.pandoc import MAX_HEAP, READER_FORMAT, PandocFailed, pandoc_path
 
 #: The Markdown written: what the reader reads, without pandoc's own title block.
 WRITER_FORMAT = READER_FORMAT.replace("markdown", "markdown-pandoc_title_block", 1)

@@ -1,7 +1,7 @@
 """Writing a canonical source: YAML front matter in a fixed key order, then the body.
 
 Text that came from plain text (a title, a paragraph, a note) is escaped so that
-Pandoc Markdown, as :mod:`articlekit.pandoc` reads it, gives back exactly those
+Pandoc Markdown, as :mod:`articlekit.read.pandoc` reads it, gives back exactly those
 characters: every sign that could start markup gets a backslash, and nothing else
 is touched (curly quotes, dashes, no-break spaces and typos stay as they are).
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from ..frontmatter import FIELDS, _Loader
+from ..read.frontmatter import FIELDS, YamlLoader
 
 #: Front matter keys in the order a canonical source gives them (the model's order, with
 #: the people and the picture ahead of the publication's facts, as the sources are written).
@@ -48,6 +48,11 @@ URL = re.compile(r"https?://[^\s<>\"\[\]]*[^\s<>\"\[\].,;:!?)’”']")
 
 _URL_ENTITY = re.compile(r"(?=&#?[A-Za-z0-9]+(?:;|$))")
 
+
+
+def clean_slug(text: str) -> str:
+    """``text`` as a slug: lower case, word characters and hyphens only (so never a path)."""
+    return re.sub(r"[^\w-]+", "-", text.lower(), flags=re.UNICODE).strip("-") or "article"
 
 def escape_line(line: str, *, start: bool = True) -> str:
     """One line of literal text as Pandoc Markdown that reads back as exactly that text.
@@ -108,7 +113,7 @@ def _plain_ok(value: str) -> bool:
     if not value or value != value.strip() or "\n" in value or value[0] in "'\"!&*?|>%@`{[,#-":
         return False
     try:
-        return yaml.load(f"k: {value}", Loader=_Loader) == {"k": value}  # noqa: S506 - a safe loader
+        return yaml.load(f"k: {value}", Loader=YamlLoader) == {"k": value}  # noqa: S506 - a safe loader
     except yaml.YAMLError:
         return False
 

@@ -19,9 +19,9 @@ from typing import Any
 
 from lxml import etree
 
-from .. import safety
-from ..bounds import DEFAULT_MAX_BYTES
-from ..pandoc import PandocFailed
+from ..read import safety
+from ..read.bounds import DEFAULT_MAX_BYTES
+from ..read.pandoc import PandocFailed
 from . import ast, canonical, pictures
 from .metadata import date_of, people_of
 from .report import ImportReport, megabytes
@@ -113,7 +113,7 @@ _SEPARATORS = frozenset(f"{_W}{name}" for name in ("p", "tab", "br", "cr", "tc")
 def _words_in(z: zipfile.ZipFile) -> int | None:
     """The words of the document's running text (body, footnotes, endnotes), read from its XML apart
     from pandoc: the text of its runs (``w:t``), deleted text and drawings' second copies left out."""
-    from ..safety import parse_xml
+    from ..read.safety import parse_xml
 
     pieces: list[str] = []
     for name in ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml"):
@@ -134,7 +134,7 @@ def _words_in(z: zipfile.ZipFile) -> int | None:
 def _outside_pictures(z: zipfile.ZipFile, report: ImportReport) -> None:
     """Report each picture whose relationship points outside the package (a linked file, a web address,
     ``../``): pandoc leaves them out, and articlekit reads nothing outside the document."""
-    from ..safety import parse_xml
+    from ..read.safety import parse_xml
 
     names = set(z.namelist())
     for rels in sorted(n for n in names if n.startswith("word/_rels/") and n.endswith(".rels")):
@@ -223,14 +223,15 @@ def _metadata(docmeta: dict[str, Any], meta: dict[str, Any], report: ImportRepor
         report.map("the language property → lang")
     if core.get("description") and "abstract" not in meta:
         meta["abstract"] = canonical.escape_text(core["description"])
-        report.guess("took the document's comments property for the abstract")
+        report.guess("abstract-from-properties", "took the document's comments property for the abstract")
     if core.get("subject"):
         report.drop(f"the subject property {core['subject']!r}: no canonical key holds it", guessed=True)
     if core.get("created") and "date" not in meta:
         date = date_of(core["created"])
         if date is not None:
             meta["date"] = date
-            report.guess(f"no Date paragraph: took the document's creation date {date} for the date")
+            report.guess("date-from-properties",
+                         f"no Date paragraph: took the document's creation date {date} for the date")
     for key in docmeta:
         if key not in {"title", "subtitle", "abstract", "author", "date"}:
             report.drop(f"document metadata {key!r}: no canonical key holds it", guessed=True)
@@ -269,7 +270,8 @@ def _accept(tree: Any, report: ImportReport, paragraph: int) -> None:
                     report.drop(f"paragraph {paragraph}: {_CHANGES[change]} by {who} ({what!r}), accepted",
                                 guessed=True)
                     continue
-                report.guess(f"paragraph {paragraph}: {_CHANGES[change]} by {who} ({what!r}), accepted")
+                report.guess("change-accepted",
+                             f"paragraph {paragraph}: {_CHANGES[change]} by {who} ({what!r}), accepted")
                 _accept(node["c"][1], report, paragraph)
                 out.extend(node["c"][1])
                 continue
@@ -297,7 +299,7 @@ def _images(path: Path, blocks: list[Any], report: ImportReport, options: dict[s
                 found.setdefault(src, f"{media_dir}/{name}")
                 tree["c"][2][0] = found[src]
                 if not ast.stringify(tree["c"][1]).strip():
-                    report.guess(f"image {name} has no alt text: describe it before the PDF is built")
+                    report.guess("image-no-alt", f"image {name} has no alt text: describe it before the PDF is built")
             for v in tree.values():
                 if isinstance(v, list | dict):
                     walk(v, renamed)

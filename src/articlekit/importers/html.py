@@ -21,7 +21,9 @@ from urllib.parse import unquote
 from lxml import etree
 from lxml import html as lhtml
 
-from ..pandoc import PandocFailed
+from ..labels import catalogue, primary
+from ..read.frontmatter import CREDIT_ROLES
+from ..read.pandoc import PandocFailed
 from . import ast, canonical, pictures
 from .metadata import date_of, people_of, words_of
 from .report import ImportReport
@@ -283,8 +285,6 @@ def _own_heading(heading: Any, lang: str, report: ImportReport) -> bool:
     is what it prints anyway, so such a heading is dropped and the article reads
     back as it was written.
     """
-    from ..render.labels import catalogue, primary
-
     words = heading.text_content().strip()
     default = {catalogue().get(primary(lang), {}).get("notes"), catalogue()["en"]["notes"]}
     if words in default:
@@ -461,8 +461,6 @@ def _jsonld(root: Any, report: ImportReport) -> tuple[dict[str, Any], int | None
 
 def _ld_people(value: Any, role_key: str) -> list[Any]:
     """People as schema.org gives them: a name, a Person, or a Role around one with CRediT role names."""
-    from ..frontmatter import CREDIT_ROLES
-
     by_term = {term.lower(): slug for slug, term in CREDIT_ROLES.items()}
     items = value if isinstance(value, list) else [value] if value else []
     out: list[Any] = []
@@ -498,118 +496,156 @@ def _ld_people(value: Any, role_key: str) -> list[Any]:
 
 
 def _metadata(root: Any, meta: dict[str, Any], report: ImportReport, options: dict[str, Any]) -> None:
-    ld, ld_line = _jsonld(root, report)
-    tags = _metas(root)
+    """The page's metadata into ``meta``: JSON-LD first, then citation_* and Dublin Core tags, then
+    the page itself (``<h1>``, ``<title>``, ``<html lang>``); the first source to give a key keeps it."""
+    page = _PageMetadata(root, meta, report)
+    page.title()
+    page.date()
+    page.people()
+    page.language()
+    page.lead_image(options)
+    page.description()
+    page.publication()
+    _title_block(root, meta, report, page.put)
 
-    def first(*names: str) -> tuple[str, int | None, str] | None:
+
+class _PageMetadata:
+    """One page's metadata sources, and the canonical keys taken from them, each step a method."""
+
+    def __init__(self, root: Any, meta: dict[str, Any], report: ImportReport) -> None:
+        self.root, self.meta, self.report = root, meta, report
+        self.ld, self.ld_line = _jsonld(root, report)
+        self.tags = _metas(root)
+
+    def first(self, *names: str) -> tuple[str, int | None, str] | None:
         """The first of ``names`` the page has: its content, line and name."""
         for n in names:
-            if tags.get(n):
-                return (*tags[n][0], n)
+            if self.tags.get(n):
+                return (*self.tags[n][0], n)
         return None
 
-    def put(key: str, value: Any, source: str, line: int | None) -> None:
+    def put(self, key: str, value: Any, source: str, line: int | None) -> None:
+        """Take ``value`` for ``key`` unless an earlier source gave it; say where it came from."""
         if key in _TEXT_KEYS and value is not None and not isinstance(value, str):
-            report.drop(f"{source}: {value!r} is not text", line, guessed=True)
+            self.report.drop(f"{source}: {value!r} is not text", line, guessed=True)
             return
-        if key not in meta and value not in (None, "", [], {}):
-            meta[key] = value
-            report.map(f"{source} → {key}", line)
+        if key not in self.meta and value not in (None, "", [], {}):
+            self.meta[key] = value
+            self.report.map(f"{source} → {key}", line)
 
-    h1 = next(iter(root.xpath("//article//h1 | //main//h1 | //h1")), None)
-    headline = _one_text(ld.get("headline"))
-    if h1 is not None and len(h1) and headline and " ".join(h1.text_content().split()) == headline:
-        # the heading shows the title with its markup (emphasis, a name in italics), which the metadata lacks
-        put("title", _inline_markdown(h1), "<h1> (the JSON-LD headline with its markup)", h1.sourceline)
-    put("title", canonical.escape_line(_one_text(ld.get("headline"))), "JSON-LD headline", ld_line)
-    put("subtitle", canonical.escape_line(_one_text(ld.get("alternativeHeadline"))), "JSON-LD alternativeHeadline",
-        ld_line)
-    for key, names in (("title", ("citation_title", "dc.title", "dcterms.title", "og:title")),):
-        hit = first(*names)
+    def title(self) -> None:
+        ld, ld_line, root, put = self.ld, self.ld_line, self.root, self.put
+        h1 = next(iter(root.xpath("//article//h1 | //main//h1 | //h1")), None)
+        headline = _one_text(ld.get("headline"))
+        if h1 is not None and len(h1) and headline and " ".join(h1.text_content().split()) == headline:
+            # the heading shows the title with its markup (emphasis, a name in italics), which the metadata lacks
+            put("title", _inline_markdown(h1), "<h1> (the JSON-LD headline with its markup)", h1.sourceline)
+        put("title", canonical.escape_line(_one_text(ld.get("headline"))), "JSON-LD headline", ld_line)
+        put("subtitle", canonical.escape_line(_one_text(ld.get("alternativeHeadline"))),
+            "JSON-LD alternativeHeadline", ld_line)
+        hit = self.first("citation_title", "dc.title", "dcterms.title", "og:title")
         if hit:
-            put(key, canonical.escape_line(hit[0]), hit[2], hit[1])
-    heading = next(iter(root.xpath("//article//h1 | //main//h1 | //h1")), None)
-    if "title" not in meta and heading is not None and heading.text_content().strip():
-        put("title", canonical.escape_line(" ".join(heading.text_content().split())), "<h1>", heading.sourceline)
-    if "title" not in meta:
-        title = root.find(".//title")
-        if title is not None and title.text_content().strip():
-            put("title", canonical.escape_line(title.text_content().strip()), "<title>", title.sourceline)
-            report.guess("took the page's <title> for the article's title", title.sourceline)
-    date_source = (ld.get("datePublished"), "JSON-LD datePublished", ld_line)
-    if not date_source[0]:
-        hit = first("citation_publication_date", "citation_date", "dc.date", "dcterms.date",
-                    "article:published_time")
-        date_source = (hit[0], hit[2], hit[1]) if hit else (None, "", None)
-    if date_source[0]:
-        date = date_of(date_source[0])
-        if date is None:
-            report.error(f"cannot read the date {date_source[0]!r}", date_source[2])
-        else:
-            put("date", date, date_source[1], date_source[2])
-    for key, ld_key, role in (("authors", "author", "authors"), ("editors", "editor", "editors"),
-                              ("translators", "translator", "translators")):
-        people = _ld_people(ld.get(ld_key), ld_key)
-        if people:
-            put(key, people_of(people, report, role, ld_line), f"JSON-LD {ld_key}", ld_line)
-    reviewers = [c for c in (ld.get("contributor") or []) if isinstance(c, dict) and c.get("roleName") == "Reviewer"]
-    if reviewers:
-        put("reviewers", people_of(_ld_people(reviewers, "contributor"), report, "reviewers", ld_line),
-            "JSON-LD contributor", ld_line)
-    if "authors" not in meta:
-        name = next((n for n in ("citation_author", "dc.creator", "author") if tags.get(n)), "")
-        people = [_family_first(n) for n, _ in tags.get(name, [])]
-        if people:
-            line = tags[name][0][1]
-            put("authors", people_of(people, report, "authors", line), name, line)
-    lang_hit = first("citation_language", "dc.language")
-    if ld.get("inLanguage"):
-        put("lang", ld["inLanguage"], "JSON-LD inLanguage", ld_line)
-    elif lang_hit:
-        put("lang", lang_hit[0], lang_hit[2], lang_hit[1])
-    elif root.get("lang"):
-        put("lang", root.get("lang"), "<html lang>", root.sourceline)
-    image = ld.get("image")
-    if isinstance(image, list):
-        image = next(iter(image), None)
-    if isinstance(image, str):  # the picture's address alone
-        image = {"url": image}
-    if isinstance(image, dict):
+            put("title", canonical.escape_line(hit[0]), hit[2], hit[1])
+        if "title" not in self.meta and h1 is not None and h1.text_content().strip():
+            put("title", canonical.escape_line(" ".join(h1.text_content().split())), "<h1>", h1.sourceline)
+        if "title" not in self.meta:
+            title = root.find(".//title")
+            if title is not None and title.text_content().strip():
+                put("title", canonical.escape_line(title.text_content().strip()), "<title>", title.sourceline)
+                self.report.guess("title-from-page",
+                                  "took the page's <title> for the article's title", title.sourceline)
+
+    def date(self) -> None:
+        date_source = (self.ld.get("datePublished"), "JSON-LD datePublished", self.ld_line)
+        if not date_source[0]:
+            hit = self.first("citation_publication_date", "citation_date", "dc.date", "dcterms.date",
+                             "article:published_time")
+            date_source = (hit[0], hit[2], hit[1]) if hit else (None, "", None)
+        if date_source[0]:
+            date = date_of(date_source[0])
+            if date is None:
+                self.report.error(f"cannot read the date {date_source[0]!r}", date_source[2])
+            else:
+                self.put("date", date, date_source[1], date_source[2])
+
+    def people(self) -> None:
+        ld, ld_line, report, put = self.ld, self.ld_line, self.report, self.put
+        for key, ld_key, role in (("authors", "author", "authors"), ("editors", "editor", "editors"),
+                                  ("translators", "translator", "translators")):
+            people = _ld_people(ld.get(ld_key), ld_key)
+            if people:
+                put(key, people_of(people, report, role, ld_line), f"JSON-LD {ld_key}", ld_line)
+        reviewers = [c for c in (ld.get("contributor") or [])
+                     if isinstance(c, dict) and c.get("roleName") == "Reviewer"]
+        if reviewers:
+            put("reviewers", people_of(_ld_people(reviewers, "contributor"), report, "reviewers", ld_line),
+                "JSON-LD contributor", ld_line)
+        if "authors" not in self.meta:
+            name = next((n for n in ("citation_author", "dc.creator", "author") if self.tags.get(n)), "")
+            people = [_family_first(n) for n, _ in self.tags.get(name, [])]
+            if people:
+                line = self.tags[name][0][1]
+                put("authors", people_of(people, report, "authors", line), name, line)
+
+    def language(self) -> None:
+        lang_hit = self.first("citation_language", "dc.language")
+        if self.ld.get("inLanguage"):
+            self.put("lang", self.ld["inLanguage"], "JSON-LD inLanguage", self.ld_line)
+        elif lang_hit:
+            self.put("lang", lang_hit[0], lang_hit[2], lang_hit[1])
+        elif self.root.get("lang"):
+            self.put("lang", self.root.get("lang"), "<html lang>", self.root.sourceline)
+
+    def lead_image(self, options: dict[str, Any]) -> None:
+        image, ld_line = self.ld.get("image"), self.ld_line
+        if isinstance(image, list):
+            image = next(iter(image), None)
+        if isinstance(image, str):  # the picture's address alone
+            image = {"url": image}
+        if not isinstance(image, dict):
+            return
         lead: dict[str, str] = {}
         url = str(image.get("contentUrl") or image.get("url") or "")
         if url and not re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", url, re.IGNORECASE):
-            src = _local_image(url, options, report, ld_line)
+            src = _local_image(url, options, self.report, ld_line)
             if src:
                 lead["src"] = src
                 if image.get("description"):
                     lead["alt"] = str(image["description"])
         elif url:
-            report.drop(f"lead image {url[:80]!r}: on another site (download it beside the source and add it back)",
-                        ld_line, guessed=True)
+            self.report.drop(f"lead image {url[:80]!r}: on another site (download it beside the source and add it "
+                             "back)", ld_line, guessed=True)
         if image.get("creditText"):
             lead["credit"] = str(image["creditText"])
-        put("image", lead, "JSON-LD image", ld_line)
-    kw_hit = first("citation_keywords", "keywords")
-    if ld.get("keywords"):
-        put("keywords", words_of(ld.get("keywords")), "JSON-LD keywords", ld_line)
-    elif kw_hit:
-        put("keywords", words_of(kw_hit[0]), kw_hit[2], kw_hit[1])
-    put("abstract", canonical.escape_text(str(ld.get("abstract") or "")), "JSON-LD abstract", ld_line)
-    publisher = ld.get("publisher")
-    put("publisher", (publisher or {}).get("name") if isinstance(publisher, dict) else publisher, "publisher",
-        ld_line)
-    part = ld.get("isPartOf")
-    if isinstance(part, dict):
-        put("publication", part.get("name"), "JSON-LD isPartOf", ld_line)
-        put("issn", part.get("issn"), "JSON-LD isPartOf issn", ld_line)
-    for key, name in (("publication", "citation_journal_title"), ("issn", "citation_issn"),
-                      ("publisher", "citation_publisher"), ("doi", "citation_doi")):
-        hit = first(name)
-        if hit:
-            put(key, hit[0], name, hit[1])
-    put("license", ld.get("license"), "JSON-LD license", ld_line)
-    put("section", ld.get("articleSection"), "JSON-LD articleSection", ld_line)
-    _title_block(root, meta, report, put)
+        self.put("image", lead, "JSON-LD image", ld_line)
+
+    def description(self) -> None:
+        """Keywords and the abstract."""
+        kw_hit = self.first("citation_keywords", "keywords")
+        if self.ld.get("keywords"):
+            self.put("keywords", words_of(self.ld.get("keywords")), "JSON-LD keywords", self.ld_line)
+        elif kw_hit:
+            self.put("keywords", words_of(kw_hit[0]), kw_hit[2], kw_hit[1])
+        self.put("abstract", canonical.escape_text(str(self.ld.get("abstract") or "")), "JSON-LD abstract",
+                 self.ld_line)
+
+    def publication(self) -> None:
+        """Publisher, periodical, ISSN, DOI, licence and section."""
+        ld, ld_line, put = self.ld, self.ld_line, self.put
+        publisher = ld.get("publisher")
+        put("publisher", (publisher or {}).get("name") if isinstance(publisher, dict) else publisher, "publisher",
+            ld_line)
+        part = ld.get("isPartOf")
+        if isinstance(part, dict):
+            put("publication", part.get("name"), "JSON-LD isPartOf", ld_line)
+            put("issn", part.get("issn"), "JSON-LD isPartOf issn", ld_line)
+        for key, name in (("publication", "citation_journal_title"), ("issn", "citation_issn"),
+                          ("publisher", "citation_publisher"), ("doi", "citation_doi")):
+            hit = self.first(name)
+            if hit:
+                put(key, hit[0], name, hit[1])
+        put("license", ld.get("license"), "JSON-LD license", ld_line)
+        put("section", ld.get("articleSection"), "JSON-LD articleSection", ld_line)
 
 
 def _classed(el: Any, name: str) -> list[Any]:
@@ -642,7 +678,8 @@ def _title_block(root: Any, meta: dict[str, Any], report: ImportReport, put: Any
     if stated and when is not None:
         date = date_of(stated)
         if date is None:
-            report.guess(f"the title block's date {stated!r} cannot be read as a date", when.sourceline)
+            report.guess("title-block-date", f"the title block's date {stated!r} cannot be read as a date",
+                         when.sourceline)
         else:
             found["date"] = (date, date, when.sourceline)
     for key, (value, words, line) in found.items():
@@ -650,8 +687,8 @@ def _title_block(root: Any, meta: dict[str, Any], report: ImportReport, put: Any
             put(key, people_of(value, report, key, line) if key == "authors" else value, f"the title block's {key}",
                 line)
         elif _plain(meta[key]) != _plain(value):
-            report.guess(f"the title block's {key} {words!r} differs from the metadata's: kept the metadata's "
-                         f"{_plain(meta[key])!r}", line)
+            report.guess("title-block-differs", f"the title block's {key} {words!r} differs from the metadata's: "
+                         f"kept the metadata's {_plain(meta[key])!r}", line)
 
 
 def _spaced(el: Any) -> str:

@@ -30,15 +30,16 @@ from typing import Any
 
 import yaml
 
-from .. import bounds
 from ..errors import ArticleError
-from ..frontmatter import FIELDS, MAX_FRONT_MATTER, MAX_YAML_DEPTH, SplitSource, _Loader, check_structure
+from ..read import bounds
+from ..read.config import PRESETS
+from ..read.frontmatter import FIELDS, MAX_FRONT_MATTER, MAX_YAML_DEPTH, SplitSource, YamlLoader, check_structure
 from . import pictures
+from .canonical import clean_slug
 from .metadata import date_of, people_of, words_of
 from .report import ImportReport
 from .words import count as count_words
 
-PRESETS = ("jekyll", "hugo", "quarto")
 #: One person written under the singular key, as most tools do: mapped with or without a preset.
 SINGULAR = {"author": "authors", "editor": "editors", "reviewer": "reviewers", "translator": "translators"}
 _PEOPLE = ("authors", "editors", "reviewers", "translators")
@@ -99,7 +100,7 @@ def split(text: str, report: ImportReport) -> tuple[dict[str, Any], list[str], i
         elif len(raw) > MAX_FRONT_MATTER:
             raise ArticleError(report.path, f"front matter is over {MAX_FRONT_MATTER // 1024} KB; "
                                "put long text in the body", 2)
-        data = tomllib.loads(raw) if fence == "+++" else yaml.load(raw, Loader=_Loader) or {}  # noqa: S506
+        data = tomllib.loads(raw) if fence == "+++" else yaml.load(raw, Loader=YamlLoader) or {}  # noqa: S506
         if fence == "+++" and _depth(data) > MAX_YAML_DEPTH:
             raise RecursionError
     except ArticleError as e:
@@ -150,8 +151,6 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
     for key, value in data.items():
         line = _line(fm_lines, key)
         if key == "slug" and isinstance(value, str) and value.strip():
-            from . import clean_slug
-
             report.slug = clean_slug(value)
         if key in drop:
             report.drop(f"key {key!r}", line)
@@ -166,7 +165,8 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
             continue
         if isinstance(value, str) and _TAG.search(value):
             for tag in _TAG.findall(value):
-                report.guess(f"removed the template tag {tag!r} from {key!r}: articlekit has no templates", line)
+                report.guess("template-removed",
+                             f"removed the template tag {tag!r} from {key!r}: articlekit has no templates", line)
             value = re.sub(r"\s+", " ", _TAG.sub("", value)).strip()
             if not value:
                 continue
@@ -218,7 +218,7 @@ def _put(meta: dict[str, Any], target: str, key: str, value: Any, line: int, rep
         if isinstance(value, list):
             if not value:
                 return
-            report.guess(f"{key}: took the first of {value!r} for the {target}", line)
+            report.guess("first-of-many", f"{key}: took the first of {value!r} for the {target}", line)
             value = value[0]
         meta[target] = str(value)
     else:
@@ -273,7 +273,8 @@ def _without_tags(body: str, first_line: int, report: ImportReport) -> str:
         tag = body[start:end]
         number = body.count("\n", 0, start)
         shown = " ".join(tag.split())
-        report.guess(f"removed the template tag {shown!r}: articlekit has no templates; write out what it made",
+        report.guess("template-removed",
+                     f"removed the template tag {shown!r}: articlekit has no templates; write out what it made",
                      first_line + number)
         report.words_dropped += count_words(tag)
         pieces += [body[pos:start], "\n" * tag.count("\n")]
@@ -283,7 +284,8 @@ def _without_tags(body: str, first_line: int, report: ImportReport) -> str:
     out: list[str] = []
     for i, (line, in_code) in enumerate(zip("".join(pieces).split("\n"), code, strict=True)):
         if not in_code and _IAL.match(line):
-            report.guess(f"removed the kramdown attribute list {line.strip()!r}", first_line + i)
+            report.guess("attribute-list-removed", f"removed the kramdown attribute list {line.strip()!r}",
+                         first_line + i)
             report.words_dropped += count_words(line)
             out.append("")
         elif i in touched:

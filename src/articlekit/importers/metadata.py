@@ -6,8 +6,9 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..frontmatter import looks_like_degrees, split_people
+from ..read.frontmatter import looks_like_degrees, split_people
 from . import canonical
+from .plaintext import parse_date
 from .report import ImportReport
 
 _ISO = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:$|[T ]\d|\s*$)")
@@ -27,8 +28,6 @@ def date_of(value: Any) -> str | None:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
         except ValueError:
             return None
-    from .plaintext import parse_date
-
     date = parse_date(text)
     return date.isoformat() if date else None
 
@@ -42,7 +41,7 @@ def people_of(value: Any, report: ImportReport, role: str, line: int | None) -> 
             report.error(f"{role}: {e}", line)
             return []
         if len(people) > 1:
-            report.guess(f"{role}: split {value!r} into {len(people)} people", line)
+            report.guess("people-split", f"{role}: split {value!r} into {len(people)} people", line)
         return [canonical.person(p["name"], p.get("degrees")) for p in people]
     if isinstance(value, list | tuple):
         return [p for v in value for p in people_of(v, report, role, line)]

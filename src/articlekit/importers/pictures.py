@@ -3,7 +3,7 @@
 An input is as untrusted as a source: a saved page's ``<img src="../../etc/passwd">``
 or a post's ``![](/proc/self/environ)`` must not make the import read, let
 alone copy, a file outside the input's folder.  So every picture is resolved as
-a canonical source's images are (:func:`articlekit.safety.resolve_resource`:
+a canonical source's images are (:func:`articlekit.read.safety.resolve_resource`:
 real paths, symbolic links followed before the check) under the input's folder,
 or a site's root that a preset names; its size is checked before a byte is read;
 and only a PNG, JPEG, GIF, WebP or SVG picture is taken, under a name whose
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
-from .. import safety
+from ..read import safety
 from .report import ImportReport, megabytes
 
 #: Largest picture an import copies (the build reads none larger).

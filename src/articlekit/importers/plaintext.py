@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..frontmatter import looks_like_degrees
+from ..read.frontmatter import looks_like_degrees
 from . import canonical
 from .report import ImportReport
 from .words import count as count_words
@@ -102,11 +102,12 @@ def people(text: str, line: int, report: ImportReport, role: str) -> list[Any]:
             elif piece:
                 found.append((piece, []))
         if len(found) > 1:
-            report.guess(f"{role}: took the commas in {part!r} to separate people: "
+            report.guess("people-split", f"{role}: took the commas in {part!r} to separate people: "
                          f"{', '.join(name for name, _ in found)}", line)
         for name, degrees in found:
             if degrees:
-                report.guess(f"{role}: split {name + ', ' + ', '.join(degrees)!r} into the name {name!r} and the "
+                report.guess("degrees-split",
+                             f"{role}: split {name + ', ' + ', '.join(degrees)!r} into the name {name!r} and the "
                              f"degrees {', '.join(degrees)!r}", line)
             out.append(canonical.person(name, ", ".join(degrees) or None))
     return out
@@ -187,7 +188,8 @@ def convert(text: str, report: ImportReport, options: dict[str, Any]) -> tuple[d
     referenced: dict[str, int] = {}
     for p in body:
         if _is_heading(p):
-            report.guess(f"took {p.text!r} for a section heading (one line that does not end as a sentence)",
+            report.guess("guessed-heading",
+                         f"took {p.text!r} for a section heading (one line that does not end as a sentence)",
                          p.line)
             blocks.append("## " + canonical.escape_heading(p.text))
             continue
@@ -218,7 +220,8 @@ def _byline(line_text: str, line: int, meta: dict[str, Any], report: ImportRepor
         report.map(f"date: {m.group('date')!r} → {date.isoformat()}", line)
         weekday = re.match(r"^([A-Za-z]+),", m.group("date"))
         if weekday and not date.strftime("%A").lower().startswith(weekday.group(1).lower()[:3]):
-            report.guess(f"the date says {weekday.group(1)} but {date.isoformat()} was a {date.strftime('%A')};"
+            report.guess("weekday-mismatch",
+                         f"the date says {weekday.group(1)} but {date.isoformat()} was a {date.strftime('%A')};"
                          " kept the date", line)
     meta["authors"] = people(m.group("who"), line, report, "authors")
     report.map(f"authors: {m.group('who')!r}", line)

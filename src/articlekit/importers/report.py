@@ -12,13 +12,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+#: The stable code of each kind of guess an import makes, shown with it and in the JSON report.
+GUESS_CODES: dict[str, str] = {
+    "guessed-heading": "a short line that does not end as a sentence taken for a section heading",
+    "people-split": "a list of people split where it seemed to separate them",
+    "degrees-split": "a name's degrees split from it",
+    "weekday-mismatch": "a date whose weekday is not that date's; the date kept",
+    "title-from-page": "a web page's <title> taken for the title",
+    "title-block-date": "a date in a web page's title block that cannot be read as a date",
+    "title-block-differs": "a web page's title block differs from its metadata; the metadata's kept",
+    "abstract-from-properties": "a Word document's comments property taken for the abstract",
+    "date-from-properties": "a Word document's creation date taken for the date",
+    "change-accepted": "a tracked change in a Word document accepted",
+    "image-no-alt": "an image without alt text",
+    "template-removed": "a Liquid tag or Hugo shortcode removed",
+    "attribute-list-removed": "a kramdown attribute list removed",
+    "first-of-many": "the first of several values taken for a key that holds one",
+    "dropped": "a part dropped that no table said to drop",
+}
+
 
 @dataclass(frozen=True)
 class Entry:
-    """One thing the import did or could not do, at one input line."""
+    """One thing the import did or could not do, at one input line; a guess carries its code."""
 
     message: str
     line: int | None = None
+    code: str | None = None
 
     def where(self, path: Path) -> str:
         return f"{path}:{self.line}: {self.message}" if self.line is not None else f"{path}: {self.message}"
@@ -51,8 +71,11 @@ class ImportReport:
     def map(self, message: str, line: int | None = None) -> None:
         self.mapped.append(Entry(message, line))
 
-    def guess(self, message: str, line: int | None = None) -> None:
-        self.guessed.append(Entry(message, line))
+    def guess(self, code: str, message: str, line: int | None = None) -> None:
+        """A guess (a warning, an error with ``strict``), by its code in :data:`GUESS_CODES`."""
+        if code not in GUESS_CODES:
+            raise ValueError(f"unknown guess code {code!r}")
+        self.guessed.append(Entry(message, line, code))
 
     def drop(self, message: str, line: int | None = None, *, guessed: bool = False, words: int = 0) -> None:
         """A dropped part; ``guessed`` when no table said to drop it, which makes it a warning too;
@@ -62,7 +85,7 @@ class ImportReport:
         self.dropped.append(Entry(message, line))
         self.words_dropped += words
         if guessed:
-            self.guessed.append(Entry(f"dropped {message}", line))
+            self.guess("dropped", f"dropped {message}", line)
 
     def error(self, message: str, line: int | None = None, *, unread: bool = False) -> None:
         """What cannot be read; ``unread`` when it leaves the whole input, or its metadata, unread."""
@@ -74,16 +97,18 @@ class ImportReport:
         return not self.errors and not (self.strict and self.guessed)
 
     def warning_lines(self) -> list[str]:
-        """Each guess as printed: ``warning: path:line: message`` (an error line with ``strict``)."""
-        prefix = "" if self.strict else "warning: "
-        return [prefix + e.where(self.path) for e in sorted(self.guessed, key=_order)]
+        """Each guess as printed: ``warning: path:line: message [code]`` (an error line with ``strict``)."""
+        if self.strict:
+            return [e.where(self.path) for e in sorted(self.guessed, key=_order)]
+        return [f"warning: {e.where(self.path)} [{e.code}]" for e in sorted(self.guessed, key=_order)]
 
     def error_lines(self) -> list[str]:
         return [e.where(self.path) for e in sorted(self.errors, key=_order)]
 
     def to_dict(self) -> dict[str, Any]:
         def entries(items: list[Entry]) -> list[dict[str, Any]]:
-            return [{"line": e.line, "message": e.message} for e in sorted(items, key=_order)]
+            return [{"line": e.line, "message": e.message, **({"code": e.code} if e.code else {})}
+                    for e in sorted(items, key=_order)]
 
         return {
             "path": str(self.path), "kind": self.kind, "output": str(self.output) if self.output else None,

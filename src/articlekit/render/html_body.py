@@ -23,13 +23,13 @@ from typing import Any
 
 import nh3
 
-from ..backmatter import is_acknowledgements
-from ..citations import REFS_ID
-from ..formulas import as_html, mathml_for
+from ..labels import Labels, labels_for
 from ..model import Article, Block, Inline, Note
-from ..safety import SAFE_LINK_SCHEMES, safe_link
+from ..read.backmatter import is_acknowledgements
+from ..read.citations import REFS_ID
+from ..read.formulas import as_html, mathml_for
+from ..read.safety import SAFE_LINK_SCHEMES, safe_link
 from ..tree import stringify
-from .labels import Labels, labels_for
 
 # ---------------------------------------------------------------------------
 # Sanitising
@@ -411,9 +411,9 @@ class HtmlRenderer:
         many = len(note.ref_ids) > 1
         links = []
         for i, ref in enumerate(note.ref_ids):
-            mark = "\u21a9\ufe0e" + (f"<sup>{_letter(i)}</sup>" if many else "")
+            mark = "\u21a9\ufe0e" + (f"<sup>{ref_letter(i)}</sup>" if many else "")
             # "1, a" and not "1 (a)": the visible letter must be a word of the link's name.
-            label = self.labels.back_to_reference(note.number, _letter(i) if many else None)
+            label = self.labels.back_to_reference(note.number, ref_letter(i) if many else None)
             links.append(f'<a href="#{ref}" role="doc-backlink" aria-label="{label}">{mark}</a>')
         return " ".join(links)
 
@@ -459,7 +459,7 @@ class HtmlRenderer:
         )
 
 
-def _letter(i: int) -> str:
+def ref_letter(i: int) -> str:
     letters = ""
     i += 1
     while i:

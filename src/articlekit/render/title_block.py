@@ -30,7 +30,7 @@ opening: who and what first, then the credits, the imprint, and the summary.
 17. ``abstract``     "Abstract" heading and the abstract
 
 A fact the article does not have is left out, never printed empty.  The words
-around the facts and the date are in the article's language (:mod:`~articlekit.render.labels`).  The JATS
+around the facts and the date are in the article's language (:mod:`~articlekit.labels`).  The JATS
 writer carries the same facts in its own ``<front>`` elements.
 """
 
@@ -44,10 +44,10 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from ..config import load_config
+from ..labels import Labels, labels_for, labels_for_lang
 from ..model import Article, Inline, Person
+from ..read.config import load_config
 from .html_body import HtmlRenderer
-from .labels import Labels, labels_for, labels_for_lang
 from .templates import render, trusted
 
 #: The facts of a title block, in the order every format prints them.

@@ -26,28 +26,12 @@ reference and a new back-link id for each later one; collect each note once.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from ..errors import ArticleError
 from ..model import NOTE_REFS, Article, Block, Inline, Note
-from ..reader import NOTE_MARKER
+from ..notemarks import has_content, take_marker
 from ..tree import INLINE_CONTAINERS, all_nodes, iter_table_rows
-
-
-def _take_marker(blocks: list[Block]) -> tuple[str | None, int | None, list[Block]]:
-    """Remove the reader's marker from a note's blocks; return its label and line."""
-    if not blocks or blocks[0]["t"] not in ("Para", "Plain"):
-        return None, None, blocks
-    first = blocks[0]["c"]
-    if not first or first[0]["t"] != "Span" or NOTE_MARKER not in first[0]["c"][0][1]:
-        return None, None, blocks
-    attrs = dict(first[0]["c"][0][2])
-    rest = first[1:]
-    while rest and rest[0]["t"] in ("Space", "SoftBreak"):
-        rest = rest[1:]
-    head = [{"t": blocks[0]["t"], "c": rest}] if rest else []
-    return bytes.fromhex(attrs["label"]).decode(), int(attrs["line"]), head + blocks[1:]
 
 
 class _Numberer:
@@ -57,11 +41,11 @@ class _Numberer:
         self.notes: list[Note] = []
 
     def ref(self, note_node: Inline) -> dict[str, Any]:
-        label, line, blocks = _take_marker(note_node["c"])
+        label, line, blocks = take_marker(note_node["c"])
         note = self.by_label.get(label) if label is not None else None
         if note is None:
             note = Note(number=len(self.notes) + 1, label=label, blocks=blocks, line=line)
-            if not _has_content(blocks):
+            if not has_content(blocks):
                 what = f"note [^{label}]" if label else "inline note ^[]"
                 raise ArticleError(self.article.path, f"{what} is empty", line)
             self.notes.append(note)
@@ -157,34 +141,6 @@ def _without_notes(inlines: list[Inline]) -> list[Inline]:
             node = {**node, "c": [*node["c"][:1], _without_notes(node["c"][1]), *node["c"][2:]]}
         out.append(node)
     return out
-
-
-def _has_content(blocks: list[Block]) -> bool:
-    for b in blocks:
-        if b["t"] in ("Para", "Plain") and not any(i["t"] not in ("Space", "SoftBreak") for i in b["c"]):
-            continue
-        return True
-    return False
-
-
-def empty_notes(path: Path, tree: Any) -> list[ArticleError]:
-    """Every labelled note whose definition holds no text, each once, with its line.
-
-    Run by the reader before any transform, so that all of them are reported
-    together with the article's other problems; :func:`number` still refuses
-    an empty note it meets, for a tree that did not come through the reader.
-    """
-    errors: list[ArticleError] = []
-    seen: set[str] = set()
-    for node in all_nodes(tree):
-        if node["t"] != "Note":
-            continue
-        label, line, blocks = _take_marker(node["c"])
-        if label is not None and label not in seen:
-            seen.add(label)
-            if not _has_content(blocks):
-                errors.append(ArticleError(path, f"note [^{label}] is empty", line))
-    return errors
 
 
 def number(article: Article) -> None:

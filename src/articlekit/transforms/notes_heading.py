@@ -28,7 +28,7 @@ so is a heading that itself holds a note.
 from __future__ import annotations
 
 from ..model import Article, Block
-from ..reader import NOTE_MARKER
+from ..notemarks import NOTE_MARKER
 from ..tree import all_nodes
 
 #: The id of the notes section in the HTML, EPUB and print outputs.

@@ -28,15 +28,15 @@ from dataclasses import dataclass, field
 from ebooklib import epub
 from lxml import etree
 
-from ... import __version__
-from ...citations import CSS as CITATIONS_CSS
+from ..._version import __version__
 from ...errors import ArticleError
+from ...labels import Labels, labels_for
 from ...model import Article, Block
 from ...options import WriteOptions
+from ...read.citations import CSS as CITATIONS_CSS
+from ...read.safety import parse_xml
 from ...render.html_body import HtmlOptions, HtmlRenderer, render_notes
-from ...render.labels import Labels, labels_for
 from ...render.title_block import TitleBlockOptions, render_title_block, title_block
-from ...safety import parse_xml
 from ...styles import read_style
 from ...tree import stringify
 from .archive import repack
@@ -122,16 +122,25 @@ def cover_document(article: Article, image: ImageResource) -> Document:
     return Document(COVER, word, root, "cover")
 
 
-def title_page(article: Article) -> Document:
-    """The shared title block as a page (the lead picture itself is on the cover)."""
+def title_page(article: Article, image_url: Callable[[str], str] | None = None) -> Document:
+    """The shared title block as a page.
+
+    In the article's own book (no ``image_url``) it is the book's front matter and
+    its ``titlepage`` landmark, and leaves the lead picture to the cover.  In an
+    edition it opens the article's chapter as body matter, with the picture at
+    ``image_url(src)``: the book's cover is the edition's.
+    """
     m = article.metadata
+    own_book = image_url is None
     root, body = new_document(m.lang, m.title_text, STYLESHEET)
-    body.set(EPUB_TYPE, "frontmatter")
+    body.set(EPUB_TYPE, "frontmatter" if own_book else "bodymatter")
     options = TitleBlockOptions(
-        tag="section", css_class="titlepage", title_id="title-heading", show_picture=False,
-        labels_dir="ltr" if text_direction(m.lang) else None,
+        tag="section", css_class="titlepage", title_id="title-heading", show_picture=not own_book,
+        image_url=image_url, labels_dir="ltr" if text_direction(m.lang) else None,
     )
     append_html(body, render_title_block(title_block(article), options))
+    if not own_book:
+        return Document("title.xhtml", m.title_text, root)
     body[0].set(EPUB_TYPE, "titlepage")
     return Document(TITLE_PAGE, m.title_text, root, "titlepage")
 
@@ -209,7 +218,7 @@ def _locate(docs: list[Document]) -> Callable[[str], str | None]:
     return where.get
 
 
-def _section_entries(blocks: list[Block], level: int, locate: Callable[[str], str | None],
+def section_entries(blocks: list[Block], level: int, locate: Callable[[str], str | None],
                      fallback: str) -> list[TocEntry]:
     entries = []
     for block in blocks:
@@ -219,7 +228,7 @@ def _section_entries(blocks: list[Block], level: int, locate: Callable[[str], st
         doc = locate(ident) if ident else None
         href = f"{doc}#{ident}" if doc else fallback
         label = _section_title(block) or f"\u00a7 {len(entries) + 1}"
-        entries.append(TocEntry(label, href, _section_entries(block["c"][1], level + 1, locate, href.split("#")[0])))
+        entries.append(TocEntry(label, href, section_entries(block["c"][1], level + 1, locate, href.split("#")[0])))
     return entries
 
 
@@ -227,7 +236,7 @@ def table_of_contents(article: Article, docs: list[Document], text_docs: list[Do
     """Title page, every section (nested), the notes; labels are plain text, so no note number reaches them."""
     locate = _locate(text_docs)
     toc = [TocEntry(article.metadata.title_text, TITLE_PAGE)]
-    toc.extend(_section_entries(article.body, 1, locate, text_docs[0].name))
+    toc.extend(section_entries(article.body, 1, locate, text_docs[0].name))
     if any(d.name == NOTES for d in docs):
         toc.append(TocEntry(notes_title(article), NOTES))
     return toc
@@ -270,12 +279,12 @@ def nav_document(article: Article, toc: list[TocEntry], docs: list[Document]) ->
     return Document(NAV, labels["contents"], root)
 
 
-def _ncx_entries(items: list[TocEntry], counter: list[int]) -> list[object]:
+def ncx_entries(items: list[TocEntry], counter: list[int]) -> list[object]:
     out: list[object] = []
     for item in items:
         counter[0] += 1
         link = epub.Link(item.href, item.label, f"navpoint-{counter[0]}")
-        out.append((link, _ncx_entries(item.children, counter)) if item.children else link)
+        out.append((link, ncx_entries(item.children, counter)) if item.children else link)
     return out
 
 
@@ -342,7 +351,7 @@ def build_epub(article: Article, options: WriteOptions, *, split_bytes: int = SP
         article,
         modified=moment,
         has_images=bool(images),
-        images_described=_images_described(docs),
+        images_described=all_images_described(docs),
         animated_images=any(i.media_type in ("image/gif", "image/webp") for i in images.values()),
     )
     meta, with_math = declare_math(meta, [nav, *docs])
@@ -362,7 +371,7 @@ def build_epub(article: Article, options: WriteOptions, *, split_bytes: int = SP
     # The nav document is in the spine only so the landmarks may point at it; it is not read in order.
     book.spine = [items[d.name] for d in docs[:1 + bool(cover_image)]] + [(items[NAV], "no")]
     book.spine += [items[d.name] for d in docs[1 + bool(cover_image):]]
-    book.toc = _ncx_entries(toc, [0])
+    book.toc = ncx_entries(toc, [0])
     guide_types = {"cover": "cover", "titlepage": "title-page", "bodymatter": "text", "endnotes": "notes"}
     book.guide = [{"type": guide_types[d.landmark], "href": d.name, "title": d.title} for d in docs if d.landmark]
     book.guide.insert(2 if cover_image else 1, {"type": "toc", "href": NAV, "title": labels_for(article)["contents"]})
@@ -429,7 +438,7 @@ def _has_math(root: etree._Element) -> bool:
     return next(root.iter(f"{{{MATHML_NS}}}math"), None) is not None
 
 
-def _images_described(docs: list[Document]) -> bool:
+def all_images_described(docs: list[Document]) -> bool:
     """Whether every image in the book has a text alternative."""
     return all((img.get("alt") or "").strip() for d in docs for img in d.root.iter("{*}img"))
 

@@ -24,22 +24,21 @@ article's authors and editors as contributors.  The same edition always gives th
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ebooklib import epub
 from lxml import etree
 
-from ... import __version__
-from ...editions.model import Edition, EditionArticle, FrontPiece
+from ..._version import __version__
 from ...errors import ArticleError
+from ...labels import Labels, labels_for, labels_for_lang
 from ...model import Article
+from ...model.edition import Edition, EditionArticle, FrontPiece
 from ...options import WriteOptions
 from ...render.html_body import HtmlOptions
 from ...render.identity import IDENTITY_NAMESPACE
-from ...render.labels import Labels, labels_for, labels_for_lang
-from ...render.title_block import TitleBlockOptions, joined, render_title_block, title_block
+from ...render.title_block import joined
 from ...styles import read_style
 from . import (
     NAV,
@@ -47,17 +46,18 @@ from . import (
     STYLESHEET,
     Document,
     TocEntry,
-    _images_described,
-    _ncx_entries,
-    _section_entries,
     add_contents,
+    all_images_described,
     declare_math,
+    ncx_entries,
     notes_document,
     notes_title,
+    section_entries,
     text_documents,
+    title_page,
     write_book,
 )
-from .package import Contributor, PackageMetadata, accessibility, add_to_book, moment_for
+from .package import RELATOR_OF, Contributor, PackageMetadata, accessibility, add_to_book, contributor, moment_for
 from .resources import EXTENSIONS, ImageResource, collect_images, sniff_media_type
 from .xhtml import (
     EPUB_TYPE,
@@ -197,18 +197,6 @@ def _article_images(article: Article, prefix: str, allow_remote: bool) -> dict[s
     }
 
 
-def _article_title_page(article: Article, image_url: Callable[[str], str]) -> Document:
-    m = article.metadata
-    root, body = new_document(m.lang, m.title_text, STYLESHEET)
-    body.set(EPUB_TYPE, "bodymatter")
-    options = TitleBlockOptions(
-        tag="section", css_class="titlepage", title_id="title-heading", image_url=image_url,
-        labels_dir="ltr" if text_direction(m.lang) else None,
-    )
-    append_html(body, render_title_block(title_block(article), options))
-    return Document("title.xhtml", m.title_text, root)
-
-
 def _prefix_ids(docs: list[Document], prefix: str) -> None:
     """Give every id in ``docs`` the article's prefix, and make every link and reference follow."""
     names = {d.name for d in docs}
@@ -241,7 +229,7 @@ def _chapter(n: int, item: EditionArticle, options: WriteOptions, split_bytes: i
             raise ArticleError(article.path, f"image {src!r} was not collected") from None
 
     html_options = HtmlOptions(backlinks="start", image_url=image_url, notes_heading=labels_for(article)["notes"])
-    title = _article_title_page(article, image_url)
+    title = title_page(article, image_url)
     text_docs = text_documents(article, html_options, split_bytes)
     docs = [title, *text_docs]
     if article.notes:
@@ -266,7 +254,7 @@ def _chapter(n: int, item: EditionArticle, options: WriteOptions, split_bytes: i
     for doc in text_docs:
         for ident in doc.root.xpath("//@id"):
             where.setdefault(str(ident).removeprefix(prefix), doc.name)
-    sections = _section_entries(article.body, 1, where.get, text_docs[0].name)
+    sections = section_entries(article.body, 1, where.get, text_docs[0].name)
     children = [_entry(s, prefix) for s in sections]
     if article.notes:  # the book's word for them may be English in an article of another language
         word_lang = None if article.notes_title else labels_for(article).mark
@@ -363,11 +351,10 @@ def _contributors(edition: Edition) -> tuple[Contributor, ...]:
     seen: dict[tuple[str, str], Contributor] = {}
     for item in edition.articles:
         m = item.article.metadata
-        for people, role in ((m.authors, "aut"), (m.editors, "edt"), (m.reviewers, "rev"), (m.translators, "trl")):
-            for p in people:
-                name = p.name if role == "aut" else p.display_name
-                if (name, role) not in credited:
-                    seen.setdefault((name, role), Contributor(name=name, file_as=p.file_as, role=role))
+        for role, p in (*(("author", a) for a in m.authors), *m.contributors):
+            credit = contributor(p, RELATOR_OF[role])
+            if (credit.name, credit.role) not in credited:
+                seen.setdefault((credit.name, credit.role), credit)
     return tuple(seen.values())
 
 
@@ -375,7 +362,7 @@ def edition_metadata(edition: Edition, *, modified: Any, has_images: bool, image
                      animated_images: bool = False) -> PackageMetadata:
     """The OPF metadata of the edition's book (``modified`` a :class:`datetime.datetime`)."""
     identifier, identifier_type = _edition_identifier(edition)
-    editors = tuple(Contributor(name=p.display_name, file_as=p.file_as, role="edt") for p in edition.editors)
+    editors = tuple(contributor(p, "edt") for p in edition.editors)
     return PackageMetadata(
         identifier=identifier,
         identifier_type=identifier_type,
@@ -467,7 +454,7 @@ def build_edition_epub(edition: Edition, options: WriteOptions, *, split_bytes: 
 
     images = ([cover_image] if cover_image else []) + [i for c in chapters for i in c.images]
     meta = edition_metadata(
-        edition, modified=moment, has_images=bool(images), images_described=_images_described(docs),
+        edition, modified=moment, has_images=bool(images), images_described=all_images_described(docs),
         animated_images=any(i.media_type in ("image/gif", "image/webp") for i in images),
     )
     meta, with_math = declare_math(meta, [nav, *docs])
@@ -488,7 +475,7 @@ def build_edition_epub(edition: Edition, options: WriteOptions, *, split_bytes: 
                          lambda doc: doc.root.get("lang") or edition.lang)
 
     book.spine = [items[d.name] for d in front] + [items[NAV]] + [items[d.name] for d in [*after_nav, *body_docs]]
-    book.toc = _ncx_entries(_ncx(toc), [0])
+    book.toc = ncx_entries(_ncx(toc), [0])
     guide_types = {"cover": "cover", "titlepage": "title-page", "copyright-page": "copyright-page",
                    "foreword": "foreword", "bodymatter": "text"}
     book.guide = [{"type": guide_types[d.landmark], "href": d.name, "title": d.title}

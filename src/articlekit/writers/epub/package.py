@@ -97,7 +97,12 @@ def stable_identifier(article: Article) -> str:
 RELATORS: dict[str, str] = {"aut": "author", "edt": "editor", "rev": "reviewer", "trl": "translator"}
 
 
-def _contributor(p: Person, role: str) -> Contributor:
+#: The MARC relator of each role in :data:`~articlekit.model.CONTRIBUTOR_ROLES`, and of authorship.
+RELATOR_OF: dict[str, str] = {word: code for code, word in RELATORS.items()}
+
+
+def contributor(p: Person, role: str) -> Contributor:
+    """``p`` credited in the OPF as ``role`` (a MARC relator: ``aut``, ``edt``, ``rev``, ``trl``)."""
     # Editors, reviewers and translators are credited with their degrees, as the title page prints them.
     return Contributor(name=p.name if role == "aut" else p.display_name, file_as=p.file_as, role=role)
 
@@ -129,9 +134,8 @@ def package_metadata(
         title=m.title_text,
         subtitle=m.subtitle_text,
         language=m.lang,
-        creators=tuple(_contributor(p, "aut") for p in m.authors),
-        contributors=(*(_contributor(p, "edt") for p in m.editors), *(_contributor(p, "rev") for p in m.reviewers),
-                      *(_contributor(p, "trl") for p in m.translators)),
+        creators=tuple(contributor(p, "aut") for p in m.authors),
+        contributors=tuple(contributor(p, RELATOR_OF[role]) for role, p in m.contributors),
         date=m.date.isoformat(),
         modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
         publisher=m.publisher or (m.journal.publisher if m.journal else None),

@@ -1,6 +1,6 @@
 """The images an EPUB carries: found in the article, read through the safety policy, typed by content.
 
-Every image is read through :func:`articlekit.safety.resolve_resource`, so an
+Every image is read through :func:`articlekit.read.safety.resolve_resource`, so an
 article can only bring in files from its own folder (or, when the caller allows
 remote resources, an http(s) image that is downloaded once and packed into the
 book: EPUB forbids remote images).  The media type comes from the bytes, not the
@@ -20,7 +20,7 @@ from lxml import etree
 
 from ...errors import ArticleError
 from ...model import Article
-from ...safety import AccessDenied, Policy, resolve_resource
+from ...read.safety import AccessDenied, Policy, resolve_resource
 from ...tree import iter_inlines
 
 #: Largest image accepted (bytes); a bigger one is almost certainly a mistake in an article.

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping
 import lxml.html
 from lxml import etree
 
+from ..elements import append_text, unwrap
+
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 OPS_NS = "http://www.idpf.org/2007/ops"
@@ -84,17 +86,8 @@ def _copy_into(parent: etree._Element, src: lxml.html.HtmlElement, ns: str = XHT
     for child in src:
         _copy_into(el, child, ns)
         if not isinstance(child.tag, str) and child.tail:
-            _append_text(el, child.tail)
+            append_text(el, xml_text(child.tail) or "")
     el.tail = xml_text(src.tail)
-
-
-def _append_text(parent: etree._Element, text: str) -> None:
-    text = xml_text(text) or ""
-    if len(parent):
-        last = parent[-1]
-        last.tail = (last.tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
 
 
 def append_html(parent: etree._Element, html: str) -> None:
@@ -103,11 +96,11 @@ def append_html(parent: etree._Element, html: str) -> None:
         return
     wrapper = lxml.html.fragment_fromstring(html, create_parent="div")
     if wrapper.text:
-        _append_text(parent, wrapper.text)
+        append_text(parent, xml_text(wrapper.text) or "")
     for child in wrapper:
         _copy_into(parent, child)
         if not isinstance(child.tag, str) and child.tail:
-            _append_text(parent, child.tail)
+            append_text(parent, xml_text(child.tail) or "")
 
 
 def add_epub_semantics(root: etree._Element) -> None:
@@ -175,37 +168,12 @@ def relink(documents: Mapping[str, etree._Element], order: Iterable[str]) -> Non
                 if target in where:
                     a.set("href", f"{where[target]}#{target}")
                     continue
-                _unwrap(a)
+                unwrap(a)
             elif href.lower().startswith("doi:"):
                 a.set("href", "https://doi.org/" + href[4:].lstrip("/"))
             elif not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", href):
-                _unwrap(a)
+                unwrap(a)
 
-
-def _unwrap(el: etree._Element) -> None:
-    """Replace an element by its content (text and children stay in place)."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    pos = parent.index(el)
-    text = el.text or ""
-    if pos == 0:
-        parent.text = (parent.text or "") + text
-    else:
-        prev = parent[pos - 1]
-        prev.tail = (prev.tail or "") + text
-    children = list(el)
-    for i, child in enumerate(children):
-        parent.insert(pos + i, child)
-    tail = el.tail or ""
-    if children:
-        children[-1].tail = (children[-1].tail or "") + tail
-    elif pos == 0:
-        parent.text = (parent.text or "") + tail
-    else:
-        prev = parent[pos - 1]
-        prev.tail = (prev.tail or "") + tail
-    parent.remove(el)
 
 
 def new_document(

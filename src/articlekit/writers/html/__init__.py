@@ -8,9 +8,9 @@ schema.org JSON-LD with authors, editors and the publication date.
 
 from __future__ import annotations
 
-from ...citations import CSS as CITATIONS_CSS
 from ...model import Article
 from ...options import WriteOptions
+from ...read.citations import CSS as CITATIONS_CSS
 from ...render.summary import description
 from ...render.templates import render, trusted
 from ...styles import read_style

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ...frontmatter import CREDIT_ROLES
 from ...model import Article, Funding, Person
+from ...read.frontmatter import CREDIT_ROLES
 from ...render.html_body import HtmlOptions, render_body, render_notes
 from ...render.templates import render, trusted
 from ...render.title_block import TitleBlockOptions, render_title_block, title_block

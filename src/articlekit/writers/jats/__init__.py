@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ...labels import labels_for
 from ...model import Article, Metadata
 from ...options import WriteOptions
-from ...render.labels import labels_for
 from .body import JatsRenderer
 from .front import FrontBuilder, article_type
 from .xml import MML, XML_LANG, Element, new

@@ -35,14 +35,15 @@ from typing import Any
 
 from lxml import etree
 
-from ...backmatter import DATA_AVAILABILITY_ID, is_acknowledgements
-from ...citations import REFS_ID
 from ...errors import ArticleError
-from ...formulas import mathml_for
+from ...labels import labels_for
 from ...model import NOTE_REFS, Article, Block, Inline
-from ...render.labels import labels_for
-from ...safety import safe_link
+from ...read.backmatter import DATA_AVAILABILITY_ID, is_acknowledgements
+from ...read.citations import REFS_ID
+from ...read.formulas import mathml_for
+from ...read.safety import safe_link
 from ...tree import inline_children, stringify
+from ..elements import append_text, unwrap
 from .references import ref_list
 from .xml import (
     BLOCK_CHILDREN,
@@ -54,11 +55,9 @@ from .xml import (
     XML_LANG,
     Element,
     IdRegistry,
-    append_text,
     has_content,
     mathml_element,
     new,
-    unwrap,
 )
 
 _LIST_TYPES = {

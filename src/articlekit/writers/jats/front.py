@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import difflib
 import re
+from itertools import groupby
+from operator import itemgetter
 
 from lxml import etree
 
 from ...errors import ArticleError
-from ...frontmatter import CREDIT_ROLES
 from ...model import Affiliation, Article, Copyright, Metadata, Person
+from ...read.frontmatter import CREDIT_ROLES
 from .body import JatsRenderer
 from .xml import ALI, Element, new
 
@@ -127,7 +129,7 @@ class FrontBuilder:
         #: The parts of each structured affiliation; with any, every affiliation is labelled 1, 2 …
         self.aff_details: dict[str, Affiliation] = {}
         m = self.meta
-        for person in (*m.authors, *m.editors, *m.reviewers, *m.translators):
+        for person in (*m.authors, *(p for _, p in m.contributors)):
             if person.affiliation and person.affiliation not in self.aff_ids:
                 self.aff_ids[person.affiliation] = renderer.ids.reserve(f"aff{len(self.aff_ids) + 1}")
             if person.affiliation and person.ror:
@@ -196,12 +198,8 @@ class FrontBuilder:
             _sub(group, "subject", self.text(m.section))
         am.append(self.title_group())
         am.append(self.contrib_group(m.authors, "author", "authors"))
-        if m.editors:
-            am.append(self.contrib_group(m.editors, "editor", "editors", role="Editor"))
-        if m.reviewers:
-            am.append(self.contrib_group(m.reviewers, "reviewer", "reviewers", role="Reviewer"))
-        if m.translators:
-            am.append(self.contrib_group(m.translators, "translator", "translators", role="Translator"))
+        for role, credited in groupby(m.contributors, key=itemgetter(0)):
+            am.append(self.contrib_group(tuple(p for _, p in credited), role, f"{role}s", role=role.title()))
         for affiliation, aff_id in self.aff_ids.items():
             am.append(self.aff(affiliation, aff_id))
         if self.corresp_ids:

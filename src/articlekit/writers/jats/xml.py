@@ -11,7 +11,7 @@ import re
 
 from lxml import etree
 
-Element = etree._Element
+from ..elements import Element
 
 XLINK = "http://www.w3.org/1999/xlink"
 ALI = "http://www.niso.org/schemas/ali/1.0/"
@@ -160,17 +160,6 @@ class IdRegistry:
         return self._targets.get(wanted, [])
 
 
-def append_text(parent: Element, text: str) -> None:
-    """Add text at the end of ``parent``'s content (after its last child, if any)."""
-    if not text:
-        return
-    if len(parent):
-        last = parent[-1]
-        last.tail = (last.tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
-
-
 def has_content(el: Element) -> bool:
     """Whether ``el`` holds any element or any non-blank text."""
     if len(el):
@@ -179,35 +168,7 @@ def has_content(el: Element) -> bool:
 
 
 
-def unwrap(el: Element) -> None:
-    """Replace ``el`` by its content (text and children) in its parent."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    pos = list(parent).index(el)
-    text, tail = el.text or "", el.tail or ""
-    children = list(el)
-    if pos == 0:
-        parent.text = (parent.text or "") + text
-    else:
-        prev = parent[pos - 1]
-        prev.tail = (prev.tail or "") + text
-    for i, child in enumerate(children):
-        parent.insert(pos + i, child)
-    parent.remove(el)
-    if tail:
-        if children:
-            last = children[-1]
-            last.tail = (last.tail or "") + tail
-        elif pos == 0:
-            parent.text = (parent.text or "") + tail
-        else:
-            prev = parent[pos - 1]
-            prev.tail = (prev.tail or "") + tail
-
-
 __all__ = [
     "ALI", "BLOCK_CHILDREN", "FACES", "HREF", "INLINE_CHILDREN", "NOT_XML", "NSMAP", "PARA_LEVEL", "VOID",
-    "XLINK", "XLINK_TITLE", "XML_LANG", "Element", "IdRegistry", "append_text", "has_content", "is_xml_id", "new",
-    "unwrap",
+    "XLINK", "XLINK_TITLE", "XML_LANG", "Element", "IdRegistry", "has_content", "is_xml_id", "new",
 ]

@@ -19,287 +19,43 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping, Sequence
-from copy import deepcopy
 from dataclasses import dataclass
-from functools import cache
 from html import escape
 from typing import Any
 
 import pyphen
 
-from ... import __version__
-from ...formulas import is_display, mathml_for
+from ..._version import __version__
+from ...labels import Labels, labels_for
 from ...model import NOTE_REFS, Article, Note
-from ...render.html_body import HtmlOptions, HtmlRenderer, _letter
-from ...render.labels import Labels, labels_for
+from ...read.formulas import is_display, mathml_for
+from ...render.html_body import HtmlOptions, HtmlRenderer
+from ...render.html_body import ref_letter as _letter
 from ...render.summary import description
 from ...render.title_block import TitleBlockOptions, joined, render_title_block
 from ...render.title_block import title_block as shared_title_block
-from ...tree import inline_children, iter_table_rows, stringify
+from ...tree import inline_children, stringify
+from .breaks import (
+    HYPHEN,
+    NO_HYPHENS_NEEDED,
+    WORD_JOINER,
+    break_address,
+    is_address,
+    keep_dashes_attached,
+    keep_hangul_words,
+    names_doi,
+    tie_last_words,
+)
 from .formulas import svg_image
-
-#: Languages that justify without hyphenation: lines may break between characters.
-NO_HYPHENS_NEEDED = frozenset({"ko", "ja", "zh", "th", "lo", "km", "my"})
+from .tables import MEASURE_EM, WIDE_TABLE_COLUMNS, column_needs, mark_tokens, shared_widths
 
 #: Longest running-head title, in characters, before it is shortened.
 RUNNING_TITLE_MAX = 60
 
 
-#: Dashes a line should not begin with.
-DASHES = ("\u2014", "\u2013")
-#: U+2060 WORD JOINER: forbids a line break, draws nothing and is not extracted as text.
-WORD_JOINER = "\u2060"
-#: U+200B ZERO WIDTH SPACE: allows a line break, draws nothing and is not extracted as text.
-BREAK_HERE = "\u200b"
-#: A hard hyphen between a letter and a digit ("mid-1990s"), where Unicode line breaking forbids a break.
-_HYPHEN_BEFORE_DIGIT = re.compile(r"(?<=[^\W\d_]-)(?=\d)")
-_NBSP = {"t": "Str", "c": "\u00a0"}
-#: U+2010 HYPHEN. Book faces draw it and the hyphen-minus with one glyph, and a PDF maps a glyph back to
-#: one character: a single U+2010 in the text would make every hyphen copy and search as U+2010.
-HYPHEN = "\u2010"
-#: Where an address may break: after / . ? & = # (never between the slashes of "//"), not at its end.
-_ADDRESS_BREAK = re.compile(r"(?<=[/.?&=#])(?=[^/\s])")
-#: A DOI written out as link text ("10.1016/j.x.2021.123").
-_DOI_TEXT = re.compile(r"^10\.\d{4,9}/\S+$")
-#: Where a DOI resolves.
-_DOI_RESOLVERS = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
 #: The title block's DOI link and its text.
 _DOI_LINK = re.compile(r'(<p class="doi"><a [^>]*>)([^<]+)(</a>)')
-#: Tables with this many columns or more are set smaller (``table.wide`` in print.css).
-WIDE_TABLE_COLUMNS = 6
-#: The limits a wide table is shrunk within: no word of up to this many characters is broken
-#: (longer ones are hyphenated), at table.wide's type, whose characters and cell padding are about
-#: this wide in ems of the body type, in the text block page.py aims at (32 ems; narrower on a small
-#: trim, and the writer gives the page's own).  A table whose columns need more goes on a landscape
-#: page of its own (``.landscape``, ``@page wide``).
-UNBROKEN_WORD = 8
-_CHAR_EM, _CELL_EM, _MEASURE_EM = 0.37, 0.6, 32.0
-#: Widest character of a token (figures are tabular, capitals wide) and of code, and a word's character
-#: (the head's are bold) where the column widths are shared out, in ems of the body type.
-_TOKEN_CHAR_EM, _CODE_CHAR_EM, _WORD_CHAR_EM = 0.48, 0.4, 0.42
-#: A word of fewer characters than this is not hyphenated in a cell, nor closer than this to its ends
-#: (``hyphenate-limit-chars`` of th and td in print.css).
-_CELL_HYPHEN_WORD, _CELL_HYPHEN_SIDE = 5, 2
-#: Where a token in a table cell may break: after / = & ?, after a hyphen between letters or figures
-#: ("avx512-64GB"), after a period before a letter ("benchmarks.run"); never inside a number ("13.2").
-_TOKEN_BREAK = re.compile(r"(?<=[/=&?])(?=[^\W_])|(?<=[^\W_]-)(?=[^\W_])|(?<=[^\W\d_]\.)(?=[^\W\d_])")
-#: The hyphens an option opens with ("-O3", "--suite"): a line may not break after them.
-_LEADING_HYPHENS = re.compile(r"(?<!\S)(-+)(?=[^\W_])")
-#: Class of a token in a table cell: never hyphenated (print.css).
-TOKEN_CLASS = "cell-token"  # noqa: S105 - a class name
 
-
-def is_token(word: str) -> bool:
-    """Whether a word of a table cell is a token, not a word: an identifier, a version, an option.
-
-    It holds a letter and a figure or one of ``_ = / & ?``, or opens with a hyphen
-    ("x86_64-zen4", "gcc-13.2", "-flto").  Hyphenating one would put a hyphen in
-    it that is not there, and a break at an arbitrary letter would change it.
-    """
-    return any(ch.isalpha() for ch in word) and (
-        word.startswith("-") or any(ch.isdigit() or ch in "_=/&?" for ch in word))
-
-
-def break_token(text: str) -> str:
-    """``text`` with a zero-width space at each of its tokens' break points and none after an opening hyphen."""
-    def one(match: re.Match[str]) -> str:
-        word = match[0]
-        if not is_token(word):
-            return word
-        word = _LEADING_HYPHENS.sub(lambda m: WORD_JOINER.join(m[1]) + WORD_JOINER, word)
-        return _TOKEN_BREAK.sub(BREAK_HERE, word)
-    return re.sub(r"\S+", one, text)
-
-
-@cache
-def _hyphenator(lang: str) -> pyphen.Pyphen | None:
-    """The hyphenation dictionary WeasyPrint sets ``lang`` with, or None (no hyphenation)."""
-    found = pyphen.language_fallback(lang.replace("-", "_")) if lang and lang not in NO_HYPHENS_NEEDED else None
-    return pyphen.Pyphen(lang=found, left=_CELL_HYPHEN_SIDE, right=_CELL_HYPHEN_SIDE) if found else None
-
-
-def _word_part(word: str, lang: str) -> int:
-    """How many characters of ``word`` a cell's line must hold: its longest part between hyphens or breaks."""
-    dic = _hyphenator(lang)
-    widest = 0
-    for part in re.split(r"(?<=[^\W\d_]-)(?=[^\W\d_])", word):  # a hard hyphen between letters
-        if dic is None or len(part) < _CELL_HYPHEN_WORD:
-            widest = max(widest, len(part))
-            continue
-        cuts = [0, *dic.positions(part), len(part)]
-        widest = max(widest, *(end - start + (end < len(part)) for start, end in itertools.pairwise(cuts)))
-    return widest
-
-
-def _cell_needs(inlines: list[Any], lang: str, fit: bool) -> float:
-    """How wide (ems of the body type) a cell's content needs its column: its widest part that cannot break.
-
-    With ``fit`` false, the coarse limit the landscape cutoff was set by: a
-    word is counted up to :data:`UNBROKEN_WORD` characters.  With ``fit`` true,
-    each word to its longest part between hyphenation points, for sharing out
-    the columns of a table set upright.
-    """
-    need = 0.0
-    for node in inlines:
-        t, c = node.get("t"), node.get("c")
-        if t == "Code":
-            need = max(need, *(len(part) * _CODE_CHAR_EM for w in c[1].split()
-                               for part in break_token(w).replace(WORD_JOINER, "").split(BREAK_HERE)), 0)
-            continue
-        if t != "Str":
-            need = max(need, _cell_needs(inline_children(node) or [], lang, fit))
-            continue
-        for word in c.split():
-            if is_token(word) or any(ch.isdigit() for ch in word):
-                # never hyphenated: as wide as its longest part between break points
-                parts = break_token(word).replace(WORD_JOINER, "").split(BREAK_HERE)
-                need = max(need, *(len(part) * _TOKEN_CHAR_EM for part in parts))
-            elif fit:
-                need = max(need, _word_part(word, lang) * _WORD_CHAR_EM)
-            else:
-                need = max(need, min(len(word), UNBROKEN_WORD) * _CHAR_EM)
-    return need
-
-
-def column_needs(table: list[Any], lang: str = "", fit: bool = False) -> list[float]:
-    """How wide (ems of the body type) each column of a table needs to be, cell padding included.
-
-    A word may be hyphenated, so a column needs room for its first
-    :data:`UNBROKEN_WORD` characters (with ``fit``, its longest part between
-    hyphenation points in ``lang``); a token (see :func:`is_token`) or code is
-    broken only at its break points, so a column needs room for its longest part.
-    """
-    _attr, _caption, colspecs, head, bodies, foot = table
-    widest = [0.0] * len(colspecs)
-    for _row_attr, cells in iter_table_rows(head, bodies, foot):
-        col = 0
-        for cell in cells:
-            span = cell[3]
-            if span == 1 and col < len(widest):
-                for block in cell[4]:
-                    if block.get("t") in ("Plain", "Para"):
-                        widest[col] = max(widest[col], _cell_needs(block["c"], lang, fit))
-            col += span
-    return [w + _CELL_EM for w in widest]
-
-
-def needs_landscape(table: list[Any]) -> bool:
-    """Whether a table's columns, each as wide as its longest part that cannot break, outgrow the text block."""
-    return sum(column_needs(table)) > _MEASURE_EM
-
-
-def shared_widths(needs: Sequence[float], measure: float = _MEASURE_EM) -> list[float] | None:
-    """Each column's share (percent) of a table set in the text block, or None when equal shares fit every column.
-
-    A column that needs more than an equal share gets what it needs, and the
-    room left over is shared out equally.
-    """
-    if not needs or max(needs) <= measure / len(needs):
-        return None
-    spare = (measure - sum(needs)) / len(needs)
-    return [round(100 * (need + spare) / measure, 2) for need in needs]
-
-
-def _mark_tokens(inlines: list[Any]) -> list[Any]:
-    """A cell's inlines with each token in a ``span.cell-token``, its break points marked; code likewise broken."""
-    out: list[Any] = []
-    for node in inlines:
-        t, c = node.get("t"), node.get("c")
-        if t == "Str" and is_token(c):
-            node = {"t": "Span", "c": [["", [TOKEN_CLASS], []], [{"t": "Str", "c": break_token(c)}]]}
-        elif t == "Code":
-            node = {"t": "Code", "c": [c[0], break_token(c[1])]}
-        elif t in ("Emph", "Strong", "Underline", "SmallCaps", "Strikeout", "Superscript", "Subscript"):
-            node = {"t": t, "c": _mark_tokens(c)}
-        elif t == "Span":
-            node = {"t": t, "c": [c[0], _mark_tokens(c[1])]}
-        out.append(node)
-    return out
-
-
-def mark_tokens(table: list[Any]) -> list[Any]:
-    """A copy of a table whose cells' tokens and code may break only at their break points (see :func:`break_token`)."""
-    attr, caption, colspecs, head, bodies, foot = deepcopy(table)
-    for _row_attr, cells in iter_table_rows(head, bodies, foot):
-        for cell in cells:
-            cell[4] = [{"t": b["t"], "c": _mark_tokens(b["c"])} if b.get("t") in ("Plain", "Para") else b
-                       for b in cell[4]]
-    return [attr, caption, colspecs, head, bodies, foot]
-
-
-def break_address(text: str) -> str:
-    """``text`` (a URL or DOI) with a zero-width space after each / . ? & = # where a line may break.
-
-    Unicode line breaking offers almost no break inside an address, so a long one
-    runs past the measure, or, with ``overflow-wrap: anywhere``, breaks at any
-    letter.  After these characters a break keeps its parts readable, and no
-    hyphen is added (which a reader could take for part of the address); the
-    zero-width space draws nothing and is not extracted with the text.
-    """
-    return _ADDRESS_BREAK.sub(BREAK_HERE, text)
-
-
-def names_doi(text: str, target: str) -> bool:
-    """Whether a link's text is a DOI and its target that DOI at a resolver (``https://doi.org/…``)."""
-    lower = target.lower()
-    return bool(_DOI_TEXT.match(text)) and any(lower.startswith(r) and target[len(r):] == text for r in _DOI_RESOLVERS)
-
-
-def is_address(text: str, target: str) -> bool:
-    """Whether a link's text is an address: its own target, a URL or a DOI."""
-    return text in (target, target.removeprefix("mailto:")) or text.startswith(("http://", "https://")) \
-        or bool(_DOI_TEXT.match(text))
-
-
-#: Hangul jamo, compatibility jamo and syllables.
-_HANGUL = "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff"
-_HANGUL_PAIR = re.compile(f"(?<=[{_HANGUL}])(?=[{_HANGUL}])")
-
-
-def keep_hangul_words(text: str) -> str:
-    """``text`` with a word joiner between adjacent Hangul letters, so Korean breaks only between words.
-
-    Korean is spaced between words and, like ``word-break: keep-all``, is not
-    broken inside one.  WeasyPrint does not implement ``keep-all``, and line
-    breaking by Unicode rules allows a break between any two syllables.
-    """
-    return _HANGUL_PAIR.sub(WORD_JOINER, text)
-
-
-def keep_dashes_attached(inlines: list[Any]) -> list[Any]:
-    """A copy of ``inlines`` in which no line can start with a dash.
-
-    A closed dash ("Internet”—which") gets a word joiner before it; a spaced one
-    ("digitally – report") gets a word joiner between the space and the dash, so
-    the dash ends the line rather than opening the next one.  A hard hyphen before a digit
-    ("mid-1990s") gets a zero-width space after it: Unicode line breaking keeps
-    "-1990" together as a negative number, which leaves a justified line loose.
-    """
-    out: list[Any] = []
-    skip = -1
-    for i, node in enumerate(inlines):
-        t = node.get("t")
-        nxt = inlines[i + 1] if i + 1 < len(inlines) else None
-        if t == "Space" and nxt and nxt.get("t") == "Str" and nxt["c"].startswith(DASHES):
-            # The space stays a normal (justifiable) space; the word joiner after it forbids the
-            # break (UAX #14, LB11).  A no-break space instead would make WeasyPrint hyphenate the
-            # word before it and leave its first half alone on a line.
-            out.append(node)
-            out.append({"t": "Str", "c": WORD_JOINER + keep_dashes_attached([nxt])[0]["c"]})
-            skip = i + 1
-            continue
-        if i == skip:
-            continue
-        if t == "Str":
-            text = re.sub(rf"(?<=\S)(?=[{''.join(DASHES)}])", WORD_JOINER, node["c"])
-            text = _HYPHEN_BEFORE_DIGIT.sub(BREAK_HERE, text)
-            prev = out[-1] if out else None
-            after_word = prev is not None and prev.get("t") not in ("Space", "SoftBreak", "LineBreak") and prev != _NBSP
-            if text.startswith(DASHES) and after_word:
-                text = WORD_JOINER + text
-            node = {"t": "Str", "c": text}
-        out.append(node)
-    return out
 
 
 def print_formula(article: Article, node: Any) -> str:
@@ -344,7 +100,7 @@ class PrintRenderer(HtmlRenderer):
         #: The column widths (percent) of each table whose columns are shared out by need.
         self._shares: list[list[float]] = []
         #: The width of the text block in ems of the body type, which a wide table's columns share.
-        self.measure_em = _MEASURE_EM
+        self.measure_em = MEASURE_EM
 
     def b_Para(self, c: list[Any], depth: int) -> str:  # noqa: N802 - named after pandoc's node types
         """A paragraph; one holding display formulas is set as its text, each formula's block, the rest of its text.
@@ -491,21 +247,6 @@ def _has_note_refs(inlines: list[Any]) -> bool:
     return False
 
 
-def tie_last_words(inlines: list[Any], limit: int = 16) -> list[Any]:
-    """A copy of ``inlines`` whose last two words are joined by a no-break space.
-
-    Keeps a title or heading from ending in a single short word on a line of its
-    own.  Only done when the heading has at least four words and the joined
-    tail is short enough not to force an early break.
-    """
-    spaces = [i for i, node in enumerate(inlines) if node.get("t") in ("Space", "SoftBreak")]
-    if len(spaces) < 3:
-        return inlines
-    last = spaces[-1]
-    tail = stringify(inlines[spaces[-2] + 1:])
-    if len(tail) > limit:
-        return inlines
-    return [*inlines[:last], {"t": "Str", "c": "\u00a0"}, *inlines[last + 1:]]
 
 
 def text_setting(lang: str) -> str:
@@ -514,7 +255,6 @@ def text_setting(lang: str) -> str:
     Justified text without hyphenation opens wide gaps between words, so a
     language without a hyphenation dictionary is set ragged right.
     """
-    import pyphen
 
     primary = lang.lower().split("-")[0]
     if primary in NO_HYPHENS_NEEDED or pyphen.language_fallback(lang.replace("-", "_")):
@@ -574,7 +314,7 @@ def _meta(name: str, content: str) -> str:
 
 
 def print_document(article: Article, *, created: str, image_src: str | None = None,
-                   ref_pages: Mapping[str, int] | None = None, measure_em: float = _MEASURE_EM) -> PrintDocument:
+                   ref_pages: Mapping[str, int] | None = None, measure_em: float = MEASURE_EM) -> PrintDocument:
     """The whole print HTML document.
 
     ``created`` is the W3C date-time stamped as the PDF's creation and

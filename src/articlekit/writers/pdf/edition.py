@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import re
 import uuid
 from collections.abc import Mapping
@@ -28,40 +27,23 @@ from html import escape
 from typing import Any
 
 import weasyprint
-from weasyprint.text.fonts import FontConfiguration
 
-from ... import __version__
-from ...editions.model import ArticlePages, Edition, EditionArticle
+from ..._version import __version__
 from ...errors import ArticleError, ArticlekitError
 from ...fonts import BookFaceNotInstalledError, find_book_face, find_code_face
+from ...labels import date_text, labels_for, labels_for_lang
 from ...model import NOTE_REFS, Article
+from ...model.edition import ArticlePages, Edition, EditionArticle
 from ...options import WriteOptions
+from ...read.safety import Policy
 from ...render.identity import IDENTITY_NAMESPACE
-from ...render.labels import date_text, labels_for, labels_for_lang
 from ...render.title_block import joined
-from ...safety import Policy
 from ...styles import default_styles_dir, find_style
 from ...tree import inline_children
 from .document import HYPHEN, TitleRenderer, print_document, running_authors, shorten, text_setting
-from .fetcher import RestrictedFetcher
-from .instances import pinned_instances
 from .page import page_geometry, parse_page_size
-from .press import render
-from .spacing import exact_adjustments
-from .structure import complete_tagging
-from .writer import (
-    _conformance,
-    _fixed_clock,
-    _install_xmp,
-    _raise_problems,
-    _variant,
-    _w3c,
-    _weasyprint_problems,
-    base_stylesheet,
-    link_labels,
-    reference_pages,
-    shares_a_page,
-)
+from .press import PressJob, Stylesheet, press_pdf
+from .writer import base_stylesheet, build_time, conformance_of, link_labels, shares_a_page, variant_of, w3c_time
 from .xmp import XmpData, instance_uuid, xmp_packet
 
 #: A start tag; a quoted attribute value may hold a ">" (HTML allows it unescaped).
@@ -150,7 +132,7 @@ def toc_title(article: Article) -> str:
 def tie_last_space(html: str, limit: int = 16) -> str:
     """``html`` with the last space of its text made a no-break space, when the words after it are short.
 
-    Unlike :func:`.document.tie_last_words` this finds the space inside markup too ("the US–China
+    Unlike :func:`.breaks.tie_last_words` this finds the space inside markup too ("the US–China
     <em>trade war</em>"), so the last line holds at least the last two words.
     """
     parts = re.split(r"(<[^>]*>)", html)
@@ -349,8 +331,6 @@ def _xmp(edition: Edition, created: str, conformance: dict[str, str], document_i
 
 def edition_time(edition: Edition) -> dt.datetime:
     """``SOURCE_DATE_EPOCH`` if set, else the edition's date at 00:00 UTC (as for an article)."""
-    from .writer import build_time
-
     first = edition.articles[0].article if edition.articles else None
     if first is None:
         return dt.datetime.combine(edition.date, dt.time(0, 0), tzinfo=dt.UTC)
@@ -380,7 +360,7 @@ def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
         options = dataclasses.replace(options, **kwargs)  # type: ignore[arg-type]
     if not edition.articles:
         raise ArticleError(edition.path, "the edition lists no articles")
-    variant = _variant(options.pdf_variant)
+    variant = variant_of(options.pdf_variant)
     geometry = page_geometry(parse_page_size(options.page_size))
     try:
         book = find_book_face()
@@ -388,7 +368,7 @@ def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
         raise ArticlekitError(str(e)) from None
     code_face = find_code_face()
     moment = edition_time(edition)
-    created = _w3c(moment)
+    created = w3c_time(moment)
     source_dir = edition.articles[0].article.source_dir
     styles = [d for d in (options.styles_dir, edition.styles_dir, edition.articles[0].article.styles_dir) if d]
     house_path = find_style("print.css", *styles)
@@ -402,7 +382,6 @@ def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
         extra.append(edition.cover.resolve().parent)
     extra.extend(a.article.source_dir.resolve() for a in edition.articles)
     policy = Policy(source_dir, extra_dirs=tuple(dict.fromkeys(extra)), allow_remote=options.allow_remote)
-    fetcher = RestrictedFetcher(policy, font_dirs=book.dirs | (code_face.dirs if code_face else frozenset()))
 
     builder = _Book(edition, created, geometry.measure / geometry.font_size)
     html = builder.html()
@@ -416,57 +395,30 @@ def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
         labels[f"a{index}"] = item.article.metadata.title_text
     for ident, title, _ in builder.forewords():
         labels[ident] = title
-    packet = _xmp(edition, created, _conformance(variant), document_id, instance_id)
+    job = PressJob(
+        path=edition.path, source_dir=source_dir, moment=moment, policy=policy, book=book, code_face=code_face,
+        base_css=base_css, sheets=(Stylesheet(house_css, house_path.parent),
+                                   Stylesheet(edition_css, edition_css_path.parent)),
+        variant=variant, variant_name=options.pdf_variant, document_id=document_id,
+        packet=_xmp(edition, created, conformance_of(variant), document_id, instance_id), labels=labels,
+        formulas=frozenset(tex.strip() for item in edition.articles for _display, tex in item.article.formulas),
+        outlines=True,
+    )
 
-    def finish(_document: object, pdf: object) -> None:
-        if variant is not None:
-            complete_tagging(pdf, labels, {tex.strip() for item in edition.articles
-                                           for _display, tex in item.article.formulas})
-        _install_xmp(pdf, packet)
-        pdf.catalog["PageMode"] = "/UseOutlines"  # type: ignore[attr-defined]
-
-    font_config = FontConfiguration()
-    base_url = source_dir.resolve().as_uri() + "/"
-    with _weasyprint_problems() as records, _fixed_clock(moment):
-        stylesheets = [
-            weasyprint.CSS(string=base_css, base_url=base_url, url_fetcher=fetcher, font_config=font_config),
-            weasyprint.CSS(string=house_css, base_url=house_path.parent.resolve().as_uri() + "/",
-                           url_fetcher=fetcher, font_config=font_config),
-            weasyprint.CSS(string=edition_css, base_url=edition_css_path.parent.resolve().as_uri() + "/",
-                           url_fetcher=fetcher, font_config=font_config),
-        ]
-        render_options = {
-            "stylesheets": stylesheets,
-            "pdf_variant": variant,
-            "pdf_identifier": hashlib.md5(document_id.encode(), usedforsecurity=False).hexdigest().encode(),
-            "pdf_tags": variant is not None,
-            "optimize_images": False,
-        }
-
-        def layout(source: str) -> weasyprint.Document:
-            document, _set = render(weasyprint.HTML(string=source, base_url=base_url, url_fetcher=fetcher),
-                                    font_config, **render_options)
-            return document
-
-        document = layout(html)
-        pages = reference_pages(document)
-        # A note with two references on one page lists that page once: the notes follow every
-        # reference of their article, so listing fewer pages cannot move a reference.
+    def page_references(pages: dict[str, int]) -> dict[int, dict[str, int]] | None:
+        """Each article's reference pages, if a note of one has two references on a page (it lists it once:
+        the notes follow every reference of their article, so listing fewer pages cannot move one)."""
         per_article = {
-            index: {ref: pages[builder.prefix(index) + ref] for note in item.article.notes for ref in note.ref_ids
-                    if builder.prefix(index) + ref in pages}
+            index: {ref: pages[builder.prefix(index) + ref] for note in item.article.notes
+                    for ref in note.ref_ids if builder.prefix(index) + ref in pages}
             for index, item in enumerate(edition.articles, start=1)
         }
-        if any(shares_a_page(item.article, per_article[i]) for i, item in enumerate(edition.articles, start=1)):
-            document = layout(builder.html(per_article))
-            pages = reference_pages(document)
-        ranges = _page_ranges(edition, pages)
-        # The book face's instances made by HarfBuzz as it subsets; glyphs placed where the layout put them.
-        with pinned_instances(), exact_adjustments():
-            data = document.write_pdf(finisher=finish, **render_options)
-    problem_path = dataclasses.replace(edition.articles[0].article, path=edition.path)
-    _raise_problems(problem_path, records, fetcher, options.pdf_variant)
-    return data, ranges
+        shared = any(shares_a_page(item.article, per_article[i]) for i, item in enumerate(edition.articles, 1))
+        return per_article if shared else None
+
+    data, pages = press_pdf(job, lambda refs: html if refs is None else builder.html(refs), page_references)
+    return data, _page_ranges(edition, pages)
+
 
 
 __all__ = ["edition_to_pdf", "edition_uuid", "numbering", "prefix_ids"]

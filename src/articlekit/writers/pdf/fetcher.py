@@ -4,7 +4,7 @@ WeasyPrint asks its URL fetcher for every image, stylesheet and ``@font-face``
 file.  This one allows:
 
 * files under the source's folder and the style folders, by the rules of
-  :func:`articlekit.safety.resolve_resource` (no ``..`` or symbolic link out);
+  :func:`articlekit.read.safety.resolve_resource` (no ``..`` or symbolic link out);
 * font files in the folders of the installed book face (a pip font package);
 * ``http(s):`` only when the caller passed ``allow_remote``; ``data:`` (it
   reads nothing).
@@ -24,7 +24,7 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ...safety import AccessDenied, Policy, clean_svg, resolve_resource
+from ...read.safety import AccessDenied, Policy, clean_svg, resolve_resource
 
 #: Suffixes of font files the fetcher serves from font package folders.
 FONT_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".woff", ".woff2"})

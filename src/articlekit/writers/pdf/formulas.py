@@ -1,6 +1,6 @@
 """Formulas for the print edition: MathML drawn as SVG, since WeasyPrint sets no MathML.
 
-ziamath lays out the MathML the reader made (:mod:`articlekit.formulas`) in
+ziamath lays out the MathML the reader made (:mod:`articlekit.read.formulas`) in
 its own STIX Two Math face (SIL Open Font License, shipped inside the ziamath
 package, the only file it reads) and gives an SVG of outlines, which WeasyPrint
 draws as vectors.  Each formula becomes an ``<img>`` with a ``data:`` URL, its

@@ -25,7 +25,7 @@ left to WeasyPrint, and counted in :class:`ComposeReport`.
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,9 +44,10 @@ _FONT_KEYS = (
     "font_feature_settings", "letter_spacing", "word_spacing", "direction",
 )
 
-#: Languages set by WeasyPrint's own breaking: Korean keeps whole words (``keep-all``), Chinese and
-#: Japanese break between characters, which the composer's material does not model.
-_CJK = frozenset({"ko", "ja", "zh"})
+#: Languages set by WeasyPrint's own breaking: Chinese and Japanese break between characters, which the
+#: composer's material does not model.  (Korean is spaced between words, its letters joined by word
+#: joiners in print, and is set by the composer like any other language without hyphenation.)
+_CJK = frozenset({"ja", "zh"})
 
 #: Left to the layout: how far a line's right edge may fall from the measure before it counts as a miss.
 EDGE_TOLERANCE = 0.3
@@ -57,6 +58,15 @@ _SLACK = 0.002
 
 class Unmodelled(Exception):
     """A paragraph whose setting the composer does not model; its message is the reason."""
+
+
+@dataclass(frozen=True)
+class SetParagraph:
+    """A paragraph the composer set: its number in the document, its lines, and which end in a hyphen."""
+
+    number: int
+    lines: int
+    hyphenated: frozenset[int]
 
 
 @dataclass
@@ -70,6 +80,10 @@ class ComposeReport:
     left: dict[str, int] = field(default_factory=dict)
     #: Paragraphs that needed the emergency (2) or overfull (3) pass: (pass, widest space × normal, opening words).
     strained: list[tuple[int, float, str]] = field(default_factory=list)
+    #: Each set paragraph, by its element: its number, how many lines, which of them end in a hyphen.
+    set: dict[Any, SetParagraph] = field(default_factory=dict)
+    #: Every line set, in order: its text and the width (px) the composer measured it at.
+    widths: list[tuple[str, float]] = field(default_factory=list)
 
     def leave(self, reason: str) -> None:
         self.left[reason] = self.left.get(reason, 0) + 1
@@ -81,6 +95,9 @@ class Shaper:
     def __init__(self) -> None:
         self.widths: dict[tuple[Hashable, str], float] = {}
         self.styles: dict[Hashable, Any] = {}
+        #: Paragraphs already set, by their runs, measure and constraint: a second layout (or the same
+        #: paragraph in an edition and its offprint) takes their lines again instead of breaking them anew.
+        self.set: dict[Hashable, tuple[list[_SetLine], int]] = {}
 
     def key(self, style: Any) -> Hashable:
         key = (id(style.font_config), *(_hashable(style[k]) for k in _FONT_KEYS))
@@ -269,6 +286,9 @@ class _SetLine:
     word_spacing: float
     tracking: float
     last: bool
+    #: The line as the composer set it: its text, and its width (px) with its spacing.
+    text: str = ""
+    width: float = 0.0
 
 
 def _position(items: list[Any], index: int, pieces: int) -> tuple[int, int]:
@@ -317,30 +337,23 @@ def _line_text(paragraph: _Paragraph, start: tuple[int, int], end: tuple[int, in
     return out
 
 
-def _natural(paragraph: _Paragraph, parts: list[tuple[int, str]], shape: Shaper, tracking: float) -> float:
+def _measured(paragraph: _Paragraph, parts: list[tuple[int, str]], shape: Shaper, tracking: float = 0.0,
+              spacing: float = 0.0) -> float:
+    """A line's width with its tracking and word spacing applied, measured as the layout will measure it.
+
+    Untracked and unspaced, each part's width comes from the shaper's cache.
+    """
     width = 0.0
     for p, text in parts:
         piece = paragraph.pieces[p]
         if isinstance(piece, Atom):
             width += piece.width
-        elif tracking:
-            width += measure_text(text, _tracked(paragraph.styles[p], tracking))
-        else:
+        elif not tracking and not spacing:
             width += shape.width(text, piece.key)
-    return width
-
-
-def _spaced(paragraph: _Paragraph, parts: list[tuple[int, str]], tracking: float, spacing: float) -> float:
-    """A line's width with its tracking and word spacing applied, measured as the layout will measure it."""
-    width = 0.0
-    for p, text in parts:
-        piece = paragraph.pieces[p]
-        if isinstance(piece, Atom):
-            width += piece.width
-            continue
-        style = _tracked(paragraph.styles[p], tracking) if tracking else paragraph.styles[p].copy()
-        style["word_spacing"] = float(paragraph.styles[p]["word_spacing"]) + spacing
-        width += measure_text(text, style)
+        else:
+            style = _tracked(paragraph.styles[p], tracking) if tracking else paragraph.styles[p].copy()
+            style["word_spacing"] = float(paragraph.styles[p]["word_spacing"]) + spacing
+            width += measure_text(text, style)
     return width
 
 
@@ -364,7 +377,7 @@ def _set_lines(paragraph: _Paragraph, items: list[Any], breaking: Breaking, shap
         parts = _line_text(paragraph, start, end, hyphen)
         spaces = sum(text.count(" ") + text.count("\u00a0") for _p, text in parts)
         target = widths[min(k, len(widths) - 1)]
-        natural = _natural(paragraph, parts, shape, 0.0)
+        natural = _measured(paragraph, parts, shape)
         tracking = 0.0
         if not last and breaking.passes > 1:
             letters = sum(len(text) for _p, text in parts)
@@ -374,18 +387,20 @@ def _set_lines(paragraph: _Paragraph, items: list[Any], breaking: Breaking, shap
             if excess and letters:
                 size = max(float(paragraph.styles[p]["font_size"]) for p, _t in parts)
                 tracking = max(-costs.tracking, min(costs.tracking, excess / letters / size))
-                natural = _natural(paragraph, parts, shape, tracking)
+                natural = _measured(paragraph, parts, shape, tracking)
         spacing = 0.0 if not spaces else (target - natural) / spaces - _SLACK
         if last:  # the last line keeps its natural spaces, unless it had to be shrunk to fit
             spacing = min(0.0, spacing)
         for _ in range(2 if spacing else 0):
             # Read the line back as it will be laid out: Pango does not always add word spacing linearly
             # (a negative spacing is taken only in part next to some glyphs).
-            off = target - _SLACK * spaces - _spaced(paragraph, parts, tracking, spacing)
+            off = target - _SLACK * spaces - _measured(paragraph, parts, shape, tracking, spacing)
             if (last and off > 0) or abs(off) < 0.01:
                 break
             spacing += off / spaces
-        out.append(_SetLine(start, end, hyphen, spacing, tracking, last))
+        text = "".join(t for _p, t in parts)
+        width = _measured(paragraph, parts, shape, tracking, spacing) if spacing else natural
+        out.append(_SetLine(start, end, hyphen, spacing, tracking, last, text, width))
     return out
 
 
@@ -432,14 +447,28 @@ def _rewrite(paragraph: _Paragraph, lines: list[_SetLine]) -> None:
     paragraph.line.style = line_style
 
 
-def compose_boxes(root_box: Any, html: Any, context: Any, params: Params | None = None) -> ComposeReport:
-    """Set every justified paragraph of a built box tree that the composer can model; say what was done."""
+@dataclass(frozen=True)
+class Constraint:
+    """What a paragraph set again must keep: its number of lines, and lines that may not end in a hyphen."""
+
+    lines: int
+    no_hyphen: frozenset[int]
+
+
+def compose_boxes(root_box: Any, html: Any, context: Any, params: Params | None = None,
+                  constraints: Mapping[int, Constraint] | None = None) -> ComposeReport:
+    """Set every justified paragraph of a built box tree that the composer can model; say what was done.
+
+    Paragraphs are numbered in document order (every justified one, set or
+    not); ``constraints`` holds, by that number, what a paragraph set again
+    after a first layout must keep (see :func:`recto_foot_hyphens`).
+    """
     report = ComposeReport()
     shape = shaper()
     pages = _Pages(html, context)
     params = params or Params()
     top = _page_name(root_box.style)
-    for paragraph in list(_paragraphs(root_box, pages.width(top), pages, report, top)):
+    for number, paragraph in enumerate(list(_paragraphs(root_box, pages.width(top), pages, report, top))):
         try:
             _flatten(paragraph, paragraph.line, shape)
         except Unmodelled as reason:
@@ -449,22 +478,82 @@ def compose_boxes(root_box: Any, html: Any, context: Any, params: Params | None 
             continue
         indent = _length(paragraph.block.style["text_indent"], paragraph.width)
         widths = [paragraph.width - indent, paragraph.width]
-        space = max((shape.width(" ", p.key) for p in paragraph.pieces if isinstance(p, Run)), default=1.0)
-        items = finish(paragraph_items(paragraph.pieces, shape.width, paragraph.width))
-        breaking = break_paragraph(items, widths, Params(
-            tolerance=params.tolerance, line_penalty=params.line_penalty,
-            double_hyphen_demerits=params.double_hyphen_demerits, fitness_demerits=params.fitness_demerits,
-            max_hyphen_run=params.max_hyphen_run, emergency_stretch=params.emergency_stretch or space))
-        lines = _set_lines(paragraph, items, breaking, shape, widths, params, space)
+        if min(widths) <= 0:  # margins nested deeper than the page is wide: no line to compose
+            report.leave("no width")
+            continue
+        # The paragraph's own space: that of the style most of its text is set in (not a code span's).
+        runs = [p for p in paragraph.pieces if isinstance(p, Run)]
+        weights: dict[Hashable, int] = {}
+        for run in runs:
+            weights[run.key] = weights.get(run.key, 0) + len(run.text)
+        space = shape.width(" ", max(weights, key=weights.__getitem__)) if weights else 1.0
+        constraint = (constraints or {}).get(number)
+        memo = (tuple(paragraph.pieces), tuple(widths), params, constraint)
+        if memo in shape.set:
+            lines, passes = shape.set[memo]
+        else:
+            items = finish(paragraph_items(paragraph.pieces, shape.width, paragraph.width))
+            breaking = break_paragraph(items, widths, Params(
+                tolerance=params.tolerance, line_penalty=params.line_penalty,
+                double_hyphen_demerits=params.double_hyphen_demerits, fitness_demerits=params.fitness_demerits,
+                max_hyphen_run=params.max_hyphen_run, emergency_stretch=params.emergency_stretch or space,
+                emergency_exponent=params.emergency_exponent),
+                no_hyphen_lines=constraint.no_hyphen if constraint else (),
+                lines=constraint.lines if constraint else None)
+            lines = _set_lines(paragraph, items, breaking, shape, widths, params, space)
+            passes = breaking.passes
+            if len(shape.set) > 20_000:
+                shape.set.clear()
+            shape.set[memo] = lines, passes
         _rewrite(paragraph, lines)
         report.composed += 1
         report.lines += len(lines)
+        report.widths.extend((line.text, line.width) for line in lines)
         report.hyphenated += sum(line.hyphen for line in lines)
-        if breaking.passes > 1:
+        report.set[paragraph.block.element] = SetParagraph(
+            number, len(lines), frozenset(k for k, line in enumerate(lines) if line.hyphen))
+        if passes > 1:
             widest = 1 + max((line.word_spacing for line in lines[:-1]), default=0.0) / space
             words = " ".join(" ".join(p.text.split()) for p in paragraph.pieces if isinstance(p, Run))
-            report.strained.append((breaking.passes, widest, words[:60]))
+            report.strained.append((passes, widest, words[:60]))
     return report
 
 
-__all__ = ["EDGE_TOLERANCE", "ComposeReport", "Shaper", "compose_boxes", "measure_text", "shaper"]
+def _flow_lines(box: Any) -> Iterator[Any]:
+    """The line boxes of a page's flow in order (its margin boxes and footnote area left out)."""
+    for child in getattr(box, "children", None) or ():
+        if isinstance(child, boxes.LineBox):
+            yield child
+        elif not isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+            yield from _flow_lines(child)
+
+
+def recto_foot_hyphens(document: Any, report: ComposeReport) -> dict[int, Constraint]:
+    """The set paragraphs that end a right-hand page with a hyphen, and what setting them again must keep.
+
+    A word broken at the foot of a recto is finished overleaf, out of the
+    reader's sight: such a line is barred from ending in a hyphen, and the
+    paragraph keeps its number of lines, so that the pages do not move.
+    """
+    seen: dict[Any, int] = {}
+    found: dict[int, Constraint] = {}
+    for page in document.pages:
+        page_box = page._page_box  # the laid-out tree is what tells where lines fell
+        last = None
+        for line in _flow_lines(page_box):
+            if line.element in report.set:
+                seen[line.element] = seen.get(line.element, 0) + 1
+            last = line
+        if last is None or page_box.page_type.side != "right" or last.element not in report.set:
+            continue
+        paragraph = report.set[last.element]
+        index = seen[last.element] - 1
+        if index in paragraph.hyphenated:
+            before = found.get(paragraph.number)
+            barred = (before.no_hyphen if before else frozenset()) | {index}
+            found[paragraph.number] = Constraint(paragraph.lines, barred)
+    return found
+
+
+__all__ = ["EDGE_TOLERANCE", "ComposeReport", "Constraint", "SetParagraph", "Shaper", "compose_boxes", "measure_text",
+           "recto_foot_hyphens", "shaper"]

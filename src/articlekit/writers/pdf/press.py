@@ -1,15 +1,31 @@
-"""One WeasyPrint layout, with the composer's lines: the render step both print writers share.
+"""One WeasyPrint layout, with the composer's lines: the print run both print writers share.
 
 :func:`render` is WeasyPrint's own ``HTML.render`` (``Document._render``) with
 one step between building the box tree and laying it out: the composer sets
 the justified paragraphs (:func:`.paragraphs.compose_boxes`).  The style
 cascade and the box tree are made once, and the document is laid out once.
+
+:func:`print_run` is the article PDF's and the edition book's whole run: one
+layout, and a second only where the first showed it is needed — a note whose
+back-references would list a page twice, or a line ending in a hyphen at the
+foot of a right-hand page (its paragraph set again, barred from the hyphen there
+and keeping its number of lines, so no page moves).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+import hashlib
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
 
+import pydyf
 import weasyprint
 from weasyprint.css.counters import CounterStyle
 from weasyprint.document import Document, Page
@@ -19,12 +35,25 @@ from weasyprint.layout import layout_document
 from weasyprint.pdf.metadata import DocumentMetadata
 from weasyprint.text.fonts import FontConfiguration
 
-from .paragraphs import ComposeReport, compose_boxes
+from ...errors import ArticleError, ArticleWarning, found
+from ...fonts import BookFace
+from ...read.glyphs import describe_missing
+from ...read.safety import Policy
+from .fetcher import RestrictedFetcher
+from .instances import pinned_instances
+from .paragraphs import ComposeReport, Constraint, compose_boxes, recto_foot_hyphens
+from .spacing import exact_adjustments
+from .structure import complete_tagging
+
+_NOTDEF = ".notdef glyph rendered"
 
 
-def render(html: weasyprint.HTML, font_config: FontConfiguration,
+def render(html: weasyprint.HTML, font_config: FontConfiguration, constraints: Mapping[int, Constraint] | None = None,
            **options: Any) -> tuple[weasyprint.Document, ComposeReport]:
-    """Lay ``html`` out once, its justified paragraphs set by the composer; the document and what was set."""
+    """Lay ``html`` out once, its justified paragraphs set by the composer; the document and what was set.
+
+    ``constraints`` are passed on to :func:`.paragraphs.compose_boxes`.
+    """
     merged = dict(weasyprint.DEFAULT_OPTIONS)
     merged.update(options)
     counter_style, profiles = CounterStyle(), {}
@@ -37,7 +66,7 @@ def render(html: weasyprint.HTML, font_config: FontConfiguration,
     root_box = build_formatting_structure(
         html.etree_element, context.style_for, context.get_image_from_uri, html.base_url,
         context.target_collector, counter_style, context.footnotes)
-    report = compose_boxes(root_box, html, context)
+    report = compose_boxes(root_box, html, context, constraints=constraints)
     page_boxes = layout_document(html, root_box, context)
     document = Document([Page(page_box) for page_box in page_boxes], DocumentMetadata(**get_html_metadata(html)),
                         html.url_fetcher, font_config, profiles, merged["output_intent"])
@@ -45,4 +74,234 @@ def render(html: weasyprint.HTML, font_config: FontConfiguration,
     return document, report
 
 
-__all__ = ["render"]
+def reference_pages(document: weasyprint.Document) -> dict[str, int]:
+    """Each anchor of a laid-out document and the page (numbered from 1) it fell on."""
+    pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return pages
+
+
+Refs = TypeVar("Refs")
+
+
+def print_run(html: Callable[[Refs | None], weasyprint.HTML], font_config: FontConfiguration,
+              page_references: Callable[[dict[str, int]], Refs | None],
+              **options: Any) -> tuple[weasyprint.Document, ComposeReport, int]:
+    """Lay a print document out, once or twice; the document, what the composer set, and how many layouts.
+
+    ``html(None)`` is the document before any layout; ``page_references``
+    reads the pages of the first layout and returns what the document needs
+    to be made again with (``html(refs)``: the pages its notes list), or
+    ``None`` if they need nothing.
+    """
+    document, report = render(html(None), font_config, **options)
+    refs = page_references(reference_pages(document))
+    constraints = recto_foot_hyphens(document, report)
+    if refs is None and not constraints:
+        return document, report, 1
+    document, report = render(html(refs), font_config, constraints=constraints, **options)
+    return document, report, 2
+
+
+@contextmanager
+def fixed_clock(moment: dt.datetime) -> Iterator[None]:
+    """Make fontTools stamp ``moment`` into the fonts it rewrites.
+
+    WeasyPrint turns variable fonts into static instances with fontTools, which
+    writes the current time into each font's ``head`` table unless
+    ``SOURCE_DATE_EPOCH`` is set.  The variable is set for the duration of the
+    rendering and restored afterwards.
+    """
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(max(0, int(moment.timestamp())))
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def weasyprint_problems() -> Iterator[list[logging.LogRecord]]:
+    """Collect WeasyPrint's warnings and errors while it renders."""
+    handler = _Collect()
+    weasyprint.LOGGER.addHandler(handler)
+    try:
+        yield handler.records
+    finally:
+        weasyprint.LOGGER.removeHandler(handler)
+
+
+def raise_problems(path: Path, records: list[logging.LogRecord], fetcher: RestrictedFetcher,
+                   variant: str | None) -> None:
+    """Turn what WeasyPrint logged into a located error: never ship a PDF with boxes or holes."""
+    missing = [r.args[1] for r in records if _NOTDEF in str(r.msg) and isinstance(r.args, tuple) and len(r.args) > 1]
+    problems: list[str] = []
+    if missing:
+        problems.append(describe_missing(int(cp) for cp in missing))
+    problems.extend(f"resource refused: {reason}" for reason in dict.fromkeys(fetcher.refused))
+    for r in records:
+        message = r.getMessage()
+        if r.levelno < logging.ERROR or "AccessDenied" in message:  # refusals are reported above
+            continue
+        if "has no required alt description" in message:
+            message += (
+                f" (a tagged PDF ({variant}) needs alt text: describe the image in the source,"
+                " or build with --pdf-variant plain)"
+            )
+        problems.append(message)
+    if problems:
+        raise ArticleError(path, "PDF: " + "; ".join(dict.fromkeys(problems)))
+
+
+def install_xmp(pdf: object, packet: bytes) -> None:
+    """Replace the packet WeasyPrint wrote (or add one, for plain PDFs), uncompressed."""
+    catalog = pdf.catalog  # type: ignore[attr-defined]
+    if "Metadata" in catalog:
+        number = int(bytes(catalog["Metadata"]).split()[0])
+        stream = pdf.objects[number]  # type: ignore[attr-defined]
+        stream.stream = [packet]
+        stream.compress = False
+    else:
+        stream = pydyf.Stream([packet], {"Type": "/Metadata", "Subtype": "/XML"}, compress=False)
+        pdf.add_object(stream)  # type: ignore[attr-defined]
+        catalog["Metadata"] = stream.reference
+
+
+_SHARED = threading.local()
+
+
+def shared_faces(faces: str, font_dirs: frozenset[Path]) -> tuple[FontConfiguration, weasyprint.CSS]:
+    """One WeasyPrint font configuration, and the ``@font-face`` rules of the book and code faces, per thread.
+
+    A :class:`~weasyprint.text.fonts.FontConfiguration` loads fontconfig's whole
+    configuration when it is made and keeps each ``@font-face`` file it is
+    given: made afresh for every article, it cost a worker time and about
+    1.5 MiB that was never given back, article after article.  The rules name
+    only the installed faces' files, so one configuration and one stylesheet
+    serve every article of the process (of the thread: Pango's font maps are not
+    to be shared between threads); the rest of the base stylesheet (page, font
+    stack) is still made per article.
+    """
+    cache: dict[str, tuple[FontConfiguration, weasyprint.CSS]] = _SHARED.__dict__.setdefault("faces", {})
+    if faces not in cache:
+        fetcher = RestrictedFetcher(Policy(next(iter(sorted(font_dirs)), Path.cwd())), font_dirs=font_dirs)
+        font_config = FontConfiguration()
+        cache[faces] = font_config, weasyprint.CSS(string=faces, url_fetcher=fetcher, font_config=font_config)
+    return cache[faces]
+
+
+def _dir_url(path: Path) -> str:
+    return path.resolve().as_uri() + "/"
+
+
+@dataclass(frozen=True)
+class Stylesheet:
+    """A stylesheet's text, and the folder its relative addresses resolve from."""
+
+    text: str
+    folder: Path
+
+
+@dataclass(frozen=True)
+class PressJob:
+    """Everything one print PDF needs besides its HTML: faces, stylesheets, policy, identity, XMP, tagging."""
+
+    path: Path  #: named in the problems raised
+    source_dir: Path  #: the HTML's base: pictures resolve from here
+    moment: dt.datetime  #: stamped into the fonts WeasyPrint rewrites
+    policy: Policy
+    book: BookFace
+    code_face: BookFace | None
+    base_css: str  #: the faces, the page geometry and the font stack (:func:`.writer.base_stylesheet`)
+    sheets: tuple[Stylesheet, ...]  #: the house style and whatever follows it
+    variant: str | None
+    variant_name: str
+    document_id: str
+    packet: bytes  #: the XMP packet
+    labels: Mapping[str, str] = field(default_factory=dict)  #: what each link target is, for tagging
+    formulas: frozenset[str] = frozenset()  #: the TeX of every formula, for tagging
+    outlines: bool = False  #: open the PDF on its outline whatever it holds
+    ignored: frozenset[str] = frozenset()  #: warning codes the house silences
+
+
+#: A line whose widest space is wider than this (times the normal space) is reported as loose.
+LOOSE = 2.0
+
+
+def _report_loose(job: PressJob, report: ComposeReport) -> None:
+    """Name each paragraph the composer could set no tighter than :data:`LOOSE`: reported, never hidden."""
+    if "loose-line" in job.ignored:
+        return
+    for passes, widest, words in report.strained:
+        if widest > LOOSE or passes > 2:
+            what = "runs past the text block: a word in it is wider than a line" if passes > 2 else \
+                f"holds spaces {widest:.1f} × the normal space, the least its words allow"
+            found(ArticleWarning(job.path, None, None, "loose-line", f"PDF: a justified line of “{words}…” {what}"))
+
+
+def press_pdf(job: PressJob, html: Callable[[Refs | None], str],
+              page_references: Callable[[dict[str, int]], Refs | None]) -> tuple[bytes, dict[str, int]]:
+    """The PDF of ``html`` (see :func:`print_run`), and the page each anchor of it fell on.
+
+    The article PDF and the edition book both go through here: the same
+    shared faces, the same restricted fetcher, the same print run, the same
+    tagging, XMP and problems.
+    """
+    fonts = job.book.dirs | (job.code_face.dirs if job.code_face else frozenset())
+    faces = job.book.css() + (job.code_face.css() if job.code_face else "")
+    fetcher = RestrictedFetcher(job.policy, font_dirs=fonts)
+    base = _dir_url(job.source_dir)
+
+    def finish(_document: object, pdf: object) -> None:
+        if job.variant is not None:
+            complete_tagging(pdf, dict(job.labels), set(job.formulas))
+        install_xmp(pdf, job.packet)
+        if job.outlines or "Outlines" in pdf.catalog:  # type: ignore[attr-defined]
+            pdf.catalog["PageMode"] = "/UseOutlines"  # type: ignore[attr-defined]
+
+    with weasyprint_problems() as records, fixed_clock(job.moment):
+        font_config, faces_sheet = shared_faces(faces, fonts)
+        stylesheets = [
+            faces_sheet,
+            weasyprint.CSS(string=job.base_css.removeprefix(faces), base_url=base, url_fetcher=fetcher,
+                           font_config=font_config),
+            *(weasyprint.CSS(string=sheet.text, base_url=_dir_url(sheet.folder), url_fetcher=fetcher,
+                             font_config=font_config) for sheet in job.sheets),
+        ]
+        render_options = {
+            "stylesheets": stylesheets,
+            "pdf_variant": job.variant,
+            "pdf_identifier": hashlib.md5(job.document_id.encode(), usedforsecurity=False).hexdigest().encode(),
+            "pdf_tags": job.variant is not None,
+            "optimize_images": False,
+        }
+
+        def source(refs: Refs | None) -> weasyprint.HTML:
+            return weasyprint.HTML(string=html(refs), base_url=base, url_fetcher=fetcher)
+
+        document, composed, _layouts = print_run(source, font_config, page_references, **render_options)
+        _report_loose(job, composed)
+        pages = reference_pages(document)
+        # The book face's instances made by HarfBuzz as it subsets; glyphs placed where the layout put them.
+        with pinned_instances(), exact_adjustments():
+            data = document.write_pdf(finisher=finish, **render_options)
+    raise_problems(job.path, records, fetcher, job.variant_name)
+    return data, pages
+
+
+__all__ = ["PressJob", "Stylesheet", "fixed_clock", "install_xmp", "press_pdf", "print_run", "raise_problems",
+           "reference_pages", "render", "shared_faces", "weasyprint_problems"]

@@ -14,7 +14,7 @@ linear time, without backtracking regular expressions) and refuses:
 After pandoc, :func:`tree_depth` measures the document tree without recursion
 and the reader refuses one deeper than :data:`MAX_TREE_DEPTH`, which catches
 whatever the line scan cannot see.  pandoc itself runs with a heap limit and a
-timeout (:mod:`articlekit.pandoc`) as the last line of defence.
+timeout (:mod:`articlekit.read.pandoc`) as the last line of defence.
 """
 
 from __future__ import annotations

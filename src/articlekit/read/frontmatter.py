@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import ArticleError, ArticleErrors, closest
+from ..errors import ArticleError, ArticleErrors, closest
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
@@ -124,11 +124,11 @@ def split(path: Path, text: str) -> SplitSource:
     raise ArticleError(path, "front matter is not closed: no '---' line after the opening one", 1)
 
 
-class _Loader(yaml.SafeLoader):
+class YamlLoader(yaml.SafeLoader):
     """SafeLoader that keeps dates as strings, so the model decides what a date is."""
 
 
-_Loader.yaml_implicit_resolvers = {
+YamlLoader.yaml_implicit_resolvers = {
     ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
 }
@@ -488,7 +488,7 @@ MAX_NUMBER_CHARS = 64
 _NUMBERS = yaml.resolver.Resolver()
 
 
-def _yaml_error(path: Path, part: SplitSource, e: yaml.YAMLError) -> ArticleError:
+def yaml_error(path: Path, part: SplitSource, e: yaml.YAMLError) -> ArticleError:
     mark = getattr(e, "problem_mark", None)
     line = part.front_matter_line + mark.line if mark else part.front_matter_line
     col = mark.column + 1 if mark else None
@@ -515,7 +515,7 @@ def check_structure(path: Path, part: SplitSource) -> None:
         )
     stack: list[tuple[set[Any], list[bool]] | None] = []  # per open collection: (keys, [expecting a key])
     try:
-        for event in yaml.parse(part.front_matter, Loader=_Loader):
+        for event in yaml.parse(part.front_matter, Loader=YamlLoader):
             where = (part.front_matter_line + event.start_mark.line, event.start_mark.column + 1)
             top = stack[-1] if stack else None
             is_key = top is not None and top[1][0]
@@ -544,17 +544,17 @@ def check_structure(path: Path, part: SplitSource) -> None:
                         raise ArticleError(path, f"key '{event.value}' appears twice", *where)
                     top[0].add(event.value)
     except yaml.YAMLError as e:
-        raise _yaml_error(path, part, e) from None
+        raise yaml_error(path, part, e) from None
 
 
 def parse(path: Path, part: SplitSource, defaults: dict[str, Any] | None = None) -> FrontMatter:
     """Parse and validate front matter; ``defaults`` (from ``articlekit.toml``) fill missing keys."""
     check_structure(path, part)
     try:
-        node = yaml.compose(part.front_matter, Loader=_Loader)
-        data = yaml.load(part.front_matter, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        node = yaml.compose(part.front_matter, Loader=YamlLoader)
+        data = yaml.load(part.front_matter, Loader=YamlLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as e:
-        raise _yaml_error(path, part, e) from None
+        raise yaml_error(path, part, e) from None
     if data is None:
         raise ArticleError(path, "front matter is empty: 'title', 'date' and 'authors' are required", 1)
     if not isinstance(data, dict):
@@ -563,7 +563,7 @@ def parse(path: Path, part: SplitSource, defaults: dict[str, Any] | None = None)
     try:
         return FrontMatter.model_validate(merged)
     except ValidationError as e:
-        raise ArticleErrors([_to_error(path, part, node, err) for err in e.errors()]) from None
+        raise ArticleErrors([validation_error(path, part, node, err) for err in e.errors()]) from None
 
 
 def lead_image_src(path: Path, part: SplitSource) -> str | None:
@@ -574,7 +574,7 @@ def lead_image_src(path: Path, part: SplitSource) -> str | None:
     """
     try:
         check_structure(path, part)
-        data = yaml.load(part.front_matter, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(part.front_matter, Loader=YamlLoader)  # noqa: S506 - a SafeLoader subclass
     except (ArticleError, yaml.YAMLError):
         return None
     image = data.get("image") if isinstance(data, dict) else None
@@ -613,7 +613,7 @@ def _item(name: str, index: int) -> str:
     return f"{word} {index + 1}"
 
 
-def _in_words(loc: tuple[Any, ...]) -> str:
+def in_words(loc: tuple[Any, ...]) -> str:
     """A location as a reader says it: ``("authors", 1)`` is ``author 2``, ``("image",)`` is ``image``."""
     words: list[str] = []
     for i, part in enumerate(loc):
@@ -638,9 +638,9 @@ def _message(loc: tuple[Any, ...], err: dict[str, Any]) -> str:
     kind, value = err["type"], err.get("input")
     field = loc[0] if loc else None
     if loc and isinstance(loc[-1], int):
-        context, subject = _in_words(loc[:-2]), _in_words(loc)
+        context, subject = in_words(loc[:-2]), in_words(loc)
     else:
-        context, subject = _in_words(loc[:-1]), (f"'{loc[-1]}'" if loc else "front matter")
+        context, subject = in_words(loc[:-1]), (f"'{loc[-1]}'" if loc else "front matter")
     prefix = f"{context}: " if context else ""
     if kind == "extra_forbidden" and loc:
         key = str(loc[-1])
@@ -669,18 +669,18 @@ def _message(loc: tuple[Any, ...], err: dict[str, Any]) -> str:
     if kind == "string_pattern_mismatch" and field == "article_type":
         return f"'article_type' {value!r} must be lowercase letters and hyphens, such as 'research-article'"
     if kind == "value_error":  # the validators' own messages name what they check
-        whose = _in_words(loc) if loc and isinstance(loc[-1], int) else context
+        whose = in_words(loc) if loc and isinstance(loc[-1], int) else context
         return (f"{whose}: " if whose else "") + err["msg"].removeprefix("Value error, ")
     if err["msg"].startswith("Input should be "):
         return f"{prefix}{subject} must be {err['msg'].removeprefix('Input should be ')}"
     return f"{prefix}{subject}: {err['msg']}"
 
 
-def _to_error(path: Path, part: SplitSource, root: yaml.Node | None, err: dict[str, Any]) -> ArticleError:
+def validation_error(path: Path, part: SplitSource, root: yaml.Node | None, err: dict[str, Any]) -> ArticleError:
     # pydantic puts the validator kind (function-before[...], str) into some locations.
     loc = tuple(p for i, p in enumerate(err["loc"])
                 if not (isinstance(p, str) and (_VALIDATOR_STEP.match(p) or (i and p in ("str", "int")))))
-    node, key_node = _find(root, loc)
+    node, key_node = find_node(root, loc)
     line = col = None
     if node is not None:
         mark = (key_node or node).start_mark
@@ -690,7 +690,7 @@ def _to_error(path: Path, part: SplitSource, root: yaml.Node | None, err: dict[s
     return ArticleError(path, _message(loc, err), line, col)
 
 
-def _find(node: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[yaml.Node | None, yaml.Node | None]:
+def find_node(node: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[yaml.Node | None, yaml.Node | None]:
     """The YAML node at ``loc`` (and, for a mapping entry, its key node); the deepest found."""
     key_node = None
     for part in loc:

@@ -22,9 +22,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..errors import ArticleError, closest
+from ..tree import all_lists, all_nodes
 from .backmatter import words as _words
-from .errors import ArticleError, closest
-from .tree import all_lists, all_nodes
 
 #: What each prefix numbers, and the label's key in the catalogue.
 KINDS = {"fig-": "figure", "tbl-": "table"}

@@ -29,6 +29,8 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
+from ..styles import default_styles_dir
+
 if TYPE_CHECKING:  # pragma: no cover
     from weasyprint.urls import URLFetcher
 
@@ -358,8 +360,6 @@ def url_fetcher(policy: Policy, styles_dirs: Iterable[Path | None] = ()) -> URLF
     ``refused`` list so the caller can report it.  SVG is served cleaned.
     """
     from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    from .styles import default_styles_dir
 
     roots = (*policy.roots(), *(Path(d).resolve() for d in styles_dirs if d is not None),
              default_styles_dir().resolve())

@@ -3,7 +3,7 @@
 One place for them, so every format says "Editors" and "21 May 2018" the same way, and a
 French article says "Éditeurs" and "30 janvier 2023" in every format.  The words come from
 ``labels.toml`` (one table per language), a house may override any of them in
-``articlekit.toml`` (see :mod:`articlekit.config`), and the dates from Babel's CLDR data.
+``articlekit.toml`` (see :mod:`articlekit.read.config`), and the dates from Babel's CLDR data.
 A language the catalogue does not know gets the English words, marked as English.
 """
 
@@ -23,7 +23,7 @@ from babel.dates import format_date
 from babel.lists import format_list
 
 if TYPE_CHECKING:
-    from ..model import Article
+    from .model import Article
 
 #: The language of the words used when the article's language has none in the catalogue.
 LABELS_LANG = "en"

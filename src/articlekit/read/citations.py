@@ -36,11 +36,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..errors import ArticleError, closest
+from ..tree import all_nodes
 from . import pandoc, safety
 from .backmatter import end_of_text
 from .backmatter import words as _words
-from .errors import ArticleError, closest
-from .tree import all_nodes
 
 #: The style used when neither the source nor ``articlekit.toml`` names one.
 DEFAULT_STYLE = "chicago-notes-bibliography"

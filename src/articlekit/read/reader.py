@@ -5,13 +5,13 @@ The steps, each its own function:
 1. :func:`read_text` — bytes from disk, checked (a regular file, size, NUL bytes
    and other control characters, UTF-8), with a BOM and CRLF line endings
    accepted and normalised.
-2. Front matter — split off and validated (:mod:`articlekit.frontmatter`),
+2. Front matter — split off and validated (:mod:`articlekit.read.frontmatter`),
    merged over the folder's ``articlekit.toml`` defaults.
 3. :func:`scan_notes` — the note labels, where each is defined and referenced.
    pandoc's tree keeps no labels, so each definition is tagged with an invisible
    marker span that carries its label and line into the tree; the numbering
    transform reads the markers.
-4. :func:`articlekit.bounds.scan` — nesting and note counts within bounds, so
+4. :func:`articlekit.read.bounds.scan` — nesting and note counts within bounds, so
    pandoc is never handed a source it would take unbounded time over.
 5. One pandoc parse of the body (plus the inline-Markdown metadata fields); a
    raw HTML ``<img>`` becomes an ordinary image, so it obeys the same rules.
@@ -30,19 +30,19 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from . import backmatter, bounds, crossrefs, formulas, frontmatter, glyphs, links, safety
+from ..errors import ArticleError, ArticleErrors, ArticleWarning, closest
+from ..labels import house_words, labels_for_lang
+from ..model import Affiliation, Article, Copyright, Funding, Image, Journal, Metadata, Person
+from ..notemarks import empty_notes, marker
+from ..tree import all_lists, all_nodes, stringify
+from . import backmatter, bounds, citations, crossrefs, formulas, frontmatter, glyphs, links, safety
 from .bounds import DEFAULT_MAX_BYTES
 from .config import Config, load_config
-from .errors import ArticleError, ArticleErrors, closest
-from .model import Affiliation, Article, Copyright, Funding, Image, Journal, Metadata, Person
+from .frontmatter import SplitSource
 from .pandoc import PandocFailed, parse_markdown
-from .render.labels import house_words, labels_for_lang
-from .tree import all_lists, all_nodes, stringify
 
 #: Sources larger than this are refused (bytes); ``load(max_bytes=...)`` changes it.
 
-#: Class of the marker span the reader puts at the start of every note definition.
-NOTE_MARKER = "articlekit-note"
 _META_PREFIX = "articlekit-meta-"
 _META_FENCE = ":" * 24
 
@@ -203,8 +203,7 @@ def mark_definitions(body: str, first_line: int, scan: NoteScan) -> str:
         i = lineno - first_line
         m = _DEF.match(lines[i])
         assert m is not None and m.group(2) == label
-        marker = f'[]{{.{NOTE_MARKER} label="{label.encode().hex()}" line="{lineno}"}}'
-        lines[i] = f"{lines[i][: m.end()]} {marker}{lines[i][m.end():]}"
+        lines[i] = f"{lines[i][: m.end()]} {marker(label, lineno)}{lines[i][m.end():]}"
     return "\n".join(lines)
 
 
@@ -238,7 +237,8 @@ def _inlines(blocks: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None
     return out or None
 
 
-def _person(p: frontmatter.PersonModel, affiliations: dict[str, Affiliation] | None = None) -> Person:
+def to_person(p: frontmatter.PersonModel, affiliations: dict[str, Affiliation] | None = None) -> Person:
+    """The person a front-matter entry names; an ``affiliation`` that is a key of ``affiliations`` is that one."""
     given, family = p.given, p.family
     if given is None and " " in p.name:
         given, _, family = p.name.rpartition(" ")
@@ -266,10 +266,10 @@ def build_metadata(fm: frontmatter.FrontMatter, meta: dict[str, list[dict[str, A
         subtitle=subtitle,
         subtitle_text=stringify(subtitle) if subtitle else None,
         date=dt.date.fromisoformat(fm.date),
-        authors=tuple(_person(p, affs) for p in fm.authors),
-        editors=tuple(_person(p, affs) for p in fm.editors),
-        reviewers=tuple(_person(p, affs) for p in fm.reviewers),
-        translators=tuple(_person(p, affs) for p in fm.translators),
+        authors=tuple(to_person(p, affs) for p in fm.authors),
+        editors=tuple(to_person(p, affs) for p in fm.editors),
+        reviewers=tuple(to_person(p, affs) for p in fm.reviewers),
+        translators=tuple(to_person(p, affs) for p in fm.translators),
         lang=fm.lang or "en",
         image=image,
         publisher=fm.publisher,
@@ -459,8 +459,8 @@ def _where_empty_alt(text: str, ref: str) -> tuple[int | None, int | None]:
     return (line, col + 4) if line is not None and col is not None else _where_ref(text, ref)
 
 
-def images_without_alt(path: Path, text: str, body: Any, meta: Metadata) -> list[str]:
-    """A warning (``path:line:col: message``) for each image without alt text, the lead image included.
+def images_without_alt(path: Path, text: str, body: Any, meta: Metadata) -> list[ArticleWarning]:
+    """A warning (``image-no-alt``) for each image without alt text, the lead image included.
 
     The web page, the JATS and the EPUB can carry an image with an empty
     description, but a tagged PDF (``pdf/ua-1``, the default, and ``pdf/a-3a``)
@@ -471,14 +471,15 @@ def images_without_alt(path: Path, text: str, body: Any, meta: Metadata) -> list
     refs = [meta.image.src] if meta.image and meta.image.src and not (meta.image.alt or "").strip() else []
     refs += [n["c"][2][0] for n in all_nodes(body) if n["t"] == "Image" and not stringify(n["c"][1]).strip()]
     return [
-        str(ArticleError(path, f"image {ref!r} has no alt text, which a tagged PDF (pdf/ua-1, the default, or "
-                         "pdf/a-3a) needs: describe it, ![what it shows](file.png), or build the PDF with "
-                         "--pdf-variant plain", *_where_empty_alt(text, ref)))
+        ArticleWarning(path, *_where_empty_alt(text, ref), "image-no-alt",
+                       f"image {ref!r} has no alt text, which a tagged PDF (pdf/ua-1, the default, or "
+                       "pdf/a-3a) needs: describe it, ![what it shows](file.png), or build the PDF with "
+                       "--pdf-variant plain")
         for ref in dict.fromkeys(refs)
     ]
 
 
-def _check_tree(path: Path, doc: dict[str, Any]) -> None:
+def check_tree(path: Path, doc: dict[str, Any]) -> None:
     depth = bounds.tree_depth(doc.get("blocks", []))
     if depth > bounds.MAX_TREE_DEPTH:
         raise ArticleError(
@@ -500,58 +501,28 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
     text = read_text(path, max_bytes, data)
     config = load_config(path.parent)
     part = frontmatter.split(path, text)
-    errors: list[ArticleError] = []
-    fm: frontmatter.FrontMatter | None = None
-    try:
-        fm = frontmatter.parse(path, part, config.defaults)
-    except ArticleErrors as e:
-        errors += e.errors
-    except ArticleError as e:
-        errors.append(e)
+    fm, errors = _front_matter(path, part, config)
     body_start = len("\n".join(text.split("\n", part.body_line - 1)[: part.body_line - 1]))
-
-    def fail(error: ArticleError) -> ArticleErrors:
-        return ArticleErrors([*errors, error])
-
-    problem = bounds.scan(part.body, part.body_line)
-    if problem:
-        raise fail(ArticleError(path, problem.message, problem.line, problem.col))
     fields = [(name, getattr(fm, name)) for name in ("title", "subtitle", "abstract") if fm and getattr(fm, name)]
-    for name, value in fields:  # Markdown in front matter goes to pandoc too
-        problem = bounds.scan(value)
-        if problem:
-            raise fail(ArticleError(path, f"'{name}': {problem.message}", _where(text, f"{name}:")[0]))
-    scan = scan_notes(path, part.body, part.body_line)
-    errors += scan.errors
-    body_md = mark_definitions(part.body, part.body_line, scan)
-    for name, value in fields:
-        body_md += _meta_div(name, value)
     cites = bool(fm and fm.bibliography)
     try:
-        doc = parse_markdown(body_md, citations=True) if cites else parse_markdown(body_md)
-    except PandocFailed as e:
-        raise fail(ArticleError(path, f"cannot parse the body: {e}")) from None
-    try:
-        _check_tree(path, doc)
+        _check_bounds(path, text, part, fields)
+        scan = scan_notes(path, part.body, part.body_line)
+        errors += scan.errors
+        doc = _parse(path, part, scan, fields, cites)
     except ArticleError as e:
-        raise fail(e) from None
+        raise ArticleErrors([*errors, e]) from None
     lang = (fm.lang if fm else None) or "en"
     words = labels_for_lang(lang, house_words(lang, config.labels))
-    errors += crossrefs.number(path, text, body_start, doc["blocks"],
-                               lambda kind, n: words[kind].format(number=n))
+    errors += crossrefs.number(path, text, body_start, doc["blocks"], lambda kind, n: words[kind].format(number=n))
     references: dict[str, dict[str, Any]] = {}
     inputs: list[Path] = []
     if fm is not None and cites:
-        try:
-            doc, references, cite_errors = _cite(path, text, body_start, doc, fm, config, inputs)
-        except ArticleError as e:
-            cite_errors = [e]
+        doc, references, cite_errors = _cite(path, text, body_start, doc, fm, words["references"], inputs)
         errors += cite_errors
     if fm is not None and fm.data_availability:
         backmatter.add_data_availability(doc["blocks"], words["data_availability"], fm.data_availability,
                                          _META_PREFIX)
-    from .transforms.notes import empty_notes  # the transforms import this module
-
     errors += empty_notes(path, doc["blocks"])
     errors += [_unclosed(path, text, raw, body_start) for raw in drop_raw_content(doc["blocks"])]
     errors += convert_raw_images(path, text, body_start, doc["blocks"])
@@ -567,36 +538,20 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
     errors += check_resources(path, text, doc["blocks"], metadata, policy, lead)
     if errors or metadata is None:
         raise ArticleErrors(errors)
-
-    referenced = {label for label, _ in scan.references}
-    warnings = [
-        str(ArticleError(path, f"note [^{label}] is defined but never referenced", line))
-        for label, line in scan.definitions.items()
-        if label not in referenced
-    ]
-    warnings += link_warnings
-    warnings += glyphs.missing_glyph_warnings(path, text)
-    warnings += images_without_alt(path, text, body, metadata)
-    if not (metadata.license or metadata.copyright):
-        # Rights are never assumed; line 1 opens the front matter, where they would be stated.
-        warnings.insert(0, str(ArticleError(
-            path, "no license or copyright: the JATS has no <permissions>; state 'license' or 'copyright'"
-            " in the front matter or articlekit.toml", 1)))
     label_overrides = house_words(metadata.lang, config.labels)
-    if labels_for_lang(metadata.lang, label_overrides).lang != metadata.lang:
-        warnings.append(_unsupported_language(path, text, metadata.lang, config))
+    warnings = _warnings(path, text, scan, body, metadata, config, label_overrides, link_warnings)
     return Article(path=path, metadata=metadata, body=body, styles_dir=config.styles_dir, warnings=warnings,
-                   label_overrides=label_overrides, formulas=math, references=references, inputs=tuple(inputs))
+                   label_overrides=label_overrides, formulas=math, ignored_warnings=config.ignored_warnings,
+                   references=references, inputs=tuple(inputs))
 
 
-def _cite(path: Path, text: str, body_start: int, doc: dict[str, Any], fm: frontmatter.FrontMatter,
-          config: Config, inputs: list[Path]) -> tuple[dict[str, Any], dict[str, dict[str, Any]], list[ArticleError]]:
+def _cite(path: Path, text: str, body_start: int, doc: dict[str, Any], fm: frontmatter.FrontMatter, heading: str,
+          inputs: list[Path]) -> tuple[dict[str, Any], dict[str, dict[str, Any]], list[ArticleError]]:
     """The tree with its citations formatted by the article's style, the cited works, and the problems.
 
-    ``inputs`` collects the bibliography and style files read.
+    ``heading`` is the reference list's, in the article's language; ``inputs`` collects the
+    bibliography and style files read.
     """
-    from . import citations
-
     items, errors = citations.load_bibliography(path, text, fm.bibliography, inputs)
     try:
         style = citations.find_style(path, text, fm.csl)
@@ -608,27 +563,86 @@ def _cite(path: Path, text: str, body_start: int, doc: dict[str, Any], fm: front
     if errors:
         return doc, {}, errors
     authors_div = citations.has_refs_div(doc["blocks"])
-    lang = fm.lang or "en"
     try:
-        doc = citations.run_citeproc(doc, items, style, lang)
+        doc = citations.run_citeproc(doc, items, style, fm.lang or "en")
     except PandocFailed as e:
         return doc, {}, [ArticleError(style if fm.csl and fm.csl.endswith(".csl") else path,
                                       f"cannot format the citations: {e}")]
-    words = labels_for_lang(lang, house_words(lang, config.labels))["references"]
-    citations.place_references(doc["blocks"], words, authors_div, _META_PREFIX)
+    citations.place_references(doc["blocks"], heading, authors_div, _META_PREFIX)
     cited = [n["c"][0][0].removeprefix("ref-") for n in all_nodes(doc["blocks"])
              if n["t"] == "Div" and "csl-entry" in n["c"][0][1]]
     return doc, {key: by_key[key] for key in cited if key in by_key}, []
 
 
-def _unsupported_language(path: Path, text: str, lang: str, config: Config) -> str:
+def _front_matter(path: Path, part: SplitSource,
+                  config: Config) -> tuple[frontmatter.FrontMatter | None, list[ArticleError]]:
+    """The validated front matter, or ``None`` and its problems (the body is read all the same)."""
+    try:
+        return frontmatter.parse(path, part, config.defaults), []
+    except ArticleErrors as e:
+        return None, list(e.errors)
+    except ArticleError as e:
+        return None, [e]
+
+
+def _check_bounds(path: Path, text: str, part: SplitSource, fields: list[tuple[str, str]]) -> None:
+    """Refuse a body, or a front-matter field pandoc reads, over the bounds, before pandoc sees it."""
+    problem = bounds.scan(part.body, part.body_line)
+    if problem:
+        raise ArticleError(path, problem.message, problem.line, problem.col)
+    for name, value in fields:  # Markdown in front matter goes to pandoc too
+        problem = bounds.scan(value)
+        if problem:
+            raise ArticleError(path, f"'{name}': {problem.message}", _where(text, f"{name}:")[0])
+
+
+def _parse(path: Path, part: SplitSource, scan: NoteScan, fields: list[tuple[str, str]],
+           cites: bool = False) -> dict[str, Any]:
+    """One pandoc parse of the body, its notes marked and the front matter's Markdown fields after it.
+
+    ``cites``: the article has a bibliography, so ``[@key]`` is read as a citation.
+    """
+    body_md = mark_definitions(part.body, part.body_line, scan)
+    for name, value in fields:
+        body_md += _meta_div(name, value)
+    try:
+        doc = parse_markdown(body_md, citations=True) if cites else parse_markdown(body_md)
+    except PandocFailed as e:
+        raise ArticleError(path, f"cannot parse the body: {e}") from None
+    check_tree(path, doc)
+    return doc
+
+
+def _warnings(path: Path, text: str, scan: NoteScan, body: Any, metadata: Metadata, config: Config,
+              label_overrides: dict[str, str], link_warnings: list[ArticleWarning]) -> list[ArticleWarning]:
+    """What does not stop the build, in the order it is reported, less the codes the house ignores."""
+    referenced = {label for label, _ in scan.references}
+    warnings = [
+        ArticleWarning(path, line, None, "note-unreferenced", f"note [^{label}] is defined but never referenced")
+        for label, line in scan.definitions.items()
+        if label not in referenced
+    ]
+    warnings += link_warnings
+    warnings += glyphs.missing_glyph_warnings(path, text)
+    warnings += images_without_alt(path, text, body, metadata)
+    if not (metadata.license or metadata.copyright):
+        # Rights are never assumed; line 1 opens the front matter, where they would be stated.
+        warnings.insert(0, ArticleWarning(
+            path, 1, None, "no-permissions", "no license or copyright: the JATS has no <permissions>; state "
+            "'license' or 'copyright' in the front matter or articlekit.toml"))
+    if labels_for_lang(metadata.lang, label_overrides).lang != metadata.lang:
+        warnings.append(_unsupported_language(path, text, metadata.lang, config))
+    return [w for w in warnings if w.code not in config.ignored_warnings]
+
+
+def _unsupported_language(path: Path, text: str, lang: str, config: Config) -> ArticleWarning:
     """The warning for a language articlekit has no words for, at the line that states it."""
     line = _where(text.split("\n---", 1)[0], "lang:")[0]
     where: tuple[Path, int | None] = (path, line or 1)
     if line is None and config.path is not None and "lang" in config.defaults:
         where = (config.path, next((i for i, s in enumerate(config.path.read_text(encoding="utf-8").splitlines(), 1)
                                     if s.lstrip().startswith("lang")), None))
-    return str(ArticleError(
-        where[0], f"articlekit has no words for language {lang!r}: its own labels ('Notes', 'Editors' …)"
-        f" are in English, marked as such; give them under [labels.{lang.split('-')[0].lower()}] in articlekit.toml",
-        where[1]))
+    return ArticleWarning(
+        where[0], where[1], None, "language-unsupported",
+        f"articlekit has no words for language {lang!r}: its own labels ('Notes', 'Editors' …)"
+        f" are in English, marked as such; give them under [labels.{lang.split('-')[0].lower()}] in articlekit.toml")

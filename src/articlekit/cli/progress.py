@@ -1,4 +1,4 @@
-"""What a batch tells the person watching it.
+"""What a batch tells the person watching it: the command line's display, fed by build_many's callbacks.
 
 On a terminal: a live progress bar (tqdm) with count, rate and time left, with
 problems printed above it as they come.  Anywhere else (a CI log, a pipe): one
@@ -12,7 +12,13 @@ import sys
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from . import BatchReport, BatchResult
+    from ..batch import BatchReport, BatchResult
+    from ..errors import ArticleWarning
+
+
+def warning_line(warning: ArticleWarning) -> str:
+    """How the command line prints a warning: ``warning: path:line: message [code]``."""
+    return f"warning: {warning} [{warning.code}]"
 
 
 class Progress:
@@ -51,7 +57,7 @@ class Progress:
         """
         self.done += 1
         for w in result.warnings:
-            self._say(f"warning: {w}", err=True)
+            self._say(warning_line(w), err=True)
         for e in result.errors:
             self._say(str(e), err=True)
         if self._bar is not None:
@@ -78,4 +84,4 @@ class Progress:
             self._say(report.summary(), err=False)
 
 
-__all__ = ["Progress"]
+__all__ = ["Progress", "warning_line"]

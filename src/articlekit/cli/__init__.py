@@ -9,6 +9,7 @@ it was before, and no temporary file.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
@@ -20,13 +21,16 @@ from types import FrameType
 
 import click
 
-from . import __version__
-from .api import ArticleResult, BuildReport, check
-from .bounds import DEFAULT_MAX_BYTES
-from .errors import ArticlekitError, one_line
-from .logs import libraries_to_debug
-from .options import WriteOptions
-from .writers import FORMATS, available_formats
+from .._version import __version__
+from ..api import ArticleResult, BuildReport, check
+from ..errors import ArticlekitError, one_line
+from ..logs import libraries_to_debug
+from ..options import WriteOptions
+from ..output import atomic_write
+from ..read.bounds import DEFAULT_MAX_BYTES
+from ..writers import FORMATS, available_formats
+from ..writers.pdf.page import PageSizeError, parse_page_size
+from .progress import Progress, warning_line
 
 _FORMAT_HELP = "; ".join(f"{f.name}: {f.description}" for f in FORMATS.values())
 
@@ -48,8 +52,6 @@ def _exit_code(codes: list[int]) -> int:
 
 def _page_size(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """Refuse a bad page size once, before any article is read."""
-    from .writers.pdf.page import PageSizeError, parse_page_size
-
     try:
         parse_page_size(value)
     except PageSizeError as e:
@@ -63,7 +65,7 @@ def _report(report: BuildReport, quiet: bool) -> int:
 
 def _print_result(res: ArticleResult, quiet: bool) -> int:
     for w in res.warnings:
-        click.echo(f"warning: {w}", err=True)
+        click.echo(warning_line(w), err=True)
     for e in res.errors:
         click.echo(str(e), err=True)
     if not quiet:
@@ -125,8 +127,7 @@ def build_cmd(sources: tuple[Path, ...], formats: list[str], out_dir: Path, styl
     the manifest's SHA-256 digests of its source, images, styles and config, and the
     articlekit version and options.  A skipped article still reports its warnings.
     """
-    from .batch import build_many
-    from .batch.progress import Progress
+    from ..batch import build_many
 
     options = WriteOptions(styles_dir=styles_dir, fragment=fragment, allow_remote=allow_remote,
                            page_size=page_size, pdf_variant=pdf_variant)
@@ -146,7 +147,7 @@ def build_cmd(sources: tuple[Path, ...], formats: list[str], out_dir: Path, styl
         raise SystemExit(2)
     progress.finish(report)
     if report_path is not None:
-        from .batch.report import write_report
+        from ..batch.report import write_report
 
         write_report(report, report_path)
     raise SystemExit(_exit_code(codes))
@@ -211,10 +212,7 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path, preset: str | None, lang:
     Every guess is a warning with its line (an error with --strict); a file with
     errors gives no source, and the others are imported all the same.
     """
-    import json
-
-    from .importers import import_many
-    from .output import atomic_write
+    from ..importers import import_many
 
     reports = import_many(list(files), out_dir, force=force, strict=strict, preset=preset, lang=lang,
                           max_bytes=int(max_size * 1048576) if max_size else None)
@@ -263,22 +261,18 @@ def edition_cmd(edition: Path, formats: tuple[str, ...], out_dir: Path, offprint
                 styles_dir: Path | None, page_size: str, pdf_variant: str, jobs: int | None, force: bool,
                 report_path: Path | None, strict: bool, quiet: bool) -> None:
     """Build EDITION (editions/<slug>.yaml) as one print book and one ebook, and give its articles their pages."""
-    from .editions import build_edition
+    from ..editions import build_edition
 
     options = WriteOptions(styles_dir=styles_dir, page_size=page_size, pdf_variant=pdf_variant)
     report = build_edition(edition, ",".join(formats), out_dir, offprints=offprints, options=options,
                            sources_dir=sources_dir, strict=strict, force=force, jobs=jobs,
                            progress=None if quiet else click.echo)
     for w in report.warnings:
-        click.echo(f"warning: {w}", err=True)
+        click.echo(warning_line(w), err=True)
     if not quiet:
         for out in report.outputs:
             click.echo(f"wrote {out}")
     if report_path is not None:
-        import json
-
-        from .output import atomic_write
-
         atomic_write(report_path, json.dumps(report.as_dict(), indent=2, ensure_ascii=False).encode() + b"\n")
 
 

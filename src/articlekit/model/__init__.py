@@ -1,6 +1,6 @@
 """The in-memory article that every writer reads.
 
-An :class:`Article` is produced once by :mod:`articlekit.reader`, completed by the
+An :class:`Article` is produced once by :mod:`articlekit.read.reader`, completed by the
 passes in :mod:`articlekit.transforms`, and then handed, read-only, to the writers.
 
 The body is kept as pandoc's JSON document tree (a list of block dicts such as
@@ -26,6 +26,8 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ..errors import ArticleWarning
 
 #: The pandoc-tree node type that stands for a cluster of note references.
 NOTE_REFS = "NoteRefs"
@@ -147,6 +149,11 @@ class Copyright:
         return " ".join(["\u00a9", *([str(self.year)] if self.year else []), *([self.holder] if self.holder else [])])
 
 
+#: The roles credited besides authorship, in the order every format lists them; each names a field
+#: of :class:`Metadata` (``editors`` …).
+CONTRIBUTOR_ROLES = ("editor", "reviewer", "translator")
+
+
 @dataclass(frozen=True)
 class Metadata:
     """Validated front matter merged over the folder's ``articlekit.toml`` defaults.
@@ -194,6 +201,12 @@ class Metadata:
     #: Where the outputs are published (ends with "/").
     base_url: str | None = None
 
+    @property
+    def contributors(self) -> tuple[tuple[str, Person], ...]:
+        """Everyone credited besides the authors, as ``(role, person)``: the editors, then the reviewers,
+        then the translators (:data:`CONTRIBUTOR_ROLES`), the order in which every format credits them."""
+        return tuple((role, p) for role in CONTRIBUTOR_ROLES for p in getattr(self, f"{role}s"))
+
 
 @dataclass
 class Note:
@@ -227,12 +240,13 @@ class Article:
     #: articlekit's "Notes"; set by :mod:`articlekit.transforms.notes_heading`.
     notes_title: list[Inline] | None = None
     styles_dir: Path | None = None
-    warnings: list[str] = field(default_factory=list)
+    #: What does not stop a build (an unreferenced note, a link to no anchor …), each with its code.
+    warnings: list[ArticleWarning] = field(default_factory=list)
     #: The house's own words for this article's language (``[labels]`` in ``articlekit.toml``),
-    #: over the catalogue's; see :func:`articlekit.render.labels.labels_for`.
+    #: over the catalogue's; see :func:`articlekit.labels.labels_for`.
     label_overrides: dict[str, str] = field(default_factory=dict)
     #: The MathML of each TeX formula, keyed by ``(display, tex)``, made once by the reader
-    #: (:mod:`articlekit.formulas`); writers only serialise it.
+    #: (:mod:`articlekit.read.formulas`); writers only serialise it.
     formulas: dict[tuple[bool, str], str] = field(default_factory=dict)
     #: The cited works as CSL JSON, by key, in the reference list's order (:mod:`articlekit.citations`);
     #: the list itself, as the style formats it, is the body's ``Div#refs``.
@@ -240,6 +254,8 @@ class Article:
     #: Files besides the source, its pictures and the config that the article was made from
     #: (bibliographies, the citation style), so an incremental build sees when they change.
     inputs: tuple[Path, ...] = ()
+    #: The warning codes the house silences (``[warnings] ignore``), for what the writers find too.
+    ignored_warnings: frozenset[str] = frozenset()
 
     @property
     def slug(self) -> str:

@@ -14,7 +14,8 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Article, Person
+from ..errors import ArticleWarning
+from . import Article, Person
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class Edition:
     lang: str = "en"
     front: tuple[FrontPiece, ...] = ()
     styles_dir: Path | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ArticleWarning] = field(default_factory=list)
 
     @property
     def slug(self) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .tree import stringify
+from ..tree import stringify
 
 #: The id of the data availability section.
 DATA_AVAILABILITY_ID = "data-availability"

@@ -24,8 +24,8 @@ from typing import Any
 
 from lxml import etree
 
-from .errors import ArticleError
-from .tree import all_nodes
+from ..errors import ArticleError
+from ..tree import all_nodes
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 

@@ -27,7 +27,8 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-from .errors import ArticleError
+from ..errors import ArticleWarning, by_place
+from ..fonts import BookFaceNotInstalledError, find_book_face
 
 #: Debian packages in the order a hint prefers them: colour emoji for emoji, the
 #: core Noto set for the world's scripts, CJK, then the extra weights and faces.
@@ -93,8 +94,6 @@ def _face_coverage(paths: tuple[Path, ...]) -> frozenset[int]:
 
 def book_coverage() -> frozenset[int] | None:
     """The code points the book face maps, or ``None`` when none is installed."""
-    from .fonts import BookFaceNotInstalledError, find_book_face
-
     try:
         book = find_book_face()
     except BookFaceNotInstalledError:
@@ -139,6 +138,26 @@ def undrawable(text: str) -> list[int] | None:
     return [ord(ch) for ch in dict.fromkeys(ch for ch in text if ch in missing)]
 
 
+def describe_missing(codepoints: Iterable[int]) -> str:
+    """A readable list of characters no font could draw, grouped by script, with a remedy."""
+    points = sorted(set(codepoints))
+    by_script: dict[str, list[str]] = {}
+    for cp in points:
+        name = unicodedata.name(chr(cp), "")
+        script = name.split(" ")[0] if name else "UNASSIGNED"
+        by_script.setdefault(script, []).append(f"U+{cp:04X} {chr(cp)!r}")
+    parts = []
+    for script, chars in by_script.items():
+        shown = ", ".join(chars[:8]) + (f" and {len(chars) - 8} more" if len(chars) > 8 else "")
+        parts.append(f"{script.title()}: {shown}")
+    packages = list(dict.fromkeys(p for cp in points if (p := package_for(cp))))
+    remedy = (
+        f"install a font covering them (Debian: {', '.join(packages)})" if packages
+        else "no Debian font package covers them; install a font that does"
+    )
+    return f"no installed font has glyphs for {'; '.join(parts)}; {remedy}"
+
+
 def _describe(cp: int) -> str:
     name = unicodedata.name(chr(cp), "")
     return f"U+{cp:04X} {chr(cp)!r}" + (f" {name}" if name else "")
@@ -148,8 +167,8 @@ def _place(text: str, pos: int) -> tuple[int, int]:
     return text.count("\n", 0, pos) + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1
 
 
-def missing_glyph_warnings(path: Path, text: str) -> list[str]:
-    """One warning per package that would draw them (``path:line:col: message``), at the first such character.
+def missing_glyph_warnings(path: Path, text: str) -> list[ArticleWarning]:
+    """One warning (``glyph-missing``) per package that would draw them, at the first such character.
 
     The PDF cannot be made while they stay; the other formats leave drawing to the reader's fonts.
     """
@@ -164,7 +183,7 @@ def missing_glyph_warnings(path: Path, text: str) -> list[str]:
     for number, line in enumerate(text.split("\n"), 1):
         for ch in wanted.intersection(line):
             lines_of.setdefault(ch, set()).add(number)
-    warnings = []
+    warnings: list[ArticleWarning] = []
     for package, cps in groups.items():
         shown = ", ".join(_describe(cp) for cp in cps[:6]) + (f" and {len(cps) - 6} more" if len(cps) > 6 else "")
         lines = sorted(set().union(*(lines_of[chr(cp)] for cp in cps)))
@@ -174,5 +193,5 @@ def missing_glyph_warnings(path: Path, text: str) -> list[str]:
                   else "no Debian font package has them; remove them or install a font that has them")
         message = f"the PDF cannot be made: no installed font can draw {shown} ({on}); {remedy}"
         line, col = _place(text, text.index(chr(cps[0])))  # cps are in order of first use
-        warnings.append((line, col, str(ArticleError(path, message, line, col))))
-    return [w for _, _, w in sorted(warnings)]
+        warnings.append(ArticleWarning(path, line, col, "glyph-missing", message))
+    return by_place(warnings)

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from .errors import ArticleError, closest
-from .tree import all_lists, all_nodes
+from ..errors import ArticleWarning, by_place, closest
+from ..tree import all_lists, all_nodes
 
 #: Node types whose first field is an Attr ``[id, classes, attributes]``.
 _ATTR_FIRST = frozenset({"Div", "Span", "CodeBlock", "Code", "Image", "Link", "Table", "Figure"})
@@ -77,11 +77,11 @@ def _where(text: str, target: str, start: int) -> tuple[int | None, int | None]:
     return None, None
 
 
-def unwrap_broken_links(path: Path, text: str, body_start: int, body: Any, also: Any = ()) -> list[str]:
+def unwrap_broken_links(path: Path, text: str, body_start: int, body: Any, also: Any = ()) -> list[ArticleWarning]:
     """Replace each link to an anchor ``body`` does not define by its words, in place.
 
     ``also`` is more of the tree whose links may point into the body (the
-    abstract).  Returns one warning (``path:line:col: message``) per missing
+    abstract).  Returns one warning (``link-no-anchor``) per missing
     anchor, at its first link, whatever the number of links to it.
     """
     ids = defined_ids(body)
@@ -103,9 +103,8 @@ def unwrap_broken_links(path: Path, text: str, body_start: int, body: Any, also:
         message += f" (did you mean #{hint}?)" if hint else ""
         message += f"; the words of all {count} links to it are" if count > 1 else "; its words are"
         message += " kept as plain text"
-        found.append(ArticleError(path, message, *_where(text, target, body_start)))
-    found.sort(key=lambda e: (e.line is None, e.line or 0, e.col or 0))
-    return [str(e) for e in found]
+        found.append(ArticleWarning(path, *_where(text, target, body_start), "link-no-anchor", message))
+    return by_place(found)
 
 
 # ---------------------------------------------------------------------------
@@ -150,13 +149,14 @@ def _written(text: str, url: str, start: int) -> tuple[int, bool]:
     return -1, False
 
 
-def unwrap_malformed_links(path: Path, text: str, body_start: int, body: Any, also: Any = ()) -> list[str]:
+def unwrap_malformed_links(path: Path, text: str, body_start: int, body: Any,
+                           also: Any = ()) -> list[ArticleWarning]:
     """Replace each link whose address is malformed by its words, in place; one warning per link.
 
     A dead link is no use in any format, and some would stop a writer; its words
     stay, as plain text, in every format alike.
     """
-    found: list[ArticleError] = []
+    found: list[ArticleWarning] = []
     after: dict[str, int] = {}  # where the search for the next link to the same address starts
     for tree in (body, also):
         for item in all_lists(tree):
@@ -176,9 +176,8 @@ def unwrap_malformed_links(path: Path, text: str, body_start: int, body: Any, al
                     continue
                 shown = url.replace("%20", " ") if spaced else url
                 line, col = (text.count("\n", 0, pos) + 1, pos - text.rfind("\n", 0, pos)) if pos >= 0 else (None, None)
-                found.append(ArticleError(
-                    path, f"link to {shown!r} is not a valid address ({problem}); its words are kept as plain text",
-                    line, col))
+                found.append(ArticleWarning(
+                    path, line, col, "link-malformed",
+                    f"link to {shown!r} is not a valid address ({problem}); its words are kept as plain text"))
                 item[i : i + 1] = node["c"][1]
-    found.sort(key=lambda e: (e.line is None, e.line or 0, e.col or 0))
-    return [str(e) for e in found]
+    return by_place(found)

@@ -27,7 +27,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import ArticleError, ArticleErrors, closest
+from ..errors import WARNING_CODES, ArticleError, ArticleErrors, closest
+from ..labels import KEYS as LABEL_KEYS
+from ..labels import REQUIRED_KEYS, catalogue
+from .frontmatter import FIELDS
+
+#: The built-in front-matter mappings of other tools, chosen by ``[import] preset``.
+PRESETS = ("jekyll", "hugo", "quarto")
 
 CONFIG_NAME = "articlekit.toml"
 
@@ -52,6 +58,7 @@ KEYS: dict[str, str] = {
     "affiliations": "structured affiliations by key: institution, department, city, country, ror (tables)",
     "funding": "funders: funder, ror or funder_id, award (an array of tables)",
     "base_url": "where the outputs are published (https://…/): the JATS links to each article's PDF and page",
+    "warnings": "[warnings] ignore = [\"no-permissions\", …]: warning codes this house does not want to see",
 }
 
 
@@ -69,6 +76,8 @@ class Config:
     #: Whether a lead picture's credit is printed when there is no picture (``image.credit``
     #: without ``image.src``): a house whose credits name a picture shown elsewhere asks for it.
     picture_credit_alone: bool = False
+    #: ``[warnings] ignore``: the codes of warnings (:data:`~articlekit.errors.WARNING_CODES`) the reader drops.
+    ignored_warnings: frozenset[str] = frozenset()
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -137,6 +146,8 @@ def _load_config(folder: Path, real: Path) -> Config:
         elif key == "funding":
             if not isinstance(value, list):
                 problems.append(ArticleError(path, "'funding' must be an array of tables", _line_of(text, key)))
+        elif key == "warnings":
+            problems += _check_warnings(path, text, value)
         elif key == "copyright":
             if not isinstance(value, str | dict):  # the rest is checked with the front matter, which may override it
                 problems.append(ArticleError(path, "'copyright' must be a string or a table", _line_of(text, key)))
@@ -161,8 +172,9 @@ def _load_config(folder: Path, real: Path) -> Config:
     labels = data.pop("labels", {})
     import_table = data.pop("import", {})
     credit_alone = data.pop("picture_credit_alone", False)
+    ignored = frozenset(data.pop("warnings", {}).get("ignore", ()))
     return Config(path=path, defaults=data, styles_dir=styles_dir, labels=labels, import_table=import_table,
-                  picture_credit_alone=credit_alone)
+                  picture_credit_alone=credit_alone, ignored_warnings=ignored)
 
 
 def _table_line(text: str, table: str, key: str | None = None) -> int | None:
@@ -185,9 +197,6 @@ def _table_line(text: str, table: str, key: str | None = None) -> int | None:
 
 def _check_import(path: Path, text: str, value: object) -> list[ArticleError]:
     """Problems with an ``[import]`` table: a known preset, a list of keys to drop, keys mapped to canonical keys."""
-    from .frontmatter import FIELDS
-    from .importers.markdown import PRESETS
-
     if not isinstance(value, dict):
         return [ArticleError(path, "'import' must be a table", _line_of(text, "import"))]
     problems: list[ArticleError] = []
@@ -211,17 +220,41 @@ def _check_import(path: Path, text: str, value: object) -> list[ArticleError]:
                         + (f" (did you mean '{hint}'?)" if hint else " (\"\" drops it)"),
                         _table_line(text, "import.keys", theirs)))
         else:
-            hint = closest(key, ("preset", "drop", "keys"))
-            problems.append(ArticleError(
-                path, f"unknown key '{key}' in [import]" + (f" (did you mean '{hint}'?)" if hint else ""), line))
+            problems.append(_unknown_key(path, "import", key, ("preset", "drop", "keys"), line))
+    return problems
+
+
+def _unknown_key(path: Path, table: str, key: str, keys: tuple[str, ...], line: int | None) -> ArticleError:
+    """A key ``[table]`` does not have, with the one it most likely means."""
+    hint = closest(key, keys)
+    return ArticleError(path, f"unknown key '{key}' in [{table}]" + (f" (did you mean '{hint}'?)" if hint else ""),
+                        line)
+
+
+def _check_warnings(path: Path, text: str, value: object) -> list[ArticleError]:
+    """Problems with a ``[warnings]`` table: ``ignore``, a list of known warning codes."""
+    if not isinstance(value, dict):
+        return [ArticleError(path, "'warnings' must be a table", _line_of(text, "warnings"))]
+    problems: list[ArticleError] = []
+    for key, item in value.items():
+        line = _table_line(text, "warnings", key)
+        if key != "ignore":
+            problems.append(_unknown_key(path, "warnings", key, ("ignore",), line))
+        elif not isinstance(item, list) or not all(isinstance(code, str) for code in item):
+            problems.append(ArticleError(path, "[warnings] ignore must be a list of warning codes", line))
+        else:
+            for code in item:
+                if code not in WARNING_CODES:
+                    hint = closest(code, WARNING_CODES)
+                    problems.append(ArticleError(
+                        path, f"[warnings] ignore: unknown warning code {code!r}"
+                        + (f" (did you mean '{hint}'?)" if hint else f"; the codes are {', '.join(WARNING_CODES)}"),
+                        line))
     return problems
 
 
 def _check_labels(path: Path, text: str, value: object) -> list[ArticleError]:
     """Problems with a ``[labels]`` table: known keys with string values, language tables by tag."""
-    from .render.labels import KEYS as LABEL_KEYS
-    from .render.labels import REQUIRED_KEYS, catalogue
-
     if not isinstance(value, dict):
         return [ArticleError(path, "'labels' must be a table", _line_of(text, "labels"))]
     problems: list[ArticleError] = []

@@ -1,0 +1,259 @@
+"""The print PDF's paragraph composer, per article: layouts, time against the floor, and the lines read back.
+
+    python benchmarks/bench_compose.py            # every sample and fixture article, the long one, the 10,000-word one
+    python benchmarks/bench_compose.py --runs 5   # more timed runs per article
+    python benchmarks/bench_compose.py --against /path/to/an/older/checkout   # before and after, side by side
+
+For each article, in one warm process (each article built once before it is timed):
+
+* **layouts**: how many times WeasyPrint lays the article out for one PDF (1, or 2
+  when a note's back-references must list a page once);
+* **to_pdf s**: the median of the timed runs of the whole PDF writer;
+* **floor s**: the same runs' own final layout plus writing the PDF, the part no
+  writer on WeasyPrint can avoid; **ratio** is to_pdf over floor;
+* **composed / left**: justified paragraphs set by the composer, and those left to
+  WeasyPrint's own breaking (Korean, a table cell …), with their reasons;
+* **strained**: paragraphs that needed the composer's emergency pass;
+* read back from the PDF (``tests/tools``): the widest space of a justified line as
+  a multiple of the normal space, how many spaces exceed 1.6 ×, the share of
+  justified lines ending in a hyphen and the longest run of them.
+
+With ``--against``, the same articles are also built by another checkout's
+``src`` (an earlier revision, in a subprocess), and each article's layouts, time
+and lines read back are printed for both, side by side, in the same run.
+
+The "10k" article is generated from ``tests/fixtures/compose/build-notes.md`` (code,
+addresses, identifiers) repeated with a table to about 10,000 words; "long" is the
+first article twenty times over (``bench_pdf.long_source``).  It prints figures and
+asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+FIXTURES = ROOT / "tests" / "fixtures"
+CASES = {
+    "first": ROOT / "sources" / "how-north-korea-controls-its-internet.md",
+    "gdpr": ROOT / "sources" / "data-protection-after-the-gdpr.md",
+    "trade": ROOT / "sources" / "the-trade-war-and-southeast-asia.md",
+    "id": ROOT / "sources" / "diplomasi-indonesia-dan-krisis-rohingya.md",
+    "de": FIXTURES / "compose" / "binnenschifffahrt.md",
+    "fr": FIXTURES / "overflow" / "bibliotheques.md",
+    "code": FIXTURES / "compose" / "build-notes.md",
+    "ko": FIXTURES / "articles" / "hangul.md",
+}
+
+_TABLE = """
+| Run | Platform | Compiler flags | Wall time (s) | Relative error |
+|---|---|---|---|---|
+| {n}a | x86_64-linux-gnu | -O2 -ffp-contract=off | 412.{n} | 3.1e-13 |
+| {n}b | aarch64-linux-gnu | -O2 -ffp-contract=off | 455.{n} | 2.7e-13 |
+| {n}c | x86_64-linux-gnu | -O3 -march=native | 371.{n} | 8.8e-11 |
+"""
+
+
+def ten_thousand_words(words: int = 10_000) -> str:
+    """The code-and-addresses fixture repeated, each copy its own section, notes and table, to ``words`` words."""
+    text = CASES["code"].read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2)
+    front = re.sub(r"^title: (.+)$", r"title: \1 (collected edition)", front, flags=re.M)
+    main, _, notes = body.partition("\n[^1]:")
+    notes = "[^1]:" + notes
+    size = len(main.split())
+    parts, defs, k = [], [], 0
+    while k * size < words:
+        k += 1
+        parts.append(f"## Part {k}\n\n" + re.sub(r"\[\^(\d+)\]", rf"[^p{k}n\1]", main.strip()) + _TABLE.format(n=k))
+        defs.append(re.sub(r"^\[\^(\d+)\]:", rf"[^p{k}n\1]:", notes.strip(), flags=re.M))
+    return f"---\n{front}---\n\n" + "\n\n".join(parts) + "\n\n" + "\n\n".join(defs) + "\n"
+
+
+def read_back(data: bytes) -> dict[str, float]:
+    """A PDF's justified lines read back: the widest space, spaces over 1.6 and 2 ×, hyphenated lines and runs."""
+    from tools.pdf_lines import pdf_lines
+    from tools.word_gaps import gaps, justified_lines
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "out.pdf"
+        pdf.write_bytes(data)
+        found = gaps(pdf)
+        lines = justified_lines(list(pdf_lines(pdf)))
+    ends = [bool(re.search(r"[^\W\d_]-$", line.text.rstrip())) for line in lines]
+    run = longest = 0
+    for hyphenated in ends:
+        run = run + 1 if hyphenated else 0
+        longest = max(longest, run)
+    return {"widest": max((g.ratio for g in found), default=0.0), "over16": sum(g.ratio > 1.6 for g in found),
+            "over2": sum(g.ratio > 2 for g in found), "hyphenated": 100 * sum(ends) / len(lines) if lines else 0.0,
+            "run": longest}
+
+
+def measure(source: Path, runs: int) -> dict[str, Any]:
+    import articlekit
+    from articlekit.writers.pdf import press
+
+    article = articlekit.load(source)
+    state: dict[str, Any] = {"layouts": 0, "layout_s": 0.0, "write_s": 0.0, "report": None}
+    original_layout, original_render = press.layout_document, press.render
+
+    def layout_document(*args: Any) -> list[Any]:
+        start = time.perf_counter()
+        pages = list(original_layout(*args))
+        state["last_layout_s"] = time.perf_counter() - start
+        state["layouts"] += 1
+        return pages
+
+    def render(*args: Any, **kwargs: Any) -> Any:
+        document, report = original_render(*args, **kwargs)
+        state["report"] = report
+        write = document.write_pdf
+
+        def timed_write(*a: Any, **k: Any) -> Any:
+            start = time.perf_counter()
+            data = write(*a, **k)
+            state["write_s"] = time.perf_counter() - start
+            return data
+
+        document.write_pdf = timed_write
+        return document, report
+
+    press.layout_document = layout_document
+    press.render = render
+    from articlekit.writers.pdf import writer
+
+    writer.render = render
+    try:
+        data = articlekit.to_pdf(article)  # warm-up
+        totals, floors, layouts = [], [], 0
+        for _ in range(runs):
+            state["layouts"] = 0
+            start = time.perf_counter()
+            data = articlekit.to_pdf(article)
+            totals.append(time.perf_counter() - start)
+            floors.append(state["last_layout_s"] + state["write_s"])
+            layouts = state["layouts"]
+    finally:
+        press.layout_document, press.render, writer.render = original_layout, original_render, original_render
+    report = state["report"]
+    lines = read_back(data)
+    total, floor = statistics.median(totals), statistics.median(floors)
+    return {
+        "words": len(article.metadata.title_text.split()) + sum(1 for _ in _words(article)),
+        "layouts": layouts, "to_pdf": total, "floor": floor,
+        "composed": report.composed, "left": dict(report.left), "strained": len(report.strained),
+        "widest": lines["widest"], "over": lines["over16"], "hyphenated": lines["hyphenated"], "run": lines["run"],
+    }
+
+
+def measure_plain(source: Path, runs: int) -> dict[str, Any]:
+    """Layouts, time and the lines read back for any revision's writer: no use of its internals."""
+    import weasyprint.document
+
+    import articlekit
+
+    counted = {"layouts": 0}
+    original = weasyprint.document.layout_document
+
+    def layout_document(*args: Any) -> Any:
+        counted["layouts"] += 1
+        return original(*args)
+
+    weasyprint.document.layout_document = layout_document
+    try:
+        from articlekit.writers.pdf import press  # a revision with the print run lays out through it
+
+        press.layout_document = layout_document
+    except ImportError:
+        pass
+    article = articlekit.load(source)
+    data = articlekit.to_pdf(article)
+    times = []
+    for _ in range(runs):
+        counted["layouts"] = 0
+        start = time.perf_counter()
+        data = articlekit.to_pdf(article)
+        times.append(time.perf_counter() - start)
+    lines = read_back(data)
+    return {"layouts": counted["layouts"], "to_pdf": statistics.median(times),
+            "widest": lines["widest"], "over2": lines["over2"], "hyphenated": lines["hyphenated"], "run": lines["run"]}
+
+
+def _plain_in(src: Path, source: Path, runs: int) -> dict[str, Any]:
+    """:func:`measure_plain` in a subprocess importing articlekit from ``src``."""
+    import json
+    import os
+    import subprocess
+
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(src), str(ROOT / "tests")]))
+    code = (f"import json, sys; sys.path.insert(0, {str(Path(__file__).resolve().parent)!r}); "
+            f"from bench_compose import measure_plain; from pathlib import Path; "
+            f"print(json.dumps(measure_plain(Path({str(source)!r}), {runs})))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def against(cases: dict[str, Path], other: Path, runs: int) -> None:
+    """Each article built by ``other``'s writer and by this one, side by side."""
+    print(f"{'article':<7} {'':<6} {'layouts':>7} {'to_pdf s':>8} {'widest':>6} {'>2x':>4} {'hyph %':>6} {'run':>3}")
+    for name, source in cases.items():
+        for label, src in (("before", other / "src"), ("after", ROOT / "src")):
+            r = _plain_in(src, source, runs)
+            print(f"{name:<7} {label:<6} {r['layouts']:>7} {r['to_pdf']:>8.2f} {r['widest']:>6.2f} {r['over2']:>4} "
+                  f"{r['hyphenated']:>6.1f} {r['run']:>3}")
+
+
+def _words(article: Any) -> Any:
+    from articlekit.tree import iter_blocks, stringify
+
+    for block in iter_blocks(article.body):
+        if block["t"] in ("Para", "Plain"):
+            yield from stringify(block["c"]).split()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", nargs="*", help="case names")
+    parser.add_argument("--against", type=Path, help="a checkout of another revision, to compare with")
+    args = parser.parse_args()
+    from bench_pdf import long_source
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cases = dict(CASES)
+        long = Path(tmp) / "long-article.md"
+        long.write_text(long_source(), encoding="utf-8")
+        tenk = Path(tmp) / "ten-thousand-words.md"
+        tenk.write_text(ten_thousand_words(), encoding="utf-8")
+        cases.update({"long": long, "10k": tenk})
+        if args.only:
+            cases = {k: v for k, v in cases.items() if k in args.only}
+        if args.against:
+            against(cases, args.against.resolve(), args.runs)
+            return
+        print(f"{'article':<7} {'words':>6} {'layouts':>7} {'to_pdf s':>8} {'floor s':>7} {'ratio':>5} "
+              f"{'composed':>8} {'left':>5} {'strained':>8} {'widest':>6} {'>1.6x':>5} {'hyph %':>6} {'run':>3}")
+        reasons: Counter[str] = Counter()
+        for name, source in cases.items():
+            r = measure(source, args.runs)
+            reasons.update(r["left"])
+            print(f"{name:<7} {r['words']:>6} {r['layouts']:>7} {r['to_pdf']:>8.2f} {r['floor']:>7.2f} "
+                  f"{r['to_pdf'] / r['floor']:>5.2f} {r['composed']:>8} {sum(r['left'].values()):>5} "
+                  f"{r['strained']:>8} {r['widest']:>6.2f} {r['over']:>5} {r['hyphenated']:>6.1f} {r['run']:>3}")
+        print("left to WeasyPrint, by reason:", dict(reasons) or "none")
+
+
+if __name__ == "__main__":
+    main()
