@@ -405,9 +405,10 @@ def english_in(text: str, lang: str) -> list[str]:
     local = {w.replace("{number}", "").strip() for w in labels_for_lang(lang).words.values()}
     found = []
     for key, word in english_words().items():
-        if word in local:
-            continue
         pattern = re.escape(word) if word == "&" else rf"(?<!\w){re.escape(word)}(?!\w)"
+        # A word that is part of the language's own ("Table" in "Table des matières") is not English there.
+        if word in local or any(re.search(pattern, w) for w in local):
+            continue
         if re.search(pattern, text):
             found.append(f"{key}: {word!r}")
     return found

@@ -40,6 +40,17 @@ def catalogue() -> Mapping[str, Mapping[str, str]]:
 #: the notes heading, the links' names and the print edition's page abbreviations.
 KEYS: tuple[str, ...] = tuple(catalogue()[LABELS_LANG])
 
+#: The scholarly apparatus' words (reference list, figures and tables, corresponding author,
+#: acknowledgements, data availability, funding), added after houses had made their own languages
+#: supported: a house's table for a language the catalogue lacks need not give them (see
+#: :data:`REQUIRED_KEYS`), and an article that uses none of them prints none.
+APPARATUS_KEYS: frozenset[str] = frozenset({
+    "references", "figure", "table", "corresponding", "acknowledgements", "data_availability", "funding",
+})
+
+#: The keys a house's table must give to make a language the catalogue lacks a supported one.
+REQUIRED_KEYS: tuple[str, ...] = tuple(k for k in KEYS if k not in APPARATUS_KEYS)
+
 #: The English words, by key.
 LABELS: Mapping[str, str] = catalogue()[LABELS_LANG]
 
@@ -165,7 +176,7 @@ def labels_for_lang(lang: str, overrides: Mapping[str, str] | None = None) -> La
     words = dict(catalogue()[primary(lang) if known else LABELS_LANG])
     words.update(overrides or {})
     # A house that gives every word for a language the catalogue lacks has made it a supported one.
-    own = known or set(KEYS) <= set(overrides or {})
+    own = known or set(REQUIRED_KEYS) <= set(overrides or {})
     return Labels(article_lang=lang, lang=lang if own else LABELS_LANG, words=MappingProxyType(words))
 
 

@@ -244,6 +244,8 @@ def _render(job: Job, data: bytes | None) -> Rendered:
     config = job.source.parent / CONFIG_NAME
     if config.is_file():
         inputs[str(config)] = _sha256(config)
+    for extra in article.inputs:
+        inputs[str(extra)] = _sha256(extra)
     for fmt in job.formats:
         t0 = time.perf_counter()
         out = FormatOutput(fmt, f"{article.slug}{get_format(fmt).extension}")

@@ -21,7 +21,8 @@ from ..read.frontmatter import FIELDS, YamlLoader
 KEY_ORDER: tuple[str, ...] = (
     "title", "subtitle", "date", "authors", "editors", "reviewers", "translators", "image", "lang",
     "publisher", "publication", "issn", "keywords", "abstract", "license", "copyright", "doi",
-    "article_type", "section",
+    "article_type", "section", "bibliography", "csl", "journal", "elocation", "history", "affiliations",
+    "funding", "data_availability", "base_url",
 )
 assert set(KEY_ORDER) == set(FIELDS), "every front matter key has its place"
 

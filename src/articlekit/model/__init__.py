@@ -37,6 +37,53 @@ Inline = dict[str, Any]
 
 
 @dataclass(frozen=True)
+class Affiliation:
+    """A structured affiliation (front matter ``affiliations``); ``country`` is an ISO 3166 code."""
+
+    institution: str
+    department: str | None = None
+    city: str | None = None
+    country: str | None = None
+    ror: str | None = None
+
+    @property
+    def country_name(self) -> str | None:
+        """The country's English name from CLDR ("Indonesia" for "ID")."""
+        if not self.country:
+            return None
+        from babel import Locale
+
+        return Locale("en").territories.get(self.country, self.country)
+
+    @property
+    def text(self) -> str:
+        """The affiliation in one line: "Department, Institution, City, Country"."""
+        return ", ".join(p for p in (self.department, self.institution, self.city, self.country_name) if p)
+
+
+@dataclass(frozen=True)
+class Journal:
+    """The journal an article appears in."""
+
+    title: str
+    abbrev: str | None = None
+    id: str | None = None
+    issn_print: str | None = None
+    issn_online: str | None = None
+    publisher: str | None = None
+
+
+@dataclass(frozen=True)
+class Funding:
+    """One grant: the funder (with a ROR id or a Crossref Funder ID DOI) and the award number."""
+
+    funder: str
+    ror: str | None = None
+    funder_id: str | None = None
+    award: str | None = None
+
+
+@dataclass(frozen=True)
 class Person:
     """An author, editor, reviewer or translator.
 
@@ -54,6 +101,11 @@ class Person:
     roles: tuple[str, ...] = ()
     #: The affiliation's ROR id ("03ke6d638"), without https://ror.org/.
     ror: str | None = None
+    #: The corresponding author (JATS ``<corresp>``).
+    corresponding: bool = False
+    #: The affiliation's parts when it names one of the front matter's ``affiliations``
+    #: (``affiliation`` is then its one-line text).
+    affiliation_detail: Affiliation | None = None
 
     @property
     def display_name(self) -> str:
@@ -139,6 +191,15 @@ class Metadata:
     issue: str | None = None
     fpage: int | None = None
     lpage: int | None = None
+    journal: Journal | None = None
+    #: The article number, where there are no pages.
+    elocation: str | None = None
+    #: ``received``, ``revised``, ``accepted`` dates, in that order, those given.
+    history: tuple[tuple[str, _dt.date], ...] = ()
+    funding: tuple[Funding, ...] = ()
+    data_availability: str | None = None
+    #: Where the outputs are published (ends with "/").
+    base_url: str | None = None
 
     @property
     def contributors(self) -> tuple[tuple[str, Person], ...]:
@@ -187,6 +248,12 @@ class Article:
     #: The MathML of each TeX formula, keyed by ``(display, tex)``, made once by the reader
     #: (:mod:`articlekit.read.formulas`); writers only serialise it.
     formulas: dict[tuple[bool, str], str] = field(default_factory=dict)
+    #: The cited works as CSL JSON, by key, in the reference list's order (:mod:`articlekit.citations`);
+    #: the list itself, as the style formats it, is the body's ``Div#refs``.
+    references: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Files besides the source, its pictures and the config that the article was made from
+    #: (bibliographies, the citation style), so an incremental build sees when they change.
+    inputs: tuple[Path, ...] = ()
     #: The warning codes the house silences (``[warnings] ignore``), for what the writers find too.
     ignored_warnings: frozenset[str] = frozenset()
 

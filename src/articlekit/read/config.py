@@ -29,7 +29,7 @@ from typing import Any
 
 from ..errors import WARNING_CODES, ArticleError, ArticleErrors, closest
 from ..labels import KEYS as LABEL_KEYS
-from ..labels import catalogue
+from ..labels import REQUIRED_KEYS, catalogue
 from .frontmatter import FIELDS
 
 #: The built-in front-matter mappings of other tools, chosen by ``[import] preset``.
@@ -52,6 +52,12 @@ KEYS: dict[str, str] = {
     "picture_credit_alone": "true to print a lead picture's credit when the article has no picture file",
     "labels": "articlekit's own words (\"Notes\", \"Editors\" …), flat or per language ([labels.fr])",
     "import": "how `articlekit import` maps other tools' front matter: preset, drop, [import.keys]",
+    "bibliography": "bibliography files (BibLaTeX, BibTeX, CSL JSON, RIS) beside the sources, one or a list",
+    "csl": "citation style: a shipped style's name ('apa') or a .csl file",
+    "journal": "the journal: title, abbrev, id, issn_print, issn_online, publisher (a table)",
+    "affiliations": "structured affiliations by key: institution, department, city, country, ror (tables)",
+    "funding": "funders: funder, ror or funder_id, award (an array of tables)",
+    "base_url": "where the outputs are published (https://…/): the JATS links to each article's PDF and page",
     "warnings": "[warnings] ignore = [\"no-permissions\", …]: warning codes this house does not want to see",
 }
 
@@ -130,6 +136,16 @@ def _load_config(folder: Path, real: Path) -> Config:
         elif key == "picture_credit_alone":
             if not isinstance(value, bool):
                 problems.append(ArticleError(path, f"'{key}' must be true or false", _line_of(text, key)))
+        elif key in ("journal", "affiliations"):
+            if not isinstance(value, dict):  # the rest is checked with the front matter
+                problems.append(ArticleError(path, f"'{key}' must be a table", _line_of(text, key)))
+        elif key == "bibliography":
+            if not isinstance(value, list | str):
+                problems.append(ArticleError(path, "'bibliography' must be a file name or a list of them",
+                                             _line_of(text, key)))
+        elif key == "funding":
+            if not isinstance(value, list):
+                problems.append(ArticleError(path, "'funding' must be an array of tables", _line_of(text, key)))
         elif key == "warnings":
             problems += _check_warnings(path, text, value)
         elif key == "copyright":
@@ -268,7 +284,7 @@ def _check_labels(path: Path, text: str, value: object) -> list[ArticleError]:
                 path, f"[{where}]: {lang!r} is not a language tag such as 'fr' or 'pt-BR'", _table_line(text, where)))
             continue
         words(table, where)
-        missing = [k for k in LABEL_KEYS if k not in table]
+        missing = [k for k in REQUIRED_KEYS if k not in table]
         if lang.split("-")[0].lower() not in catalogue() and missing:
             problems.append(ArticleError(
                 path, f"[{where}]: articlekit has no words for {lang!r}, so its table must give every label;"

@@ -196,12 +196,25 @@ def ror_checksum_ok(ror: str) -> bool:
     return int(ror[7:]) == 98 - (number * 100) % 97
 
 
+def ror_id(v: str) -> str:
+    """A ROR id without its https://ror.org/ prefix, its check digits verified."""
+    m = _ROR.match(v.strip().lower())
+    if not m or not ror_checksum_ok(m.group(1)):
+        raise ValueError(f"invalid ROR id {v!r}: expected https://ror.org/0xxxxxxNN with valid check digits")
+    return m.group(1)
+
+
 def _text(value: Any) -> Any:
     """Accept numbers where text is expected (``degrees: 2``), as YAML readers expect."""
     return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
 
 Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+
+
+def _one_or_more(value: Any) -> Any:
+    """One file named alone, or a list of them."""
+    return [value] if isinstance(value, str) else value
 
 
 class PersonModel(BaseModel):
@@ -218,6 +231,8 @@ class PersonModel(BaseModel):
     roles: list[Text] = Field(default_factory=list)
     #: The affiliation's ROR id, without its https://ror.org/ prefix.
     ror: str | None = None
+    #: The corresponding author (JATS ``<corresp>``); needs an ``email``.
+    corresponding: bool = False
 
     @field_validator("name")
     @classmethod
@@ -261,12 +276,13 @@ class PersonModel(BaseModel):
     @field_validator("ror")
     @classmethod
     def _ror(cls, v: str | None) -> str | None:
-        if v is None:
-            return v
-        m = _ROR.match(v.strip().lower())
-        if not m or not ror_checksum_ok(m.group(1)):
-            raise ValueError(f"invalid ROR id {v!r}: expected https://ror.org/0xxxxxxNN with valid check digits")
-        return m.group(1)
+        return None if v is None else ror_id(v)
+
+    @model_validator(mode="after")
+    def _corresponding(self) -> PersonModel:
+        if self.corresponding and not self.email:
+            raise ValueError("the corresponding author needs an 'email'")
+        return self
 
     @model_validator(mode="after")
     def _parts(self) -> PersonModel:
@@ -288,6 +304,75 @@ class PersonModel(BaseModel):
 Person = Annotated[PersonModel, BeforeValidator(_person)]
 #: A list of people that may also be written as one string of names with degrees.
 People = Annotated[list[Person], BeforeValidator(_people)]
+
+
+_FUNDER_ID = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/)?(?:10\.13039/)?(\d{6,12})/?$")
+
+
+def _country(v: str) -> str:
+    """An ISO 3166-1 alpha-2 country code, as CLDR knows it ("ID", "GB")."""
+    from babel import Locale
+
+    code = v.strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", code) or code not in Locale("en").territories:
+        raise ValueError(f"invalid country {v!r}: expected an ISO 3166 two-letter code such as 'ID' or 'GB'")
+    return code
+
+
+class AffiliationModel(BaseModel):
+    """A structured affiliation, named once under ``affiliations`` and referred to by its key."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    institution: Text
+    department: Text | None = None
+    city: Text | None = None
+    country: Annotated[str, AfterValidator(_country)] | None = None
+    ror: Annotated[str, AfterValidator(ror_id)] | None = None
+
+
+class JournalModel(BaseModel):
+    """The journal an article appears in (usually once per house, in ``articlekit.toml``)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    title: Text
+    abbrev: Text | None = None
+    id: Text | None = None
+    issn_print: Annotated[str, AfterValidator(_issn_form)] | None = None
+    issn_online: Annotated[str, AfterValidator(_issn_form)] | None = None
+    publisher: Text | None = None
+
+
+class HistoryModel(BaseModel):
+    """When the manuscript was received, revised and accepted."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    received: Annotated[str, AfterValidator(_iso_date)] | None = None
+    revised: Annotated[str, AfterValidator(_iso_date)] | None = None
+    accepted: Annotated[str, AfterValidator(_iso_date)] | None = None
+
+
+class FundingModel(BaseModel):
+    """One grant: who gave it (with a ROR id or a Crossref Funder ID) and its award number."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    funder: Text
+    ror: Annotated[str, AfterValidator(ror_id)] | None = None
+    funder_id: Annotated[str, BeforeValidator(_text)] | None = None
+    award: Annotated[str, BeforeValidator(_text)] | None = None
+
+    @field_validator("funder_id")
+    @classmethod
+    def _funder_id(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        m = _FUNDER_ID.match(v.strip())
+        if not m:
+            raise ValueError(f"invalid Crossref Funder ID {v!r}: expected 10.13039/501100000780 or its digits")
+        return f"10.13039/{m.group(1)}"
 
 
 class ImageModel(BaseModel):
@@ -345,6 +430,21 @@ class FrontMatter(BaseModel):
     doi: str | None = None
     article_type: str | None = Field(default=None, pattern=r"^[a-z][a-z-]*$")
     section: Text | None = None
+    #: Bibliography files (BibTeX, BibLaTeX, CSL JSON, RIS), relative to the source's folder.
+    bibliography: Annotated[list[Text], BeforeValidator(_one_or_more)] = Field(default_factory=list)
+    #: The citation style: a shipped style's name ("apa") or a CSL file beside the source.
+    csl: Text | None = None
+    journal: JournalModel | None = None
+    #: The article number, where the article has no pages (JATS ``elocation-id``).
+    elocation: Annotated[str, BeforeValidator(_text), Field(min_length=1)] | None = None
+    history: HistoryModel | None = None
+    #: Structured affiliations by key; a person's ``affiliation`` names one of the keys (or is plain text).
+    affiliations: dict[str, AffiliationModel] = Field(default_factory=dict)
+    funding: list[FundingModel] = Field(default_factory=list)
+    data_availability: Text | None = None
+    #: Where the house publishes its outputs (``https://journal.example/articles/``): the JATS links
+    #: to the article's PDF and web page there (``self-uri``).
+    base_url: str | None = Field(default=None, pattern=r"^https://[^\s/]+(?:/\S*)?$")
 
     @field_validator("doi")
     @classmethod
@@ -502,7 +602,9 @@ _VALIDATOR_STEP = re.compile(r"^(?:function-(?:before|after|wrap|plain)|chain|un
                              r"lax-or-strict|json-or-python|default|model)\[")
 _MODELS: dict[str, type[BaseModel]] = {"authors": PersonModel, "editors": PersonModel, "reviewers": PersonModel,
                                        "translators": PersonModel, "image": ImageModel,
-                                       "copyright": CopyrightModel}
+                                       "copyright": CopyrightModel, "journal": JournalModel,
+                                       "history": HistoryModel, "affiliations": AffiliationModel,
+                                       "funding": FundingModel}
 
 
 def _item(name: str, index: int) -> str:
@@ -562,6 +664,8 @@ def _message(loc: tuple[Any, ...], err: dict[str, Any]) -> str:
         return f"{prefix}{subject} is empty"
     if kind == "too_short":
         return f"{prefix}{subject} must name at least one person" if field in _PEOPLE else f"{prefix}{subject} is empty"
+    if kind == "string_pattern_mismatch" and field == "base_url":
+        return f"'base_url' {value!r} must be an https:// address, such as 'https://journal.example/articles/'"
     if kind == "string_pattern_mismatch" and field == "article_type":
         return f"'article_type' {value!r} must be lowercase letters and hyphens, such as 'research-article'"
     if kind == "value_error":  # the validators' own messages name what they check

@@ -38,9 +38,13 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
-def command() -> list[str]:
-    """The pandoc command line articlekit runs (input on stdin, JSON on stdout)."""
-    return [pandoc_path(), "--sandbox", "-f", READER_FORMAT, "-t", "json", "+RTS", f"-M{MAX_HEAP}", "-RTS"]
+def command(citations: bool = False) -> list[str]:
+    """The pandoc command line articlekit runs (input on stdin, JSON on stdout).
+
+    ``citations``: read ``[@key]`` as citations (an article with a bibliography).
+    """
+    fmt = READER_FORMAT.replace("-citations", "") if citations else READER_FORMAT
+    return [pandoc_path(), "--sandbox", "-f", fmt, "-t", "json", "+RTS", f"-M{MAX_HEAP}", "-RTS"]
 
 
 def timeout_for(text: str) -> float:
@@ -48,12 +52,12 @@ def timeout_for(text: str) -> float:
     return TIMEOUT_SECONDS + SECONDS_PER_MB * len(text.encode("utf-8")) / 1048576
 
 
-def parse_markdown(text: str, timeout: float | None = None) -> dict[str, Any]:
+def parse_markdown(text: str, timeout: float | None = None, citations: bool = False) -> dict[str, Any]:
     """Parse Pandoc Markdown into pandoc's JSON document (``{"blocks": [...], ...}``)."""
     if timeout is None:
         timeout = timeout_for(text)
     try:
-        proc = subprocess.run(command(), input=text.encode("utf-8"), capture_output=True, timeout=timeout,
+        proc = subprocess.run(command(citations), input=text.encode("utf-8"), capture_output=True, timeout=timeout,
                               check=False)
     except subprocess.TimeoutExpired:
         raise PandocFailed(

@@ -32,10 +32,10 @@ from typing import Any
 
 from ..errors import ArticleError, ArticleErrors, ArticleWarning, closest
 from ..labels import house_words, labels_for_lang
-from ..model import Article, Copyright, Image, Metadata, Person
+from ..model import Affiliation, Article, Copyright, Funding, Image, Journal, Metadata, Person
 from ..notemarks import empty_notes, marker
 from ..tree import all_lists, all_nodes, stringify
-from . import bounds, formulas, frontmatter, glyphs, links, safety
+from . import backmatter, bounds, citations, crossrefs, formulas, frontmatter, glyphs, links, safety
 from .bounds import DEFAULT_MAX_BYTES
 from .config import Config, load_config
 from .frontmatter import SplitSource
@@ -237,13 +237,16 @@ def _inlines(blocks: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None
     return out or None
 
 
-def to_person(p: frontmatter.PersonModel) -> Person:
+def to_person(p: frontmatter.PersonModel, affiliations: dict[str, Affiliation] | None = None) -> Person:
+    """The person a front-matter entry names; an ``affiliation`` that is a key of ``affiliations`` is that one."""
     given, family = p.given, p.family
     if given is None and " " in p.name:
         given, _, family = p.name.rpartition(" ")
+    detail = (affiliations or {}).get(p.affiliation or "")
     return Person(
         name=p.name, given=given, family=family, degrees=p.degrees,
-        affiliation=p.affiliation, orcid=p.orcid, email=p.email, roles=tuple(p.roles), ror=p.ror,
+        affiliation=detail.text if detail else p.affiliation, orcid=p.orcid, email=p.email, roles=tuple(p.roles),
+        ror=(detail.ror if detail else None) or p.ror, corresponding=p.corresponding, affiliation_detail=detail,
     )
 
 
@@ -254,16 +257,19 @@ def build_metadata(fm: frontmatter.FrontMatter, meta: dict[str, list[dict[str, A
     image = None
     if fm.image is not None and (fm.image.src or fm.image.alt or fm.image.credit):
         image = Image(src=fm.image.src, alt=fm.image.alt, credit=fm.image.credit)
+    affs = {key: Affiliation(**a.model_dump()) for key, a in fm.affiliations.items()}
+    history = tuple((k, dt.date.fromisoformat(v)) for k, v in fm.history.model_dump().items() if v) \
+        if fm.history else ()
     return Metadata(
         title=title,
         title_text=stringify(title),
         subtitle=subtitle,
         subtitle_text=stringify(subtitle) if subtitle else None,
         date=dt.date.fromisoformat(fm.date),
-        authors=tuple(to_person(p) for p in fm.authors),
-        editors=tuple(to_person(p) for p in fm.editors),
-        reviewers=tuple(to_person(p) for p in fm.reviewers),
-        translators=tuple(to_person(p) for p in fm.translators),
+        authors=tuple(to_person(p, affs) for p in fm.authors),
+        editors=tuple(to_person(p, affs) for p in fm.editors),
+        reviewers=tuple(to_person(p, affs) for p in fm.reviewers),
+        translators=tuple(to_person(p, affs) for p in fm.translators),
         lang=fm.lang or "en",
         image=image,
         publisher=fm.publisher,
@@ -277,6 +283,12 @@ def build_metadata(fm: frontmatter.FrontMatter, meta: dict[str, list[dict[str, A
         doi=fm.doi,
         article_type=fm.article_type,
         section=fm.section,
+        journal=Journal(**fm.journal.model_dump()) if fm.journal else None,
+        elocation=fm.elocation,
+        history=history,
+        funding=tuple(Funding(**f.model_dump()) for f in fm.funding),
+        data_availability=fm.data_availability,
+        base_url=(fm.base_url.rstrip("/") + "/") if fm.base_url else None,
     )
 
 
@@ -492,13 +504,25 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
     fm, errors = _front_matter(path, part, config)
     body_start = len("\n".join(text.split("\n", part.body_line - 1)[: part.body_line - 1]))
     fields = [(name, getattr(fm, name)) for name in ("title", "subtitle", "abstract") if fm and getattr(fm, name)]
+    cites = bool(fm and fm.bibliography)
     try:
         _check_bounds(path, text, part, fields)
         scan = scan_notes(path, part.body, part.body_line)
         errors += scan.errors
-        doc = _parse(path, part, scan, fields)
+        doc = _parse(path, part, scan, fields, cites)
     except ArticleError as e:
         raise ArticleErrors([*errors, e]) from None
+    lang = (fm.lang if fm else None) or "en"
+    words = labels_for_lang(lang, house_words(lang, config.labels))
+    errors += crossrefs.number(path, text, body_start, doc["blocks"], lambda kind, n: words[kind].format(number=n))
+    references: dict[str, dict[str, Any]] = {}
+    inputs: list[Path] = []
+    if fm is not None and cites:
+        doc, references, cite_errors = _cite(path, text, body_start, doc, fm, words["references"], inputs)
+        errors += cite_errors
+    if fm is not None and fm.data_availability:
+        backmatter.add_data_availability(doc["blocks"], words["data_availability"], fm.data_availability,
+                                         _META_PREFIX)
     errors += empty_notes(path, doc["blocks"])
     errors += [_unclosed(path, text, raw, body_start) for raw in drop_raw_content(doc["blocks"])]
     errors += convert_raw_images(path, text, body_start, doc["blocks"])
@@ -517,7 +541,37 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
     label_overrides = house_words(metadata.lang, config.labels)
     warnings = _warnings(path, text, scan, body, metadata, config, label_overrides, link_warnings)
     return Article(path=path, metadata=metadata, body=body, styles_dir=config.styles_dir, warnings=warnings,
-                   label_overrides=label_overrides, formulas=math, ignored_warnings=config.ignored_warnings)
+                   label_overrides=label_overrides, formulas=math, ignored_warnings=config.ignored_warnings,
+                   references=references, inputs=tuple(inputs))
+
+
+def _cite(path: Path, text: str, body_start: int, doc: dict[str, Any], fm: frontmatter.FrontMatter, heading: str,
+          inputs: list[Path]) -> tuple[dict[str, Any], dict[str, dict[str, Any]], list[ArticleError]]:
+    """The tree with its citations formatted by the article's style, the cited works, and the problems.
+
+    ``heading`` is the reference list's, in the article's language; ``inputs`` collects the
+    bibliography and style files read.
+    """
+    items, errors = citations.load_bibliography(path, text, fm.bibliography, inputs)
+    try:
+        style = citations.find_style(path, text, fm.csl)
+        inputs.append(style)
+    except ArticleError as e:
+        errors.append(e)
+    by_key = {item["id"]: item for item in items}
+    errors += citations.unknown_keys(path, text, body_start, doc["blocks"], set(by_key))
+    if errors:
+        return doc, {}, errors
+    authors_div = citations.has_refs_div(doc["blocks"])
+    try:
+        doc = citations.run_citeproc(doc, items, style, fm.lang or "en")
+    except PandocFailed as e:
+        return doc, {}, [ArticleError(style if fm.csl and fm.csl.endswith(".csl") else path,
+                                      f"cannot format the citations: {e}")]
+    citations.place_references(doc["blocks"], heading, authors_div, _META_PREFIX)
+    cited = [n["c"][0][0].removeprefix("ref-") for n in all_nodes(doc["blocks"])
+             if n["t"] == "Div" and "csl-entry" in n["c"][0][1]]
+    return doc, {key: by_key[key] for key in cited if key in by_key}, []
 
 
 def _front_matter(path: Path, part: SplitSource,
@@ -542,13 +596,17 @@ def _check_bounds(path: Path, text: str, part: SplitSource, fields: list[tuple[s
             raise ArticleError(path, f"'{name}': {problem.message}", _where(text, f"{name}:")[0])
 
 
-def _parse(path: Path, part: SplitSource, scan: NoteScan, fields: list[tuple[str, str]]) -> dict[str, Any]:
-    """One pandoc parse of the body, its notes marked and the front matter's Markdown fields after it."""
+def _parse(path: Path, part: SplitSource, scan: NoteScan, fields: list[tuple[str, str]],
+           cites: bool = False) -> dict[str, Any]:
+    """One pandoc parse of the body, its notes marked and the front matter's Markdown fields after it.
+
+    ``cites``: the article has a bibliography, so ``[@key]`` is read as a citation.
+    """
     body_md = mark_definitions(part.body, part.body_line, scan)
     for name, value in fields:
         body_md += _meta_div(name, value)
     try:
-        doc = parse_markdown(body_md)
+        doc = parse_markdown(body_md, citations=True) if cites else parse_markdown(body_md)
     except PandocFailed as e:
         raise ArticleError(path, f"cannot parse the body: {e}") from None
     check_tree(path, doc)

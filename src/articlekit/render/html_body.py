@@ -25,6 +25,8 @@ import nh3
 
 from ..labels import Labels, labels_for
 from ..model import Article, Block, Inline, Note
+from ..read.backmatter import is_acknowledgements
+from ..read.citations import REFS_ID
 from ..read.formulas import as_html, mathml_for
 from ..read.safety import SAFE_LINK_SCHEMES, safe_link
 from ..tree import stringify
@@ -121,6 +123,10 @@ class HtmlRenderer:
         # MathML): each is rendered as a placeholder no source can forge, and put back by clean().
         self._nonce = secrets.token_hex(8)
         self._formulas: list[str] = []
+        #: Inside a citation, a link to a reference-list entry is a ``doc-biblioref``.
+        self._in_cite = False
+        #: A reference list inside a section that already carries ``doc-bibliography``.
+        self._in_bibliography = False
 
     def clean(self, html: str) -> str:
         """``html`` sanitised, with this renderer's formulas put in place of their placeholders."""
@@ -190,7 +196,11 @@ class HtmlRenderer:
         return f"{open_}{self.inlines(c[1])}{close}"
 
     def i_Cite(self, c: list[Any]) -> str:  # noqa: N802
-        return self.inlines(c[1])
+        saved, self._in_cite = self._in_cite, True
+        try:
+            return self.inlines(c[1])
+        finally:
+            self._in_cite = saved
 
     def i_Code(self, c: list[Any]) -> str:  # noqa: N802
         return f"<code{_id_class(c[0])}>{escape(c[1], quote=False)}</code>"
@@ -214,6 +224,8 @@ class HtmlRenderer:
                 label = _attr("aria-label", url)
             else:
                 inner = escape(url, quote=False)
+        if self._in_cite and url.startswith("#ref-"):
+            label += ' role="doc-biblioref"'
         return f'<a{_id_class(attr)} href="{href}"{_attr("title", title)}{label}>{inner}</a>'
 
     def image_url(self, src: str) -> str:
@@ -317,8 +329,18 @@ class HtmlRenderer:
             # A section under an empty heading (which is left out) has no title: a plain <div>.
             untitled = bool(content) and content[0]["t"] == "Header" and not content[0]["c"][2]
             tag = "div" if untitled else "section"
-            return f"<{tag}{_id_class([attr[0], classes, attr[2]])}>\n{self.blocks(content, depth + 1)}\n</{tag}>"
-        return f"<div{_id_class(attr)}>\n{self.blocks(content, depth)}\n</div>"
+            role = ""
+            if not untitled and any(b["t"] == "Div" and b["c"][0][0] == REFS_ID for b in content):
+                role, self._in_bibliography = ' role="doc-bibliography"', True
+            elif not untitled and is_acknowledgements({"c": c}, self.labels["acknowledgements"]):
+                role = ' role="doc-acknowledgments"'
+            try:
+                inner = self.blocks(content, depth + 1)
+            finally:
+                self._in_bibliography = False
+            return f"<{tag}{_id_class([attr[0], classes, attr[2]])}{role}>\n{inner}\n</{tag}>"
+        role = ' role="doc-bibliography"' if attr[0] == REFS_ID and not self._in_bibliography else ""
+        return f"<div{_id_class(attr)}{role}>\n{self.blocks(content, depth)}\n</div>"
 
     def b_Figure(self, c: list[Any], depth: int) -> str:  # noqa: N802
         attr, caption, content = c

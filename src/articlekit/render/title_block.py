@@ -25,8 +25,9 @@ opening: who and what first, then the credits, the imprint, and the summary.
 13. ``license``      "Licence:" and the licence, a link when it is a URL
 14. ``copyright``    the copyright statement ("© 2018 Holder"; a holder without a year
                      holds it from the year of publication)
-15. ``keywords``     "Keywords:" and the keywords
-16. ``abstract``     "Abstract" heading and the abstract
+15. ``funding``      "Funding:" and each funder with its award number
+16. ``keywords``     "Keywords:" and the keywords
+17. ``abstract``     "Abstract" heading and the abstract
 
 A fact the article does not have is left out, never printed empty.  The words
 around the facts and the date are in the article's language (:mod:`~articlekit.labels`).  The JATS
@@ -52,7 +53,7 @@ from .templates import render, trusted
 #: The facts of a title block, in the order every format prints them.
 ORDER: tuple[str, ...] = (
     "section", "title", "subtitle", "byline", "affiliations", "dateline", "editors", "reviewers", "translators",
-    "picture", "publication", "doi", "license", "copyright", "keywords", "abstract",
+    "picture", "publication", "doi", "license", "copyright", "funding", "keywords", "abstract",
 )
 
 #: A list of names as printed: each name with the separator that comes before it.
@@ -70,6 +71,8 @@ class Contributor:
     #: The ORCID iD as its https URL, the form ORCID asks publishers to display.
     orcid_url: str | None = None
     email: str | None = None
+    #: The corresponding author, marked by the e-mail address.
+    corresponding: bool = False
 
     @property
     def has_details(self) -> bool:
@@ -106,6 +109,8 @@ class TitleBlock:
     copyright: str | None = None
     keywords: tuple[str, ...] = ()
     abstract: Markup | None = None
+    #: Each grant as printed: "Funder (award)".
+    funding: tuple[str, ...] = ()
     #: The words around the facts; None for the catalogue's words in :attr:`lang`.
     labels: Labels | None = None
     #: Whether a credit is printed for a picture the article does not have (``picture_credit_alone``
@@ -177,6 +182,7 @@ class TitleBlock:
             "doi": bool(self.doi),
             "license": bool(self.license),
             "copyright": bool(self.copyright),
+            "funding": bool(self.funding),
             "keywords": bool(self.keywords),
             "abstract": self.abstract is not None,
         }
@@ -203,6 +209,7 @@ def _contributor(p: Person) -> Contributor:
         affiliation=p.affiliation,
         orcid_url=f"https://orcid.org/{p.orcid}" if p.orcid else None,
         email=p.email,
+        corresponding=p.corresponding,
     )
 
 
@@ -229,6 +236,15 @@ def title_block(article: Article, *, inline_filter: Callable[[list[Inline]], lis
         f"ISSN {m.issn}" if m.issn else None,
         m.publisher if m.publisher != m.publication else None,
     ) if x)
+    if m.journal is not None and not m.publication:
+        j = m.journal
+        publisher = m.publisher or j.publisher
+        publication = tuple(x for x in (
+            j.title, f"ISSN {j.issn_print}" if j.issn_print else None,
+            f"e-ISSN {j.issn_online}" if j.issn_online else None,
+            f"ISSN {m.issn}" if m.issn and not (j.issn_print or j.issn_online) else None,
+            publisher if publisher != j.title else None, m.elocation,
+        ) if x)
     picture = Picture(m.image.src, m.image.alt or "", m.image.credit) if m.image else None
     rights = m.copyright
     if rights and rights.holder and not rights.year and not rights.statement:
@@ -251,6 +267,7 @@ def title_block(article: Article, *, inline_filter: Callable[[list[Inline]], lis
         copyright=rights.text if rights else None,
         keywords=tuple(m.keywords),
         abstract=blocks(m.abstract) if m.abstract else None,
+        funding=tuple(f"{f.funder} ({f.award})" if f.award else f.funder for f in m.funding),
         labels=labels_for(article),
         credit_alone=load_config(article.path.parent).picture_credit_alone,
     )

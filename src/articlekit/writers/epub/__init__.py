@@ -33,6 +33,7 @@ from ...errors import ArticleError
 from ...labels import Labels, labels_for
 from ...model import Article, Block
 from ...options import WriteOptions
+from ...read.citations import CSS as CITATIONS_CSS
 from ...read.safety import parse_xml
 from ...render.html_body import HtmlOptions, HtmlRenderer, render_notes
 from ...render.title_block import TitleBlockOptions, render_title_block, title_block
@@ -363,6 +364,8 @@ def build_epub(article: Article, options: WriteOptions, *, split_bytes: int = SP
         book.set_direction("rtl")
 
     css = read_style("epub.css", options.styles_dir, article.styles_dir)
+    if article.references:
+        css = CITATIONS_CSS + css
     items = add_contents(book, nav, docs, with_math, css, list(images.values()), cover_image, lambda _: m.lang)
 
     # The nav document is in the spine only so the landmarks may point at it; it is not read in order.

@@ -138,12 +138,12 @@ def package_metadata(
         contributors=tuple(contributor(p, RELATOR_OF[role]) for role, p in m.contributors),
         date=m.date.isoformat(),
         modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        publisher=m.publisher,
+        publisher=m.publisher or (m.journal.publisher if m.journal else None),
         subjects=tuple(m.keywords),
         description=m.abstract_text or description(article) or None,
         rights=m.license,
-        collection=m.publication,
-        collection_issn=m.issn,
+        collection=m.journal.title if m.journal else m.publication,
+        collection_issn=(m.journal.issn_online or m.journal.issn_print or m.issn) if m.journal else m.issn,
         **access,
     )
 

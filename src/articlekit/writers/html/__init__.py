@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ...model import Article
 from ...options import WriteOptions
+from ...read.citations import CSS as CITATIONS_CSS
 from ...render.summary import description
 from ...render.templates import render, trusted
 from ...styles import read_style
@@ -27,7 +28,8 @@ def to_html(article: Article, options: WriteOptions | None = None) -> str:
         "page.html.j2",
         meta=article.metadata,
         description=description(article),
-        css=trusted(read_style("html.css", options.styles_dir, article.styles_dir).replace("</", "<\\/")),
+        css=trusted(((CITATIONS_CSS if article.references else "")
+                     + read_style("html.css", options.styles_dir, article.styles_dir)).replace("</", "<\\/")),
         json_ld=trusted(json_ld(article)),
         article=trusted(body),
     )

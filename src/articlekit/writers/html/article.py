@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ...model import Article, Person
+from ...model import Article, Funding, Person
 from ...read.frontmatter import CREDIT_ROLES
 from ...render.html_body import HtmlOptions, render_body, render_notes
 from ...render.templates import render, trusted
@@ -29,6 +29,15 @@ def _person_ld(p: Person) -> dict[str, Any]:
         out["sameAs"] = f"https://orcid.org/{p.orcid}"
     if p.email:
         out["email"] = p.email
+    return out
+
+
+def _funder_ld(f: Funding) -> dict[str, Any]:
+    out: dict[str, Any] = {"@type": "Organization", "name": f.funder}
+    ids = [f"https://ror.org/{f.ror}"] if f.ror else []
+    ids += [f"https://doi.org/{f.funder_id}"] if f.funder_id else []
+    if ids:
+        out["identifier"] = ids[0] if len(ids) == 1 else ids
     return out
 
 
@@ -61,7 +70,18 @@ def json_ld(article: Article) -> str:
         data["contributor"] = [_in_role(p, "contributor", "Reviewer") for p in m.reviewers]
     if m.publisher:
         data["publisher"] = {"@type": "Organization", "name": m.publisher}
-    if m.publication:
+    if m.journal is not None:
+        j = m.journal
+        journal: dict[str, Any] = {"@type": "Periodical", "name": j.title}
+        if j.abbrev:
+            journal["alternateName"] = j.abbrev
+        issns = [i for i in (j.issn_print, j.issn_online, m.issn) if i]
+        if issns:
+            journal["issn"] = list(dict.fromkeys(issns)) if len(set(issns)) > 1 else issns[0]
+        if j.publisher and not m.publisher:
+            data["publisher"] = {"@type": "Organization", "name": j.publisher}
+        data["isPartOf"] = journal
+    elif m.publication:
         part: dict[str, Any] = {"@type": "Periodical", "name": m.publication}
         if m.issn:
             part["issn"] = m.issn
@@ -76,6 +96,13 @@ def json_ld(article: Article) -> str:
         data["pageStart"] = str(m.fpage)
     if m.lpage is not None:
         data["pageEnd"] = str(m.lpage)
+    if m.elocation and m.fpage is None:
+        data["pagination"] = m.elocation
+    if m.funding:
+        data["funder"] = [_funder_ld(f) for f in m.funding]
+        awards = [f.award for f in m.funding if f.award]
+        if awards:
+            data["award"] = awards
     if m.keywords:
         data["keywords"] = list(m.keywords)
     if m.abstract_text:

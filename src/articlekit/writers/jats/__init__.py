@@ -66,11 +66,15 @@ ELEMENT_ONLY = frozenset({
     "permissions", "license", "abstract", "kwd-group", "body", "sec", "back", "fn-group", "fn",
     "floats-group", "fig", "graphic", "list", "list-item", "def-list", "def-item", "def", "disp-quote",
     "table-wrap", "table", "thead", "tbody", "tfoot", "tr", "caption", "verse-group",
+    "ref-list", "ref", "citation-alternatives", "author-notes", "history", "date", "funding-group",
+    "award-group", "funding-source", "institution-wrap", "ack",
 })
 
 
 def tag_set(meta: Metadata) -> TagSet:
     """Journal Publishing when its required journal metadata is known, else Archiving."""
+    if meta.journal is not None and (meta.journal.issn_print or meta.journal.issn_online or meta.issn):
+        return PUBLISHING
     return PUBLISHING if meta.publication and meta.issn else ARCHIVING
 
 
@@ -87,9 +91,11 @@ def build_tree(article: Article) -> tuple[Element, TagSet]:
     if len(body):
         root.append(body)
     notes = renderer.notes(labels_for(article)["notes"])
-    if notes is not None:
+    if notes is not None or renderer.ref_list is not None or renderer.back_matter:
         back = new("back")
-        back.append(notes)
+        for part in (*renderer.back_matter, renderer.ref_list, notes):
+            if part is not None:
+                back.append(part)
         root.append(back)
     picture = front.lead_picture()
     if picture is not None:

@@ -36,11 +36,15 @@ from typing import Any
 from lxml import etree
 
 from ...errors import ArticleError
+from ...labels import labels_for
 from ...model import NOTE_REFS, Article, Block, Inline
+from ...read.backmatter import DATA_AVAILABILITY_ID, is_acknowledgements
+from ...read.citations import REFS_ID
 from ...read.formulas import mathml_for
 from ...read.safety import safe_link
 from ...tree import inline_children, stringify
 from ..elements import append_text, unwrap
+from .references import ref_list
 from .xml import (
     BLOCK_CHILDREN,
     HREF,
@@ -120,6 +124,10 @@ class JatsRenderer:
         self.ids = ids or IdRegistry()
         self.note_ids = {n.number: self.ids.reserve(n.id) for n in article.notes}
         self._hoist: list[list[Inline]] = []
+        #: The reference list, taken out of the body for ``<back>`` (see :mod:`.references`).
+        self.ref_list: Element | None = None
+        #: ``<ack>`` and the data availability ``<sec>``, taken out of the body for ``<back>``.
+        self.back_matter: list[Element] = []
         self._links: list[tuple[Element, str]] = []
         self._inline: dict[str, InlineHandler] = {
             "LineBreak": self._line_break,
@@ -444,8 +452,29 @@ class JatsRenderer:
 
     def _div(self, container: Element, c: list[Any]) -> None:
         attr, content = c
+        if attr[0] == REFS_ID:
+            self.ref_list = ref_list(self, content, None)
+            return
+        if ("section" in attr[1] and len(content) == 2 and content[0].get("t") == "Header"
+                and content[1].get("t") == "Div" and content[1]["c"][0][0] == REFS_ID):
+            # The reference list's own section: its heading is the list's title.
+            self.ref_list = ref_list(self, content[1]["c"][1], content[0]["c"][2])
+            return
         if (container.tag in ("body", "sec") and "section" in attr[1]
                 and content and content[0].get("t") == "Header"):
+            ident = attr[0] or content[0]["c"][1][0]
+            ack = is_acknowledgements({"c": c}, labels_for(self.article)["acknowledgements"])
+            if ident == DATA_AVAILABILITY_ID or ack:
+                # Journals' back matter: JATS4R wants both in <back>, acknowledgements as <ack>.
+                holder = new("body")
+                self._section(holder, attr, content)
+                for sec in holder:
+                    if ack:
+                        sec.tag = "ack"
+                    else:
+                        sec.set("sec-type", "data-availability")
+                    self.back_matter.append(sec)
+                return
             self._section(container, attr, content)
         else:
             self.blocks(container, content)
@@ -541,12 +570,24 @@ class JatsRenderer:
         if len(cap):
             owner.append(cap)
 
+    def _label(self, owner: Element, caption: list[Any]) -> list[Any]:
+        """The number articlekit gave a figure or table ("Figure 1") as its ``<label>``; the rest of the caption."""
+        blocks = caption[1]
+        first = blocks[0]["c"] if blocks and blocks[0]["t"] in ("Plain", "Para") else []
+        if not first or first[0]["t"] != "Span" or not {"figure-label", "table-label"} & set(first[0]["c"][0][1]):
+            return caption
+        etree.SubElement(owner, "label").text = self.text(stringify(first[0]["c"][1]))
+        rest = first[1:]
+        if rest[:2] == [{"t": "Str", "c": "."}, {"t": "Space"}]:
+            rest = rest[2:]
+        return [caption[0], ([{"t": blocks[0]["t"], "c": rest}] if rest else []) + blocks[1:]]
+
     def _figure(self, container: Element, c: list[Any]) -> None:
         attr, caption, content = c
         fig = new("fig")
         if attr[0]:
             fig.set("id", self.ids.claim(attr[0], "fig", "fig"))
-        self._caption(fig, caption)
+        self._caption(fig, self._label(fig, caption))
         for b in content:
             images = _only_images(b)
             if images is None:
@@ -568,7 +609,7 @@ class JatsRenderer:
         wrap = new("table-wrap")
         if attr[0]:
             wrap.set("id", self.ids.claim(attr[0], "table", "table"))
-        self._caption(wrap, caption)
+        self._caption(wrap, self._label(wrap, caption))
         aligns = [_ALIGN.get(spec[0]["t"]) for spec in colspecs]
         table = new("table")
         widths = [spec[1]["c"] if spec[1]["t"] == "ColWidth" else None for spec in colspecs]

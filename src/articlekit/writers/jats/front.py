@@ -18,7 +18,7 @@ from operator import itemgetter
 from lxml import etree
 
 from ...errors import ArticleError
-from ...model import Article, Copyright, Metadata, Person
+from ...model import Affiliation, Article, Copyright, Metadata, Person
 from ...read.frontmatter import CREDIT_ROLES
 from .body import JatsRenderer
 from .xml import ALI, Element, new
@@ -126,12 +126,18 @@ class FrontBuilder:
         # an affiliation's ROR id is the first one given with it.
         self.aff_ids: dict[str, str] = {}
         self.aff_rors: dict[str, str] = {}
+        #: The parts of each structured affiliation; with any, every affiliation is labelled 1, 2 …
+        self.aff_details: dict[str, Affiliation] = {}
         m = self.meta
         for person in (*m.authors, *(p for _, p in m.contributors)):
             if person.affiliation and person.affiliation not in self.aff_ids:
                 self.aff_ids[person.affiliation] = renderer.ids.reserve(f"aff{len(self.aff_ids) + 1}")
             if person.affiliation and person.ror:
                 self.aff_rors.setdefault(person.affiliation, person.ror)
+            if person.affiliation and person.affiliation_detail:
+                self.aff_details.setdefault(person.affiliation, person.affiliation_detail)
+        self.corresp_ids = {p.name: renderer.ids.reserve(f"cor{i}") for i, p in
+                            enumerate((p for p in m.authors if p.corresponding and p.email), 1)}
         image = self.meta.image
         self.has_picture = image is not None and bool(image.src or image.credit)
         self.picture_id = renderer.ids.reserve("lead-image") if self.has_picture else None
@@ -147,6 +153,8 @@ class FrontBuilder:
     def journal_meta(self) -> Element | None:
         """``<journal-meta>`` with what is known, or None when nothing is."""
         m = self.meta
+        if m.journal is not None:
+            return self.structured_journal_meta()
         if not (m.publication or m.issn or m.publisher):
             return None
         jm = new("journal-meta")
@@ -158,6 +166,26 @@ class FrontBuilder:
             _sub(jm, "issn", m.issn)
         if m.publisher:
             _sub(_sub(jm, "publisher"), "publisher-name", self.text(m.publisher))
+        return jm
+
+    def structured_journal_meta(self) -> Element:
+        """``<journal-meta>`` from the ``journal`` table: ids, title and abbreviation, typed ISSNs, publisher."""
+        j = self.meta.journal
+        assert j is not None
+        jm = new("journal-meta")
+        _sub(jm, "journal-id", self.text(j.id or j.abbrev or j.title), journal_id_type="publisher-id")
+        group = _sub(jm, "journal-title-group")
+        _sub(group, "journal-title", self.text(j.title))
+        if j.abbrev:
+            _sub(group, "abbrev-journal-title", self.text(j.abbrev), abbrev_type="publisher")
+        for issn, form in ((j.issn_print, "print"), (j.issn_online, "electronic")):
+            if issn:
+                _sub(jm, "issn", issn, publication_format=form)
+        if not (j.issn_print or j.issn_online) and self.meta.issn:
+            _sub(jm, "issn", self.meta.issn)
+        publisher = j.publisher or self.meta.publisher
+        if publisher:
+            _sub(_sub(jm, "publisher"), "publisher-name", self.text(publisher))
         return jm
 
     def article_meta(self) -> Element:
@@ -174,14 +202,35 @@ class FrontBuilder:
             am.append(self.contrib_group(tuple(p for _, p in credited), role, f"{role}s", role=role.title()))
         for affiliation, aff_id in self.aff_ids.items():
             am.append(self.aff(affiliation, aff_id))
+        if self.corresp_ids:
+            notes = _sub(am, "author-notes")
+            for p in m.authors:
+                if p.name in self.corresp_ids:
+                    corresp = _sub(notes, "corresp", self.text(f"{p.name}: "), id=self.corresp_ids[p.name])
+                    _sub(corresp, "email", self.text(p.email or ""))
         am.append(self.pub_date())
         # Where an edition printed the article (set after its print layout): JATS's order.
         for tag, value in (("volume", m.volume), ("issue", m.issue), ("fpage", m.fpage), ("lpage", m.lpage)):
             if value is not None:
                 _sub(am, tag, self.text(str(value)))
+        if m.elocation and m.fpage is None:
+            _sub(am, "elocation-id", self.text(m.elocation))
+        if m.history:
+            history = _sub(am, "history")
+            for kind, d in m.history:
+                date = _sub(history, "date", date_type={"revised": "rev-recd"}.get(kind, kind),
+                            iso_8601_date=d.isoformat())
+                _sub(date, "day", f"{d.day:02d}")
+                _sub(date, "month", f"{d.month:02d}")
+                _sub(date, "year", f"{d.year:04d}")
         permissions = self.permissions()
         if permissions is not None:
             am.append(permissions)
+        if m.base_url:
+            # The article's own outputs where the house publishes them (named by its slug).
+            for ext, kind in (("pdf", "pdf"), ("html", "html")):
+                _sub(am, "self-uri", f"{m.base_url}{self.article.slug}.{ext}", content_type=kind,
+                     **{"{http://www.w3.org/1999/xlink}href": f"{m.base_url}{self.article.slug}.{ext}"})
         if m.abstract:
             abstract = new("abstract")
             self.renderer.blocks(abstract, m.abstract)
@@ -191,7 +240,29 @@ class FrontBuilder:
             group = _sub(am, "kwd-group", kwd_group_type="author")
             for kw in m.keywords:
                 _sub(group, "kwd", self.text(kw))
+        if m.funding:
+            am.append(self.funding_group())
         return am
+
+    def funding_group(self) -> Element:
+        """``<funding-group>``: one ``<award-group>`` per grant, the funder's ROR id or Funder ID DOI with it."""
+        group = new("funding-group")
+        for i, f in enumerate(self.meta.funding, 1):
+            award = _sub(group, "award-group", id=self.renderer.ids.claim(f"fund{i}", "fund", "award"))
+            source = _sub(award, "funding-source")
+            if f.ror or f.funder_id:
+                wrap = _sub(source, "institution-wrap")
+                if f.ror:
+                    _sub(wrap, "institution-id", f"https://ror.org/{f.ror}", institution_id_type="ror")
+                if f.funder_id:
+                    _sub(wrap, "institution-id", f"https://doi.org/{f.funder_id}", institution_id_type="doi",
+                         vocab="open-funder-registry", vocab_identifier="10.13039/open_funder_registry")
+                _sub(wrap, "institution", self.text(f.funder))
+            else:
+                source.text = self.text(f.funder)
+            if f.award:
+                _sub(award, "award-id", self.text(f.award))
+        return group
 
     def title_group(self) -> Element:
         group = new("title-group")
@@ -227,14 +298,32 @@ class FrontBuilder:
             _sub(c, "role", term, vocab="credit", vocab_identifier="https://credit.niso.org/",
                  vocab_term=term, vocab_term_identifier=f"https://credit.niso.org/contributor-roles/{slug}/")
         if p.affiliation:
-            _sub(c, "xref", ref_type="aff", rid=self.aff_ids[p.affiliation])
+            label = self.aff_label(p.affiliation)
+            xref = _sub(c, "xref", ref_type="aff", rid=self.aff_ids[p.affiliation])
+            if label:
+                _sub(xref, "sup", label)
+        if p.name in self.corresp_ids:
+            c.set("corresp", "yes")
+            _sub(c, "xref", "*", ref_type="corresp", rid=self.corresp_ids[p.name])
         if p.email:
             _sub(c, "email", self.text(p.email))
         return c
 
+    def aff_label(self, affiliation: str) -> str | None:
+        """The affiliation's number ("1"), when the article has structured affiliations, else None."""
+        if not self.aff_details:
+            return None
+        return str(list(self.aff_ids).index(affiliation) + 1)
+
     def aff(self, affiliation: str, aff_id: str) -> Element:
         """``<aff>``: the affiliation's words, inside ``<institution-wrap>`` with its ROR id when known."""
         aff = new("aff", {"id": aff_id})
+        label = self.aff_label(affiliation)
+        if label:
+            _sub(aff, "label", label)
+        detail = self.aff_details.get(affiliation)
+        if detail is not None:
+            return self.structured_aff(aff, detail)
         ror = self.aff_rors.get(affiliation)
         if ror is None:
             aff.text = self.text(affiliation)
@@ -242,6 +331,25 @@ class FrontBuilder:
         wrap = _sub(aff, "institution-wrap")
         _sub(wrap, "institution-id", f"https://ror.org/{ror}", institution_id_type="ror")
         _sub(wrap, "institution", self.text(affiliation))
+        return aff
+
+    def structured_aff(self, aff: Element, a: Affiliation) -> Element:
+        """JATS4R's form: department and institution in ``<institution-wrap>`` (with the ROR id),
+        then the city and the country with its ISO code, separated by commas as printed."""
+        wrap = _sub(aff, "institution-wrap")
+        if a.ror:
+            _sub(wrap, "institution-id", f"https://ror.org/{a.ror}", institution_id_type="ror")
+        if a.department:
+            _sub(wrap, "institution", self.text(a.department), content_type="dept")
+        _sub(wrap, "institution", self.text(a.institution))
+        if a.city:
+            wrap.tail = ", "
+            last = _sub(aff, "addr-line", self.text(a.city), content_type="city")
+        else:
+            last = wrap
+        if a.country:
+            last.tail = ", "
+            _sub(aff, "country", self.text(a.country_name or a.country), country=a.country)
         return aff
 
     def name(self, p: Person) -> Element:

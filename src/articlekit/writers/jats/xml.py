@@ -66,6 +66,7 @@ INLINE_CHILDREN: dict[str, frozenset[str]] = {
     "ext-link": FACES | {"named-content"},
     "xref": FACES | {"named-content"},
     "named-content": _RICH | {"disp-formula"},
+    "mixed-citation": FACES | {"ext-link"},
     **{face: _RICH for face in FACES},
 }
 

@@ -29,6 +29,7 @@ from ...fonts import BookFace, BookFaceNotInstalledError, find_book_face, find_c
 from ...labels import labels_for
 from ...model import Article
 from ...options import WriteOptions
+from ...read.citations import CSS as CITATIONS_CSS
 from ...read.safety import Policy
 from ...render.html_body import ref_letter as _letter
 from ...render.identity import identity_uuid
@@ -105,7 +106,7 @@ def _xmp(article: Article, doc: PrintDocument, created: str, conformance: dict[s
         document_id=document_id,
         instance_id=instance_id,
         conformance=conformance,
-        publisher=m.publisher,
+        publisher=m.publisher or (m.journal.publisher if m.journal else None),
         rights=m.license,
         identifier=f"doi:{m.doi}" if m.doi else None,
     ))
@@ -165,6 +166,8 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
     if m.fpage is not None:  # an offprint from an edition: its pages keep the edition's numbers
         base_css += f"@page :first {{ counter-reset: page {m.fpage}; }}\n"
     house_css = house_path.read_text(encoding="utf-8")
+    if article.references:
+        base_css += CITATIONS_CSS
     document_id = f"uuid:{identity_uuid(article)}"  # the EPUB's identifier comes from the same key
     instance_id = instance_uuid(
         document_id, doc.html.encode(), base_css.encode(), house_css.encode(),
