@@ -306,7 +306,7 @@ def _xmp(edition: Edition, created: str, conformance: dict[str, str], document_i
     authors = tuple(dict.fromkeys(p.name for m in articles for p in m.authors))
     contributors = tuple(dict.fromkeys(
         [p.name for p in edition.editors]
-        + [p.name for m in articles for p in (*m.editors, *m.reviewers, *m.translators)]))
+        + [p.name for m in articles for _role, p in m.contributors]))
     titles = "; ".join(m.title_text for m in articles)
     return xmp_packet(XmpData(
         title=edition.title + (f": {edition.subtitle}" if edition.subtitle else ""),

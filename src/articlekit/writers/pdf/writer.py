@@ -95,7 +95,7 @@ def _xmp(article: Article, doc: PrintDocument, created: str, conformance: dict[s
         title=doc.title,
         authors=tuple(p.name for p in m.authors),
         # dc:contributor: everyone who contributed besides the authors (editors, reviewers, translators).
-        editors=tuple(p.name for p in (*m.editors, *m.reviewers, *m.translators)),
+        editors=tuple(p.name for _role, p in m.contributors),
         description=doc.description,
         keywords=tuple(m.keywords),
         lang=m.lang,
