@@ -388,6 +388,13 @@ def _set_lines(paragraph: _Paragraph, items: list[Any], breaking: Breaking, shap
                 size = max(float(paragraph.styles[p]["font_size"]) for p, _t in parts)
                 tracking = max(-costs.tracking, min(costs.tracking, excess / letters / size))
                 natural = _measured(paragraph, parts, shape, tracking)
+        letters = sum(len(text) for _p, text in parts)
+        if not spaces and natural > target and letters:
+            # A line within one word (a hash broken anywhere) measured a little wider than its letters did one by
+            # one (kerning across them): tracked in, within the same ±1 %, rather than past the text block.
+            size = max(float(paragraph.styles[p]["font_size"]) for p, _t in parts)
+            tracking = max(-costs.tracking, tracking + (target - natural - _SLACK) / letters / size)
+            natural = _measured(paragraph, parts, shape, tracking)
         spacing = 0.0 if not spaces else (target - natural) / spaces - _SLACK
         if last:  # the last line keeps its natural spaces, unless it had to be shrunk to fit
             spacing = min(0.0, spacing)
@@ -412,8 +419,24 @@ def _newline(box: Any, style: Any) -> Any:
     return brk
 
 
+def _line_ends(paragraph: _Paragraph, lines: list[_SetLine]) -> dict[int, int]:
+    """For each line but the last, the piece whose text ends it, where nothing (an atom) follows that text."""
+    ends: dict[int, int] = {}
+    for k, line in enumerate(lines[:-1]):
+        segments = list(_segments(paragraph, line.start, line.end))
+        if segments and isinstance(paragraph.pieces[segments[-1][0]], Run):
+            ends[k] = segments[-1][0]
+    return ends
+
+
 def _rewrite(paragraph: _Paragraph, lines: list[_SetLine]) -> None:
-    """Replace each text box by its lines' parts, each in its line's spacing, with a line break after each line."""
+    """Replace each text box by its lines' parts, each in its line's spacing, with a line break after each line.
+
+    The break is the newline ending the line's last text (set ``white-space: pre``, which keeps it and
+    never wraps), so no layout can put it on a line of its own; a line ending in an atom (a formula) is
+    followed by a line break of its own.
+    """
+    ends = _line_ends(paragraph, lines)
     replaced: dict[int, list[Any]] = {}
     for p, owner in enumerate(paragraph.owners):
         if owner is None:
@@ -422,21 +445,21 @@ def _rewrite(paragraph: _Paragraph, lines: list[_SetLine]) -> None:
         piece = paragraph.pieces[p]
         assert isinstance(piece, Run)
         new: list[Any] = []
-        for line in lines:
-            for q, a, b in _segments(paragraph, line.start, line.end):
-                if q != p:
-                    continue
+        for k, line in enumerate(lines):
+            segments = [(a, b) for q, a, b in _segments(paragraph, line.start, line.end) if q == p]
+            for n, (a, b) in enumerate(segments):
                 text = piece.text[a:b]
                 if line.hyphen and line.end == (p, b):
                     text += piece.hyphen
-                part = box.copy_with_text(text)
+                closing = ends.get(k) == p and n == len(segments) - 1
+                part = box.copy_with_text(text + "\n" if closing else text)
                 style = _tracked(box.style, line.tracking) if line.tracking else box.style.copy()
                 style["word_spacing"] = float(box.style["word_spacing"]) + line.word_spacing
-                style["white_space"] = "nowrap"
+                style["white_space"] = "pre" if closing else "nowrap"
                 style["hyphens"] = "manual"
                 part.style = style
                 new.append(part)
-            if not line.last and line.end[0] == p:
+            if not line.last and k not in ends and line.end[0] == p:
                 new.append(_newline(box, box.style))
         replaced[id(box)] = new
     parents = {id(owner[1]): owner[1] for owner in paragraph.owners if owner is not None}
