@@ -42,9 +42,12 @@ def test_email_check_is_linear():
 
 
 def test_the_line_scan_is_linear_on_huge_lines():
-    assert bounds.scan("x " * 2_000_000) is None
-    assert bounds.scan("[a] " * 500_000) is None  # closed brackets do not add up
-    assert bounds.scan("\\[" * 500_000) is None  # escaped ones do not count
+    paragraphs = "\n\n".join(["x " * 200_000] * 10)  # 4 MB in paragraphs of 400,000 characters
+    assert bounds.scan(paragraphs) is None
+    assert bounds.scan("\n\n".join(["[a] " * 100_000] * 5)) is None  # closed brackets do not add up
+    assert bounds.scan("\n\n".join(["\\[" * 200_000] * 3)) is None  # escaped ones do not count
+    problem = bounds.scan("x " * 2_000_000)  # one paragraph of 4 MB: refused at its first line
+    assert problem is not None and problem.line == 1 and "paragraph" in problem.message
     problem = bounds.scan("> " * 1_000_000)
     assert problem is not None and problem.col == 65
 

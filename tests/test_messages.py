@@ -141,7 +141,7 @@ def test_an_undefined_note_names_the_definition_it_probably_meant(tmp_path, body
 @pytest.mark.parametrize(("word", "hint"), [
     ("editrs", "editors"), ("autors", "authors"), ("licence", "license"), ("keyword", "keywords"),
     ("titel", "title"), ("subtitel", "subtitle"), ("author", "authors"), ("language", "lang"),
-    ("collection", None), ("summary", None), ("tags", None), ("journal", None), ("edition", None),
+    ("collection", None), ("summary", None), ("tags", None), ("periodical", None), ("edition", None),
     ("foo", None), ("name", None),
 ])
 def test_did_you_mean_only_for_a_close_key(word, hint):

@@ -24,7 +24,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 import articlekit
 from articlekit.fonts import find_book_face
-from articlekit.writers.pdf import instances, writer
+from articlekit.writers.pdf import instances, press
 from seed import SAMPLE
 
 FERRIES = Path(__file__).resolve().parent / "fixtures" / "pdf" / "river-ferries.md"
@@ -117,8 +117,8 @@ def test_one_font_configuration_serves_every_article_of_a_thread(monkeypatch: py
             super().__init__()
             made.append(self)
 
-    monkeypatch.setattr(writer, "FontConfiguration", Counted)
-    monkeypatch.setattr(writer, "_SHARED", threading.local())
+    monkeypatch.setattr(press, "FontConfiguration", Counted)
+    monkeypatch.setattr(press, "_SHARED", threading.local())
     ferries, first = articlekit.load(FERRIES), articlekit.load(SAMPLE)
     once = articlekit.to_pdf(ferries)
     articlekit.to_pdf(first)

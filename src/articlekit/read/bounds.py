@@ -153,9 +153,6 @@ def scan(body: str, first_line: int = 1) -> Problem | None:
         if paragraph == 0:
             paragraph_line = lineno
         paragraph += len(line) + 1
-        if paragraph > MAX_PARAGRAPH:
-            return Problem(f"a paragraph of more than {MAX_PARAGRAPH:,} characters; articlekit sets at most "
-                           f"{MAX_PARAGRAPH:,} in one paragraph: break it into paragraphs", paragraph_line, 1)
         if _FENCED_DIV_CLOSE.match(line):
             div_depth = max(0, div_depth - 1)
             continue
@@ -213,6 +210,9 @@ def scan(body: str, first_line: int = 1) -> Problem | None:
             if refs > MAX_NOTE_REFS:
                 return Problem(f"more than {MAX_NOTE_REFS} note references; articlekit handles at most "
                                f"{MAX_NOTE_REFS} per article", lineno, m.start() + 1)
+        if paragraph > MAX_PARAGRAPH:  # after the line's own bounds, which name a column
+            return Problem(f"a paragraph of more than {MAX_PARAGRAPH:,} characters; articlekit sets at most "
+                           f"{MAX_PARAGRAPH:,} in one paragraph: break it into paragraphs", paragraph_line, 1)
     return None
 
 
