@@ -64,3 +64,19 @@ def test_a_paragraph_just_under_the_bound_is_read(tmp_path: Path) -> None:
     source = tmp_path / "fits.md"
     source.write_text(FRONT + " ".join(["information"] * (MAX_PARAGRAPH // 13)) + "\n", encoding="utf-8")
     articlekit.load(source)
+
+
+def test_a_table_too_wide_even_turned_is_split_with_its_first_column(tmp_path: Path) -> None:
+    """30 columns on a landscape page lost 11 of them; split into tables that fit, each led by the first column."""
+    cols = 30
+    head = "| " + " | ".join(f"Column {i}" for i in range(cols)) + " |"
+    rows = ["| " + " | ".join(f"r{r}c{i}" for i in range(cols)) + " |" for r in range(3)]
+    source = tmp_path / "wide.md"
+    source.write_text(FRONT + "A table.\n\n" + "\n".join([head, "|" + "---|" * cols, *rows]) + "\n", encoding="utf-8")
+    pdf = tmp_path / "wide.pdf"
+    pdf.write_bytes(articlekit.to_pdf(articlekit.load(source)))
+    assert words_outside(pdf, page_geometry(parse_page_size("a4"))) == []
+    with pdfplumber.open(pdf) as doc:
+        words = [w["text"] for page in doc.pages for w in page.extract_words()]
+    assert {f"r{r}c{i}" for r in range(3) for i in range(cols)} <= set(words)  # every cell printed
+    assert words.count("r0c0") >= 2  # the rows' first column leads each part

@@ -47,7 +47,19 @@ from .breaks import (
     tie_last_words,
 )
 from .formulas import svg_image
-from .tables import MEASURE_EM, WIDE_TABLE_COLUMNS, column_needs, mark_tokens, shared_widths
+from .tables import (
+    MEASURE_EM,
+    WIDE_TABLE_COLUMNS,
+    column_groups,
+    column_needs,
+    mark_tokens,
+    shared_widths,
+    split_columns,
+)
+
+#: The share of a landscape page's text block a split table's columns are grouped to, their needs being
+#: estimates (characters at about 0.42 em, head words in bold): the rest is the margin of that estimate.
+SPLIT_SHARE = 0.75
 
 #: Longest running-head title, in characters, before it is shortened.
 RUNNING_TITLE_MAX = 60
@@ -101,6 +113,8 @@ class PrintRenderer(HtmlRenderer):
         self._shares: list[list[float]] = []
         #: The width of the text block in ems of the body type, which a wide table's columns share.
         self.measure_em = MEASURE_EM
+        #: The landscape page's text block in ems of the body type: a table turned has that much room.
+        self.wide_em = MEASURE_EM * 1.5
 
     def b_Para(self, c: list[Any], depth: int) -> str:  # noqa: N802 - named after pandoc's node types
         """A paragraph; one holding display formulas is set as its text, each formula's block, the rest of its text.
@@ -151,7 +165,13 @@ class PrintRenderer(HtmlRenderer):
             attr = [attr[0], ["wide", *attr[1]], attr[2]]
             needs = column_needs(c, self.article.metadata.lang, fit=True)
             if sum(column_needs(c)) > self.measure_em or sum(needs) > self.measure_em:
-                return f'<div class="landscape">\n{super().b_Table([attr, *rest], depth)}\n</div>'
+                parts = [[attr, *rest]]
+                if sum(needs) > self.wide_em:
+                    # Too wide even turned: split into tables of the columns that fit, each repeating the
+                    # first column (the rows' stub) and its head row, so no column is lost.
+                    parts = split_columns([attr, *rest], column_groups(needs, SPLIT_SHARE * self.wide_em)) or parts
+                tables = "\n".join(super(PrintRenderer, self).b_Table(part, depth) for part in parts)
+                return f'<div class="landscape">\n{tables}\n</div>'
             widths = shared_widths(needs, self.measure_em)
             if widths:
                 # The columns shared out by need (table.wide is laid out fixed, in equal columns otherwise):
@@ -314,7 +334,8 @@ def _meta(name: str, content: str) -> str:
 
 
 def print_document(article: Article, *, created: str, image_src: str | None = None,
-                   ref_pages: Mapping[str, int] | None = None, measure_em: float = MEASURE_EM) -> PrintDocument:
+                   ref_pages: Mapping[str, int] | None = None, measure_em: float = MEASURE_EM,
+                   wide_em: float | None = None) -> PrintDocument:
     """The whole print HTML document.
 
     ``created`` is the W3C date-time stamped as the PDF's creation and
@@ -331,6 +352,7 @@ def print_document(article: Article, *, created: str, image_src: str | None = No
     desc = description(article)
     renderer = PrintRenderer(article, HtmlOptions(title_level=1, backlinks="end"), ref_pages)
     renderer.measure_em = measure_em
+    renderer.wide_em = wide_em or measure_em * 1.5
     body = renderer.clean(renderer.blocks(article.body))
     notes = renderer.clean(renderer.notes())
     head = [

@@ -154,13 +154,15 @@ def tie_last_space(html: str, limit: int = 16) -> str:
 class _Book:
     """The edition's print HTML, built piece by piece; ids of the front pages are fixed words."""
 
-    def __init__(self, edition: Edition, created: str, measure_em: float = 32.0) -> None:
+    def __init__(self, edition: Edition, created: str, measure_em: float = 32.0,
+                 wide_em: float | None = None) -> None:
         self.edition = edition
         self.created = created
         self.labels = labels_for_lang(edition.lang)
         self.sectioned = any(s.title for s in edition.sections)
         #: The text block's width in ems of the body type, which decides how a wide table is set.
         self.measure_em = measure_em
+        self.wide_em = wide_em
 
     def prefix(self, index: int) -> str:
         return f"a{index}-"
@@ -172,7 +174,7 @@ class _Book:
         m = article.metadata
         image_src = m.image.src if m.image and m.image.src else None
         doc = print_document(article, created=self.created, image_src=image_src, ref_pages=ref_pages,
-                             measure_em=self.measure_em)
+                             measure_em=self.measure_em, wide_em=self.wide_em)
         found = _ARTICLE.search(doc.html)
         if found is None:  # pragma: no cover - print_document always writes one
             raise ArticlekitError(f"{article.path}: no article in its print HTML")
@@ -383,7 +385,8 @@ def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
     extra.extend(a.article.source_dir.resolve() for a in edition.articles)
     policy = Policy(source_dir, extra_dirs=tuple(dict.fromkeys(extra)), allow_remote=options.allow_remote)
 
-    builder = _Book(edition, created, geometry.measure / geometry.font_size)
+    builder = _Book(edition, created, geometry.measure / geometry.font_size,
+                    geometry.wide_measure / geometry.font_size)
     html = builder.html()
     document_id = f"uuid:{edition_uuid(edition)}"
     instance_id = instance_uuid(document_id, html.encode(), base_css.encode(), house_css.encode(),

@@ -183,5 +183,44 @@ def mark_tokens(table: list[Any]) -> list[Any]:
     return [attr, caption, colspecs, head, bodies, foot]
 
 
-__all__ = ["MEASURE_EM", "TOKEN_CLASS", "UNBROKEN_WORD", "WIDE_TABLE_COLUMNS", "break_token", "column_needs",
-           "is_token", "mark_tokens", "needs_landscape", "shared_widths"]
+def column_groups(needs: Sequence[float], room: float) -> list[list[int]]:
+    """The columns of a table too wide for ``room`` (ems), in groups that fit it, each led by the first column."""
+    groups: list[list[int]] = []
+    current = [0]
+    used = needs[0]
+    for i in range(1, len(needs)):
+        if len(current) > 1 and used + needs[i] > room:
+            groups.append(current)
+            current, used = [0], needs[0]
+        current.append(i)
+        used += needs[i]
+    groups.append(current)
+    return groups
+
+
+def split_columns(table: list[Any], groups: list[list[int]]) -> list[list[Any]]:
+    """``table`` as one table per group of columns (see :func:`column_groups`); ``[]`` if a cell spans.
+
+    Each keeps the head rows (of its columns); the first keeps the caption and
+    the table's id, the others follow it as its continuation.
+    """
+    attr, caption, colspecs, head, bodies, foot = table
+    rows = [*head[1], *(r for body in bodies for r in (*body[2], *body[3])), *foot[1]]
+    if any(cell[2] != 1 or cell[3] != 1 for _row_attr, cells in rows for cell in cells) or len(groups) < 2:
+        return []
+
+    def pick(row_list: list[Any], group: list[int]) -> list[Any]:
+        return [[row_attr, [cells[i] for i in group]] for row_attr, cells in row_list]
+
+    parts = []
+    for k, group in enumerate(groups):
+        part_attr = attr if k == 0 else ["", attr[1], []]
+        part_caption = caption if k == 0 else [None, []]
+        part_bodies = [[b[0], min(b[1], 1), pick(b[2], group), pick(b[3], group)] for b in bodies]
+        parts.append([part_attr, part_caption, [colspecs[i] for i in group], [head[0], pick(head[1], group)],
+                      part_bodies, [foot[0], pick(foot[1], group)]])
+    return parts
+
+
+__all__ = ["MEASURE_EM", "TOKEN_CLASS", "UNBROKEN_WORD", "WIDE_TABLE_COLUMNS", "break_token", "column_groups",
+           "column_needs", "is_token", "mark_tokens", "needs_landscape", "shared_widths", "split_columns"]

@@ -159,7 +159,8 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
     created = w3c_time(moment)
     image_src = m.image.src if m.image and m.image.src else None
     measure_em = geometry.measure / geometry.font_size
-    doc = print_document(article, created=created, image_src=image_src, measure_em=measure_em)
+    wide_em = geometry.wide_measure / geometry.font_size
+    doc = print_document(article, created=created, image_src=image_src, measure_em=measure_em, wide_em=wide_em)
     house_path = find_style("print.css", options.styles_dir, article.styles_dir)
     code_face = find_code_face()
     base_css = base_stylesheet(book, geometry, m.lang, code_face)
@@ -188,7 +189,7 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
             return doc.html
         # The notes follow every reference, so listing each page once cannot move a reference.
         return print_document(article, created=created, image_src=image_src, ref_pages=ref_pages,
-                              measure_em=measure_em).html
+                              measure_em=measure_em, wide_em=wide_em).html
 
     data, _pages = press_pdf(job, html, lambda pages: pages if shares_a_page(article, pages) else None)
     return data
