@@ -80,3 +80,20 @@ def test_a_table_too_wide_even_turned_is_split_with_its_first_column(tmp_path: P
         words = [w["text"] for page in doc.pages for w in page.extract_words()]
     assert {f"r{r}c{i}" for r in range(3) for i in range(cols)} <= set(words)  # every cell printed
     assert words.count("r0c0") >= 2  # the rows' first column leads each part
+
+
+def test_an_article_with_pictures_gives_the_same_pdf_in_any_folder(tmp_path: Path) -> None:
+    """Pictures are named by their address in the folder the HTML is based on, which no longer is the real one."""
+    import shutil
+
+    from conftest import FIXTURES
+
+    built = []
+    for name in ("here", "elsewhere/deeper"):
+        folder = tmp_path / name
+        folder.mkdir(parents=True)
+        for f in ("kitchen-sink.md", "figure.png"):
+            shutil.copy(FIXTURES / "articles" / f, folder / f)
+        built.append(articlekit.to_pdf(articlekit.load(folder / "kitchen-sink.md")))
+    assert b"/Subtype /Image" in built[0] or b"/Subtype/Image" in built[0]
+    assert built[0] == built[1]

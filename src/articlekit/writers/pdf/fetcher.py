@@ -26,6 +26,11 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ...read.safety import AccessDenied, Policy, clean_svg, resolve_resource
 
+#: The folder an article PDF's HTML is based on, whatever folder its source is in: WeasyPrint names each
+#: picture by the address it loaded it from, so a real folder there made the same source give other bytes
+#: elsewhere (another checkout, a cluster worker's temporary folder).  The fetcher maps it back.
+SOURCE_ROOT = "/articlekit-source/"
+
 #: Suffixes of font files the fetcher serves from font package folders.
 FONT_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".woff", ".woff2"})
 
@@ -33,11 +38,13 @@ FONT_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".woff", ".woff2"})
 class RestrictedFetcher(URLFetcher):
     """A :class:`weasyprint.urls.URLFetcher` that serves only what an article may use."""
 
-    def __init__(self, policy: Policy, font_dirs: Iterable[Path] = ()) -> None:
+    def __init__(self, policy: Policy, font_dirs: Iterable[Path] = (), portable: bool = False) -> None:
         protocols = ("file", "data", "http", "https") if policy.allow_remote else ("file", "data")
         super().__init__(timeout=20, allowed_protocols=protocols, allow_redirects=policy.allow_remote)
         self.policy = policy
         self.font_dirs = tuple(d.resolve() for d in font_dirs)
+        #: Whether addresses under :data:`SOURCE_ROOT` name files of the policy's source folder.
+        self.portable = portable
         #: Why each refused URL was refused, in the order asked.
         self.refused: list[str] = []
 
@@ -66,6 +73,8 @@ class RestrictedFetcher(URLFetcher):
     def _allowed_file(self, url: str) -> Path:
         """The local file ``url`` names, if a font of the book face or a file the policy allows."""
         path = Path(url2pathname(urlsplit(url).path))
+        if self.portable and path.as_posix().startswith(SOURCE_ROOT):
+            path = self.policy.source_dir / path.as_posix()[len(SOURCE_ROOT):]
         resolved = path.resolve()
         in_font_dir = any(resolved.parent == d for d in self.font_dirs)
         if in_font_dir and resolved.suffix.lower() in FONT_SUFFIXES and resolved.is_file():

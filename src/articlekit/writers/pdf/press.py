@@ -39,7 +39,7 @@ from ...errors import ArticleError, ArticleWarning, found
 from ...fonts import BookFace
 from ...read.glyphs import describe_missing
 from ...read.safety import Policy
-from .fetcher import RestrictedFetcher
+from .fetcher import SOURCE_ROOT, RestrictedFetcher
 from .instances import pinned_instances
 from .paragraphs import ComposeReport, Constraint, compose_boxes, recto_foot_hyphens
 from .spacing import exact_adjustments
@@ -236,6 +236,9 @@ class PressJob:
     formulas: frozenset[str] = frozenset()  #: the TeX of every formula, for tagging
     outlines: bool = False  #: open the PDF on its outline whatever it holds
     ignored: frozenset[str] = frozenset()  #: warning codes the house silences
+    #: Base the HTML on :data:`.fetcher.SOURCE_ROOT`, not the source's real folder (its pictures' names then
+    #: do not depend on where it is built); an edition, drawing on several folders, keeps real ones.
+    portable: bool = False
 
 
 #: A line whose widest space is wider than this (times the normal space) is reported as loose.
@@ -263,8 +266,8 @@ def press_pdf(job: PressJob, html: Callable[[Refs | None], str],
     """
     fonts = job.book.dirs | (job.code_face.dirs if job.code_face else frozenset())
     faces = job.book.css() + (job.code_face.css() if job.code_face else "")
-    fetcher = RestrictedFetcher(job.policy, font_dirs=fonts)
-    base = _dir_url(job.source_dir)
+    fetcher = RestrictedFetcher(job.policy, font_dirs=fonts, portable=job.portable)
+    base = f"file://{SOURCE_ROOT}" if job.portable else _dir_url(job.source_dir)
 
     def finish(_document: object, pdf: object) -> None:
         if job.variant is not None:

@@ -181,7 +181,7 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
         variant=variant, variant_name=options.pdf_variant, document_id=document_id,
         packet=_xmp(article, doc, created, conformance_of(variant), document_id, instance_id),
         labels=link_labels(article), formulas=frozenset(tex.strip() for _display, tex in article.formulas),
-        ignored=article.ignored_warnings,
+        ignored=article.ignored_warnings, portable=True,
     )
 
     def html(ref_pages: dict[str, int] | None) -> str:
