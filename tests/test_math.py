@@ -180,6 +180,9 @@ def test_jats_formulas_hold_mathml_and_tex_and_the_mathml_dtd_is_declared(source
         (alternatives,) = f
         assert [etree.QName(c).localname for c in alternatives] == ["math", "tex-math"]
         assert alternatives[0].prefix == "mml"
+    # Every formula and its MathML has an id, numbered in reading order.
+    assert [f.get("id") for f in formulas] == [f"eq{n}" for n in range(1, len(formulas) + 1)]
+    assert [m.get("id") for m in root.iterfind(".//mml:math", MML)] == [f"m{n}" for n in range(1, len(formulas) + 1)]
     assert root.xpath("//fn//inline-formula")  # the notes' formulas too
     if article.metadata.abstract:
         assert root.xpath("//abstract//inline-formula")
@@ -339,3 +342,13 @@ def test_an_editions_print_book_tags_its_articles_formulas() -> None:
         formulas, figures = _tagged(pdf, "/Formula"), _tagged(pdf, "/Figure")
     assert formulas == [tex.strip() for _, tex in formulas_in(article)]
     assert not set(figures) & set(formulas)
+
+
+def test_formula_ids_step_around_the_source_ids(tmp_path: Path) -> None:
+    source = tmp_path / "ids.md"
+    source.write_text("---\ntitle: Ids\ndate: 2024-01-15\nauthors: [Ann Example]\nlicense: CC BY 4.0\n---\n\n"
+                      "Before $a$.\n\n## Method {#eq1}\n\nThen\n\n$$b = c$$\n\nand $m1$.\n", encoding="utf-8")
+    root = etree.fromstring(articlekit.to_jats(articlekit.load(source)))
+    assert root.xpath("//sec/@id") == ["eq1"]
+    assert root.xpath("//inline-formula/@id | //disp-formula/@id") == ["eq2", "eq3", "eq4"]
+    assert [m.get("id") for m in root.iterfind(".//mml:math", MML)] == ["m1", "m2", "m3"]

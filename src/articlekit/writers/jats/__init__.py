@@ -27,7 +27,7 @@ from ...model import Article, Metadata
 from ...options import WriteOptions
 from .body import JatsRenderer
 from .front import FrontBuilder, article_type
-from .xml import MML, XML_LANG, Element, new
+from .xml import MML, XML_LANG, Element, IdRegistry, new
 
 
 @dataclass(frozen=True)
@@ -103,10 +103,24 @@ def build_tree(article: Article) -> tuple[Element, TagSet]:
         floats.append(picture)
         root.append(floats)
     renderer.resolve_links(root)
+    number_formulas(root, renderer.ids)
     etree.cleanup_namespaces(root)
     if next(root.iter(f"{{{MML}}}math"), None) is not None:
         tags = tags.with_mathml()
     return root, tags
+
+
+def number_formulas(root: Element, ids: IdRegistry) -> None:
+    """Give every formula and its ``<mml:math>`` an id, ``eq1``/``m1`` onwards in document order.
+
+    Done once the whole tree is built, after the source's ids are claimed, so
+    the numbers follow the reading order (the abstract's formulas first, the
+    notes' last) and never take an id the source gave.
+    """
+    for formula in root.iter("disp-formula", "inline-formula"):
+        formula.set("id", ids.fresh("eq"))
+        for math in formula.iter(f"{{{MML}}}math"):
+            math.set("id", ids.fresh("m"))
 
 
 def indent(el: Element, level: int = 0, step: str = "  ") -> None:

@@ -155,6 +155,13 @@ class IdRegistry:
             self._targets.setdefault(wanted, []).append((value, ref_type))
         return value
 
+    def fresh(self, prefix: str) -> str:
+        """The first of ``prefix1``, ``prefix2`` … not yet taken: an id no source names."""
+        n = 1
+        while f"{prefix}{n}" in self._used:
+            n += 1
+        return self.reserve(f"{prefix}{n}")
+
     def targets(self, wanted: str) -> list[tuple[str, str]]:
         """The (id, xref ref-type) of each element the source called ``wanted``, in document order."""
         return self._targets.get(wanted, [])
