@@ -416,9 +416,11 @@ def test_torture_inline_placement(torture_xml: bytes) -> None:
 def test_torture_block_placement(torture_xml: bytes) -> None:
     root = tree(torture_xml)
     headings = [p.findtext("bold") for p in root.iter("p") if p.get("content-type") == "heading"]
-    assert headings == [
-        "A heading inside the abstract", "A heading inside a div", "A heading inside a quote", "A heading in a note",
-    ]
+    assert headings == ["A heading inside a div", "A heading inside a quote", "A heading in a note"]
+    # A heading in the abstract opens a section of it.
+    (abstract_sec,) = root.findall("front/article-meta/abstract/sec")
+    assert abstract_sec.findtext("title") == "A heading inside the abstract"
+    assert abstract_sec.find("list") is not None
     first_list = root.find("body/sec/list")
     assert [li.findtext("label") for li in first_list] == ["5.", "6."]
     second = first_list[1]
@@ -438,6 +440,23 @@ def test_torture_block_placement(torture_xml: bytes) -> None:
     assert first_cell[0].tag == "list"
     note10 = root.find("back/fn-group/fn[@id='fn10']")
     assert [c.tag for c in note10] == ["label", "p", "p", "p", "p", "p", "p"]
+
+
+def test_headings_in_the_abstract_are_its_sections(tmp_path: Path) -> None:
+    source = tmp_path / "structured.md"
+    source.write_text(
+        "---\ntitle: Structured\ndate: 2024-01-15\nauthors: [Ann Example]\nlicense: CC BY 4.0\nabstract: |\n"
+        "  Lead sentence.\n\n  ## Background\n\n  Why it matters.\n\n  ### Detail\n\n  Finer.\n\n"
+        "  ## Methods\n\n  How it was done.\n---\n\nBody text.\n", encoding="utf-8")
+    xml = jats_writer.to_jats(articlekit.load(source))
+    assert validate_jats(xml) == []
+    abstract = tree(xml).find("front/article-meta/abstract")
+    assert [c.tag for c in abstract] == ["p", "sec", "sec"]
+    background, methods = abstract.findall("sec")
+    assert [c.tag for c in background] == ["title", "p", "sec"]
+    assert (background.findtext("title"), background.findtext("sec/title")) == ("Background", "Detail")
+    assert (methods.findtext("title"), methods.findtext("p")) == ("Methods", "How it was done.")
+    assert not abstract.xpath(".//p[@content-type='heading']")
 
 
 def test_output_whitespace_is_only_between_elements() -> None:

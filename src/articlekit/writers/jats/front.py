@@ -18,10 +18,10 @@ from operator import itemgetter
 from lxml import etree
 
 from ...errors import ArticleError
-from ...model import Affiliation, Article, Copyright, Metadata, Person
+from ...model import Affiliation, Article, Block, Copyright, Metadata, Person
 from ...read.frontmatter import CREDIT_ROLES
 from .body import JatsRenderer
-from .xml import ALI, Element, new
+from .xml import ALI, Element, has_content, new
 
 #: ``article-type`` values: the JATS 1.3 Tag Library's suggested list plus the
 #: values PMC adds.  Anything else is refused, since indexers reject unknown types.
@@ -233,7 +233,7 @@ class FrontBuilder:
                      **{"{http://www.w3.org/1999/xlink}href": f"{m.base_url}{self.article.slug}.{ext}"})
         if m.abstract:
             abstract = new("abstract")
-            self.renderer.blocks(abstract, m.abstract)
+            self.abstract_blocks(abstract, m.abstract)
             if len(abstract):
                 am.append(abstract)
         if m.keywords:
@@ -243,6 +243,33 @@ class FrontBuilder:
         if m.funding:
             am.append(self.funding_group())
         return am
+
+    def abstract_blocks(self, container: Element, blocks: list[Block]) -> None:
+        """A structured abstract: each heading opens a ``<sec><title>`` holding what follows it.
+
+        The blocks before the first heading lead; a heading's section runs to the
+        next heading of its level or higher, so deeper headings nest.
+        """
+        starts = [i for i, b in enumerate(blocks) if b.get("t") == "Header"]
+        first = starts[0] if starts else len(blocks)
+        self.renderer.blocks(container, blocks[:first])
+        i = first
+        while i < len(blocks):
+            level, inlines = blocks[i]["c"][0], blocks[i]["c"][2]
+            end = next((j for j in range(i + 1, len(blocks))
+                        if blocks[j].get("t") == "Header" and blocks[j]["c"][0] <= level), len(blocks))
+            sec, title = new("sec"), new("title")
+            self.renderer.inlines_into(title, inlines)
+            if has_content(title):
+                sec.append(title)
+                self.abstract_blocks(sec, blocks[i + 1:end])
+                self.renderer.attach(container, sec)
+            else:  # without a title, its content continues whatever precedes it
+                target = container
+                while len(target) and target[-1].tag == "sec":
+                    target = target[-1]
+                self.abstract_blocks(target, blocks[i + 1:end])
+            i = end
 
     def funding_group(self) -> Element:
         """``<funding-group>``: one ``<award-group>`` per grant, the funder's ROR id or Funder ID DOI with it."""

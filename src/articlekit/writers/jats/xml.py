@@ -85,7 +85,7 @@ BLOCK_CHILDREN: dict[str, frozenset[str]] = {
     "def": frozenset({"p"}),
     "fn": frozenset({"p"}),
     "caption": frozenset({"p"}),
-    "abstract": frozenset({"p"}),
+    "abstract": frozenset({"p", "sec"}),
     "fig": frozenset({"p", "list", "def-list", "disp-quote", "verse-group", "preformat", "table-wrap",
                       "disp-formula"}),
     "td": frozenset({"p", "list", "def-list", "disp-quote", "verse-group", "preformat", "disp-formula"}),
