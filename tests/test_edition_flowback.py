@@ -3,6 +3,7 @@ offprint carry the volume, the issue and the pages the edition printed it on."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -13,7 +14,9 @@ import pytest
 from lxml import etree
 
 import articlekit
-from articlekit.editions import EditionReport, build_edition
+from articlekit.editions import ArticlePages, EditionReport, build_edition, with_pages
+from articlekit.editions.loader import load_edition
+from articlekit.model import Journal
 from conftest import FIXTURES, run_cli
 from seed import ROOT
 from validators import nu_check
@@ -50,6 +53,15 @@ def test_each_articles_jats_carries_the_editions_pages_and_stays_valid(built: tu
         assert (meta.findtext("volume"), meta.findtext("issue")) == ("4", "2")
         assert (int(meta.findtext("fpage")), int(meta.findtext("lpage"))) == pages[index]
         assert root.findtext("front/journal-meta/issn") == "2686-1887"
+        # The edition's journal, and the article's section (the edition's where it names none).
+        journal = root.find("front/journal-meta")
+        assert journal.findtext("journal-title-group/journal-title") == "Southeast Asia in Review"
+        assert journal.findtext("journal-id[@journal-id-type='publisher-id']") == "Southeast Asia in Review"
+        assert journal.findtext("publisher/publisher-name") == "Institute of International Studies"
+        assert meta.findtext("article-categories/subj-group[@subj-group-type='heading']/subject") == {
+            "how-north-korea-controls-its-internet": "Commentary", "the-trade-war-and-southeast-asia": "Commentary",
+            "data-protection-after-the-gdpr": "Research", "diplomasi-indonesia-dan-krisis-rohingya": "Riset",
+        }[placed.slug]
 
 
 @pytest.mark.slow
@@ -84,6 +96,19 @@ def test_an_offprint_is_numbered_with_the_editions_pages(built: tuple[Path, Edit
             assert folio(pdf, count - 1) == str(placed.first + count - 1), placed
             # The same pages as in the edition, so the offprint's last page is the JATS <lpage>.
             assert count == placed.last - placed.first + 1, (placed, count)
+
+
+def test_the_houses_journal_of_the_same_title_keeps_its_ids_and_typed_issns() -> None:
+    edition = load_edition(SAMPLE_EDITION)
+    item = edition.articles[0]
+    house = Journal(title=edition.title, abbrev="SEA Rev.", id="searev", issn_online="2686-1895")
+    own = dataclasses.replace(item.article, metadata=dataclasses.replace(item.article.metadata, journal=house))
+    placed = with_pages(own, edition, ArticlePages(item.slug, 3, 9))
+    assert placed.metadata.journal == dataclasses.replace(house, publisher="Institute of International Studies")
+    other = dataclasses.replace(own, metadata=dataclasses.replace(
+        own.metadata, journal=Journal(title="Another Journal", issn_print="1234-5679")))
+    assert with_pages(other, edition, ArticlePages(item.slug, 3, 9)).metadata.journal == Journal(
+        title="Southeast Asia in Review", publisher="Institute of International Studies")
 
 
 def test_an_article_built_on_its_own_has_no_pages() -> None:

@@ -26,7 +26,7 @@ from ..api import LINKED_FORMATS, local_images, prepare_output, warnings_for
 from ..cpus import usable_cpus
 from ..errors import ArticleWarning, UnsupportedFormatError
 from ..manifest import OutputFolder
-from ..model import Article
+from ..model import Article, Journal
 from ..model.edition import ArticlePages, Edition, EditionArticle, EditionSection, FrontPiece
 from ..options import WriteOptions
 from ..writers import get_writer
@@ -75,12 +75,22 @@ def with_pages(article: Article, edition: Edition, pages: ArticlePages) -> Artic
     """A copy of ``article`` that knows where the edition printed it.
 
     Volume, issue and pages always come from the edition; its ISSN and publisher
-    fill in what the article itself does not state.
+    fill in what the article itself does not state.  The journal is the edition's
+    (its title and publisher; the house's ``journal`` table when it names the same
+    title, for its ids and typed ISSNs); an article that names no section of its
+    own takes the edition's section it is printed in.
     """
     m = article.metadata
+    journal = m.journal
+    if journal is None or journal.title != edition.title:
+        journal = Journal(title=edition.title, publisher=edition.publisher)
+    elif journal.publisher is None:
+        journal = dataclasses.replace(journal, publisher=edition.publisher)
+    section = next((s.title for s in edition.sections for a in s.articles if a.article is article), None)
     meta = dataclasses.replace(
         m, volume=edition.volume, issue=edition.issue, fpage=pages.first, lpage=pages.last,
         issn=m.issn or edition.issn, publisher=m.publisher or edition.publisher,
+        journal=journal, section=m.section or section,
     )
     return dataclasses.replace(article, metadata=meta)
 
