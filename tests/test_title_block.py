@@ -188,16 +188,16 @@ def first(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
 
 def test_every_fact_in_the_one_order() -> None:
     block = title_block(articlekit.load(FULL))
-    credits = ("reviewers", "translators", "funding")
+    credits = ("history", "reviewers", "translators", "funding")
     assert block.facts() == tuple(k for k in ORDER if k not in credits)  # every fact but these (funding: see
-    assert ORDER == (                                                    # test_journal_front.py)
-        "section", "title", "subtitle", "byline", "affiliations", "dateline", "editors", "reviewers",
+    assert ORDER == (                                                    # test_journal_front.py; history below)
+        "section", "title", "subtitle", "byline", "affiliations", "dateline", "history", "editors", "reviewers",
         "translators", "picture", "publication", "doi", "license", "copyright", "funding", "keywords", "abstract",
     )
     assert tuple(dict.fromkeys(kind for kind, _ in FULL_FACTS)) == block.facts()
     contributors = title_block(articlekit.load(CONTRIBUTORS))
     assert contributors.facts() == tuple(dict.fromkeys(kind for kind, _ in CONTRIBUTORS_FACTS))
-    assert set(contributors.facts()) | set(block.facts()) | {"funding"} == set(ORDER)
+    assert set(contributors.facts()) | set(block.facts()) | {"funding", "history"} == set(ORDER)
     first = title_block(articlekit.load(SAMPLE))
     assert first.facts() == tuple(dict.fromkeys(kind for kind, _ in FIRST_FACTS))
 
@@ -242,6 +242,31 @@ def test_a_credit_without_a_picture_only_where_the_house_asks(tmp_path: Path) ->
     assert page.text_content().strip().endswith("Picture: Foreign Policy") and not page.cssselect("img")
     with pytest.raises(articlekit.ArticlekitError, match="'picture_credit_alone' must be true or false"):
         articlekit.load(folder("bad", 'picture_credit_alone = "yes"\n'))
+
+
+def test_history_dates_under_the_date_only_where_the_house_asks(tmp_path: Path) -> None:
+    def source(name: str, config: str | None) -> Path:
+        (tmp_path / name).mkdir()
+        if config is not None:
+            (tmp_path / name / "articlekit.toml").write_text(config, encoding="utf-8")
+        path = tmp_path / name / "dated.md"
+        path.write_text("---\ntitle: Dated\ndate: 2024-01-15\nauthors: [Ann Example]\nlicense: CC BY 4.0\n"
+                        "lang: id\nhistory:\n  received: 2023-09-01\n  revised: 2023-11-02\n"
+                        "  accepted: 2023-12-20\n---\n\nBody.\n", encoding="utf-8")
+        return path
+
+    assert "history" not in title_block(articlekit.load(source("plain", None))).facts()
+    article = articlekit.load(source("house", "history_in_title_block = true\n"))
+    block = title_block(article)
+    assert block.facts() == ("title", "byline", "dateline", "history", "license")
+    (history,) = lxml.html.fromstring(render_title_block(block)).cssselect("p.history")
+    assert history.text_content() == ("Diterima: 1 September 2023; Direvisi: 2 November 2023; "
+                                      "Disetujui: 20 Desember 2023")
+    assert [t.get("datetime") for t in history.iter("time")] == ["2023-09-01", "2023-11-02", "2023-12-20"]
+    page = lxml.html.fromstring(articlekit.to_html(article))
+    assert squash("Diterima: 1 September 2023") in squash(page.text_content())
+    with pytest.raises(articlekit.ArticlekitError, match="'history_in_title_block' must be true or false"):
+        articlekit.load(source("bad", 'history_in_title_block = "yes"\n'))
 
 
 def test_the_checks_can_fail() -> None:

@@ -41,11 +41,12 @@ def catalogue() -> Mapping[str, Mapping[str, str]]:
 KEYS: tuple[str, ...] = tuple(catalogue()[LABELS_LANG])
 
 #: The scholarly apparatus' words (reference list, figures and tables, corresponding author,
-#: acknowledgements, data availability, funding), added after houses had made their own languages
+#: acknowledgements, data availability, funding, history dates), added after houses had made their own languages
 #: supported: a house's table for a language the catalogue lacks need not give them (see
 #: :data:`REQUIRED_KEYS`), and an article that uses none of them prints none.
 APPARATUS_KEYS: frozenset[str] = frozenset({
     "references", "figure", "table", "corresponding", "acknowledgements", "data_availability", "funding",
+    "received", "revised", "accepted",
 })
 
 #: The keys a house's table must give to make a language the catalogue lacks a supported one.

@@ -50,6 +50,7 @@ KEYS: dict[str, str] = {
     "keywords": "keywords every article carries",
     "styles": "folder of house-style CSS, relative to the config file",
     "picture_credit_alone": "true to print a lead picture's credit when the article has no picture file",
+    "history_in_title_block": "true to print the history dates (received, revised, accepted) under the date",
     "labels": "articlekit's own words (\"Notes\", \"Editors\" …), flat or per language ([labels.fr])",
     "import": "how `articlekit import` maps other tools' front matter: preset, drop, [import.keys]",
     "bibliography": "bibliography files (BibLaTeX, BibTeX, CSL JSON, RIS) beside the sources, one or a list",
@@ -76,6 +77,9 @@ class Config:
     #: Whether a lead picture's credit is printed when there is no picture (``image.credit``
     #: without ``image.src``): a house whose credits name a picture shown elsewhere asks for it.
     picture_credit_alone: bool = False
+    #: Whether the title block prints the ``history`` dates (received, revised, accepted), as many
+    #: journals' house styles do; JATS ``<history>`` carries them either way.
+    history_in_title_block: bool = False
     #: ``[warnings] ignore``: the codes of warnings (:data:`~articlekit.errors.WARNING_CODES`) the reader drops.
     ignored_warnings: frozenset[str] = frozenset()
 
@@ -133,7 +137,7 @@ def _load_config(folder: Path, real: Path) -> Config:
             problems += _check_labels(path, text, value)
         elif key == "import":
             problems += _check_import(path, text, value)
-        elif key == "picture_credit_alone":
+        elif key in ("picture_credit_alone", "history_in_title_block"):
             if not isinstance(value, bool):
                 problems.append(ArticleError(path, f"'{key}' must be true or false", _line_of(text, key)))
         elif key in ("journal", "affiliations"):
@@ -172,9 +176,11 @@ def _load_config(folder: Path, real: Path) -> Config:
     labels = data.pop("labels", {})
     import_table = data.pop("import", {})
     credit_alone = data.pop("picture_credit_alone", False)
+    history_shown = data.pop("history_in_title_block", False)
     ignored = frozenset(data.pop("warnings", {}).get("ignore", ()))
     return Config(path=path, defaults=data, styles_dir=styles_dir, labels=labels, import_table=import_table,
-                  picture_credit_alone=credit_alone, ignored_warnings=ignored)
+                  picture_credit_alone=credit_alone, history_in_title_block=history_shown,
+                  ignored_warnings=ignored)
 
 
 def _table_line(text: str, table: str, key: str | None = None) -> int | None:

@@ -15,6 +15,8 @@ opening: who and what first, then the credits, the imprint, and the summary.
 4. ``byline``        "By" and the authors, each with post-nominal degrees
 5. ``affiliations``  per author: affiliation · ORCID iD (as its https URL) · e-mail
 6. ``dateline``      the publication date, a ``<time datetime>``
+   ``history``       received, revised and accepted dates, where the house asks for them
+                     (``history_in_title_block`` in ``articlekit.toml``)
 7. ``editors``       "Editor(s):" and the editors with degrees
 8. ``reviewers``     "Reviewer(s):" and the reviewers with degrees
 9. ``translators``   "Translated by" and the translators with degrees
@@ -52,8 +54,8 @@ from .templates import render, trusted
 
 #: The facts of a title block, in the order every format prints them.
 ORDER: tuple[str, ...] = (
-    "section", "title", "subtitle", "byline", "affiliations", "dateline", "editors", "reviewers", "translators",
-    "picture", "publication", "doi", "license", "copyright", "funding", "keywords", "abstract",
+    "section", "title", "subtitle", "byline", "affiliations", "dateline", "history", "editors", "reviewers",
+    "translators", "picture", "publication", "doi", "license", "copyright", "funding", "keywords", "abstract",
 )
 
 #: A list of names as printed: each name with the separator that comes before it.
@@ -116,6 +118,9 @@ class TitleBlock:
     #: Whether a credit is printed for a picture the article does not have (``picture_credit_alone``
     #: in ``articlekit.toml``); otherwise "Picture: …" appears only with a picture file.
     credit_alone: bool = False
+    #: The ``history`` dates, (``received`` | ``revised`` | ``accepted``, date), printed where the
+    #: house asks for them (``history_in_title_block``); empty otherwise.
+    history: tuple[tuple[str, dt.date], ...] = ()
 
     @property
     def words(self) -> Labels:
@@ -124,6 +129,11 @@ class TitleBlock:
     @property
     def date_text(self) -> str:
         return self.words.date(self.date)
+
+    @property
+    def history_dates(self) -> tuple[tuple[str, dt.date, str], ...]:
+        """Each history date as printed: its label key, the date and its text in the article's language."""
+        return tuple((kind, day, self.words.date(day)) for kind, day in self.history)
 
     @property
     def date_lang(self) -> str | None:
@@ -173,6 +183,7 @@ class TitleBlock:
             "byline": bool(self.authors),
             "affiliations": bool(self.affiliations),
             "dateline": True,
+            "history": bool(self.history),
             "editors": bool(self.editors),
             "reviewers": bool(self.reviewers),
             "translators": bool(self.translators),
@@ -245,6 +256,7 @@ def title_block(article: Article, *, inline_filter: Callable[[list[Inline]], lis
             f"ISSN {m.issn}" if m.issn and not (j.issn_print or j.issn_online) else None,
             publisher if publisher != j.title else None, m.elocation,
         ) if x)
+    config = load_config(article.path.parent)
     picture = Picture(m.image.src, m.image.alt or "", m.image.credit) if m.image else None
     rights = m.copyright
     if rights and rights.holder and not rights.year and not rights.statement:
@@ -269,7 +281,8 @@ def title_block(article: Article, *, inline_filter: Callable[[list[Inline]], lis
         abstract=blocks(m.abstract) if m.abstract else None,
         funding=tuple(f"{f.funder} ({f.award})" if f.award else f.funder for f in m.funding),
         labels=labels_for(article),
-        credit_alone=load_config(article.path.parent).picture_credit_alone,
+        credit_alone=config.picture_credit_alone,
+        history=m.history if config.history_in_title_block else (),
     )
 
 
