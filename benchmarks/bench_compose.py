@@ -132,9 +132,6 @@ def measure(source: Path, runs: int) -> dict[str, Any]:
 
     press.layout_document = layout_document
     press.render = render
-    from articlekit.writers.pdf import writer
-
-    writer.render = render
     try:
         data = articlekit.to_pdf(article)  # warm-up
         totals, floors, layouts = [], [], 0
@@ -146,7 +143,7 @@ def measure(source: Path, runs: int) -> dict[str, Any]:
             floors.append(state["last_layout_s"] + state["write_s"])
             layouts = state["layouts"]
     finally:
-        press.layout_document, press.render, writer.render = original_layout, original_render, original_render
+        press.layout_document, press.render = original_layout, original_render
     report = state["report"]
     lines = read_back(data)
     total, floor = statistics.median(totals), statistics.median(floors)

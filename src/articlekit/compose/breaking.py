@@ -11,8 +11,7 @@ Passes, as TeX's: first within :attr:`Params.tolerance`; if no breaking keeps
 every line within it, again with emergency stretch and tracking (each box may
 be tracked by up to ±1 %, as pdfTeX's font expansion does); if even that finds
 none (a word wider than the line), once more allowing overfull lines.  The
-result says which pass it took and how loose its loosest line is, so the caller
-can report it.
+result says which pass it took, so the caller can report what it had to allow.
 """
 
 from __future__ import annotations
@@ -61,11 +60,6 @@ class Breaking:
     lines: tuple[Line, ...]
     passes: int
     demerits: float = 0.0
-
-    @property
-    def loosest(self) -> float:
-        """The largest stretch ratio of a line that is not the last."""
-        return max((line.ratio for line in self.lines[:-1]), default=0.0)
 
 
 @dataclass(slots=True)

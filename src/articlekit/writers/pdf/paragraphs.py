@@ -24,6 +24,7 @@ left to WeasyPrint, and counted in :class:`ComposeReport`.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -49,9 +50,6 @@ _FONT_KEYS = (
 #: joiners in print, and is set by the composer like any other language without hyphenation.)
 _CJK = frozenset({"ja", "zh"})
 
-#: Left to the layout: how far a line's right edge may fall from the measure before it counts as a miss.
-EDGE_TOLERANCE = 0.3
-
 #: Taken off each line's spacing so float rounding never makes a set line a hair too wide.
 _SLACK = 0.002
 
@@ -74,8 +72,6 @@ class ComposeReport:
     """What the composer did to one document: counts, and the paragraphs it could not set well."""
 
     composed: int = 0
-    lines: int = 0
-    hyphenated: int = 0
     #: Paragraphs left to WeasyPrint's own breaking, by reason.
     left: dict[str, int] = field(default_factory=dict)
     #: Paragraphs that needed the emergency (2) or overfull (3) pass: (pass, widest space × normal, opening words).
@@ -158,11 +154,15 @@ def _length(value: Any, reference: float) -> float:
     raise Unmodelled(f"length {value!r}")
 
 
+def _edge(style: Any, side: str, reference: float) -> float:
+    """Margin, border and padding on one side (``left`` or ``right``)."""
+    return (_length(style[f"margin_{side}"], reference) + _length(style[f"padding_{side}"], reference)
+            + float(style[f"border_{side}_width"]))
+
+
 def _horizontal(style: Any, reference: float) -> float:
     """Margins, borders and padding left and right."""
-    return (_length(style["margin_left"], reference) + _length(style["margin_right"], reference)
-            + _length(style["padding_left"], reference) + _length(style["padding_right"], reference)
-            + float(style["border_left_width"]) + float(style["border_right_width"]))
+    return _edge(style, "left", reference) + _edge(style, "right", reference)
 
 
 @dataclass
@@ -174,6 +174,12 @@ class _Paragraph:
     #: For each piece: the text box it is, with its parent, or None (an atom).
     owners: list[tuple[Any, Any] | None] = field(default_factory=list)
     styles: list[Any] = field(default_factory=list)
+
+    def add(self, piece: Run | Atom, style: Any, owner: tuple[Any, Any] | None = None) -> None:
+        """A piece of the paragraph, in ``style``; ``owner`` is the text box it is, with its parent."""
+        self.pieces.append(piece)
+        self.owners.append(owner)
+        self.styles.append(style)
 
 
 class _Pages:
@@ -245,35 +251,22 @@ def _flatten(paragraph: _Paragraph, box: Any, shape: Shaper) -> None:
             if any(ch in child.text for ch in "\n\t\r"):
                 raise Unmodelled("control character")
             limits = style["hyphenate_limit_chars"]
-            paragraph.pieces.append(Run(
+            paragraph.add(Run(
                 child.text, shape.key(style), float(style["font_size"]), style["lang"] or None,
                 style["hyphens"], tuple(limits) if isinstance(limits, (tuple, list)) else (5, 2, 2),
-                style["hyphenate_character"] or "-"))
-            paragraph.owners.append((child, box))
-            paragraph.styles.append(style)
+                style["hyphenate_character"] or "-"), style, (child, box))
         elif isinstance(child, boxes.InlineReplacedBox):
             if style["float"] != "none" or style["position"] in ("absolute", "fixed"):
                 raise Unmodelled("float")
             if not hasattr(style["width"], "unit") or style["width"].unit != "px":
                 raise Unmodelled("replaced width")
-            edges = _horizontal(style, paragraph.width)
-            paragraph.pieces.append(Atom(float(style["width"].value) + edges))
-            paragraph.owners.append(None)
-            paragraph.styles.append(style)
+            paragraph.add(Atom(float(style["width"].value) + _horizontal(style, paragraph.width)), style)
         elif isinstance(child, boxes.InlineBox) and not isinstance(child, boxes.InlineBlockBox):
-            left = (_length(style["margin_left"], paragraph.width) + _length(style["padding_left"], paragraph.width)
-                    + float(style["border_left_width"]))
-            right = (_length(style["margin_right"], paragraph.width)
-                     + _length(style["padding_right"], paragraph.width) + float(style["border_right_width"]))
-            if left:
-                paragraph.pieces.append(Atom(left))
-                paragraph.owners.append(None)
-                paragraph.styles.append(style)
+            if left := _edge(style, "left", paragraph.width):
+                paragraph.add(Atom(left), style)
             _flatten(paragraph, child, shape)
-            if right:
-                paragraph.pieces.append(Atom(right))
-                paragraph.owners.append(None)
-                paragraph.styles.append(style)
+            if right := _edge(style, "right", paragraph.width):
+                paragraph.add(Atom(right), style)
         else:
             raise Unmodelled(type(child).__name__)
 
@@ -516,11 +509,8 @@ def compose_boxes(root_box: Any, html: Any, context: Any, params: Params | None 
             lines, passes = shape.set[memo]
         else:
             items = finish(paragraph_items(paragraph.pieces, shape.width, paragraph.width))
-            breaking = break_paragraph(items, widths, Params(
-                tolerance=params.tolerance, line_penalty=params.line_penalty,
-                double_hyphen_demerits=params.double_hyphen_demerits, fitness_demerits=params.fitness_demerits,
-                max_hyphen_run=params.max_hyphen_run, emergency_stretch=params.emergency_stretch or space,
-                emergency_exponent=params.emergency_exponent),
+            breaking = break_paragraph(
+                items, widths, dataclasses.replace(params, emergency_stretch=params.emergency_stretch or space),
                 no_hyphen_lines=constraint.no_hyphen if constraint else (),
                 lines=constraint.lines if constraint else None)
             lines = _set_lines(paragraph, items, breaking, shape, widths, params, space)
@@ -530,9 +520,7 @@ def compose_boxes(root_box: Any, html: Any, context: Any, params: Params | None 
             shape.set[memo] = lines, passes
         _rewrite(paragraph, lines)
         report.composed += 1
-        report.lines += len(lines)
         report.widths.extend((line.text, line.width) for line in lines)
-        report.hyphenated += sum(line.hyphen for line in lines)
         report.set[paragraph.block.element] = SetParagraph(
             number, len(lines), frozenset(k for k, line in enumerate(lines) if line.hyphen))
         if passes > 1:
@@ -578,5 +566,5 @@ def recto_foot_hyphens(document: Any, report: ComposeReport) -> dict[int, Constr
     return found
 
 
-__all__ = ["EDGE_TOLERANCE", "ComposeReport", "Constraint", "SetParagraph", "Shaper", "compose_boxes", "measure_text",
+__all__ = ["ComposeReport", "Constraint", "SetParagraph", "Shaper", "compose_boxes", "measure_text",
            "recto_foot_hyphens", "shaper"]

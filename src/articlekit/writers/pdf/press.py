@@ -88,8 +88,8 @@ Refs = TypeVar("Refs")
 
 def print_run(html: Callable[[Refs | None], weasyprint.HTML], font_config: FontConfiguration,
               page_references: Callable[[dict[str, int]], Refs | None],
-              **options: Any) -> tuple[weasyprint.Document, ComposeReport, int]:
-    """Lay a print document out, once or twice; the document, what the composer set, and how many layouts.
+              **options: Any) -> tuple[weasyprint.Document, ComposeReport]:
+    """Lay a print document out, once or twice; the document, and what the composer set.
 
     ``html(None)`` is the document before any layout; ``page_references``
     reads the pages of the first layout and returns what the document needs
@@ -100,9 +100,9 @@ def print_run(html: Callable[[Refs | None], weasyprint.HTML], font_config: FontC
     refs = page_references(reference_pages(document))
     constraints = recto_foot_hyphens(document, report)
     if refs is None and not constraints:
-        return document, report, 1
+        return document, report
     document, report = render(html(refs), font_config, constraints=constraints, **options)
-    return document, report, 2
+    return document, report
 
 
 @contextmanager
@@ -296,7 +296,7 @@ def press_pdf(job: PressJob, html: Callable[[Refs | None], str],
         def source(refs: Refs | None) -> weasyprint.HTML:
             return weasyprint.HTML(string=html(refs), base_url=base, url_fetcher=fetcher)
 
-        document, composed, _layouts = print_run(source, font_config, page_references, **render_options)
+        document, composed = print_run(source, font_config, page_references, **render_options)
         _report_loose(job, composed)
         pages = reference_pages(document)
         # The book face's instances made by HarfBuzz as it subsets; glyphs placed where the layout put them.
