@@ -1,7 +1,9 @@
 """articlekit: one canonical article source, four publication formats.
 
 Read a source into an :class:`Article` with :func:`load`; write it with
-:func:`to_html`, :func:`to_jats`, :func:`to_epub` or :func:`to_pdf`; or build
+:func:`to_html`, :func:`to_jats`, :func:`to_epub` or :func:`to_pdf`; register it
+with :func:`to_crossref` (a Crossref deposit) and :func:`to_doaj` (a DOAJ
+record), for one article or a whole edition; or build
 whole folders with :func:`build` (the same function as :func:`build_many`), on
 every core or any :class:`concurrent.futures.Executor`, as the ``articlekit``
 command does.  The batch machinery is imported on first use, so that
@@ -20,9 +22,9 @@ from __future__ import annotations
 from typing import Any
 
 from ._version import __version__
-from .api import ArticleResult, BuildReport, check, load, to_epub, to_html, to_jats, to_pdf
+from .api import ArticleResult, BuildReport, check, load, to_crossref, to_doaj, to_epub, to_html, to_jats, to_pdf
 from .errors import ArticleError, ArticleErrors, ArticlekitError, ArticleWarning
-from .model import Article, Copyright, Image, Metadata, Note, Person
+from .model import Article, Copyright, Deposit, Image, Metadata, Note, Person
 from .options import WriteOptions
 
 #: Names served by :mod:`articlekit.batch`, imported when first asked for.
@@ -49,6 +51,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "Article", "ArticleError", "ArticleErrors", "ArticleResult", "ArticleWarning", "ArticlekitError", "BatchReport",
-    "BatchResult", "BuildReport", "Copyright", "Image", "ImportReport", "Metadata", "Note", "Person", "WriteOptions",
-    "__version__", "build", "build_many", "check", "import_file", "load", "to_epub", "to_html", "to_jats", "to_pdf",
+    "BatchResult", "BuildReport", "Copyright", "Deposit", "Image", "ImportReport", "Metadata", "Note", "Person",
+    "WriteOptions", "__version__", "build", "build_many", "check", "import_file", "load", "to_crossref", "to_doaj",
+    "to_epub", "to_html", "to_jats", "to_pdf",
 ]

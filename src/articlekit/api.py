@@ -18,8 +18,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import ArticleError, ArticleErrors, ArticlekitError, ArticleWarning, InternalError, OutputError, flatten
-from .model import Article
+from .errors import (
+    ArticleError,
+    ArticleErrors,
+    ArticlekitError,
+    ArticleWarning,
+    InternalError,
+    OutputError,
+    UnsupportedFormatError,
+    flatten,
+)
+from .model import Article, Deposit
+from .model.edition import ArticlePages, Edition
 from .options import WriteOptions
 from .read import safety
 from .read.bounds import DEFAULT_MAX_BYTES
@@ -93,6 +103,47 @@ def to_epub(article: Article, **options: object) -> bytes:
 def to_pdf(article: Article, **options: object) -> bytes:
     """The article as a print-ready PDF."""
     return get_writer("pdf")(article, WriteOptions(**options))  # type: ignore[arg-type]
+
+
+def to_crossref(subject: Article | Edition, deposit: Deposit | None = None, *, schema: str | None = None,
+                pages: Iterable[ArticlePages] | None = None) -> bytes:
+    """A Crossref deposit (``doi_batch``) of one article, or of an edition as one issue.
+
+    ``deposit`` is who deposits (:class:`~articlekit.model.Deposit`); by default the
+    ``[deposit]`` table of the ``articlekit.toml`` beside the (first) article.
+    ``schema`` is "5.3.1" (the default) or "5.4.0".  An edition's deposit gives
+    every article its pages in the edition's print layout: ``pages`` as
+    ``build_edition`` reports them, or, when not given, from laying the book out
+    here (which takes as long as making its PDF).  Raises
+    :class:`~articlekit.errors.ArticleErrors` naming each fact the deposit needs and
+    the sources do not state (a DOI, the depositor …), and where to state it.
+    """
+    from .writers.deposit import crossref
+
+    if isinstance(subject, Edition):
+        return crossref.edition_to_crossref(subject, _edition_pages(subject, pages), deposit, schema)
+    return crossref.to_crossref(subject, deposit, schema)
+
+
+def to_doaj(subject: Article | Edition, deposit: Deposit | None = None, *,
+            pages: Iterable[ArticlePages] | None = None) -> bytes:
+    """A DOAJ article record file (``<records>``) of one article, or of every article of an edition.
+
+    As :func:`to_crossref`: an edition's records carry each article's pages in print.
+    """
+    from .writers.deposit import doaj
+
+    if isinstance(subject, Edition):
+        return doaj.edition_to_doaj(subject, _edition_pages(subject, pages), deposit)
+    return doaj.to_doaj(subject, deposit)
+
+
+def _edition_pages(edition: Edition, pages: Iterable[ArticlePages] | None) -> list[ArticlePages]:
+    if pages is not None:
+        return list(pages)
+    from .writers.pdf.edition import edition_to_pdf  # WeasyPrint: the pages come from the print layout
+
+    return edition_to_pdf(edition)[1]
 
 
 def _path(p: str | Path | None) -> Path | None:
@@ -208,22 +259,49 @@ def _describe(e: BaseException) -> str:
 
 
 def check(sources: list[str | Path] | str | Path = "sources", *, strict: bool | Collection[str] = False,
-          max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool = False) -> BuildReport:
+          max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool = False,
+          for_formats: Iterable[str] = ()) -> BuildReport:
     """Validate sources without writing anything (or fetching anything); every problem is reported.
 
     ``allow_remote`` accepts http(s) images the way ``build`` would with it; they
-    are still not fetched.
+    are still not fetched.  ``for_formats`` names registry records ("crossref",
+    "doaj") whose requirements are checked too: each fact a deposit needs and a
+    source does not state is reported as the build would refuse it.
     """
+    registries = _registries(for_formats)
     if isinstance(sources, str | Path):
         sources = [sources]
     report = BuildReport(empty_folders(list(sources)))
     for src in find_sources(list(sources)):
         res = ArticleResult(src)
         try:
-            res.warnings = load(src, strict=strict, max_bytes=max_bytes, allow_remote=allow_remote).warnings
+            article = load(src, strict=strict, max_bytes=max_bytes, allow_remote=allow_remote)
+            res.warnings = article.warnings
+            res.errors = deposit_problems(article, registries)
         except ArticlekitError as e:
             res.errors = flatten(e)
         except Exception as e:  # a bug: one line, and the other sources are still checked
             res.errors = [InternalError(f"{src}: internal error: {_describe(e)}")]
         report.results.append(res)
     return report
+
+
+def _registries(formats: Iterable[str]) -> list[str]:
+    from .writers.deposit import REGISTRIES
+
+    names = list(dict.fromkeys(formats))
+    for name in names:
+        if name not in REGISTRIES:
+            raise UnsupportedFormatError(f"check --for {name!r}: choose from {', '.join(REGISTRIES)}")
+    return names
+
+
+def deposit_problems(article: Article, registries: Iterable[str]) -> list[ArticlekitError]:
+    """What each registry record in ``registries`` needs and ``article`` does not state (as the build refuses it)."""
+    from .writers.deposit import requirements
+
+    found: dict[str, ArticlekitError] = {}
+    for registry in registries:
+        for problem in requirements(article, registry):
+            found.setdefault(str(problem), problem)
+    return list(found.values())

@@ -20,3 +20,5 @@ class WriteOptions:
     page_size: str = "a4"
     #: PDF: "pdf/ua-1" (tagged, accessible), "pdf/a-3a" (archival) or "plain".
     pdf_variant: str = "pdf/ua-1"
+    #: Crossref: the deposit schema ("5.3.1" or "5.4.0"); None takes the ``[deposit]`` table's (else 5.3.1).
+    crossref_schema: str | None = None

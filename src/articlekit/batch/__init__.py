@@ -85,6 +85,10 @@ class BatchReport(BuildReport):
     #: The worker processes that built articles: none when every article was up to date, one when
     #: a single article ran in this process, else as many as ran at once (at most ``jobs``).
     jobs: int = 0
+    #: The batch's Crossref deposit (``--crossref-batch``): one file, or several when one would be over 10 MB.
+    deposits: list[Path] = field(default_factory=list)
+    #: Why the batch deposit could not be made (the articles' own files are written all the same).
+    deposit_errors: list[ArticlekitError] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -167,7 +171,7 @@ ARTICLES_PER_WORKER = 100
 
 def build_many(
     sources: Iterable[str | Path] | str | Path = "sources",
-    formats: Iterable[str] | str = tuple(FORMATS),
+    formats: Iterable[str] | str = tuple(f for f in FORMATS if not FORMATS[f].on_request),
     out_dir: str | Path = "dist",
     *,
     options: WriteOptions | None = None,
@@ -180,6 +184,7 @@ def build_many(
     progress: Callable[[BatchResult], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     worker_articles: int = ARTICLES_PER_WORKER,
+    crossref_batch: bool = False,
 ) -> BatchReport:
     """Build every source into every format, in parallel; one bad article does not stop the others.
 
@@ -192,7 +197,10 @@ def build_many(
     ``on_start`` is called once with the number of articles, ``progress`` with
     each article's result as it is done.  In a long batch each local worker is
     replaced by a fresh one after ``worker_articles`` articles (see
-    :data:`ARTICLES_PER_WORKER`).
+    :data:`ARTICLES_PER_WORKER`).  With ``crossref_batch`` (and ``crossref`` among the
+    formats) the articles' Crossref deposits are also gathered into one deposit for
+    the batch, ``crossref-batch.xml`` (``crossref-batch-1.xml`` … when one file would
+    be over the 10 MB Crossref takes).
     """
     started = time.perf_counter()
     if isinstance(sources, str | Path):
@@ -224,10 +232,37 @@ def build_many(
             run_on = executor if executor is not None else _local_pool(workers, len(batch), fmts)
             _run_round(batch, run_on, None if executor is None else _Sender(options), own=executor is None,
                        folder=folder, out=out, refused=refused, report=report, progress=progress)
-    order = {p: i for i, p in enumerate(paths)}
-    report.results.sort(key=lambda r: order.get(r.source, -1))
+        order = {p: i for i, p in enumerate(paths)}
+        report.results.sort(key=lambda r: order.get(r.source, -1))
+        if crossref_batch and "crossref" in fmts:
+            _batch_deposit(folder, out, report)
     report.wall_seconds = time.perf_counter() - started
     return report
+
+
+#: The name of a batch's Crossref deposit (``-1``, ``-2`` … before the suffix when it takes several files).
+BATCH_DEPOSIT = "crossref-batch.xml"
+
+
+def _batch_deposit(folder: OutputFolder, out: Path, report: BatchReport) -> None:
+    """Gather the articles' Crossref deposits (made now or up to date) into the batch's deposit file(s)."""
+    from ..writers.deposit.crossref import merge
+
+    made = [r.formats["crossref"].path for r in report.results
+            if "crossref" in r.formats and r.formats["crossref"].status in ("built", "skipped")]
+    files = [p for p in made if p is not None and p.is_file()]
+    if not files:
+        return
+    try:
+        parts = merge([p.read_bytes() for p in files])
+    except ArticlekitError as e:
+        report.deposit_errors.append(e)
+        return
+    stem, suffix = BATCH_DEPOSIT.split(".", 1)
+    names = [BATCH_DEPOSIT] if len(parts) == 1 else [f"{stem}-{i}.{suffix}" for i in range(1, len(parts) + 1)]
+    for name, data in zip(names, parts, strict=True):
+        folder.write(out / name, data)
+        report.deposits.append(out / name)
 
 
 def _forking_parent() -> int | None:

@@ -25,6 +25,7 @@ from .._version import __version__
 from ..api import ArticleResult, BuildReport, check
 from ..errors import ArticlekitError, one_line
 from ..logs import libraries_to_debug
+from ..model import CROSSREF_SCHEMAS
 from ..options import WriteOptions
 from ..output import atomic_write
 from ..read.bounds import DEFAULT_MAX_BYTES
@@ -42,6 +43,14 @@ def _formats(ctx: click.Context, param: click.Parameter, value: tuple[str, ...])
     for n in names:
         if n not in FORMATS:
             raise click.BadParameter(f"unknown format {n!r}: choose from {', '.join(FORMATS)}")
+    return names
+
+
+def _registries(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> list[str]:
+    names = [n.strip().lower() for v in value for n in v.split(",") if n.strip()]
+    for n in names:
+        if n not in ("crossref", "doaj"):
+            raise click.BadParameter(f"unknown registry {n!r}: choose from crossref, doaj")
     return names
 
 
@@ -86,12 +95,17 @@ _max_size = click.option(
     show_default=True, help="Refuse sources larger than this many megabytes.",
 )
 _strict = click.option("--strict", is_flag=True, help="Treat warnings (such as an unused note) as errors.")
+_crossref_schema = click.option(
+    "--crossref-schema", type=click.Choice(list(CROSSREF_SCHEMAS)), default=None,
+    help=f"crossref: the deposit schema [default: [deposit] crossref_schema in articlekit.toml, else "
+         f"{CROSSREF_SCHEMAS[0]}].")
 
 
 @cli.command("build")
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-t", "--to", "formats", multiple=True, callback=_formats, metavar="FORMATS",
-              help=f"Comma-separated formats to write (default: every available format). {_FORMAT_HELP}.")
+              help=f"Comma-separated formats to write (default: html, jats, epub and pdf; the registry records only "
+                   f"when named). {_FORMAT_HELP}.")
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("dist"),
               show_default=True, help="Folder to write into.")
 @click.option("--styles", "styles_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
@@ -114,13 +128,17 @@ _strict = click.option("--strict", is_flag=True, help="Treat warnings (such as a
 @click.option("--force", is_flag=True,
               help="Rebuild every article, and overwrite files in the output folder that articlekit did not write "
                    "(or that were changed since).")
+@_crossref_schema
+@click.option("--crossref-batch", is_flag=True,
+              help="crossref: also gather every article's deposit into one deposit for the batch, "
+                   "crossref-batch.xml (split into files of at most 10 MB, as Crossref asks).")
 @_strict
 @_max_size
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 def build_cmd(sources: tuple[Path, ...], formats: list[str], out_dir: Path, styles_dir: Path | None,
               fragment: bool, page_size: str, pdf_variant: str, allow_remote: bool, jobs: int | None,
-              scheduler: str | None, worker_articles: int, report_path: Path | None, force: bool, strict: bool,
-              max_size: float, quiet: bool) -> None:
+              scheduler: str | None, worker_articles: int, report_path: Path | None, force: bool,
+              crossref_schema: str | None, crossref_batch: bool, strict: bool, max_size: float, quiet: bool) -> None:
     """Build SOURCES (files or folders; default: sources/) into dist/.
 
     An article is skipped when its outputs were made from exactly what is there now:
@@ -129,8 +147,10 @@ def build_cmd(sources: tuple[Path, ...], formats: list[str], out_dir: Path, styl
     """
     from ..batch import build_many
 
+    if crossref_batch and "crossref" not in formats:
+        raise click.UsageError("--crossref-batch gathers the articles' Crossref deposits: add crossref to -t")
     options = WriteOptions(styles_dir=styles_dir, fragment=fragment, allow_remote=allow_remote,
-                           page_size=page_size, pdf_variant=pdf_variant)
+                           page_size=page_size, pdf_variant=pdf_variant, crossref_schema=crossref_schema)
     progress = Progress(quiet=quiet)
     codes: list[int] = []
 
@@ -141,11 +161,18 @@ def build_cmd(sources: tuple[Path, ...], formats: list[str], out_dir: Path, styl
     with _executor(scheduler) as executor:
         report = build_many(list(sources) or [Path("sources")], formats, out_dir, options=options, strict=strict,
                             max_bytes=int(max_size * 1048576), force=force, jobs=jobs, executor=executor,
-                            progress=done, on_start=progress.start, worker_articles=worker_articles)
+                            progress=done, on_start=progress.start, worker_articles=worker_articles,
+                            crossref_batch=crossref_batch)
     if not report.results:
         click.echo("no sources found", err=True)
         raise SystemExit(2)
     progress.finish(report)
+    for error in report.deposit_errors:
+        click.echo(str(error), err=True)
+        codes.append(error.exit_code)
+    if not quiet:
+        for path in report.deposits:
+            click.echo(f"wrote {path}")
     if report_path is not None:
         from ..batch.report import write_report
 
@@ -177,10 +204,14 @@ def _executor(scheduler: str | None) -> Iterator[object | None]:
 @_max_size
 @click.option("--allow-remote", is_flag=True, help="Accept http(s) images, as build --allow-remote would "
               "(check itself never fetches anything).")
-def check_cmd(sources: tuple[Path, ...], strict: bool, max_size: float, allow_remote: bool) -> None:
+@click.option("--for", "for_formats", multiple=True, metavar="REGISTRIES", callback=_registries,
+              help="Comma-separated registry records to check the sources for (crossref, doaj): every fact a "
+                   "deposit needs and a source does not state, as build -t would refuse it.")
+def check_cmd(sources: tuple[Path, ...], strict: bool, max_size: float, allow_remote: bool,
+              for_formats: list[str]) -> None:
     """Validate SOURCES without writing anything; report every problem."""
     report = check(list(sources) or [Path("sources")], strict=strict, max_bytes=int(max_size * 1048576),
-                   allow_remote=allow_remote)
+                   allow_remote=allow_remote, for_formats=for_formats)
     if not report.results:
         click.echo("no sources found", err=True)
         raise SystemExit(2)
@@ -237,7 +268,8 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path, preset: str | None, lang:
 @click.argument("edition", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-t", "--to", "formats", multiple=True, metavar="FORMATS", default=("pdf,epub",), show_default=True,
               help="Comma-separated: pdf and epub (the edition as one book), jats and html (each article's own "
-                   "files, with the edition's volume, issue and pages).")
+                   "files, with the edition's volume, issue and pages), crossref and doaj (one deposit for the "
+                   "whole issue, every article with its pages).")
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("dist"),
               show_default=True, help="Folder to write into.")
 @click.option("--offprints", is_flag=True, help="Also write each article's own PDF, numbered with its pages in "
@@ -255,25 +287,30 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path, preset: str | None, lang:
 @click.option("--force", is_flag=True, help="Overwrite files in the output folder that articlekit did not write.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Write what was built, with each article's pages, as JSON.")
+@_crossref_schema
 @_strict
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 def edition_cmd(edition: Path, formats: tuple[str, ...], out_dir: Path, offprints: bool, sources_dir: Path | None,
                 styles_dir: Path | None, page_size: str, pdf_variant: str, jobs: int | None, force: bool,
-                report_path: Path | None, strict: bool, quiet: bool) -> None:
+                report_path: Path | None, crossref_schema: str | None, strict: bool, quiet: bool) -> None:
     """Build EDITION (editions/<slug>.yaml) as one print book and one ebook, and give its articles their pages."""
     from ..editions import build_edition
 
-    options = WriteOptions(styles_dir=styles_dir, page_size=page_size, pdf_variant=pdf_variant)
+    options = WriteOptions(styles_dir=styles_dir, page_size=page_size, pdf_variant=pdf_variant,
+                           crossref_schema=crossref_schema)
     report = build_edition(edition, ",".join(formats), out_dir, offprints=offprints, options=options,
                            sources_dir=sources_dir, strict=strict, force=force, jobs=jobs,
                            progress=None if quiet else click.echo)
     for w in report.warnings:
         click.echo(warning_line(w), err=True)
+    for e in report.errors:
+        click.echo(str(e), err=True)
     if not quiet:
         for out in report.outputs:
             click.echo(f"wrote {out}")
     if report_path is not None:
         atomic_write(report_path, json.dumps(report.as_dict(), indent=2, ensure_ascii=False).encode() + b"\n")
+    raise SystemExit(_exit_code([e.exit_code for e in report.errors]))
 
 
 class Terminated(KeyboardInterrupt):

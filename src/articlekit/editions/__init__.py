@@ -14,7 +14,6 @@ in parallel worker processes, like a batch build.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -24,18 +23,22 @@ from pathlib import Path
 
 from ..api import LINKED_FORMATS, local_images, prepare_output, warnings_for
 from ..cpus import usable_cpus
-from ..errors import ArticleWarning, UnsupportedFormatError
+from ..errors import ArticlekitError, ArticleWarning, UnsupportedFormatError, flatten
 from ..manifest import OutputFolder
-from ..model import Article, Journal
-from ..model.edition import ArticlePages, Edition, EditionArticle, EditionSection, FrontPiece
+from ..model import Article
+from ..model.edition import ArticlePages, Edition, EditionArticle, EditionSection, FrontPiece, with_pages
 from ..options import WriteOptions
 from ..writers import get_writer
 from ..writers.pdf.pages import page_count
 from .loader import load_edition
 
 #: What ``build_edition`` can write.  ``pdf`` and ``epub`` are the edition itself; ``jats`` and
-#: ``html`` are each article's own files with the edition's volume, issue and pages.
-EDITION_FORMATS = ("pdf", "epub", "jats", "html")
+#: ``html`` are each article's own files with the edition's volume, issue and pages; ``crossref`` and
+#: ``doaj`` are the edition's registry records: one file each for the whole issue, every article in it
+#: with its pages in print.
+EDITION_FORMATS = ("pdf", "epub", "jats", "html", "crossref", "doaj")
+#: The formats whose files need the print layout (for the pages).
+_NEEDS_PAGES = frozenset({"pdf", "jats", "html", "crossref", "doaj"})
 #: Each per-article file: the writer that makes it and its suffix.
 _WRITER = {"jats": "jats", "html": "html", "pdf-offprint": "pdf"}
 _EXTENSION = {"jats": ".xml", "html": ".html", "pdf-offprint": ".pdf"}
@@ -52,6 +55,12 @@ class EditionReport:
     #: ``(step, seconds)`` in the order they ran.
     steps: list[tuple[str, float]] = field(default_factory=list)
     page_count: int | None = None
+    #: What could not be made (a registry record missing a fact): the other files are still written.
+    errors: list[ArticlekitError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
 
     def as_dict(self) -> dict[str, object]:
         """The report for programs (``articlekit edition --report report.json``)."""
@@ -61,6 +70,7 @@ class EditionReport:
             "articles": [{"slug": p.slug, "first_page": p.first, "last_page": p.last} for p in self.pages],
             "outputs": [{"path": str(o), "size": o.stat().st_size if o.is_file() else None} for o in self.outputs],
             "warnings": [w.as_dict() for w in self.warnings],
+            "errors": [str(e) for e in self.errors],
             "steps": [{"step": name, "seconds": round(seconds, 3)} for name, seconds in self.steps],
         }
 
@@ -69,30 +79,6 @@ class EditionReport:
         pages = f", {self.page_count} pages" if self.page_count else ""
         return (f"{self.edition}: {len(self.pages) or 'no'} article page ranges{pages}, "
                 f"{len(self.outputs)} file(s) written in {took:.1f} s")
-
-
-def with_pages(article: Article, edition: Edition, pages: ArticlePages) -> Article:
-    """A copy of ``article`` that knows where the edition printed it.
-
-    Volume, issue and pages always come from the edition; its ISSN and publisher
-    fill in what the article itself does not state.  The journal is the edition's
-    (its title and publisher; the house's ``journal`` table when it names the same
-    title, for its ids and typed ISSNs); an article that names no section of its
-    own takes the edition's section it is printed in.
-    """
-    m = article.metadata
-    journal = m.journal
-    if journal is None or journal.title != edition.title:
-        journal = Journal(title=edition.title, publisher=edition.publisher)
-    elif journal.publisher is None:
-        journal = dataclasses.replace(journal, publisher=edition.publisher)
-    section = next((s.title for s in edition.sections for a in s.articles if a.article is article), None)
-    meta = dataclasses.replace(
-        m, volume=edition.volume, issue=edition.issue, fpage=pages.first, lpage=pages.last,
-        issn=m.issn or edition.issn, publisher=m.publisher or edition.publisher,
-        journal=journal, section=m.section or section,
-    )
-    return dataclasses.replace(article, metadata=meta)
 
 
 def _normalise(formats: Iterable[str] | str) -> tuple[str, ...]:
@@ -129,8 +115,12 @@ def build_edition(
     executor: Executor | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> EditionReport:
-    """Build an edition into ``out_dir``: ``<edition>.pdf``, ``<edition>.epub``, and per article
-    ``<slug>.xml`` / ``<slug>.html`` (``jats``, ``html``) and ``<slug>.pdf`` (``offprints``).
+    """Build an edition into ``out_dir``: ``<edition>.pdf``, ``<edition>.epub``, per article
+    ``<slug>.xml`` / ``<slug>.html`` (``jats``, ``html``) and ``<slug>.pdf`` (``offprints``), and
+    ``<edition>.crossref.xml`` / ``<edition>.doaj.xml`` (``crossref``, ``doaj``) for the whole issue.
+
+    A registry record that is refused (a fact it needs is not stated) is in
+    ``report.errors``, and every other file is still written.
 
     Raises :class:`~articlekit.errors.ArticlekitError` for an edition that cannot
     be built (its file's problems with their lines, or its articles').  ``progress``
@@ -154,7 +144,7 @@ def build_edition(
     say(f"{path}: read {len(edition.articles)} articles in {len(edition.sections)} section(s)")
     prepare_output(out, [a.source for a in edition.articles], [edition.path.parent])
     files: list[_File] = []
-    if "pdf" in fmts or "jats" in fmts or "html" in fmts or offprints:
+    if _NEEDS_PAGES.intersection(fmts) or offprints:
         with _step(report, "pdf"):
             pdf = _lay_out(edition, options, report)
         say(f"{path}: laid out {report.page_count} pages; "
@@ -171,9 +161,29 @@ def build_edition(
             files += _article_files(edition, report.pages, per_article, out, options, jobs, executor)
         say(f"{path}: made {len(edition.articles) * len(per_article)} article file(s) ({', '.join(per_article)})"
             " with the edition's pages")
+    for registry in (f for f in ("crossref", "doaj") if f in fmts):
+        with _step(report, registry):
+            try:
+                files.append((out / f"{edition.slug}.{registry}.xml", _record(registry, edition, report.pages,
+                                                                           options), edition.path))
+            except ArticlekitError as e:  # refused: the edition's other files are still written
+                report.errors += flatten(e)
+                continue
+        say(f"{path}: made the {registry} record of {len(edition.articles)} articles")
     _write(files, out, force, report)
     say(report.summary())
     return report
+
+
+def _record(registry: str, edition: Edition, pages: list[ArticlePages], options: WriteOptions) -> bytes:
+    """The edition's Crossref deposit or DOAJ records, one file for the whole issue."""
+    if registry == "crossref":
+        from ..writers.deposit.crossref import edition_to_crossref
+
+        return edition_to_crossref(edition, pages, schema=options.crossref_schema)
+    from ..writers.deposit.doaj import edition_to_doaj
+
+    return edition_to_doaj(edition, pages)
 
 
 @contextmanager

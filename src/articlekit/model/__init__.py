@@ -228,6 +228,34 @@ class Note:
         return f"fn{self.number}"
 
 
+#: The Crossref deposit schemas articlekit writes; the first is the default.
+CROSSREF_SCHEMAS = ("5.3.1", "5.4.0")
+
+
+@dataclass(frozen=True)
+class Deposit:
+    """Who registers the articles, from the ``[deposit]`` table of ``articlekit.toml`` (never from an article).
+
+    A Crossref deposit's ``<head>`` names the depositor (a name and an e-mail
+    address Crossref writes to about the deposit) and the registrant (the
+    organisation that owns the DOIs).  ``path`` is the config file the table is
+    (or would be) in, and ``lines`` the line of each key given, so a message
+    can say where to add or fix one.
+    """
+
+    depositor: str | None = None
+    email: str | None = None
+    registrant: str | None = None
+    crossref_schema: str = CROSSREF_SCHEMAS[0]
+    path: Path | None = None
+    lines: tuple[tuple[str, int], ...] = ()
+
+    def line_of(self, key: str | None = None) -> int | None:
+        """The line of ``key`` in the config file, else of the ``[deposit]`` table (``key`` None: the table)."""
+        lines = dict(self.lines)
+        return lines.get(key or "[deposit]") or lines.get("[deposit]")
+
+
 @dataclass
 class Article:
     """A parsed, validated and transformed article."""
@@ -256,6 +284,8 @@ class Article:
     inputs: tuple[Path, ...] = ()
     #: The warning codes the house silences (``[warnings] ignore``), for what the writers find too.
     ignored_warnings: frozenset[str] = frozenset()
+    #: The house's ``[deposit]`` table (depositor, registrant …) for the Crossref and DOAJ writers.
+    deposit: Deposit = field(default_factory=Deposit)
 
     @property
     def slug(self) -> str:

@@ -10,12 +10,13 @@ the article writers are of an ``Article``; they never re-read a source.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ArticleWarning
-from . import Article, Person
+from . import Article, Journal, Person
 
 
 @dataclass(frozen=True)
@@ -91,3 +92,27 @@ class ArticlePages:
     slug: str
     first: int
     last: int
+
+
+def with_pages(article: Article, edition: Edition, pages: ArticlePages) -> Article:
+    """A copy of ``article`` that knows where the edition printed it.
+
+    Volume, issue and pages always come from the edition; its ISSN and publisher
+    fill in what the article itself does not state.  The journal is the edition's
+    (its title and publisher; the house's ``journal`` table when it names the same
+    title, for its ids and typed ISSNs); an article that names no section of its
+    own takes the edition's section it is printed in.
+    """
+    m = article.metadata
+    journal = m.journal
+    if journal is None or journal.title != edition.title:
+        journal = Journal(title=edition.title, publisher=edition.publisher)
+    elif journal.publisher is None:
+        journal = dataclasses.replace(journal, publisher=edition.publisher)
+    section = next((s.title for s in edition.sections for a in s.articles if a.article is article), None)
+    meta = dataclasses.replace(
+        m, volume=edition.volume, issue=edition.issue, fpage=pages.first, lpage=pages.last,
+        issn=m.issn or edition.issn, publisher=m.publisher or edition.publisher,
+        journal=journal, section=m.section or section,
+    )
+    return dataclasses.replace(article, metadata=meta)

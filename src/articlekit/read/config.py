@@ -12,6 +12,12 @@ and may override any key in its own front matter::
     styles = "house-style"            # folder of CSS, relative to this file
     picture_credit_alone = true       # print a picture's credit even with no picture file
 
+    [deposit]                         # who registers the DOIs (Crossref) and lists the articles (DOAJ)
+    depositor = "Institute of International Studies"
+    email = "doi@example.org"
+    registrant = "Institute of International Studies"
+    crossref_schema = "5.3.1"         # or "5.4.0"
+
     [labels]                          # articlekit's own words, over its catalogue's
     notes = "Endnotes"                # in every language
     [labels.fr]
@@ -30,6 +36,7 @@ from typing import Any
 from ..errors import WARNING_CODES, ArticleError, ArticleErrors, closest
 from ..labels import KEYS as LABEL_KEYS
 from ..labels import REQUIRED_KEYS, catalogue
+from ..model import CROSSREF_SCHEMAS, Deposit
 from .frontmatter import FIELDS
 
 #: The built-in front-matter mappings of other tools, chosen by ``[import] preset``.
@@ -60,7 +67,17 @@ KEYS: dict[str, str] = {
     "funding": "funders: funder, ror or funder_id, award (an array of tables)",
     "base_url": "where the outputs are published (https://…/): the JATS links to each article's PDF and page",
     "warnings": "[warnings] ignore = [\"no-permissions\", …]: warning codes this house does not want to see",
+    "deposit": "[deposit] depositor, email, registrant, crossref_schema: who registers the DOIs with Crossref",
 }
+
+#: The keys of the ``[deposit]`` table, with what each means.
+DEPOSIT_KEYS: dict[str, str] = {
+    "depositor": "the name of the organisation or person that deposits (Crossref's depositor_name)",
+    "email": "the e-mail address Crossref writes to about a deposit",
+    "registrant": "the organisation that owns the DOIs (Crossref's registrant)",
+    "crossref_schema": f"the Crossref deposit schema: {' or '.join(CROSSREF_SCHEMAS)} (default {CROSSREF_SCHEMAS[0]})",
+}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -82,6 +99,8 @@ class Config:
     history_in_title_block: bool = False
     #: ``[warnings] ignore``: the codes of warnings (:data:`~articlekit.errors.WARNING_CODES`) the reader drops.
     ignored_warnings: frozenset[str] = frozenset()
+    #: The ``[deposit]`` table, with the file it is (or would be) in.
+    deposit: Deposit = field(default_factory=Deposit)
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -108,7 +127,7 @@ def load_config(folder: Path) -> Config:
 def _load_config(folder: Path, real: Path) -> Config:
     path = folder / CONFIG_NAME
     if not path.is_file():
-        return Config()
+        return Config(deposit=Deposit(path=path))
     try:
         if path.stat().st_size > MAX_CONFIG_BYTES:
             raise ArticleError(path, f"over {MAX_CONFIG_BYTES // 1024} KB; a config holds a few house defaults")
@@ -152,6 +171,8 @@ def _load_config(folder: Path, real: Path) -> Config:
                 problems.append(ArticleError(path, "'funding' must be an array of tables", _line_of(text, key)))
         elif key == "warnings":
             problems += _check_warnings(path, text, value)
+        elif key == "deposit":
+            problems += _check_deposit(path, text, value)
         elif key == "copyright":
             if not isinstance(value, str | dict):  # the rest is checked with the front matter, which may override it
                 problems.append(ArticleError(path, "'copyright' must be a string or a table", _line_of(text, key)))
@@ -178,9 +199,40 @@ def _load_config(folder: Path, real: Path) -> Config:
     credit_alone = data.pop("picture_credit_alone", False)
     history_shown = data.pop("history_in_title_block", False)
     ignored = frozenset(data.pop("warnings", {}).get("ignore", ()))
+    deposit = _deposit(path, text, data.pop("deposit", None))
     return Config(path=path, defaults=data, styles_dir=styles_dir, labels=labels, import_table=import_table,
                   picture_credit_alone=credit_alone, history_in_title_block=history_shown,
-                  ignored_warnings=ignored)
+                  ignored_warnings=ignored, deposit=deposit)
+
+
+def _deposit(path: Path, text: str, table: dict[str, str] | None) -> Deposit:
+    """The checked ``[deposit]`` table as a :class:`~articlekit.model.Deposit`, with the line of each key."""
+    if table is None:
+        return Deposit(path=path)
+    lines = [("[deposit]", _table_line(text, "deposit") or 1)]
+    lines += [(key, line) for key in table if (line := _table_line(text, "deposit", key)) is not None]
+    return Deposit(depositor=table.get("depositor"), email=table.get("email"), registrant=table.get("registrant"),
+                   crossref_schema=table.get("crossref_schema", CROSSREF_SCHEMAS[0]), path=path,
+                   lines=tuple(lines))
+
+
+def _check_deposit(path: Path, text: str, value: object) -> list[ArticleError]:
+    """Problems with a ``[deposit]`` table: known keys, non-empty strings, an e-mail address, a known schema."""
+    if not isinstance(value, dict):
+        return [ArticleError(path, "'deposit' must be a table", _line_of(text, "deposit"))]
+    problems: list[ArticleError] = []
+    for key, item in value.items():
+        line = _table_line(text, "deposit", key)
+        if key not in DEPOSIT_KEYS:
+            problems.append(_unknown_key(path, "deposit", key, tuple(DEPOSIT_KEYS), line))
+        elif not isinstance(item, str) or not item.strip():
+            problems.append(ArticleError(path, f"[deposit] {key} must be a non-empty string", line))
+        elif key == "email" and not _EMAIL.match(item.strip()):
+            problems.append(ArticleError(path, f"[deposit] email {item!r} is not an e-mail address", line))
+        elif key == "crossref_schema" and item not in CROSSREF_SCHEMAS:
+            problems.append(ArticleError(
+                path, f"[deposit] crossref_schema {item!r}: articlekit writes {' or '.join(CROSSREF_SCHEMAS)}", line))
+    return problems
 
 
 def _table_line(text: str, table: str, key: str | None = None) -> int | None:

@@ -542,7 +542,7 @@ def read(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, allow_remote: bool =
     warnings = _warnings(path, text, scan, body, metadata, config, label_overrides, link_warnings)
     return Article(path=path, metadata=metadata, body=body, styles_dir=config.styles_dir, warnings=warnings,
                    label_overrides=label_overrides, formulas=math, ignored_warnings=config.ignored_warnings,
-                   references=references, inputs=tuple(inputs))
+                   references=references, inputs=tuple(inputs), deposit=config.deposit)
 
 
 def _cite(path: Path, text: str, body_start: int, doc: dict[str, Any], fm: frontmatter.FrontMatter, heading: str,

@@ -26,6 +26,9 @@ class Format:
     extension: str
     module: str
     description: str
+    #: Built only when asked for by name (``-t crossref``), never by default: a registry record
+    #: needs facts (a DOI, a depositor) that a house that does not register has no reason to state.
+    on_request: bool = False
 
 
 #: Every format articlekit knows, in the order a build writes them.
@@ -36,6 +39,10 @@ FORMATS: dict[str, Format] = {
         Format("jats", ".xml", "articlekit.writers.jats", "JATS 1.3 XML for archives and indexers"),
         Format("epub", ".epub", "articlekit.writers.epub", "EPUB 3 ebook"),
         Format("pdf", ".pdf", "articlekit.writers.pdf", "print-ready tagged PDF"),
+        Format("crossref", ".crossref.xml", "articlekit.writers.deposit.crossref",
+               "Crossref deposit (DOI registration), asked for by name", on_request=True),
+        Format("doaj", ".doaj.xml", "articlekit.writers.deposit.doaj",
+               "DOAJ article record, asked for by name", on_request=True),
     )
 }
 
@@ -50,8 +57,10 @@ def get_format(name: str) -> Format:
 
 
 def available_formats() -> list[str]:
-    """The formats this installation can write, in build order."""
-    return [name for name, fmt in FORMATS.items() if importlib.util.find_spec(fmt.module) is not None]
+    """The formats a build writes when none is named: those this installation can write, in build order,
+    less those built only on request (the registry records)."""
+    return [name for name, fmt in FORMATS.items()
+            if not fmt.on_request and importlib.util.find_spec(fmt.module) is not None]
 
 
 def get_writer(name: str) -> Writer:
