@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from collections.abc import Sequence
 
 from lxml import etree
@@ -42,6 +41,7 @@ from ..jats.front import license_url
 from ..jats.xml import MML
 from . import MAX_DEPOSIT_BYTES, deposit_time, issns, journal_title, require, require_all, resource_url
 from .faces import JATS1, faces_into, jats_abstract
+from .languages import ISO_639_2B
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 FR = "http://www.crossref.org/fundref.xsd"
@@ -63,10 +63,16 @@ def schema_version(options: WriteOptions | None, deposit: Deposit) -> str:
     return version
 
 
+#: The ISO 639-1 codes of articlekit's language table that Crossref's ``language`` list takes (the tests
+#: check them against the schema's list, which lacks Javanese and Zulu).
+LANGUAGES = frozenset(ISO_639_2B) - {"jv", "zu"}
+
+
 def crossref_language(lang: str) -> str | None:
-    """The ISO 639-1 code Crossref's ``language`` takes, from a BCP 47 tag ("pt-BR" → "pt"), or None."""
+    """The ISO 639-1 code Crossref's ``language`` takes, from a BCP 47 tag ("pt-BR" → "pt"), or None for a
+    language outside :data:`LANGUAGES` (the attribute is optional)."""
     primary = lang.split("-")[0].lower()
-    return primary if re.fullmatch(r"[a-z]{2}", primary) else None
+    return primary if primary in LANGUAGES else None
 
 
 class DepositBuilder:
@@ -346,5 +352,5 @@ def write(article: Article, options: WriteOptions) -> bytes:
     return to_crossref(article, schema=options.crossref_schema)
 
 
-__all__ = ["DepositBuilder", "crossref_language", "edition_to_crossref", "merge", "namespace", "schema_version",
-           "to_crossref", "write"]
+__all__ = ["LANGUAGES", "DepositBuilder", "crossref_language", "edition_to_crossref", "merge", "namespace",
+           "schema_version", "to_crossref", "write"]
