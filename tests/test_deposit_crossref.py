@@ -148,6 +148,8 @@ def test_the_deposit_says_what_the_articles_jats_says(deposit: etree._Element, j
             else contrib.findtext("name/given-names")
         jats_people.append((contrib.get("contrib-type"), surname, contrib.findtext("contrib-id")))
     assert people == jats_people
+    assert words(deposit.find(f".//{{{JATS1}}}abstract"), f"{{{JATS1}}}inline-formula") == words(
+        meta.find("abstract"), "inline-formula")
     assert deposit.findtext(f".//{{{AI}}}license_ref") == meta.findtext(
         "permissions/license/{http://www.niso.org/schemas/ali/1.0/}license_ref")
     citations = [(c.get("key"), c.findtext(q("doi")), words(c.find(q("unstructured_citation"))))

@@ -61,7 +61,7 @@ def edition_pages(pdf: Path) -> list[tuple[int, int]]:
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, EditionReport]:
     where = tmp_path_factory.mktemp("edition-deposit")
     out = where / "out"
-    report = build_edition(copy_sample(where), "pdf,crossref,doaj", out)
+    report = build_edition(copy_sample(where), "pdf,jats,crossref,doaj", out)
     assert report.ok, report.errors
     return out, report
 
@@ -82,6 +82,12 @@ def test_one_issue_with_four_articles_on_the_pdfs_pages(built: tuple[Path, Editi
     pages = [(int(a.findtext(q("pages/first_page"))), int(a.findtext(q("pages/last_page")))) for a in articles]
     assert pages == edition_pages(out / "2018-q2.pdf")
     assert pages == [(p.first, p.last) for p in report.pages]
+    jats = [etree.parse(str(out / f"{p.slug}.xml"), etree.XMLParser(no_network=True, resolve_entities=False,
+                                                                   load_dtd=False)) for p in report.pages]
+    assert pages == [(int(j.findtext(".//article-meta/fpage")), int(j.findtext(".//article-meta/lpage")))
+                     for j in jats]  # the articles' own JATS says the same
+    assert [a.findtext(q("doi_data/doi")) for a in articles] == [
+        j.findtext(".//article-meta/article-id[@pub-id-type='doi']") for j in jats]
     resources = [a.findtext(q("doi_data/resource")) for a in articles]
     assert resources == [f"https://review.example.org/articles/{p.slug}.html" for p in report.pages]
     assert len({a.findtext(q("doi_data/doi")) for a in articles}) == 4

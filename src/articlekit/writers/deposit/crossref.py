@@ -107,7 +107,11 @@ class DepositBuilder:
         self.el(root, "body").append(journal)
         # The id is a digest of everything else, so the same inputs always give the same id.
         batch_id.text = "articlekit-" + hashlib.sha256(etree.tostring(root, method="c14n")).hexdigest()[:32]
-        return serialise(root)
+        data = serialise(root)
+        if len(data) > MAX_DEPOSIT_BYTES:
+            raise ArticlekitError(f"the deposit is {len(data) / 1e6:.1f} MB, over the {MAX_DEPOSIT_BYTES // 1000000}"
+                                  " MB Crossref takes in a file; deposit fewer articles at once")
+        return data
 
     def journal(self, articles: Sequence[Article], issue: Element | None = None, lang: str | None = None) -> Element:
         journal = self.el(None, "journal")
