@@ -90,10 +90,14 @@ def read_back(data: bytes) -> dict[str, float]:
         pdf = Path(tmp) / "out.pdf"
         pdf.write_bytes(data)
         found = gaps(pdf)
-        lines = justified_lines(list(pdf_lines(pdf)))
+        every = list(pdf_lines(pdf))
+        lines = justified_lines(every)
     ends = [bool(re.search(r"[^\W\d_]-$", line.text.rstrip())) for line in lines]
+    # A run of hyphenated lines is broken by any line that is not (a paragraph's last line among them).
+    justified = {id(line) for line in lines}
     run = longest = 0
-    for hyphenated in ends:
+    for line in every:
+        hyphenated = id(line) in justified and bool(re.search(r"[^\W\d_]-$", line.text.rstrip()))
         run = run + 1 if hyphenated else 0
         longest = max(longest, run)
     return {"widest": max((g.ratio for g in found), default=0.0), "over16": sum(g.ratio > 1.6 for g in found),

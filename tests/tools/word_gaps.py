@@ -13,6 +13,7 @@ prints the widest gap and the loosest lines.
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 from collections import Counter
@@ -56,12 +57,23 @@ def justified_lines(lines: list[Line]) -> list[Line]:
     return [line for line in lines if line.page in edges and line.x1 >= edges[line.page] - EDGE_TOLERANCE]
 
 
+#: A list item's marker ("3.", "b)", "•"): the gap after it is the marker's place, not a space.
+_MARKER = re.compile(r"(\d+|[a-zA-Z]|[ivxlcdm]+)[.)]|[\u2022\u25e6\u25aa\u2013\u2014-]")
+
+
 def line_gaps(line: Line) -> list[Gap]:
-    """Every gap at a space in ``line`` that stands between two glyphs of body size."""
+    """Every gap at a space in ``line`` that stands between two glyphs of body size.
+
+    The gap after a list item's marker at the start of a line is left out: the
+    marker is set outside the item's text, at a distance of its own.
+    """
     gaps = []
     chars = line.chars
+    words = line.words()
+    marker = len(words) > 1 and _MARKER.fullmatch("".join(ch["text"] for ch in words[0])) is not None
+    first = next((i for i, c in enumerate(chars) if c["text"].isspace()), -1)
     for i, c in enumerate(chars):
-        if not c["text"].isspace() or line.is_small(c):
+        if not c["text"].isspace() or line.is_small(c) or (marker and i == first):
             continue
         before = next((chars[j] for j in range(i - 1, -1, -1) if not chars[j]["text"].isspace()), None)
         after = next((chars[j] for j in range(i + 1, len(chars)) if not chars[j]["text"].isspace()), None)
