@@ -7,10 +7,12 @@ line is made knowing all the lines after it, as TeX makes it.  A first-fit
 breaker (a browser's, WeasyPrint's) ends each line as late as it can and leaves
 the next line to cope.
 
-Passes, as TeX's: first within :attr:`Params.tolerance`; if no breaking keeps
-every line within it, again with emergency stretch and tracking (each box may
-be tracked by up to ±1 %, as pdfTeX's font expansion does); if even that finds
-none (a word wider than the line), once more allowing overfull lines.  The
+Passes, as TeX's: first within :attr:`Params.tolerance`, with no tracking; if no breaking keeps
+every line within it, or keeps its hyphens within the house's share, the
+last-resort pass climbs a ladder of rungs (:data:`LADDER`): tracking (each box may
+be tracked by up to ±1 %, as pdfTeX's font expansion does), then lesser faults,
+then looser lines and emergency stretch; if even that finds none (a word wider
+than the line), once more allowing overfull lines (:data:`OVERFULL`).  The
 result says which pass it took, so the caller can report what it had to allow.
 """
 
@@ -34,6 +36,11 @@ class Params:
     double_hyphen_demerits: float = 3000.0
     #: Adjacent lines whose fitness classes (tight, decent, loose, very loose) are not neighbours.
     fitness_demerits: float = 3000.0
+    #: A hyphen on the last full line, where a rung of the last-resort pass allows one (TeX's is 5000).
+    final_hyphen_demerits: float = 1e6
+    #: The share of a paragraph's lines (its last aside) that may end in a hyphen before the first pass's
+    #: breaking counts as outside the limits, and the tracked rung is tried for one with fewer.
+    hyphen_share: float = 0.12
     #: Most hyphenated lines in a row (a hard limit, except in the last pass).
     max_hyphen_run: int = 2
     #: Stretch added to every line in the emergency pass, in the items' unit (TeX's ``\emergencystretch``).
@@ -139,10 +146,18 @@ def break_paragraph(items: Sequence[Item], widths: Sequence[float], params: Para
 
 def _best(items: Sequence[Item], widths: Sequence[float], params: Params, barred: frozenset[int],
           lines: int | None) -> Breaking:
-    # The emergency pass is tried within a generous tolerance first: a tolerance bounds how many breaks
-    # become active, and so the pass's time; only a paragraph that needs more goes on without one.
-    for passes, tolerance in ((1, params.tolerance), (2, EMERGENCY_TOLERANCE), (2, float("inf")), (3, float("inf"))):
-        found = _run(items, widths, params, passes, tolerance, barred, lines)
+    first = _run(items, widths, params, Rung(1, params.tolerance), barred, lines)
+    if first is not None:
+        hyphens = sum(line.hyphenated for line in first.lines)
+        if hyphens <= params.hyphen_share * (len(first.lines) - 1):
+            return first
+        # More hyphens than the house allows: the breaking is not within every limit, so the first tracked
+        # rung is tried, and taken if it needs fewer.
+        tracked = _run(items, widths, params, LADDER[0], barred, lines)
+        return tracked if tracked is not None and sum(line.hyphenated for line in tracked.lines) < hyphens \
+            else first
+    for rung in (*LADDER, OVERFULL):
+        found = _run(items, widths, params, rung, barred, lines)
         if found is not None:
             return found
     raise AssertionError("the overfull pass always finds a breaking")  # pragma: no cover
@@ -183,13 +198,48 @@ def _windowed(items: Sequence[Item], widths: Sequence[float], params: Params) ->
 EMERGENCY_TOLERANCE = 4.0
 
 
-def _run(items: Sequence[Item], widths: Sequence[float], params: Params, passes: int, tolerance: float,
+@dataclass(frozen=True)
+class Rung:
+    """One try at a paragraph: its pass, its tolerance, and what it allows beyond the first pass."""
+
+    passes: int
+    #: The largest stretch ratio of a line; from the second pass on, of the spaces' stretch and the
+    #: letters' tracking together.
+    tolerance: float
+    #: Emergency stretch added to every line's stretch where its badness is weighed.
+    emergency: bool = False
+    #: A hyphen on the paragraph's last full line (at :attr:`Params.final_hyphen_demerits`).
+    final_hyphen: bool = False
+    #: Breaks marked as last-resort (:attr:`.items.Penalty.last_resort`: a letter inside an address).
+    last_resort: bool = False
+
+
+#: The last-resort pass climbs this ladder, so the widest space is the least the words allow: tracking
+#: first, within the first pass's limit (with a tolerance of 1.05 the spaces stay within 1.15 of their
+#: stretch, under 1.6 normal spaces, and tracking takes the rest, unless a line holds more tracking
+#: than twice its spaces' stretch); then, as lesser faults than a space past
+#: that, a hyphen on the last full line; then looser lines (spaces up to about 1.75 normal ones); then, as
+#: a lesser fault than spaces wider still, a break inside an address between two letters; then emergency
+#: stretch within a generous tolerance (which bounds how many breaks become active,
+#: and so the pass's time), and at last without one.
+LADDER = (
+    Rung(2, 1.05), Rung(2, 1.05, final_hyphen=True), Rung(2, 1.3, final_hyphen=True),
+    Rung(2, 1.3, final_hyphen=True, last_resort=True), Rung(2, 1.5, final_hyphen=True, last_resort=True),
+    Rung(2, EMERGENCY_TOLERANCE, emergency=True, last_resort=True),
+    Rung(2, float("inf"), emergency=True, last_resort=True),
+)
+#: The pass that allows an overfull line, when nothing else can (a word wider than the line).
+OVERFULL = Rung(3, float("inf"), emergency=True, final_hyphen=True, last_resort=True)
+
+
+def _run(items: Sequence[Item], widths: Sequence[float], params: Params, rung: Rung,
          no_hyphen_lines: frozenset[int], lines: int | None = None) -> Breaking | None:
+    passes, tolerance, final_hyphen, last_resort = rung.passes, rung.tolerance, rung.final_hyphen, rung.last_resort
     tracking = passes >= 2
     sums = _sums(items, tracking)
     sum_width, sum_stretch, sum_shrink, sum_spaces = sums.width, sums.stretch, sums.shrink, sums.spaces
     starts = _starts(items)
-    extra = params.emergency_stretch if passes >= 2 else 0.0
+    extra = params.emergency_stretch if rung.emergency else 0.0
     strict = passes < 3
     numbered = bool(no_hyphen_lines) or lines is not None
     last_width = len(widths) - 1
@@ -211,7 +261,7 @@ def _run(items: Sequence[Item], widths: Sequence[float], params: Params, passes:
                 continue
             penalty, width, flagged = 0.0, 0.0, False
         else:
-            if item.penalty >= INFINITY:
+            if item.penalty >= INFINITY or (item.last_resort and not last_resort):
                 continue
             penalty, width, flagged = item.penalty, item.width, item.flagged
         forced = penalty <= -INFINITY
@@ -250,7 +300,7 @@ def _run(items: Sequence[Item], widths: Sequence[float], params: Params, passes:
             if strict:
                 if hyphens > max_run:
                     continue
-                if is_final and node.hyphenated:
+                if is_final and node.hyphenated and not final_hyphen:
                     continue  # no hyphen on the last full line
                 if flagged and line in no_hyphen_lines:
                     continue
@@ -269,6 +319,8 @@ def _run(items: Sequence[Item], widths: Sequence[float], params: Params, passes:
                 demerits -= penalty * penalty
             if flagged and node.hyphenated:
                 demerits += params.double_hyphen_demerits
+            if is_final and node.hyphenated:
+                demerits += params.final_hyphen_demerits
             fitness = 0 if ratio < -0.5 else 1 if ratio <= 0.5 else 2 if ratio <= 1.0 else 3
             if fitness - node.fitness > 1 or node.fitness - fitness > 1:
                 demerits += params.fitness_demerits
@@ -304,4 +356,4 @@ def _run(items: Sequence[Item], widths: Sequence[float], params: Params, passes:
     return Breaking(tuple(reversed(chosen)), passes, best_total)
 
 
-__all__ = ["Breaking", "Line", "Params", "break_paragraph"]
+__all__ = ["LADDER", "OVERFULL", "Breaking", "Line", "Params", "Rung", "break_paragraph"]

@@ -35,12 +35,18 @@ class Glue:
 
 @dataclass(frozen=True, slots=True)
 class Penalty:
-    """A place a line may end, at a cost: ``width`` is set only there (a hyphen); ``flagged`` for hyphen breaks."""
+    """A place a line may end, at a cost: ``width`` is set only there (a hyphen); ``flagged`` for hyphen breaks.
+
+    A ``last_resort`` break (between two letters inside an address) is taken
+    only by the last-resort pass, when every line cannot be kept within its
+    limits otherwise.
+    """
 
     width: float
     penalty: float
     flagged: bool = False
     ref: Any = None
+    last_resort: bool = False
 
 
 Item = Box | Glue | Penalty

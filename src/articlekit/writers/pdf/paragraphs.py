@@ -50,6 +50,10 @@ _FONT_KEYS = (
 #: joiners in print, and is set by the composer like any other language without hyphenation.)
 _CJK = frozenset({"ja", "zh"})
 
+#: How far (a ratio of their stretch) a tracked line's spaces stretch before the tracking takes the rest:
+#: the first pass's usual limit, a gap of 1.575 normal spaces.
+TRACKED_SPACES = 1.15
+
 #: Taken off each line's spacing so float rounding never makes a set line a hair too wide.
 _SLACK = 0.002
 
@@ -374,12 +378,15 @@ def _set_lines(paragraph: _Paragraph, items: list[Any], breaking: Breaking, shap
         tracking = 0.0
         if not last and breaking.passes > 1:
             letters = sum(len(text) for _p, text in parts)
-            loose = target - natural - spaces * space * costs.space_stretch * params.tolerance
+            loose = target - natural - spaces * space * costs.space_stretch * TRACKED_SPACES
             tight = target - natural + spaces * space * costs.space_shrink
             excess = loose if loose > 0 else (tight if tight < 0 else 0.0)
-            if excess and letters:
+            if excess and letters > 2 * spaces:
+                # Tracking widens every character, the spaces too, and so each gap by twice its amount (the
+                # letter before the space and the space itself): of the excess, the letters other than the
+                # spaces' neighbours take what the spaces are not to.
                 size = max(float(paragraph.styles[p]["font_size"]) for p, _t in parts)
-                tracking = max(-costs.tracking, min(costs.tracking, excess / letters / size))
+                tracking = max(-costs.tracking, min(costs.tracking, excess / (letters - 2 * spaces) / size))
                 natural = _measured(paragraph, parts, shape, tracking)
         letters = sum(len(text) for _p, text in parts)
         if not spaces and natural > target and letters:
