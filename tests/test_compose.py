@@ -125,10 +125,18 @@ def test_hyphenation_follows_the_dictionary_and_its_limits() -> None:
 
 def test_an_address_breaks_after_its_marks_and_a_long_token_anywhere() -> None:
     measure = lambda text, _key: 1.0 * len(text)  # noqa: E731
-    url = "https://\u200bexample.\u200borg/\u200bpath"
+    url = "https://\u200bbibliotheque.\u200borg/\u200bpath"
     items = paragraph_items([Run(url, "k", 10.0, "en", "auto")], measure, 100)
-    breaks = [it.ref[1] for it in items if isinstance(it, Penalty)]
+    breaks = [it.ref[1] for it in items if isinstance(it, Penalty) and not it.last_resort]
     assert [url[i - 1] for i in breaks] == ["\u200b"] * 3
+    # a run of 8 letters or more may break between them, only as a last resort, 3 or more from its ends
+    letters = [it.ref[1] for it in items if isinstance(it, Penalty) and it.last_resort]
+    start = url.index("bibliotheque")
+    assert letters == list(range(start + 3, start + len("bibliotheque") - 2))
+    # a DOI keeps its parts whole
+    doi = "10.\u200b1016/\u200bj.\u200bjdocumentation.\u200b2021"
+    items = paragraph_items([Run(doi, "k", 10.0, "en", "auto")], measure, 100)
+    assert not [it for it in items if isinstance(it, Penalty) and it.last_resort]
     blob = "a" * 300
     items = paragraph_items([Run(blob, "k", 10.0, "en", "auto")], measure, 100)
     assert sum(isinstance(it, Penalty) for it in items) == 299

@@ -26,17 +26,18 @@ from conftest import FIXTURES
 from seed import SAMPLE
 from test_overflow import pdftotext, words_outside
 from tools.pdf_lines import Line, pdf_lines
-from tools.word_gaps import gaps, line_gaps
+from tools.word_gaps import gaps, justified_lines, line_gaps
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_pdf import long_source  # noqa: E402
 
-#: Widest space of a justified line, as a multiple of the normal space: the first and the long article, any other,
-#: and the article whose inline code holds runs that cannot break (the one case a loose line is allowed).
-FIRST_GAP = 2.0
-ANY_GAP = 2.3
-CODE_GAP = 3.6
+#: Widest space of a justified line, as a multiple of the normal space: the first and the long article, any other.
+FIRST_GAP = 1.6
+ANY_GAP = 2.0
+#: The share of justified lines that may end in a hyphen, in the articles it is held to (see
+#: test_few_lines_end_in_a_hyphen), and the most in a row.
+HYPHEN_SHARE = 0.12
 #: How far from the text block's edge (points) a justified line may end.
 EDGE = 0.5
 
@@ -102,7 +103,7 @@ def test_no_space_is_too_wide(case: str, tmp: Path) -> None:
     found = gaps(_built(case, tmp))
     assert found
     worst = max(found, key=lambda g: g.ratio)
-    limit = FIRST_GAP if case in ("en", "long") else CODE_GAP if case == "code" else ANY_GAP
+    limit = FIRST_GAP if case in ("en", "long") else ANY_GAP
     assert worst.ratio <= limit, f"{worst.ratio:.2f} x the normal space on p.{worst.page}: {worst.line}"
 
 
@@ -114,6 +115,22 @@ def test_no_more_than_two_hyphenated_lines_in_a_row(case: str, tmp: Path) -> Non
         run = run + 1 if re.search(r"[^\W\d_]-$", text) else 0
         longest = max(longest, run)
     assert longest <= 2
+
+
+@pytest.mark.parametrize("case", ["en", "long", "code"])
+def test_few_lines_end_in_a_hyphen(case: str, tmp: Path) -> None:
+    """At most 12 % of the justified lines end in a hyphen.
+
+    Held to the English articles (the Korean one has no hyphens, and two
+    justified lines); the German, Indonesian and French fixtures, long words in
+    few lines at this measure, need more hyphens (about 28 %, 32 % and 13 %)
+    to keep their spaces within the limit, and the composer keeps the spaces
+    (see the README).
+    """
+    lines = justified_lines(_body(_built(case, tmp)))
+    hyphenated = [line for line in lines if re.search(r"[^\W\d_]-$", line.text.rstrip())]
+    assert len(lines) > 8
+    assert len(hyphenated) <= HYPHEN_SHARE * len(lines), f"{len(hyphenated)} of {len(lines)} lines"
 
 
 # The long article's three-figure note numbers hang in the margin as list numbers do: not its text.
@@ -207,17 +224,29 @@ def test_each_lines_width_is_the_composers(tmp: Path, monkeypatch: pytest.Monkey
 
 
 def test_a_line_that_cannot_be_set_tight_is_reported(tmp_path: Path) -> None:
-    """The code fixture's loosest line is named with its code; a house that ignores the code hears nothing."""
+    """A run that cannot break (a motto of short words tied by no-break spaces, nearly a line long) leaves the
+    lines before it loose: that paragraph is named; a house that ignores the code hears nothing."""
     from articlekit.batch import build_many
 
-    source = tmp_path / "build-notes.md"
-    source.write_text(CASES["code"].read_text(encoding="utf-8"), encoding="utf-8")
+    motto = FIXTURES / "compose" / "motto.md"
+    source = tmp_path / motto.name
+    source.write_text(motto.read_text(encoding="utf-8"), encoding="utf-8")
     report = build_many([source], ["pdf"], tmp_path / "out", jobs=1)
     loose = [w for result in report.results for w in result.warnings if w.code == "loose-line"]
-    assert loose and "Rebuilding is one command" in loose[0].message and loose[0].path == source
+    assert loose and "Every report of the group" in loose[0].message and loose[0].path == source
     house = tmp_path / "house"
     house.mkdir()
-    (house / "build-notes.md").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    (house / motto.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     (house / "articlekit.toml").write_text('[warnings]\nignore = ["loose-line"]\n', encoding="utf-8")
-    quiet = build_many([house / "build-notes.md"], ["pdf"], tmp_path / "quiet", jobs=1)
+    quiet = build_many([house / motto.name], ["pdf"], tmp_path / "quiet", jobs=1)
     assert not [w for result in quiet.results for w in result.warnings if w.code == "loose-line"]
+
+
+def test_no_other_fixture_has_a_loose_line() -> None:
+    """Addresses, hashes and code break as a last resort (between letters, no hyphen), so no line of the code
+    fixture is reported loose."""
+    from articlekit.errors import collecting_warnings
+
+    with collecting_warnings() as warnings:
+        articlekit.to_pdf(articlekit.load(CASES["code"]))
+    assert not [w for w in warnings if w.code == "loose-line"]

@@ -42,8 +42,15 @@ NO_BREAK_SPACE = "\u00a0"
 HARD_HYPHENS = "-\u2010"
 DASHES = "\u2013\u2014"
 
-#: How a line ends at a break.
-SPACE, HYPHEN, PLAIN = "space", "hyphen", "plain"
+#: How a line ends at a break (a ``LETTER`` break is a plain one the last-resort pass alone may take).
+SPACE, HYPHEN, PLAIN, LETTER = "space", "hyphen", "plain", "letter"
+#: Inside an address or another word no dictionary hyphenates, a run of at least this many letters and
+#: figures may, as a last resort, end a line between two of them, at least :data:`ADDRESS_SIDE` from either
+#: end of the run.
+ADDRESS_PART, ADDRESS_SIDE = 8, 3
+_ADDRESS_LETTERS = re.compile(rf"[^\W_]{{{ADDRESS_PART},}}")
+#: A DOI (``10.1016/…``): a name cited as printed, broken only after its own marks, never between letters.
+_DOI = re.compile(r"(?<![\w.])10\.\u200b?\d{4,9}\u200b?/")
 
 #: A word holding one of these is an address, an identifier or a number, never hyphenated by the dictionary.
 _TOKEN_MARKS = re.compile(r"[\u200b/@_\d]|\w\.\w")
@@ -135,6 +142,14 @@ def _word_breaks(word: str, run: Run, costs: Costs,
     if len(word) >= TOKEN_LENGTH and ZERO_WIDTH_SPACE not in word:
         for m in _TOKEN_BREAK.finditer(word):
             breaks.setdefault(m.start(), (PLAIN, costs.token))
+    if not _DOI.search(word) and (ZERO_WIDTH_SPACE in word or (len(word) >= TOKEN_LENGTH and (
+            _TOKEN_BREAK.search(word) or _TOKEN_MARKS.search(word) or run.hyphens != "auto"))):
+        # An address, an identifier, a hash, a long name in code (none hyphenated by the dictionary): a long
+        # part may end a line between two letters, as a last resort (rather than leave the line before it
+        # loose), never with a hyphen added.
+        for m in _ADDRESS_LETTERS.finditer(word):
+            for i in range(m.start() + ADDRESS_SIDE, m.end() - ADDRESS_SIDE + 1):
+                breaks.setdefault(i, (LETTER, costs.anywhere))
     for start, end in wide:  # parts wider than the line: anywhere inside them
         for i in range(start + 1, end):
             breaks.setdefault(i, (PLAIN, costs.anywhere))
@@ -187,7 +202,8 @@ def _run_items(items: list[Item], p: int, run: Run, measure: Measure, line_width
             items.append(Box(measure(part, run.key), (p, m.start() + start, None), track * len(part),
                              track * len(part)))
             items.append(Penalty(hyphen_width if kind == HYPHEN else 0.0, cost, kind == HYPHEN or (
-                kind == PLAIN and chunk[index - 1] in HARD_HYPHENS), (p, m.start() + index, kind)))
+                kind == PLAIN and chunk[index - 1] in HARD_HYPHENS), (p, m.start() + index, kind),
+                last_resort=kind == LETTER))
             start = index
         part = chunk[start:]
         items.append(Box(measure(part, run.key), (p, m.start() + start, None), track * len(part), track * len(part)))
