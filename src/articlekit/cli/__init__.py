@@ -272,8 +272,8 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path, preset: str | None, lang:
                    "whole issue, every article with its pages).")
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("dist"),
               show_default=True, help="Folder to write into.")
-@click.option("--offprints", is_flag=True, help="Also write each article's own PDF, numbered with its pages in "
-              "the edition.")
+@click.option("--offprints", is_flag=True, help="Also write each article's offprint: its pages of the edition's "
+              "PDF, as a PDF of its own.")
 @click.option("--sources", "sources_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="Folder of the articles the edition names (default: sources/ beside editions/).")
 @click.option("--styles", "styles_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),

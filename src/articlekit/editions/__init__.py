@@ -5,11 +5,17 @@ edition file (:mod:`.loader`), lays out the print book once (the edition's PDF,
 :mod:`articlekit.writers.pdf.edition`), and from that layout gives every article
 its first and last page.  Those pages flow back: ``jats`` and ``html`` write each
 article's own JATS (``<volume>``, ``<issue>``, ``<fpage>``, ``<lpage>``, the
-edition's ISSN) and web page (``citation_volume`` … ``citation_lastpage``), and
-``offprints`` each article's own PDF numbered from its first page in the
-edition.  The article writers stay pure functions of an article: the pages are
-set on a copy of its metadata (:func:`with_pages`).  Per-article files are made
-in parallel worker processes, like a batch build.
+edition's ISSN) and web page (``citation_volume`` … ``citation_lastpage``).  The
+article writers stay pure functions of an article: the pages are set on a copy
+of its metadata (:func:`with_pages`).  Per-article files are made in parallel
+worker processes, like a batch build.
+
+``offprints`` come from the same print run, not from the article PDF writer:
+each article's offprint is its pages of the laid-out book (the same lines, page
+breaks, running heads and page numbers), written as a PDF of its own with the
+article's title, authors and XMP, its own outline and only the links that stay
+within its pages (:mod:`articlekit.writers.pdf.offprints`).  They cost no
+layout of their own.
 """
 
 from __future__ import annotations
@@ -40,8 +46,8 @@ EDITION_FORMATS = ("pdf", "epub", "jats", "html", "crossref", "doaj")
 #: The formats whose files need the print layout (for the pages).
 _NEEDS_PAGES = frozenset({"pdf", "jats", "html", "crossref", "doaj"})
 #: Each per-article file: the writer that makes it and its suffix.
-_WRITER = {"jats": "jats", "html": "html", "pdf-offprint": "pdf"}
-_EXTENSION = {"jats": ".xml", "html": ".html", "pdf-offprint": ".pdf"}
+_WRITER = {"jats": "jats", "html": "html"}
+_EXTENSION = {"jats": ".xml", "html": ".html"}
 
 
 @dataclass
@@ -116,7 +122,8 @@ def build_edition(
     progress: Callable[[str], None] | None = None,
 ) -> EditionReport:
     """Build an edition into ``out_dir``: ``<edition>.pdf``, ``<edition>.epub``, per article
-    ``<slug>.xml`` / ``<slug>.html`` (``jats``, ``html``) and ``<slug>.pdf`` (``offprints``), and
+    ``<slug>.xml`` / ``<slug>.html`` (``jats``, ``html``) and ``<slug>.pdf`` (``offprints``: its pages of the
+    book), and
     ``<edition>.crossref.xml`` / ``<edition>.doaj.xml`` (``crossref``, ``doaj``) for the whole issue.
 
     A registry record that is refused (a fact it needs is not stated) is in
@@ -127,8 +134,9 @@ def build_edition(
     is called with one line per step.
 
     The steps: read the edition; lay out the print book, which gives every article
-    its pages; make the ebook; make each article's own files with those pages;
-    write everything into the output folder at once.
+    its pages (and its offprint, from the same layout); make the ebook; make each
+    article's own files with those pages; write everything into the output folder
+    at once.
     """
     fmts = _normalise(formats)
     if not fmts and not offprints:
@@ -146,21 +154,25 @@ def build_edition(
     files: list[_File] = []
     if _NEEDS_PAGES.intersection(fmts) or offprints:
         with _step(report, "pdf"):
-            pdf = _lay_out(edition, options, report)
+            pdf, own = _lay_out(edition, options, report, offprints)
         say(f"{path}: laid out {report.page_count} pages; "
             + ", ".join(f"{p.slug} pp. {p.first}\u2013{p.last}" for p in report.pages))
         if "pdf" in fmts:
             files.append((out / f"{edition.slug}.pdf", pdf, edition.path))
+        if offprints:
+            say(f"{path}: made {len(own)} offprint(s) from the edition's pages")
     if "epub" in fmts:
         with _step(report, "epub"):
             files.append((out / f"{edition.slug}.epub", _ebook(edition, options), edition.path))
         say(f"{path}: made the EPUB")
-    per_article = [f for f in ("jats", "html") if f in fmts] + (["pdf-offprint"] if offprints else [])
+    per_article = [f for f in ("jats", "html") if f in fmts]
     if per_article:
         with _step(report, "articles"):
             files += _article_files(edition, report.pages, per_article, out, options, jobs, executor)
         say(f"{path}: made {len(edition.articles) * len(per_article)} article file(s) ({', '.join(per_article)})"
             " with the edition's pages")
+    if offprints:
+        files += [(out / f"{item.slug}.pdf", own[item.slug], item.source) for item in edition.articles]
     for registry in (f for f in ("crossref", "doaj") if f in fmts):
         with _step(report, registry):
             try:
@@ -194,13 +206,16 @@ def _step(report: EditionReport, name: str) -> Iterator[None]:
     report.steps.append((name, time.perf_counter() - started))
 
 
-def _lay_out(edition: Edition, options: WriteOptions, report: EditionReport) -> bytes:
-    """The print book, once: its bytes, and each article's pages and the page count into ``report``."""
-    from ..writers.pdf.edition import edition_to_pdf  # WeasyPrint: loaded only when a book is laid out
+def _lay_out(edition: Edition, options: WriteOptions, report: EditionReport,
+             offprints: bool) -> tuple[bytes, dict[str, bytes]]:
+    """The print book, once: its bytes and (with ``offprints``) each article's offprint by slug, and each
+    article's pages and the page count into ``report``."""
+    from ..writers.pdf.edition import print_edition  # WeasyPrint: loaded only when a book is laid out
 
-    pdf, report.pages = edition_to_pdf(edition, options)
-    report.page_count = page_count(pdf)
-    return pdf
+    made = print_edition(edition, options, offprints=offprints)
+    report.pages = made.pages
+    report.page_count = page_count(made.pdf)
+    return made.pdf, made.offprints
 
 
 def _ebook(edition: Edition, options: WriteOptions) -> bytes:

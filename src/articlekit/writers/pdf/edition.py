@@ -13,7 +13,12 @@ edition's title in the verso running head and the article's short title and
 authors in the recto one.  The PDF outline follows the sections of the edition,
 its articles and their own sections.  After layout each article's first and last
 page are read from the laid-out pages (the anchors of its first and last
-element) and returned with the PDF, for JATS and HTML and for offprints.
+element) and returned with the PDF, for JATS and HTML.
+
+Offprints (:func:`print_edition` with ``offprints=True``) come from the same
+layout: each is its article's pages of the book, written as a PDF of its own
+(:mod:`.offprints`) with the article's own metadata, XMP and identifier, as
+its own PDF has them, and the book's lines, pages, running heads and folios.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import datetime as dt
 import re
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
@@ -33,17 +39,28 @@ from ...errors import ArticleError, ArticlekitError
 from ...fonts import BookFaceNotInstalledError, find_book_face, find_code_face
 from ...labels import date_text, labels_for, labels_for_lang
 from ...model import NOTE_REFS, Article
-from ...model.edition import ArticlePages, Edition, EditionArticle
+from ...model.edition import ArticlePages, Edition, EditionArticle, with_pages
 from ...options import WriteOptions
 from ...read.safety import Policy
 from ...render.identity import IDENTITY_NAMESPACE
 from ...render.title_block import joined
 from ...styles import default_styles_dir, find_style
 from ...tree import inline_children
-from .document import HYPHEN, TitleRenderer, print_document, running_authors, shorten, text_setting
+from .document import HYPHEN, PrintDocument, TitleRenderer, print_document, running_authors, shorten, text_setting
+from .offprints import article_metadata, offprint
 from .page import page_geometry, parse_page_size
-from .press import PressJob, Stylesheet, press_pdf
-from .writer import base_stylesheet, build_time, conformance_of, link_labels, shares_a_page, variant_of, w3c_time
+from .press import PressJob, Stylesheet, Write, press_pdf, reference_pages
+from .writer import (
+    article_xmp,
+    base_stylesheet,
+    build_time,
+    conformance_of,
+    document_id_of,
+    link_labels,
+    shares_a_page,
+    variant_of,
+    w3c_time,
+)
 from .xmp import XmpData, instance_uuid, xmp_packet
 
 #: A start tag; a quoted attribute value may hold a ">" (HTML allows it unescaped).
@@ -163,6 +180,8 @@ class _Book:
         #: The text block's width in ems of the body type, which decides how a wide table is set.
         self.measure_em = measure_em
         self.wide_em = wide_em
+        #: Each article's print document (by its place in the edition, from 1), for its offprint's metadata.
+        self.documents: dict[int, PrintDocument] = {}
 
     def prefix(self, index: int) -> str:
         return f"a{index}-"
@@ -175,6 +194,7 @@ class _Book:
         image_src = m.image.src if m.image and m.image.src else None
         doc = print_document(article, created=self.created, image_src=image_src, ref_pages=ref_pages,
                              measure_em=self.measure_em, wide_em=self.wide_em)
+        self.documents[index] = doc
         found = _ARTICLE.search(doc.html)
         if found is None:  # pragma: no cover - print_document always writes one
             raise ArticlekitError(f"{article.path}: no article in its print HTML")
@@ -349,12 +369,34 @@ def _page_ranges(edition: Edition, pages: Mapping[str, int]) -> list[ArticlePage
     return out
 
 
+@dataclass(frozen=True)
+class EditionPrint:
+    """What one print run of an edition made."""
+
+    pdf: bytes  #: the book
+    pages: list[ArticlePages]  #: where each article falls in it (first and last page)
+    #: Each article's offprint (its pages of the book, a PDF of their own), by slug, in the edition's order.
+    offprints: dict[str, bytes] = field(default_factory=dict)
+
+
 def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
                    **kwargs: object) -> tuple[bytes, list[ArticlePages]]:
     """The edition as one PDF, and where each article falls in it (first and last page).
 
     ``options`` (or its fields as keywords: ``page_size``, ``pdf_variant``,
     ``styles_dir``, ``allow_remote``) are the article PDF's.
+    """
+    made = print_edition(edition, options, **kwargs)
+    return made.pdf, made.pages
+
+
+def print_edition(edition: Edition, options: WriteOptions | None = None, *, offprints: bool = False,
+                  **kwargs: object) -> EditionPrint:
+    """The edition as one PDF, where each article falls in it, and with ``offprints`` each article's offprint.
+
+    The book is laid out once (twice where a note's references share a page);
+    the offprints are the articles' pages of that layout, not laid out again.
+    ``options`` and ``kwargs`` are as for :func:`edition_to_pdf`.
     """
     if options is None:
         options = WriteOptions(**kwargs)  # type: ignore[arg-type]
@@ -419,10 +461,28 @@ def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
         shared = any(shares_a_page(item.article, per_article[i]) for i, item in enumerate(edition.articles, 1))
         return per_article if shared else None
 
-    data, pages = press_pdf(job, lambda refs: html if refs is None else builder.html(refs), page_references)
-    return data, _page_ranges(edition, pages)
+    made: dict[str, bytes] = {}
+
+    def copies(document: weasyprint.Document, write: Write) -> None:
+        """Each article's offprint: its pages of the laid-out book, as its own PDF."""
+        placed = _page_ranges(edition, reference_pages(document))
+        for index, (item, where) in enumerate(zip(edition.articles, placed, strict=True), start=1):
+            article = with_pages(item.article, edition, where)
+            doc = builder.documents[index]
+            article_id = document_id_of(article)
+            article_instance = instance_uuid(article_id, instance_id.encode(), f"{where.first}-{where.last}".encode())
+            own = dataclasses.replace(
+                job, path=item.source, document_id=article_id, outlines=False,
+                packet=article_xmp(article, doc, created, conformance_of(variant), article_id, article_instance))
+            pages = offprint(document, where.first, where.last, article_metadata(article, doc, created),
+                             item.article.metadata.title_text)
+            made[item.slug] = write(own, pages)
+
+    data, pages = press_pdf(job, lambda refs: html if refs is None else builder.html(refs), page_references,
+                            copies if offprints else None)
+    return EditionPrint(data, _page_ranges(edition, pages), made)
 
 
 
-__all__ = ["edition_to_pdf", "edition_uuid", "numbering", "prefix_ids"]
+__all__ = ["EditionPrint", "edition_to_pdf", "edition_uuid", "numbering", "prefix_ids", "print_edition"]
 

@@ -256,18 +256,8 @@ def _report_loose(job: PressJob, report: ComposeReport) -> None:
             found(ArticleWarning(job.path, None, None, "loose-line", f"PDF: a justified line of “{words}…” {what}"))
 
 
-def press_pdf(job: PressJob, html: Callable[[Refs | None], str],
-              page_references: Callable[[dict[str, int]], Refs | None]) -> tuple[bytes, dict[str, int]]:
-    """The PDF of ``html`` (see :func:`print_run`), and the page each anchor of it fell on.
-
-    The article PDF and the edition book both go through here: the same
-    shared faces, the same restricted fetcher, the same print run, the same
-    tagging, XMP and problems.
-    """
-    fonts = job.book.dirs | (job.code_face.dirs if job.code_face else frozenset())
-    faces = job.book.css() + (job.code_face.css() if job.code_face else "")
-    fetcher = RestrictedFetcher(job.policy, font_dirs=fonts, portable=job.portable)
-    base = f"file://{SOURCE_ROOT}" if job.portable else _dir_url(job.source_dir)
+def finisher(job: PressJob) -> Callable[[object, object], None]:
+    """What is done to ``job``'s PDF before it is written: tagging completed, its XMP, opened on its outline."""
 
     def finish(_document: object, pdf: object) -> None:
         if job.variant is not None:
@@ -275,6 +265,30 @@ def press_pdf(job: PressJob, html: Callable[[Refs | None], str],
         install_xmp(pdf, job.packet)
         if job.outlines or "Outlines" in pdf.catalog:  # type: ignore[attr-defined]
             pdf.catalog["PageMode"] = "/UseOutlines"  # type: ignore[attr-defined]
+
+    return finish
+
+
+#: Writes laid-out pages as a job's PDF (see ``copies`` in :func:`press_pdf`).
+Write = Callable[[PressJob, weasyprint.Document], bytes]
+
+
+def press_pdf(job: PressJob, html: Callable[[Refs | None], str],
+              page_references: Callable[[dict[str, int]], Refs | None],
+              copies: Callable[[weasyprint.Document, Write], None] | None = None) -> tuple[bytes, dict[str, int]]:
+    """The PDF of ``html`` (see :func:`print_run`), and the page each anchor of it fell on.
+
+    The article PDF and the edition book both go through here: the same
+    shared faces, the same restricted fetcher, the same print run, the same
+    tagging, XMP and problems.  ``copies``, if given, is called once the PDF is
+    written with the laid-out document and a function that writes pages of it
+    (a :class:`weasyprint.Document` made of them) as another job's PDF, in the
+    same run: no page is laid out again (an edition's offprints).
+    """
+    fonts = job.book.dirs | (job.code_face.dirs if job.code_face else frozenset())
+    faces = job.book.css() + (job.code_face.css() if job.code_face else "")
+    fetcher = RestrictedFetcher(job.policy, font_dirs=fonts, portable=job.portable)
+    base = f"file://{SOURCE_ROOT}" if job.portable else _dir_url(job.source_dir)
 
     with weasyprint_problems() as records, fixed_clock(job.moment):
         font_config, faces_sheet = shared_faces(faces, fonts)
@@ -299,12 +313,19 @@ def press_pdf(job: PressJob, html: Callable[[Refs | None], str],
         document, composed = print_run(source, font_config, page_references, **render_options)
         _report_loose(job, composed)
         pages = reference_pages(document)
+
+        def write(part: PressJob, laid_out: weasyprint.Document) -> bytes:
+            identifier = hashlib.md5(part.document_id.encode(), usedforsecurity=False).hexdigest().encode()
+            return laid_out.write_pdf(finisher=finisher(part), **{**render_options, "pdf_identifier": identifier})
+
         # The book face's instances made by HarfBuzz as it subsets; glyphs placed where the layout put them.
         with pinned_instances(), exact_adjustments():
-            data = document.write_pdf(finisher=finish, **render_options)
+            data = write(job, document)
+            if copies is not None:
+                copies(document, write)
     raise_problems(job.path, records, fetcher, job.variant_name)
     return data, pages
 
 
-__all__ = ["PressJob", "Stylesheet", "fixed_clock", "install_xmp", "press_pdf", "print_run", "raise_problems",
-           "reference_pages", "render", "shared_faces", "weasyprint_problems"]
+__all__ = ["PressJob", "Stylesheet", "Write", "finisher", "fixed_clock", "install_xmp", "press_pdf", "print_run",
+           "raise_problems", "reference_pages", "render", "shared_faces", "weasyprint_problems"]

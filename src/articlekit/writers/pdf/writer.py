@@ -88,8 +88,14 @@ def base_stylesheet(book: BookFace, geometry: PageGeometry, lang: str, code: Boo
     return f"{faces}{geometry.css()}html {{ font-family: {font_stack(book, lang)}; }}\n"
 
 
-def _xmp(article: Article, doc: PrintDocument, created: str, conformance: dict[str, str],
-         document_id: str, instance_id: str) -> bytes:
+def document_id_of(article: Article) -> str:
+    """The article PDF's document id (the EPUB's identifier comes from the same key): never random."""
+    return f"uuid:{identity_uuid(article)}"
+
+
+def article_xmp(article: Article, doc: PrintDocument, created: str, conformance: dict[str, str],
+                document_id: str, instance_id: str) -> bytes:
+    """The XMP packet of the article's own PDF (or of its offprint from an edition)."""
     m = article.metadata
     return xmp_packet(XmpData(
         title=doc.title,
@@ -164,12 +170,12 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
     house_path = find_style("print.css", options.styles_dir, article.styles_dir)
     code_face = find_code_face()
     base_css = base_stylesheet(book, geometry, m.lang, code_face)
-    if m.fpage is not None:  # an offprint from an edition: its pages keep the edition's numbers
+    if m.fpage is not None:  # an article placed in an edition, printed on its own: the edition's numbers
         base_css += f"@page :first {{ counter-reset: page {m.fpage}; }}\n"
     house_css = house_path.read_text(encoding="utf-8")
     if article.references:
         base_css += CITATIONS_CSS
-    document_id = f"uuid:{identity_uuid(article)}"  # the EPUB's identifier comes from the same key
+    document_id = document_id_of(article)
     instance_id = instance_uuid(
         document_id, doc.html.encode(), base_css.encode(), house_css.encode(),
         (options.pdf_variant or "").encode(), weasyprint.__version__.encode(), __version__.encode(),
@@ -179,7 +185,7 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
         policy=Policy(article.source_dir, extra_dirs=_style_dirs(article, options), allow_remote=options.allow_remote),
         book=book, code_face=code_face, base_css=base_css, sheets=(Stylesheet(house_css, house_path.parent),),
         variant=variant, variant_name=options.pdf_variant, document_id=document_id,
-        packet=_xmp(article, doc, created, conformance_of(variant), document_id, instance_id),
+        packet=article_xmp(article, doc, created, conformance_of(variant), document_id, instance_id),
         labels=link_labels(article), formulas=frozenset(tex.strip() for _display, tex in article.formulas),
         ignored=article.ignored_warnings, portable=True,
     )
@@ -195,5 +201,5 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
     return data
 
 
-__all__ = ["VARIANTS", "PdfVariantError", "base_stylesheet", "build_time", "conformance_of", "link_labels",
-           "reference_pages", "shares_a_page", "to_pdf", "variant_of", "w3c_time"]
+__all__ = ["VARIANTS", "PdfVariantError", "article_xmp", "base_stylesheet", "build_time", "conformance_of",
+           "document_id_of", "link_labels", "reference_pages", "shares_a_page", "to_pdf", "variant_of", "w3c_time"]
