@@ -178,14 +178,17 @@ def test_the_page_measure_decides() -> None:
 
 
 def test_sharing_out() -> None:
-    """CSS 2.1's rule: the most where all fit, else the least and the rest by what each lacks of its most."""
-    roomy = share_out([Column(2.0, 4.0), Column(1.0, 4.0)], 16.0)
-    assert roomy == [8.0, 8.0]
-    tight = share_out([Column(2.0, 10.0), Column(3.0, 5.0)], 10.0)
-    assert tight == [2.0 + 5 * 8 / 10, 3.0 + 5 * 2 / 10]
-    assert share_out([Column(4.0, 9.0), Column(4.0, 9.0)], 6.0) == [3.0, 3.0]
-    assert share_out([Column(1.0, 9.0), Column(1.0, 9.0)], 10.0, [0.3, 0.7]) == [3.0, 7.0]
-    assert share_out([Column(4.0, 9.0), Column(1.0, 9.0)], 10.0, [0.3, 0.7]) == [4.0 + 5 * 5 / 13, 1.0 + 5 * 8 / 13]
+    """CSS 2.1's rule, with a step for whole words: a word is hyphenated only where the room asks for it."""
+    roomy = share_out([Column(2.0, 2.0, 4.0), Column(1.0, 1.0, 4.0)], 16.0)
+    assert roomy == [8.0, 8.0]  # the most, and the rest in proportion to it
+    whole = share_out([Column(2.0, 4.0, 10.0), Column(3.0, 3.0, 5.0)], 10.0)
+    assert whole == [4.0 + 3 * 6 / 8, 3.0 + 3 * 2 / 8]  # words whole, the rest by what each lacks of its most
+    tight = share_out([Column(2.0, 6.0, 10.0), Column(3.0, 4.0, 5.0)], 9.0)
+    assert tight == [2.0 + 4 * 4 / 5, 3.0 + 4 * 1 / 5]  # the least, the rest by what each lacks of its whole words
+    assert share_out([Column(4.0, 4.0, 9.0), Column(4.0, 4.0, 9.0)], 6.0) == [3.0, 3.0]
+    assert share_out([Column(1.0, 1.0, 9.0), Column(1.0, 1.0, 9.0)], 10.0, [0.3, 0.7]) == [3.0, 7.0]
+    assert share_out([Column(4.0, 4.0, 9.0), Column(1.0, 1.0, 9.0)], 10.0, [0.3, 0.7]) == \
+        [4.0 + 5 * 5 / 13, 1.0 + 5 * 8 / 13]  # the author's widths would break a word: measured instead
     shares = percentages([1.0, 1.0, 1.0])
     assert sum(shares) == 100 and shares[0] == 33.34
 

@@ -10,10 +10,13 @@ it:
   of fewer than 12 letters not at all in the house style), a token (an
   identifier, a version, an option) and code break only at their own break
   points, never with a hyphen added;
+* its *whole* width is its widest word not hyphenated;
 * its *most* is its longest cell's text set on one line;
 * the text block, less the cells' padding, is shared out: each column gets
-  its most if all fit (and the rest in proportion to it), else its least and
-  the rest in proportion to what it lacks of its most.
+  its most if all fit (and the rest in proportion to it); else its whole
+  width if all fit, and the rest in proportion to what it lacks of its most;
+  else its least, and the rest in proportion to what it lacks of its whole
+  width (see :func:`share_out`).
 
 A table of many columns whose least widths outgrow the text block goes on a
 landscape page, and one that outgrows even that is split.  The author's
@@ -91,10 +94,13 @@ def _dictionary(lang: str, left: int, right: int) -> pyphen.Pyphen | None:
 class Column:
     """How wide a column can be, in ems of the body type, its cells' padding and borders included.
 
-    ``least``: its widest part that cannot break; ``most``: its longest cell's text on one line.
+    ``least``: its widest part that cannot break; ``whole``: its widest word
+    not hyphenated (a token or code still broken at its own break points, a
+    compound at its own hyphens); ``most``: its longest cell's text on one line.
     """
 
     least: float
+    whole: float
     most: float
 
 
@@ -122,15 +128,19 @@ def _runs(inlines: list[Any], kind: str = "text") -> Iterator[tuple[str, str]]:
                 yield stringify(node), kind
 
 
-def _parts(text: str, kind: str, faces: CellFaces, wide: bool, cell: str, lang: str) -> Iterator[str]:
-    """The parts of a word (no space in it) a line cannot break, each as it is set (a hyphen after one it ends)."""
+def _parts(text: str, kind: str, faces: CellFaces, wide: bool, cell: str, lang: str,
+           hyphenate: bool = True) -> Iterator[str]:
+    """The parts of a word (no space in it) a line cannot break, each as it is set (a hyphen after one it ends).
+
+    With ``hyphenate`` false, the parts it has if it is not hyphenated.
+    """
     if faces.breaks_anywhere(wide, cell, kind) or (kind != "code" and lang.split("-")[0] in _BY_CHARACTER):
         yield from text
         return
     if kind in ("code", "token") or any(ch.isdigit() for ch in text):
         yield from break_token(text).replace(WORD_JOINER, "").split(BREAK_HERE)
         return
-    limits = faces.hyphenation(wide, cell, kind)
+    limits = faces.hyphenation(wide, cell, kind) if hyphenate else None
     hyphen = faces.styles[wide, cell, kind]["hyphenate_character"]
     for part in _HARD_HYPHEN.split(text):
         start = next((i for i, ch in enumerate(part) if ch.isalpha()), len(part))
@@ -172,9 +182,9 @@ def _merged(runs: Iterator[tuple[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
-def _cell(blocks: list[Any], faces: CellFaces, wide: bool, cell: str, lang: str) -> tuple[float, float]:
-    """A cell's widest part that cannot break and its longest line unbroken, in ems of the body type."""
-    least = most = 0.0
+def _cell(blocks: list[Any], faces: CellFaces, wide: bool, cell: str, lang: str) -> tuple[float, float, float]:
+    """A cell's widest part that cannot break, its widest word not hyphenated and its longest line unbroken (ems)."""
+    least = whole = most = 0.0
     for block in blocks:
         if block.get("t") not in ("Plain", "Para"):
             continue
@@ -190,12 +200,15 @@ def _cell(blocks: list[Any], faces: CellFaces, wide: bool, cell: str, lang: str)
             if len(word) > 1 and sum(len(text) for text, _kind in word) < (
                     (faces.hyphenation(wide, cell, "text") or (0,))[0]):
                 # A short word of mixed kinds ("(", a word in italics, ")"): whole
-                least = max(least, sum(faces.width(text, wide, cell, kind) for text, kind in word))
+                width = sum(faces.width(text, wide, cell, kind) for text, kind in word)
+                least, whole = max(least, width), max(whole, width)
                 continue
             for text, kind in word:
                 least = max(least, *(faces.width(part, wide, cell, kind)
                                      for part in _parts(text, kind, faces, wide, cell, lang)))
-    return least, max(least, most)
+                whole = max(whole, *(faces.width(part, wide, cell, kind)
+                                     for part in _parts(text, kind, faces, wide, cell, lang, hyphenate=False)))
+    return least, max(least, whole), max(least, whole, most)
 
 
 def _rows(head: list[Any], bodies: list[Any], foot: list[Any]) -> Iterator[tuple[list[Any], str, int]]:
@@ -218,17 +231,17 @@ def measure_columns(table: list[Any], faces: CellFaces, wide: bool, lang: str) -
     """
     _attr, _caption, colspecs, head, bodies, foot = table
     n = len(colspecs)
-    least, most = [0.0] * n, [0.0] * n
+    least, whole, most = [0.0] * n, [0.0] * n, [0.0] * n
     for cells, kind, stubs in _rows(head, bodies, foot):
         col = 0
         for k, cell in enumerate(cells):
             span = cell[3]
             if span == 1 and col < n:
-                low, high = _cell(cell[4], faces, wide, "stub" if k < stubs else kind, lang)
-                least[col], most[col] = max(least[col], low), max(most[col], high)
+                low, mid, high = _cell(cell[4], faces, wide, "stub" if k < stubs else kind, lang)
+                least[col], whole[col], most[col] = max(least[col], low), max(whole[col], mid), max(most[col], high)
             col += span
     edges = [faces.edge(wide, i, n) + _ALLOWANCE for i in range(n)]
-    return [Column(lo + e, hi + e) for lo, hi, e in zip(least, most, edges, strict=True)]
+    return [Column(lo + e, mid + e, hi + e) for lo, mid, hi, e in zip(least, whole, most, edges, strict=True)]
 
 
 def asked_widths(table: list[Any]) -> list[float] | None:
@@ -254,21 +267,26 @@ def share_out(columns: Sequence[Column], room: float, asked: Sequence[float] | N
     """Each column's width (ems) in a table ``room`` wide, sharing the room out as CSS 2.1's automatic layout does.
 
     If every column can have its most, it does, and the rest of the room is
-    shared in proportion to it; else each has its least, and the rest is
-    shared in proportion to what it lacks of its most.  If even the leasts do
-    not fit, each has a share in proportion to its least (a table on a
-    landscape page is not shared out here).  ``asked`` (fractions of the room)
-    is kept where no column is then narrower than its least.
+    shared in proportion to it.  Else, as a typesetter hyphenates only where
+    the room asks for it, a step between least and most: if every column can
+    hold its words whole, it does, and the rest is shared in proportion to
+    what each lacks of its most; else each has its least, and the rest is
+    shared in proportion to what each lacks of its whole words.  If even the
+    leasts do not fit, each has a share in proportion to its least.
+    ``asked`` (fractions of the room) is kept where no column is then narrower
+    than its least.
     """
     least = [c.least for c in columns]
+    whole = [c.whole for c in columns]
     most = [c.most for c in columns]
     if asked and all(a * room >= lo - 1e-9 for a, lo in zip(asked, least, strict=True)):
         return [a * room for a in asked]
     if sum(most) <= room:
         return [m + (room - sum(most)) * m / sum(most) for m in most]
-    if sum(least) <= room:
-        lack = [m - lo for m, lo in zip(most, least, strict=True)]
-        return [lo + (room - sum(least)) * d / sum(lack) for lo, d in zip(least, lack, strict=True)]
+    for low, high in ((whole, most), (least, whole)):
+        if sum(low) <= room:
+            lack = [hi - lo for hi, lo in zip(high, low, strict=True)]
+            return [lo + (room - sum(low)) * d / sum(lack) for lo, d in zip(low, lack, strict=True)]
     return [room * lo / sum(least) for lo in least]
 
 
