@@ -5,7 +5,8 @@ module          what it holds
 ==============  =============================================================
 ``document``    the print HTML: title block, body, notes with reference pages
 ``breaks``      where a printed line may break and where not (joiners, addresses)
-``tables``      which tables are wide or turned, and how their columns are shared
+``tables``      which tables are wide or turned, and how wide each column is
+``measure``     widths of text as WeasyPrint sets it; the faces table cells are in
 ``paragraphs``  justified paragraphs set by the composer in the box tree
 ``press``       the print run both PDFs share: one layout (two where needed),
                 faces, stylesheets, tagging, XMP, problems

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -47,18 +47,23 @@ from .breaks import (
     tie_last_words,
 )
 from .formulas import svg_image
+from .measure import CellFaces
+from .press import house_cell_faces
 from .tables import (
     MEASURE_EM,
     WIDE_TABLE_COLUMNS,
+    Column,
+    asked_widths,
     column_groups,
-    column_needs,
     mark_tokens,
-    shared_widths,
+    measure_columns,
+    percentages,
+    share_out,
     split_columns,
 )
 
-#: The share of a landscape page's text block a split table's columns are grouped to, their needs being
-#: estimates (characters at about 0.42 em, head words in bold): the rest is the margin of that estimate.
+#: The share of a landscape page's text block a split table's columns are grouped to by their least widths:
+#: the rest is room for their text to spread into, so that no part is set with every word broken.
 SPLIT_SHARE = 0.75
 
 #: Longest running-head title, in characters, before it is shortened.
@@ -106,15 +111,26 @@ class PrintRenderer(HtmlRenderer):
     """
 
     def __init__(self, article: Article, options: HtmlOptions | None = None,
-                 ref_pages: Mapping[str, int] | None = None) -> None:
+                 ref_pages: Mapping[str, int] | None = None, faces: Callable[[], CellFaces] | None = None) -> None:
         super().__init__(article, options)
         self.ref_pages = ref_pages
-        #: The column widths (percent) of each table whose columns are shared out by need.
+        #: The column widths (percent) of each table whose columns are shared out by what they hold.
         self._shares: list[list[float]] = []
-        #: The width of the text block in ems of the body type, which a wide table's columns share.
+        #: The width of the text block in ems of the body type, which an upright table's columns share.
         self.measure_em = MEASURE_EM
         #: The landscape page's text block in ems of the body type: a table turned has that much room.
         self.wide_em = MEASURE_EM * 1.5
+        #: What gives the faces table cells are set in (from the stylesheets; the house style's if not given).
+        self._get_faces = faces
+        self._faces: CellFaces | None = None
+
+    @property
+    def faces(self) -> CellFaces:
+        """What the table cells are set in, asked for at the first table."""
+        if self._faces is None:
+            lang = self.article.metadata.lang
+            self._faces = self._get_faces() if self._get_faces else house_cell_faces(lang, text_setting(lang))
+        return self._faces
 
     def b_Para(self, c: list[Any], depth: int) -> str:  # noqa: N802 - named after pandoc's node types
         """A paragraph; one holding display formulas is set as its text, each formula's block, the rest of its text.
@@ -155,34 +171,48 @@ class PrintRenderer(HtmlRenderer):
         return html[:start] + "".join(f'<span class="line">{line}\n</span>' for line in lines) + html[end:]
 
     def b_Table(self, c: list[Any], depth: int) -> str:  # noqa: N802
-        """The shared table; one of many columns gets the class ``wide`` (smaller type in print.css).
+        """The shared table, its columns sized by what they hold (:mod:`.tables`); one of many columns ``wide``.
 
-        One that even so needs more than the text block is put on a landscape
-        page of its own (``div.landscape``).
+        A ``wide`` table (smaller type in print.css) whose columns, each as
+        narrow as its widest part that cannot break, outgrow the text block is
+        put on a landscape page of its own (``div.landscape``); one too wide
+        even there is split into tables of the columns that fit.  Each table is
+        ``measured``: its ``colgroup`` gives each column its share of the text
+        block it is set in.
         """
         attr, *rest = mark_tokens(c)
-        if len(c[2]) >= WIDE_TABLE_COLUMNS:
+        lang = self.article.metadata.lang
+        wide = len(c[2]) >= WIDE_TABLE_COLUMNS
+        if wide:
             attr = [attr[0], ["wide", *attr[1]], attr[2]]
-            needs = column_needs(c, self.article.metadata.lang, fit=True)
-            if sum(column_needs(c)) > self.measure_em or sum(needs) > self.measure_em:
-                parts = [[attr, *rest]]
-                if sum(needs) > self.wide_em:
-                    # Too wide even turned: split into tables of the columns that fit, each repeating the
-                    # first column (the rows' stub) and its head row, so no column is lost.
-                    parts = split_columns([attr, *rest], column_groups(needs, SPLIT_SHARE * self.wide_em)) or parts
-                tables = "\n".join(super(PrintRenderer, self).b_Table(part, depth) for part in parts)
-                return f'<div class="landscape">\n{tables}\n</div>'
-            widths = shared_widths(needs, self.measure_em)
-            if widths:
-                # The columns shared out by need (table.wide is laid out fixed, in equal columns otherwise):
-                # the sanitiser allows no style, so the table is marked and its widths put in by clean().
-                self._shares.append(widths)
-                mark = f"shares-{self._nonce}-{len(self._shares) - 1}"
-                attr = [attr[0], [*attr[1], mark], attr[2]]
-        return super().b_Table([attr, *rest], depth)
+        columns = measure_columns(c, self.faces, wide, lang)
+        least = [column.least for column in columns]
+        if not (wide and sum(least) > self.measure_em):
+            return super().b_Table([self._measured(attr, columns, self.measure_em, asked_widths(c)), *rest], depth)
+        parts = [[attr, *rest]]
+        if sum(least) > self.wide_em:
+            # Too wide even turned: split into tables of the columns that fit, each repeating the
+            # first column (the rows' stub) and its head row, so no column is lost.
+            parts = split_columns([attr, *rest], column_groups(least, SPLIT_SHARE * self.wide_em)) or parts
+        tables = []
+        for part in parts:
+            part_attr = self._measured(part[0], measure_columns(part, self.faces, wide, lang), self.wide_em,
+                                       asked_widths(c) if len(parts) == 1 else None)
+            tables.append(super().b_Table([part_attr, *part[1:]], depth))
+        return '<div class="landscape">\n{}\n</div>'.format("\n".join(tables))
+
+    def _measured(self, attr: list[Any], columns: list[Column], room: float, asked: list[float] | None) -> list[Any]:
+        """``attr`` marked ``measured``, with the columns' shares of ``room`` kept for :meth:`clean` to put in.
+
+        The sanitiser allows no style: the table is marked, and its widths put in after it.
+        """
+        if not columns:
+            return attr
+        self._shares.append(percentages(share_out(columns, room, asked)))
+        return [attr[0], [*attr[1], "measured", f"shares-{self._nonce}-{len(self._shares) - 1}"], attr[2]]
 
     def clean(self, html: str) -> str:
-        """The shared cleaning, then each table whose columns are shared out given its ``colgroup``."""
+        """The shared cleaning, then each ``measured`` table given its ``colgroup``."""
         cleaned = super().clean(html)
         if not self._shares:
             return cleaned
@@ -335,7 +365,7 @@ def _meta(name: str, content: str) -> str:
 
 def print_document(article: Article, *, created: str, image_src: str | None = None,
                    ref_pages: Mapping[str, int] | None = None, measure_em: float = MEASURE_EM,
-                   wide_em: float | None = None) -> PrintDocument:
+                   wide_em: float | None = None, faces: Callable[[], CellFaces] | None = None) -> PrintDocument:
     """The whole print HTML document.
 
     ``created`` is the W3C date-time stamped as the PDF's creation and
@@ -343,14 +373,16 @@ def print_document(article: Article, *, created: str, image_src: str | None = No
     ``ref_pages`` (reference id → page, from a first layout) makes each note
     list each page of its references once.  ``measure_em`` is the text block's
     width in ems of the body type (the page geometry's), which decides how a
-    wide table is set.
+    wide table is set; ``faces`` gives what table cells are set in, from the
+    stylesheets the PDF is made with (:func:`.press.cell_faces`; the house
+    style's if not given), asked for only if the article holds a table.
     """
     m = article.metadata
     title = m.title_text + (f": {m.subtitle_text}" if m.subtitle_text else "")
     run_title = shorten(m.title_text)
     run_authors = running_authors([p.name for p in m.authors], labels_for(article))
     desc = description(article)
-    renderer = PrintRenderer(article, HtmlOptions(title_level=1, backlinks="end"), ref_pages)
+    renderer = PrintRenderer(article, HtmlOptions(title_level=1, backlinks="end"), ref_pages, faces)
     renderer.measure_em = measure_em
     renderer.wide_em = wide_em or measure_em * 1.5
     body = renderer.clean(renderer.blocks(article.body))

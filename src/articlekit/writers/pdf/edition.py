@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -47,12 +48,12 @@ from ...render.title_block import joined
 from ...styles import default_styles_dir, find_style
 from ...tree import inline_children
 from .document import HYPHEN, PrintDocument, TitleRenderer, print_document, running_authors, shorten, text_setting
+from .measure import CellFaces
 from .offprints import article_metadata, offprint
-from .page import page_geometry, parse_page_size
-from .press import PressJob, Stylesheet, Write, press_pdf, reference_pages
+from .page import base_stylesheet, page_geometry, parse_page_size
+from .press import PressJob, Stylesheet, Write, cell_faces, press_pdf, reference_pages
 from .writer import (
     article_xmp,
-    base_stylesheet,
     build_time,
     conformance_of,
     document_id_of,
@@ -172,7 +173,7 @@ class _Book:
     """The edition's print HTML, built piece by piece; ids of the front pages are fixed words."""
 
     def __init__(self, edition: Edition, created: str, measure_em: float = 32.0,
-                 wide_em: float | None = None) -> None:
+                 wide_em: float | None = None, faces: Callable[[str, str], CellFaces] | None = None) -> None:
         self.edition = edition
         self.created = created
         self.labels = labels_for_lang(edition.lang)
@@ -182,6 +183,8 @@ class _Book:
         self.wide_em = wide_em
         #: Each article's print document (by its place in the edition, from 1), for its offprint's metadata.
         self.documents: dict[int, PrintDocument] = {}
+        #: What table cells are set in, by the article's language and setting (see :func:`.press.cell_faces`).
+        self.faces = faces
 
     def prefix(self, index: int) -> str:
         return f"a{index}-"
@@ -192,8 +195,10 @@ class _Book:
         article = item.article
         m = article.metadata
         image_src = m.image.src if m.image and m.image.src else None
+        faces = self.faces
         doc = print_document(article, created=self.created, image_src=image_src, ref_pages=ref_pages,
-                             measure_em=self.measure_em, wide_em=self.wide_em)
+                             measure_em=self.measure_em, wide_em=self.wide_em,
+                             faces=(lambda: faces(m.lang, text_setting(m.lang))) if faces else None)
         self.documents[index] = doc
         found = _ARTICLE.search(doc.html)
         if found is None:  # pragma: no cover - print_document always writes one
@@ -427,10 +432,17 @@ def print_edition(edition: Edition, options: WriteOptions | None = None, *, offp
     extra.extend(a.article.source_dir.resolve() for a in edition.articles)
     policy = Policy(source_dir, extra_dirs=tuple(dict.fromkeys(extra)), allow_remote=options.allow_remote)
 
-    builder = _Book(edition, created, geometry.measure / geometry.font_size,
-                    geometry.wide_measure / geometry.font_size)
-    html = builder.html()
     document_id = f"uuid:{edition_uuid(edition)}"
+    job = PressJob(
+        path=edition.path, source_dir=source_dir, moment=moment, policy=policy, book=book, code_face=code_face,
+        base_css=base_css, sheets=(Stylesheet(house_css, house_path.parent),
+                                   Stylesheet(edition_css, edition_css_path.parent)),
+        variant=variant, variant_name=options.pdf_variant, document_id=document_id, packet=b"", outlines=True,
+        formulas=frozenset(tex.strip() for item in edition.articles for _display, tex in item.article.formulas),
+    )
+    builder = _Book(edition, created, geometry.measure / geometry.font_size,
+                    geometry.wide_measure / geometry.font_size, functools.partial(cell_faces, job))
+    html = builder.html()
     instance_id = instance_uuid(document_id, html.encode(), base_css.encode(), house_css.encode(),
                                 edition_css.encode(), (options.pdf_variant or "").encode(),
                                 weasyprint.__version__.encode(), __version__.encode())
@@ -440,15 +452,8 @@ def print_edition(edition: Edition, options: WriteOptions | None = None, *, offp
         labels[f"a{index}"] = item.article.metadata.title_text
     for ident, title, _ in builder.forewords():
         labels[ident] = title
-    job = PressJob(
-        path=edition.path, source_dir=source_dir, moment=moment, policy=policy, book=book, code_face=code_face,
-        base_css=base_css, sheets=(Stylesheet(house_css, house_path.parent),
-                                   Stylesheet(edition_css, edition_css_path.parent)),
-        variant=variant, variant_name=options.pdf_variant, document_id=document_id,
-        packet=_xmp(edition, created, conformance_of(variant), document_id, instance_id), labels=labels,
-        formulas=frozenset(tex.strip() for item in edition.articles for _display, tex in item.article.formulas),
-        outlines=True,
-    )
+    job = dataclasses.replace(job, packet=_xmp(edition, created, conformance_of(variant), document_id, instance_id),
+                              labels=labels)
 
     def page_references(pages: dict[str, int]) -> dict[int, dict[str, int]] | None:
         """Each article's reference pages, if a note of one has two references on a page (it lists it once:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ...errors import ArticlekitError
+from ...fonts import BookFace, font_stack
 
 _MM = 72 / 25.4
 
@@ -164,4 +165,11 @@ def page_geometry(page: PageSize) -> PageGeometry:
     )
 
 
-__all__ = ["NAMED_SIZES", "UNITS", "PageGeometry", "PageSize", "PageSizeError", "page_geometry", "parse_page_size"]
+def base_stylesheet(book: BookFace, geometry: PageGeometry, lang: str, code: BookFace | None = None) -> str:
+    """What goes before ``print.css``: the book and code faces, the page geometry and the font stack."""
+    faces = book.css() + (code.css() if code else "")
+    return f"{faces}{geometry.css()}html {{ font-family: {font_stack(book, lang)}; }}\n"
+
+
+__all__ = ["NAMED_SIZES", "UNITS", "PageGeometry", "PageSize", "PageSizeError", "base_stylesheet", "page_geometry",
+           "parse_page_size"]

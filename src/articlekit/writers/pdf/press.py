@@ -36,14 +36,18 @@ from weasyprint.pdf.metadata import DocumentMetadata
 from weasyprint.text.fonts import FontConfiguration
 
 from ...errors import ArticleError, ArticleWarning, found
-from ...fonts import BookFace
+from ...fonts import BookFace, find_book_face, find_code_face
 from ...read.glyphs import describe_missing
 from ...read.safety import Policy
+from ...styles import default_styles_dir
 from .fetcher import SOURCE_ROOT, RestrictedFetcher
 from .instances import pinned_instances
+from .measure import CellFaces, probe_html, read_faces
+from .page import base_stylesheet, page_geometry, parse_page_size
 from .paragraphs import ComposeReport, Constraint, compose_boxes, recto_foot_hyphens
 from .spacing import exact_adjustments
 from .structure import complete_tagging
+from .tables import TOKEN_CLASS
 
 _NOTDEF = ".notdef glyph rendered"
 
@@ -226,7 +230,7 @@ class PressJob:
     policy: Policy
     book: BookFace
     code_face: BookFace | None
-    base_css: str  #: the faces, the page geometry and the font stack (:func:`.writer.base_stylesheet`)
+    base_css: str  #: the faces, the page geometry and the font stack (:func:`.page.base_stylesheet`)
     sheets: tuple[Stylesheet, ...]  #: the house style and whatever follows it
     variant: str | None
     variant_name: str
@@ -239,6 +243,69 @@ class PressJob:
     #: Base the HTML on :data:`.fetcher.SOURCE_ROOT`, not the source's real folder (its pictures' names then
     #: do not depend on where it is built); an edition, drawing on several folders, keeps real ones.
     portable: bool = False
+
+
+def _fetcher(job: PressJob) -> tuple[RestrictedFetcher, str]:
+    """The job's URL fetcher, and the base address its HTML resolves from."""
+    fonts = job.book.dirs | (job.code_face.dirs if job.code_face else frozenset())
+    fetcher = RestrictedFetcher(job.policy, font_dirs=fonts, portable=job.portable)
+    return fetcher, f"file://{SOURCE_ROOT}" if job.portable else _dir_url(job.source_dir)
+
+
+def _stylesheets(job: PressJob, fetcher: RestrictedFetcher, base: str) -> tuple[FontConfiguration, list[Any]]:
+    """The thread's font configuration, and the job's stylesheets in order: faces, base, house and the rest."""
+    fonts = job.book.dirs | (job.code_face.dirs if job.code_face else frozenset())
+    faces = job.book.css() + (job.code_face.css() if job.code_face else "")
+    font_config, faces_sheet = shared_faces(faces, fonts)
+    return font_config, [
+        faces_sheet,
+        weasyprint.CSS(string=job.base_css.removeprefix(faces), base_url=base, url_fetcher=fetcher,
+                       font_config=font_config),
+        *(weasyprint.CSS(string=sheet.text, base_url=_dir_url(sheet.folder), url_fetcher=fetcher,
+                         font_config=font_config) for sheet in job.sheets),
+    ]
+
+
+def cell_faces(job: PressJob, lang: str, html_class: str) -> CellFaces:
+    """What the job's table cells are set in: the styles its stylesheets compute for a probe (:mod:`.measure`).
+
+    Only the cascade is run, over a document of two small tables: no layout.
+    What WeasyPrint says of the stylesheets is said again when the document
+    itself is made, so it is not collected here.  Kept per thread, by the
+    stylesheets' text (the font configuration is the thread's).
+    """
+    key = (job.book.css(), job.code_face.css() if job.code_face else "", job.base_css,
+           tuple(sheet.text for sheet in job.sheets), lang, html_class)
+    cache: dict[Any, CellFaces] = _SHARED.__dict__.setdefault("cells", {})
+    if key not in cache:
+        fetcher, base = _fetcher(job)
+        with weasyprint_problems():
+            font_config, stylesheets = _stylesheets(job, fetcher, base)
+            html = weasyprint.HTML(string=probe_html(lang, html_class, TOKEN_CLASS), base_url=base,
+                                   url_fetcher=fetcher)
+            options = {**weasyprint.DEFAULT_OPTIONS, "stylesheets": stylesheets}
+            context = Document._build_layout_context(html, font_config, CounterStyle(), {}, options)
+            if len(cache) > 64:
+                cache.clear()
+            cache[key] = read_faces(html, context.style_for)
+    return cache[key]
+
+
+def house_cell_faces(lang: str, html_class: str) -> CellFaces:
+    """What table cells are set in by the house style alone (``print.css`` of the styles shipped, on A4).
+
+    For a print HTML made without a job (the writers always give theirs): the
+    widths are in ems of the body type, which the trim does not change.
+    """
+    book, code = find_book_face(), find_code_face()
+    house = default_styles_dir() / "print.css"
+    job = PressJob(
+        path=house, source_dir=house.parent, moment=dt.datetime(1970, 1, 1, tzinfo=dt.UTC),
+        policy=Policy(house.parent), book=book, code_face=code,
+        base_css=base_stylesheet(book, page_geometry(parse_page_size("a4")), lang, code),
+        sheets=(Stylesheet(house.read_text(encoding="utf-8"), house.parent),),
+        variant=None, variant_name="plain", document_id="", packet=b"")
+    return cell_faces(job, lang, html_class)
 
 
 #: A line whose widest space is wider than this (times the normal space) is reported as loose.
@@ -285,20 +352,10 @@ def press_pdf(job: PressJob, html: Callable[[Refs | None], str],
     (a :class:`weasyprint.Document` made of them) as another job's PDF, in the
     same run: no page is laid out again (an edition's offprints).
     """
-    fonts = job.book.dirs | (job.code_face.dirs if job.code_face else frozenset())
-    faces = job.book.css() + (job.code_face.css() if job.code_face else "")
-    fetcher = RestrictedFetcher(job.policy, font_dirs=fonts, portable=job.portable)
-    base = f"file://{SOURCE_ROOT}" if job.portable else _dir_url(job.source_dir)
+    fetcher, base = _fetcher(job)
 
     with weasyprint_problems() as records, fixed_clock(job.moment):
-        font_config, faces_sheet = shared_faces(faces, fonts)
-        stylesheets = [
-            faces_sheet,
-            weasyprint.CSS(string=job.base_css.removeprefix(faces), base_url=base, url_fetcher=fetcher,
-                           font_config=font_config),
-            *(weasyprint.CSS(string=sheet.text, base_url=_dir_url(sheet.folder), url_fetcher=fetcher,
-                             font_config=font_config) for sheet in job.sheets),
-        ]
+        font_config, stylesheets = _stylesheets(job, fetcher, base)
         render_options = {
             "stylesheets": stylesheets,
             "pdf_variant": job.variant,
@@ -327,5 +384,6 @@ def press_pdf(job: PressJob, html: Callable[[Refs | None], str],
     return data, pages
 
 
-__all__ = ["PressJob", "Stylesheet", "Write", "finisher", "fixed_clock", "install_xmp", "press_pdf", "print_run",
-           "raise_problems", "reference_pages", "render", "shared_faces", "weasyprint_problems"]
+__all__ = ["PressJob", "Stylesheet", "Write", "cell_faces", "finisher", "fixed_clock", "house_cell_faces",
+           "install_xmp", "press_pdf", "print_run", "raise_problems", "reference_pages", "render", "shared_faces",
+           "weasyprint_problems"]

@@ -17,7 +17,9 @@ instead.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import os
 from pathlib import Path
 
@@ -25,7 +27,7 @@ import weasyprint
 
 from ..._version import __version__
 from ...errors import ArticlekitError
-from ...fonts import BookFace, BookFaceNotInstalledError, find_book_face, find_code_face, font_stack
+from ...fonts import BookFaceNotInstalledError, find_book_face, find_code_face
 from ...labels import labels_for
 from ...model import Article
 from ...options import WriteOptions
@@ -35,9 +37,9 @@ from ...render.html_body import ref_letter as _letter
 from ...render.identity import identity_uuid
 from ...styles import default_styles_dir, find_style
 from ...tree import iter_blocks, stringify
-from .document import PrintDocument, print_document
-from .page import PageGeometry, page_geometry, parse_page_size
-from .press import PressJob, Stylesheet, press_pdf, reference_pages
+from .document import PrintDocument, print_document, text_setting
+from .page import base_stylesheet, page_geometry, parse_page_size
+from .press import PressJob, Stylesheet, cell_faces, press_pdf, reference_pages
 from .xmp import XmpData, instance_uuid, xmp_packet
 
 #: ``--pdf-variant`` values and the WeasyPrint variant each maps to.
@@ -80,12 +82,6 @@ def _style_dirs(article: Article, options: WriteOptions) -> tuple[Path, ...]:
 
 def _dir_url(path: Path) -> str:
     return path.resolve().as_uri() + "/"
-
-
-def base_stylesheet(book: BookFace, geometry: PageGeometry, lang: str, code: BookFace | None = None) -> str:
-    """What goes before ``print.css``: the book and code faces, the page geometry and the font stack."""
-    faces = book.css() + (code.css() if code else "")
-    return f"{faces}{geometry.css()}html {{ font-family: {font_stack(book, lang)}; }}\n"
 
 
 def document_id_of(article: Article) -> str:
@@ -166,7 +162,6 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
     image_src = m.image.src if m.image and m.image.src else None
     measure_em = geometry.measure / geometry.font_size
     wide_em = geometry.wide_measure / geometry.font_size
-    doc = print_document(article, created=created, image_src=image_src, measure_em=measure_em, wide_em=wide_em)
     house_path = find_style("print.css", options.styles_dir, article.styles_dir)
     code_face = find_code_face()
     base_css = base_stylesheet(book, geometry, m.lang, code_face)
@@ -176,26 +171,31 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
     if article.references:
         base_css += CITATIONS_CSS
     document_id = document_id_of(article)
-    instance_id = instance_uuid(
-        document_id, doc.html.encode(), base_css.encode(), house_css.encode(),
-        (options.pdf_variant or "").encode(), weasyprint.__version__.encode(), __version__.encode(),
-    )
     job = PressJob(
         path=article.path, source_dir=article.source_dir, moment=moment,
         policy=Policy(article.source_dir, extra_dirs=_style_dirs(article, options), allow_remote=options.allow_remote),
         book=book, code_face=code_face, base_css=base_css, sheets=(Stylesheet(house_css, house_path.parent),),
-        variant=variant, variant_name=options.pdf_variant, document_id=document_id,
-        packet=article_xmp(article, doc, created, conformance_of(variant), document_id, instance_id),
+        variant=variant, variant_name=options.pdf_variant, document_id=document_id, packet=b"",
         labels=link_labels(article), formulas=frozenset(tex.strip() for _display, tex in article.formulas),
         ignored=article.ignored_warnings, portable=True,
     )
+    # The tables' columns are measured in the faces these stylesheets give their cells, at this trim's type size.
+    faces = functools.partial(cell_faces, job, m.lang, text_setting(m.lang))
+    doc = print_document(article, created=created, image_src=image_src, measure_em=measure_em, wide_em=wide_em,
+                         faces=faces)
+    instance_id = instance_uuid(
+        document_id, doc.html.encode(), base_css.encode(), house_css.encode(),
+        (options.pdf_variant or "").encode(), weasyprint.__version__.encode(), __version__.encode(),
+    )
+    job = dataclasses.replace(job, packet=article_xmp(article, doc, created, conformance_of(variant), document_id,
+                                                      instance_id))
 
     def html(ref_pages: dict[str, int] | None) -> str:
         if ref_pages is None:
             return doc.html
         # The notes follow every reference, so listing each page once cannot move a reference.
         return print_document(article, created=created, image_src=image_src, ref_pages=ref_pages,
-                              measure_em=measure_em, wide_em=wide_em).html
+                              measure_em=measure_em, wide_em=wide_em, faces=faces).html
 
     data, _pages = press_pdf(job, html, lambda pages: pages if shares_a_page(article, pages) else None)
     return data
