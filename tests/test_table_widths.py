@@ -207,3 +207,54 @@ def test_the_authors_widths_are_kept_where_asked_for(tmp_path: Path) -> None:
     original = print_document(articlekit.load(SEAPORTS), created="2024-01-01T00:00:00Z").html
     measured = [float(w) for w in re.findall(r'<col style="width: ([\d.]+)%">', original)]
     assert widths[1] == widths[2] == measured
+
+
+GRID = """---
+title: Three rivers
+date: 2024-03-04
+authors:
+  - name: Margaret Okonkwo
+lang: en
+---
+
+The rivers, as the author drew their table:
+
++--------------+------------------------------+----------+
+| River        | Remarks on the year          | Length   |
++==============+==============================+==========+
+| Rhine        | High water in January        | 1,233 km |
++--------------+------------------------------+----------+
+| Danube       | Low water all summer long    | 2,850 km |
++--------------+------------------------------+----------+
+
+The same rows as a pipe table:
+
+| River | Remarks on the year | Length |
+|---|---|---|
+| Rhine | High water in January | 1,233 km |
+| Danube | Low water all summer long | 2,850 km |
+"""
+
+
+def test_a_grid_tables_drawn_widths_are_kept(tmp_path: Path) -> None:
+    """A grid table keeps the widths its author drew (14, 30 and 10 dashes, each with its +, as pandoc counts
+    them); a pipe table's columns, as above, are sized by what they hold."""
+    path = tmp_path / "rivers.md"
+    path.write_text(GRID, encoding="utf-8")
+    html = print_document(articlekit.load(path), created="2024-01-01T00:00:00Z").html
+    tables = re.findall(r"<colgroup>(.*?)</colgroup>", html)
+    drawn = [float(w) for w in re.findall(r'width: ([\d.]+)%', tables[0])]
+    assert drawn == pytest.approx([100 * n / 57 for n in (15, 31, 11)], abs=0.01)
+    measured = [float(w) for w in re.findall(r'width: ([\d.]+)%', tables[1])] if len(tables) > 1 else []
+    assert measured != drawn
+
+
+def test_the_reader_tells_grid_tables_from_the_others() -> None:
+    from articlekit.read.tables import table_kinds
+
+    body = GRID.split("---\n", 2)[2]
+    assert table_kinds(body) == ["grid", "pipe"]
+    fenced = "```\n+---+---+\n| a | b |\n+---+---+\n```\n\n" + body
+    assert table_kinds(fenced) == ["grid", "pipe"]
+    simple = "  Right     Left\n-------     ------\n     12     12\n\n---\n\nText.\n"
+    assert table_kinds(simple) == ["simple"]

@@ -35,7 +35,7 @@ from ..labels import house_words, labels_for_lang
 from ..model import Affiliation, Article, Copyright, Funding, Image, Journal, Metadata, Person
 from ..notemarks import empty_notes, marker
 from ..tree import all_lists, all_nodes, stringify
-from . import backmatter, bounds, citations, crossrefs, formulas, frontmatter, glyphs, links, safety
+from . import backmatter, bounds, citations, crossrefs, formulas, frontmatter, glyphs, links, safety, tables
 from .bounds import DEFAULT_MAX_BYTES
 from .config import Config, load_config
 from .frontmatter import SplitSource
@@ -610,6 +610,7 @@ def _parse(path: Path, part: SplitSource, scan: NoteScan, fields: list[tuple[str
     except PandocFailed as e:
         raise ArticleError(path, f"cannot parse the body: {e}") from None
     check_tree(path, doc)
+    tables.mark_grid_tables(body_md, doc["blocks"])  # their drawn column widths are the author's
     return doc
 
 

@@ -20,8 +20,8 @@ it:
 
 A table of many columns whose least widths outgrow the text block goes on a
 landscape page, and one that outgrows even that is split.  The author's
-relative widths are kept only where they were asked for (``{width="30%,…"}``);
-pandoc's from a pipe table's dashes are a guess no author made.
+relative widths are kept only where they were asked for (``{width="30%,…"}``) or
+drawn (a grid table); pandoc's from a pipe table's dashes are a guess no author made.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyphen
 
+from ...read.tables import GRID_KEY
 from ...tree import inline_children, iter_table_rows, stringify
 from .breaks import BREAK_HERE, NO_HYPHENS_NEEDED, WORD_JOINER
 
@@ -248,10 +249,17 @@ def asked_widths(table: list[Any]) -> list[float] | None:
     """The author's relative column widths, where asked for with ``{width="30%,20%,50%"}``, as fractions; else None.
 
     Pandoc's own colspecs are not asked for: a pipe table gets them from its
-    dashes once a row is longer than 72 characters.
+    dashes once a row is longer than 72 characters.  A grid table's are (the
+    author drew them): the reader marks those tables (:mod:`articlekit.read.tables`).
     """
     attr, colspecs = table[0], table[2]
     given = dict(attr[2]).get("width") or dict(attr[2]).get("widths")
+    if not given and dict(attr[2]).get(GRID_KEY[0]) == GRID_KEY[1]:
+        # A grid table: the widths its author drew between the +, as pandoc read them.
+        drawn = [spec[1].get("c") if spec[1].get("t") == "ColWidth" else None for spec in colspecs]
+        if drawn and all(isinstance(w, (int, float)) and w > 0 for w in drawn):
+            return [w / sum(drawn) for w in drawn]
+        return None
     if not given:
         return None
     try:
