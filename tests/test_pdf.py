@@ -762,3 +762,21 @@ def test_headings_do_not_end_in_a_lone_short_word() -> None:
     assert stringify(tied) == "How North Korea controls its\u00a0Internet"
     assert inlines != tied and {"t": "Space"} in inlines[-2:], "the article itself must not change"
     assert tie_last_words(inlines[:5]) == inlines[:5]  # three words: left alone
+
+
+def test_a_house_style_is_parsed_once_unless_parsing_it_fetches(tmp_path: Path) -> None:
+    from articlekit.writers.pdf.press import shared_faces, shared_sheet
+
+    policy = Policy(tmp_path)
+    font_config, _ = shared_faces("", frozenset())
+    plain = "p { text-indent: 1em; background: url(a.png) }"
+    first, second = RestrictedFetcher(policy), RestrictedFetcher(policy)
+    assert shared_sheet(plain, tmp_path.as_uri() + "/", first, font_config) is \
+        shared_sheet(plain, tmp_path.as_uri() + "/", second, font_config)
+    assert shared_sheet(plain, tmp_path.as_uri() + "/", first, font_config) is not \
+        shared_sheet(plain, (tmp_path / "other").as_uri() + "/", first, font_config)
+    # An @import is fetched while parsing: each article's fetcher is asked, and refuses, for itself.
+    importing = '@import url("file:///etc/hostname"); p { color: red }'
+    for fetcher in (first, second):
+        shared_sheet(importing, tmp_path.as_uri() + "/", fetcher, font_config)
+        assert len(fetcher.refused) == 1 and "outside" in fetcher.refused[0]
