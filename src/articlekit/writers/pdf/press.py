@@ -6,10 +6,13 @@ the justified paragraphs (:func:`.paragraphs.compose_boxes`).  The style
 cascade and the box tree are made once, and the document is laid out once.
 
 :func:`print_run` is the article PDF's and the edition book's whole run: one
-layout, and a second only where the first showed it is needed — a note whose
-back-references would list a page twice, or a line ending in a hyphen at the
-foot of a right-hand page (its paragraph set again, barred from the hyphen there
-and keeping its number of lines, so no page moves).
+layout, and more only where the first showed it is needed.  A note whose
+back-references would list a page twice has the document made again from its
+HTML and laid out a second time.  A line ending in a hyphen at the foot of a
+right-hand page has its paragraph set again, barred from the hyphen there and
+keeping its number of lines, in the laid-out box tree, and only the pages it
+changes are made again (:mod:`.pagination`): the pages a second layout
+would make, at the cost of a few.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,21 +42,35 @@ from ...errors import ArticleError, ArticleWarning, found
 from ...fonts import BookFace
 from ...read.glyphs import describe_missing
 from ...read.safety import Policy
+from . import pagination
 from .fetcher import SOURCE_ROOT, RestrictedFetcher
 from .instances import pinned_instances
-from .paragraphs import ComposeReport, Constraint, compose_boxes, recto_foot_hyphens
+from .paragraphs import ComposeReport, Constraint, compose_boxes, recto_foot_hyphens, set_again
 from .spacing import exact_adjustments
 from .structure import complete_tagging
 
 _NOTDEF = ".notdef glyph rendered"
 
 
-def render(html: weasyprint.HTML, font_config: FontConfiguration, constraints: Mapping[int, Constraint] | None = None,
-           **options: Any) -> tuple[weasyprint.Document, ComposeReport]:
-    """Lay ``html`` out once, its justified paragraphs set by the composer; the document and what was set.
+@dataclass
+class Layout:
+    """A document built, its paragraphs set and its pages made, but not finished (see :mod:`.pagination`)."""
 
-    ``constraints`` are passed on to :func:`.paragraphs.compose_boxes`.
-    """
+    html: weasyprint.HTML
+    font_config: FontConfiguration
+    options: dict[str, Any]
+    profiles: dict[str, Any]
+    context: Any
+    root_box: Any
+    report: ComposeReport
+    footnotes: list[Any]
+    pages: list[Any]  #: the page boxes, not finished
+    remade: int = 0  #: pages made again after the first pass
+
+
+def _build(html: weasyprint.HTML, font_config: FontConfiguration, constraints: Mapping[int, Constraint] | None,
+           options: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any], Any, Any, ComposeReport]:
+    """WeasyPrint's options, colour profiles, layout context and box tree for ``html``, its paragraphs set."""
     merged = dict(weasyprint.DEFAULT_OPTIONS)
     merged.update(options)
     counter_style, profiles = CounterStyle(), {}
@@ -67,11 +84,67 @@ def render(html: weasyprint.HTML, font_config: FontConfiguration, constraints: M
         html.etree_element, context.style_for, context.get_image_from_uri, html.base_url,
         context.target_collector, counter_style, context.footnotes)
     report = compose_boxes(root_box, html, context, constraints=constraints)
-    page_boxes = layout_document(html, root_box, context)
+    return merged, profiles, context, root_box, report
+
+
+def _document(html: weasyprint.HTML, page_boxes: Iterable[Any], font_config: FontConfiguration,
+              profiles: dict[str, Any], options: Mapping[str, Any]) -> weasyprint.Document:
     document = Document([Page(page_box) for page_box in page_boxes], DocumentMetadata(**get_html_metadata(html)),
-                        html.url_fetcher, font_config, profiles, merged["output_intent"])
+                        html.url_fetcher, font_config, profiles, options["output_intent"])
     document._html = html
-    return document, report
+    return document
+
+
+def render(html: weasyprint.HTML, font_config: FontConfiguration, constraints: Mapping[int, Constraint] | None = None,
+           **options: Any) -> tuple[weasyprint.Document, ComposeReport]:
+    """Lay ``html`` out once, its justified paragraphs set by the composer; the document and what was set.
+
+    ``constraints`` are passed on to :func:`.paragraphs.compose_boxes`.
+    """
+    merged, profiles, context, root_box, report = _build(html, font_config, constraints, options)
+    return _document(html, layout_document(html, root_box, context), font_config, profiles, merged), report
+
+
+def lay_out(html: weasyprint.HTML, font_config: FontConfiguration, **options: Any) -> Layout:
+    """Build ``html``, set its paragraphs and make its pages, leaving them unfinished (:mod:`.pagination`)."""
+    merged, profiles, context, root_box, report = _build(html, font_config, None, options)
+    footnotes = pagination.start(context, root_box)
+    pages = pagination.paginate(html, root_box, context, footnotes)
+    return Layout(html, font_config, merged, profiles, context, root_box, report, footnotes, pages)
+
+
+def set_again_in_place(layout: Layout, constraints: Mapping[int, Constraint]) -> None:
+    """Set the constrained paragraphs again in the laid-out box tree and make again only the pages that change.
+
+    The pages holding a line of them are made again; the page maker then
+    remakes each following page whose starting state (where it resumes, its
+    counters, its side) came out different, and keeps the rest.  The pages
+    are those a whole new layout of the document, set under the same
+    constraints, would make.
+    """
+    elements = {element for element, paragraph in layout.report.set.items() if paragraph.number in constraints}
+    changed = pagination.pages_holding(layout.pages, elements)
+    set_again(layout.report, constraints)
+    pagination.mark_changed(layout.context, changed)
+    before = list(layout.pages)
+    layout.pages = pagination.paginate(layout.html, layout.root_box, layout.context, layout.footnotes, layout.pages)
+    layout.remade += sum(1 for i, page in enumerate(layout.pages) if i >= len(before) or page is not before[i])
+
+
+def finish(layout: Layout) -> weasyprint.Document:
+    """The laid-out document, its pages finished (margin boxes, string sets, bookmarks)."""
+    pages = pagination.finish(layout.context, layout.pages)
+    return _document(layout.html, pages, layout.font_config, layout.profiles, layout.options)
+
+
+def page_anchors(page_boxes: Iterable[Any]) -> dict[str, int]:
+    """Each anchor of unfinished pages and the page (numbered from 1) it fell on, as :func:`reference_pages`."""
+    pages: dict[str, int] = {}
+    for number, page_box in enumerate(page_boxes, start=1):
+        for box in page_box.descendants():
+            if anchor := box.style["anchor"]:
+                pages.setdefault(anchor, number)
+    return pages
 
 
 def reference_pages(document: weasyprint.Document) -> dict[str, int]:
@@ -94,15 +167,25 @@ def print_run(html: Callable[[Refs | None], weasyprint.HTML], font_config: FontC
     ``html(None)`` is the document before any layout; ``page_references``
     reads the pages of the first layout and returns what the document needs
     to be made again with (``html(refs)``: the pages its notes list), or
-    ``None`` if they need nothing.
+    ``None`` if they need nothing.  The paragraphs ending a right-hand page in a
+    hyphen are set again with the second layout, or, with none, in place
+    (:func:`set_again_in_place`).
     """
-    document, report = render(html(None), font_config, **options)
-    refs = page_references(reference_pages(document))
-    constraints = recto_foot_hyphens(document, report)
-    if refs is None and not constraints:
-        return document, report
-    document, report = render(html(refs), font_config, constraints=constraints, **options)
-    return document, report
+    if not pagination.SUPPORTED:  # pages not to be made in two steps: a second layout where one is needed
+        document, report = render(html(None), font_config, **options)
+        refs = page_references(reference_pages(document))
+        constraints = recto_foot_hyphens([page._page_box for page in document.pages], report)
+        if refs is None and not constraints:
+            return document, report
+        return render(html(refs), font_config, constraints=constraints, **options)
+    layout = lay_out(html(None), font_config, **options)
+    refs = page_references(page_anchors(layout.pages))
+    constraints = recto_foot_hyphens(layout.pages, layout.report)
+    if refs is not None:
+        return render(html(refs), font_config, constraints=constraints, **options)
+    if constraints:
+        set_again_in_place(layout, constraints)
+    return finish(layout), layout.report
 
 
 @contextmanager
