@@ -192,8 +192,8 @@ def test_the_recto_feet_are_set_again_on_the_pages_they_change_with_the_bytes_of
     remade: list[tuple[int, int]] = []
     set_again_in_place = press.set_again_in_place
 
-    def count(layout: press.Layout, constraints: object) -> None:
-        set_again_in_place(layout, constraints)  # type: ignore[arg-type]
+    def count(layout: press.Layout, constraints: object, *edited: object) -> None:
+        set_again_in_place(layout, constraints, *edited)  # type: ignore[arg-type]
         remade.append((layout.remade, len(layout.pages)))
 
     monkeypatch.setattr(press, "set_again_in_place", count)

@@ -43,7 +43,16 @@ from ...tree import inline_children
 from .document import HYPHEN, TitleRenderer, print_document, running_authors, shorten, text_setting
 from .page import page_geometry, parse_page_size
 from .press import PressJob, Stylesheet, press_pdf
-from .writer import base_stylesheet, build_time, conformance_of, link_labels, shares_a_page, variant_of, w3c_time
+from .writer import (
+    base_stylesheet,
+    build_time,
+    conformance_of,
+    link_labels,
+    page_labels,
+    shares_a_page,
+    variant_of,
+    w3c_time,
+)
 from .xmp import XmpData, instance_uuid, xmp_packet
 
 #: A start tag; a quoted attribute value may hold a ">" (HTML allows it unescaped).
@@ -405,7 +414,7 @@ def edition_to_pdf(edition: Edition, options: WriteOptions | None = None,
         variant=variant, variant_name=options.pdf_variant, document_id=document_id,
         packet=_xmp(edition, created, conformance_of(variant), document_id, instance_id), labels=labels,
         formulas=frozenset(tex.strip() for item in edition.articles for _display, tex in item.article.formulas),
-        outlines=True,
+        outlines=True, page_labels=page_labels(*(item.article for item in edition.articles)),
     )
 
     def page_references(pages: dict[str, int]) -> dict[int, dict[str, int]] | None:

@@ -43,6 +43,7 @@ from ...fonts import BookFace
 from ...read.glyphs import describe_missing
 from ...read.safety import Policy
 from . import pagination
+from .backlinks import list_pages_once
 from .fetcher import SOURCE_ROOT, RestrictedFetcher
 from .instances import pinned_instances
 from .paragraphs import ComposeReport, Constraint, compose_boxes, recto_foot_hyphens, set_again
@@ -113,17 +114,18 @@ def lay_out(html: weasyprint.HTML, font_config: FontConfiguration, **options: An
     return Layout(html, font_config, merged, profiles, context, root_box, report, footnotes, pages)
 
 
-def set_again_in_place(layout: Layout, constraints: Mapping[int, Constraint]) -> None:
+def set_again_in_place(layout: Layout, constraints: Mapping[int, Constraint], edited: Iterable[Any] = ()) -> None:
     """Set the constrained paragraphs again in the laid-out box tree and make again only the pages that change.
 
-    The pages holding a line of them are made again; the page maker then
-    remakes each following page whose starting state (where it resumes, its
-    counters, its side) came out different, and keeps the rest.  The pages
-    are those a whole new layout of the document, set under the same
-    constraints, would make.
+    The pages holding a line of them, or of the ``edited`` elements (notes
+    whose back-links were edited, :mod:`.backlinks`), are made again; the
+    page maker then remakes each following page whose starting state (where
+    it resumes, its counters, its side) came out different, and keeps the
+    rest.  The pages are those a whole new layout of the document, set under
+    the same constraints, would make.
     """
     elements = {element for element, paragraph in layout.report.set.items() if paragraph.number in constraints}
-    changed = pagination.pages_holding(layout.pages, elements)
+    changed = pagination.pages_holding(layout.pages, elements | set(edited))
     set_again(layout.report, constraints)
     pagination.mark_changed(layout.context, changed)
     before = list(layout.pages)
@@ -160,15 +162,19 @@ Refs = TypeVar("Refs")
 
 
 def print_run(html: Callable[[Refs | None], weasyprint.HTML], font_config: FontConfiguration,
-              page_references: Callable[[dict[str, int]], Refs | None],
+              page_references: Callable[[dict[str, int]], Refs | None], *,
+              page_labels: Mapping[str, str] | None = None,
               **options: Any) -> tuple[weasyprint.Document, ComposeReport]:
     """Lay a print document out, once or twice; the document, and what the composer set.
 
     ``html(None)`` is the document before any layout; ``page_references``
     reads the pages of the first layout and returns what the document needs
     to be made again with (``html(refs)``: the pages its notes list), or
-    ``None`` if they need nothing.  The paragraphs ending a right-hand page in a
-    hyphen are set again with the second layout, or, with none, in place
+    ``None`` if they need nothing.  With ``page_labels`` (each plural page
+    label and its singular, "pp." → "p."), the notes' back-links are instead
+    edited in the laid-out box tree (:mod:`.backlinks`) where they are as the
+    print HTML writes them.  The paragraphs ending a right-hand page in a
+    hyphen are set again with the second layout, or in place
     (:func:`set_again_in_place`).
     """
     if not pagination.SUPPORTED:  # pages not to be made in two steps: a second layout where one is needed
@@ -179,12 +185,16 @@ def print_run(html: Callable[[Refs | None], weasyprint.HTML], font_config: FontC
             return document, report
         return render(html(refs), font_config, constraints=constraints, **options)
     layout = lay_out(html(None), font_config, **options)
-    refs = page_references(page_anchors(layout.pages))
+    anchors = page_anchors(layout.pages)
+    refs = page_references(anchors)
     constraints = recto_foot_hyphens(layout.pages, layout.report)
+    edited: set[Any] | None = set()
     if refs is not None:
-        return render(html(refs), font_config, constraints=constraints, **options)
-    if constraints:
-        set_again_in_place(layout, constraints)
+        edited = list_pages_once(layout.root_box, anchors, page_labels, layout.report.set) if page_labels else None
+        if edited is None:
+            return render(html(refs), font_config, constraints=constraints, **options)
+    if constraints or edited:
+        set_again_in_place(layout, constraints, edited)
     return finish(layout), layout.report
 
 
@@ -362,6 +372,9 @@ class PressJob:
     document_id: str
     packet: bytes  #: the XMP packet
     labels: Mapping[str, str] = field(default_factory=dict)  #: what each link target is, for tagging
+    #: Each plural page label of the notes' back-links and its singular ("pp." → "p."): with them a note
+    #: lists each page once by an edit of the laid-out boxes, not a second layout (:mod:`.backlinks`).
+    page_labels: Mapping[str, str] = field(default_factory=dict)
     formulas: frozenset[str] = frozenset()  #: the TeX of every formula, for tagging
     outlines: bool = False  #: open the PDF on its outline whatever it holds
     ignored: frozenset[str] = frozenset()  #: warning codes the house silences
@@ -423,7 +436,8 @@ def press_pdf(job: PressJob, html: Callable[[Refs | None], str],
         def source(refs: Refs | None) -> weasyprint.HTML:
             return weasyprint.HTML(string=html(refs), base_url=base, url_fetcher=fetcher)
 
-        document, composed = print_run(source, font_config, page_references, **render_options)
+        document, composed = print_run(source, font_config, page_references, page_labels=job.page_labels,
+                                       **render_options)
         _report_loose(job, composed)
         pages = reference_pages(document)
         # The book face's instances made by HarfBuzz as it subsets; glyphs placed where the layout put them.

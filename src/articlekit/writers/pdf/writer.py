@@ -145,6 +145,15 @@ def shares_a_page(article: Article, pages: dict[str, int]) -> bool:
     return False
 
 
+def page_labels(*articles: Article) -> dict[str, str]:
+    """The plural page label of the articles' back-links and its singular ("pp." → "p."), where one is one."""
+    pairs: dict[str, set[str]] = {}
+    for article in articles:
+        words = labels_for(article)
+        pairs.setdefault(words["pages"], set()).add(words["page"])
+    return {plural: next(iter(singular)) for plural, singular in pairs.items() if len(singular) == 1}
+
+
 def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
     """The article as PDF bytes; raises :class:`ArticlekitError` for a bad option or an unprintable text."""
     options = options or WriteOptions()
@@ -181,7 +190,7 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
         variant=variant, variant_name=options.pdf_variant, document_id=document_id,
         packet=_xmp(article, doc, created, conformance_of(variant), document_id, instance_id),
         labels=link_labels(article), formulas=frozenset(tex.strip() for _display, tex in article.formulas),
-        ignored=article.ignored_warnings, portable=True,
+        ignored=article.ignored_warnings, portable=True, page_labels=page_labels(article),
     )
 
     def html(ref_pages: dict[str, int] | None) -> str:
@@ -196,4 +205,4 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
 
 
 __all__ = ["VARIANTS", "PdfVariantError", "base_stylesheet", "build_time", "conformance_of", "link_labels",
-           "reference_pages", "shares_a_page", "to_pdf", "variant_of", "w3c_time"]
+           "page_labels", "reference_pages", "shares_a_page", "to_pdf", "variant_of", "w3c_time"]
