@@ -6,11 +6,15 @@
 
 For each article, in one warm process (each article built once before it is timed):
 
-* **layouts**: how many times WeasyPrint lays the article out for one PDF (1, or 2
-  when a note's back-references must list a page once);
+* **layouts**: how many times WeasyPrint lays the whole article out for one PDF (1, or 2
+  when a note's back-references must list a page once and cannot be edited in place), and ``+Np``: how many pages
+  were made again without a whole layout (a paragraph set again so that a
+  right-hand page does not end in a hyphen, notes listing each page once;
+  ``1+16p`` is one layout and 16 pages);
 * **to_pdf s**: the median of the timed runs of the whole PDF writer;
-* **floor s**: the same runs' own final layout plus writing the PDF, the part no
-  writer on WeasyPrint can avoid; **ratio** is to_pdf over floor;
+* **floor s**: one whole layout of the final document (its HTML, its paragraphs
+  set as in the PDF; timed apart after each run, outside to_pdf) plus writing the
+  PDF, the part no writer on WeasyPrint can avoid; **ratio** is to_pdf over floor;
 * **composed / left**: justified paragraphs set by the composer, and those left to
   WeasyPrint's own breaking (Korean, a table cell …), with their reasons;
 * **strained**: paragraphs that needed the composer's emergency pass;
@@ -110,20 +114,35 @@ def measure(source: Path, runs: int) -> dict[str, Any]:
     from articlekit.writers.pdf import press
 
     article = articlekit.load(source)
-    state: dict[str, Any] = {"layouts": 0, "layout_s": 0.0, "write_s": 0.0, "report": None}
-    original_layout, original_render = press.layout_document, press.render
+    state: dict[str, Any] = {"layouts": 0, "remade": 0, "write_s": 0.0, "report": None, "built": None,
+                             "constraints": None}
+    originals = {name: getattr(press, name) for name in ("_build", "_document", "set_again_in_place", "print_run")}
 
-    def layout_document(*args: Any) -> list[Any]:
-        start = time.perf_counter()
-        pages = list(original_layout(*args))
-        state["last_layout_s"] = time.perf_counter() - start
-        state["layouts"] += 1
-        return pages
+    def print_run(html: Any, font_config: Any, page_references: Any, **kwargs: Any) -> Any:
+        state["html"], state["refs"] = html, None
 
-    def render(*args: Any, **kwargs: Any) -> Any:
-        document, report = original_render(*args, **kwargs)
-        state["report"] = report
-        write = document.write_pdf
+        def refs_of(pages: Any) -> Any:
+            state["refs"] = page_references(pages)
+            return state["refs"]
+
+        return originals["print_run"](html, font_config, refs_of, **kwargs)
+
+    def build(html: Any, font_config: Any, constraints: Any, options: Any) -> Any:
+        state["layouts"] += 1  # every box tree built is laid out whole once
+        state["built"] = html, font_config, constraints, options
+        state["constraints"] = constraints
+        built = originals["_build"](html, font_config, constraints, options)
+        state["report"] = built[-1]
+        return built
+
+    def set_again_in_place(layout: Any, constraints: Any, *edited: Any) -> None:
+        originals["set_again_in_place"](layout, constraints, *edited)
+        state["remade"] += layout.remade
+        state["constraints"] = constraints
+
+    def document(*args: Any) -> Any:
+        made = originals["_document"](*args)
+        write = made.write_pdf
 
         def timed_write(*a: Any, **k: Any) -> Any:
             start = time.perf_counter()
@@ -131,23 +150,34 @@ def measure(source: Path, runs: int) -> dict[str, Any]:
             state["write_s"] = time.perf_counter() - start
             return data
 
-        document.write_pdf = timed_write
-        return document, report
+        made.write_pdf = timed_write
+        return made
 
-    press.layout_document = layout_document
-    press.render = render
+    def floor_layout() -> float:
+        """One whole layout of the final document (its HTML, its paragraphs under the final constraints)."""
+        html, font_config, _, options = state["built"]
+        if state["refs"] is not None:  # the notes list each page once: the HTML that says so
+            html = state["html"](state["refs"])
+        _, _, context, root_box, _ = originals["_build"](html, font_config, state["constraints"], options)
+        start = time.perf_counter()
+        list(press.layout_document(html, root_box, context))
+        return time.perf_counter() - start
+
+    press._build, press._document, press.set_again_in_place = build, document, set_again_in_place
+    press.print_run = print_run
     try:
         data = articlekit.to_pdf(article)  # warm-up
-        totals, floors, layouts = [], [], 0
+        totals, floors, layouts = [], [], ""
         for _ in range(runs):
-            state["layouts"] = 0
+            state.update(layouts=0, remade=0)
             start = time.perf_counter()
             data = articlekit.to_pdf(article)
             totals.append(time.perf_counter() - start)
-            floors.append(state["last_layout_s"] + state["write_s"])
-            layouts = state["layouts"]
+            layouts = str(state["layouts"]) + (f"+{state['remade']}p" if state["remade"] else "")
+            floors.append(floor_layout() + state["write_s"])
     finally:
-        press.layout_document, press.render = original_layout, original_render
+        for name, original in originals.items():
+            setattr(press, name, original)
     report = state["report"]
     lines = read_back(data)
     total, floor = statistics.median(totals), statistics.median(floors)
@@ -165,7 +195,7 @@ def measure_plain(source: Path, runs: int) -> dict[str, Any]:
 
     import articlekit
 
-    counted = {"layouts": 0}
+    counted = {"layouts": 0, "remade": 0}
     original = weasyprint.document.layout_document
 
     def layout_document(*args: Any) -> Any:
@@ -177,18 +207,31 @@ def measure_plain(source: Path, runs: int) -> dict[str, Any]:
         from articlekit.writers.pdf import press  # a revision with the print run lays out through it
 
         press.layout_document = layout_document
+        if hasattr(press, "lay_out"):  # a revision that makes pages in two steps, and again only those that change
+            lay_out, set_again_in_place = press.lay_out, press.set_again_in_place
+
+            def counted_lay_out(*args: Any, **kwargs: Any) -> Any:
+                counted["layouts"] += 1
+                return lay_out(*args, **kwargs)
+
+            def counted_set_again(layout: Any, constraints: Any, *edited: Any) -> None:
+                set_again_in_place(layout, constraints, *edited)
+                counted["remade"] += layout.remade
+
+            press.lay_out, press.set_again_in_place = counted_lay_out, counted_set_again
     except ImportError:
         pass
     article = articlekit.load(source)
     data = articlekit.to_pdf(article)
     times = []
     for _ in range(runs):
-        counted["layouts"] = 0
+        counted.update(layouts=0, remade=0)
         start = time.perf_counter()
         data = articlekit.to_pdf(article)
         times.append(time.perf_counter() - start)
     lines = read_back(data)
-    return {"layouts": counted["layouts"], "to_pdf": statistics.median(times),
+    layouts = str(counted["layouts"]) + (f"+{counted['remade']}p" if counted["remade"] else "")
+    return {"layouts": layouts, "to_pdf": statistics.median(times),
             "widest": lines["widest"], "over2": lines["over2"], "hyphenated": lines["hyphenated"], "run": lines["run"]}
 
 

@@ -199,17 +199,40 @@ def test_no_right_hand_page_ends_in_a_hyphen(tmp: Path, monkeypatch: pytest.Monk
     assert len(pypdf.PdfReader(careless).pages) == len(pypdf.PdfReader(pdf).pages)
 
 
+def test_the_recto_feet_are_set_again_on_the_pages_they_change_with_the_bytes_of_a_whole_layout(
+        tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The paragraphs barred from a hyphen are set again in the laid-out tree and only the pages about them are
+    made again: the PDF is, byte for byte, the one a second whole layout of the document makes."""
+    from articlekit.writers.pdf import pagination
+
+    pdf = _built("long", tmp)
+    remade: list[tuple[int, int]] = []
+    set_again_in_place = press.set_again_in_place
+
+    def count(layout: press.Layout, constraints: object, *edited: object) -> None:
+        set_again_in_place(layout, constraints, *edited)  # type: ignore[arg-type]
+        remade.append((layout.remade, len(layout.pages)))
+
+    monkeypatch.setattr(press, "set_again_in_place", count)
+    article = articlekit.load(tmp / "long-article.md")
+    assert articlekit.to_pdf(article) == pdf.read_bytes()
+    assert len(remade) == 1 and 0 < remade[0][0] < remade[0][1] / 2
+    monkeypatch.setattr(pagination, "SUPPORTED", False)  # another WeasyPrint: a second whole layout
+    assert articlekit.to_pdf(article) == pdf.read_bytes()
+    assert len(remade) == 1
+
+
 def test_each_lines_width_is_the_composers(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The width the composer measured each line at is the width read back from the PDF (within half a point)."""
     reports: list[press.ComposeReport] = []
-    render = press.render
+    print_run = press.print_run
 
     def keep(*args: object, **kwargs: object) -> object:
-        document, report = render(*args, **kwargs)  # type: ignore[arg-type]
+        document, report = print_run(*args, **kwargs)  # type: ignore[arg-type]
         reports.append(report)
         return document, report
 
-    monkeypatch.setattr(press, "render", keep)
+    monkeypatch.setattr(press, "print_run", keep)
     pdf = tmp / "widths.pdf"
     pdf.write_bytes(articlekit.to_pdf(articlekit.load(CASES["de"])))
     invisible = dict.fromkeys(map(ord, "\u2060\u200b\u00ad"))

@@ -202,6 +202,39 @@ def test_rebuilding_gives_the_same_bytes(edition: Edition, built: tuple[Path, li
     assert pages == built[1]
 
 
+def test_notes_sharing_a_page_are_edited_in_place_in_the_book_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Articles whose notes have two references on a page (English, Korean, Spanish): each lists that page once
+    by an edit of the book's laid-out boxes, and the book is byte for byte the one a second layout makes."""
+    import shutil
+
+    from articlekit.writers.pdf import pagination, press
+
+    fixtures = ROOT / "tests" / "fixtures"
+    (tmp_path / "editions").mkdir()
+    (tmp_path / "sources").mkdir()
+    for source in ("articles/kitchen-sink.md", "articles/figure.png", "articles/hangul.md",
+                   "labels/cafe-de-altura.md"):
+        shutil.copy(fixtures / source, tmp_path / "sources")
+    book = tmp_path / "editions" / "shared.yaml"
+    book.write_text("title: Shared pages\nvolume: '1'\nissue: '1'\ndate: 2018-06-30\npublisher: Test\nlang: en\n"
+                    "sections:\n  - title: One\n    articles: [kitchen-sink, hangul, cafe-de-altura]\n",
+                    encoding="utf-8")
+    edited: list[int] = []
+    set_again_in_place = press.set_again_in_place
+
+    def count(layout: press.Layout, constraints: object, notes: set[object]) -> None:
+        edited.append(len(notes))
+        set_again_in_place(layout, constraints, notes)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(press, "set_again_in_place", count)
+    edition = load_edition(book)
+    data, pages = edition_to_pdf(edition)
+    assert edited == [3]
+    monkeypatch.setattr(pagination, "SUPPORTED", False)
+    assert edition_to_pdf(edition) == (data, pages)
+
+
 def test_ids_are_prefixed_only_inside_tags() -> None:
     html = '<p id="x">See <a href="#fn1" aria-describedby="a b">1</a> and <code>id="kept"</code></p>'
     assert prefix_ids(html, "a2-") == ('<p id="a2-x">See <a href="#a2-fn1" aria-describedby="a2-a a2-b">1</a> '

@@ -676,6 +676,62 @@ def test_kitchen_sink_table_is_whole_on_one_page_and_tagged(sink_pdf: Path) -> N
         assert cell in page_text, f"table cell {cell!r} is not on the table's page"
 
 
+@pytest.mark.parametrize("name", ["kitchen-sink", "hangul"])
+def test_a_note_lists_each_page_once_by_an_edit_of_the_laid_out_boxes(
+        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A note with two references on a page lists that page once ("p. 2", not "pp. 2, 2") without a second
+    layout: its back-links are edited in the laid-out box tree, and the PDF is byte for byte the one a second
+    layout of the HTML that lists each page once makes."""
+    from articlekit.writers.pdf import pagination, press
+
+    edited: list[int] = []
+    set_again_in_place = press.set_again_in_place
+
+    def count(layout: press.Layout, constraints: object, notes: set[object]) -> None:
+        edited.append(len(notes))
+        set_again_in_place(layout, constraints, notes)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(press, "set_again_in_place", count)
+    article = articlekit.load(ARTICLES / f"{name}.md")
+    data = to_pdf(article)
+    assert edited and edited[0] >= 1
+    monkeypatch.setattr(pagination, "SUPPORTED", False)  # another WeasyPrint: the HTML made again, laid out again
+    assert to_pdf(article) == data
+
+
+def test_back_links_not_as_the_print_html_writes_them_are_left_to_a_second_layout() -> None:
+    from weasyprint.formatting_structure import boxes
+
+    from articlekit.writers.pdf.backlinks import list_pages_once
+
+    class Element:
+        def __init__(self, **attributes: str) -> None:
+            self.attributes = attributes
+
+        def get(self, name: str, default: str | None = None) -> str | None:
+            return self.attributes.get(name, default)
+
+    def box(kind: type, tag: str, element: object, children: list[object] | None = None, text: str = "") -> object:
+        made = object.__new__(kind)
+        made.element_tag, made.element, made.children = tag, element, children or []
+        if text:
+            made.text = text
+        return made
+
+    span = Element(**{"class": "backlinks"})
+    links = [box(boxes.InlineBox, "a", Element(href=f"#r{n}")) for n in (1, 2)]
+    label = box(boxes.TextBox, "span", span, text="\u2191\u00a0pp.\u00a0")
+    comma = box(boxes.TextBox, "span", span, text=", ")
+    paragraph = Element()
+    for children, labels, edited in (([label, links[0], comma, links[1]], {"pp.": "p."}, {paragraph}),
+                                     ([label, links[0], links[1]], {"pp.": "p."}, None),  # no separator
+                                     ([label, links[0], comma, links[1]], {}, None)):  # no singular known
+        line = box(boxes.LineBox, "p", paragraph, [box(boxes.InlineBox, "span", span, list(children))])
+        root = box(boxes.BlockBox, "p", paragraph, [line])
+        assert list_pages_once(root, {"r1": 2, "r2": 2}, labels, {}) == edited
+    assert list_pages_once(root, {"r1": 2, "r2": 3}, {"pp.": "p."}, {paragraph: 1}) is None  # a set paragraph
+
+
 def test_kitchen_sink_title_block_and_metadata(sink_pdf: Path) -> None:
     text = squash(pdftotext(sink_pdf, "-f", "1", "-l", "1"))
     for part in ("Akitchen-sinkarticleforeverywriter", "Lists,tables,quotes,code,imagesandnotes",
@@ -762,3 +818,21 @@ def test_headings_do_not_end_in_a_lone_short_word() -> None:
     assert stringify(tied) == "How North Korea controls its\u00a0Internet"
     assert inlines != tied and {"t": "Space"} in inlines[-2:], "the article itself must not change"
     assert tie_last_words(inlines[:5]) == inlines[:5]  # three words: left alone
+
+
+def test_a_house_style_is_parsed_once_unless_parsing_it_fetches(tmp_path: Path) -> None:
+    from articlekit.writers.pdf.press import shared_faces, shared_sheet
+
+    policy = Policy(tmp_path)
+    font_config, _ = shared_faces("", frozenset())
+    plain = "p { text-indent: 1em; background: url(a.png) }"
+    first, second = RestrictedFetcher(policy), RestrictedFetcher(policy)
+    assert shared_sheet(plain, tmp_path.as_uri() + "/", first, font_config) is \
+        shared_sheet(plain, tmp_path.as_uri() + "/", second, font_config)
+    assert shared_sheet(plain, tmp_path.as_uri() + "/", first, font_config) is not \
+        shared_sheet(plain, (tmp_path / "other").as_uri() + "/", first, font_config)
+    # An @import is fetched while parsing: each article's fetcher is asked, and refuses, for itself.
+    importing = '@import url("file:///etc/hostname"); p { color: red }'
+    for fetcher in (first, second):
+        shared_sheet(importing, tmp_path.as_uri() + "/", fetcher, font_config)
+        assert len(fetcher.refused) == 1 and "outside" in fetcher.refused[0]

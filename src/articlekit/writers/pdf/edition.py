@@ -58,6 +58,7 @@ from .writer import (
     conformance_of,
     document_id_of,
     link_labels,
+    page_labels,
     shares_a_page,
     variant_of,
     w3c_time,
@@ -453,7 +454,7 @@ def print_edition(edition: Edition, options: WriteOptions | None = None, *, offp
     for ident, title, _ in builder.forewords():
         labels[ident] = title
     job = dataclasses.replace(job, packet=_xmp(edition, created, conformance_of(variant), document_id, instance_id),
-                              labels=labels)
+                              labels=labels, page_labels=page_labels(*(item.article for item in edition.articles)))
 
     def page_references(pages: dict[str, int]) -> dict[int, dict[str, int]] | None:
         """Each article's reference pages, if a note of one has two references on a page (it lists it once:

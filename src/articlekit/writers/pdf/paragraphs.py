@@ -25,7 +25,7 @@ left to WeasyPrint, and counted in :class:`ComposeReport`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +75,8 @@ class ComposeReport:
     set: dict[Any, SetParagraph] = field(default_factory=dict)
     #: Every line set, in order: its text and the width (px) the composer measured it at.
     widths: list[tuple[str, float]] = field(default_factory=list)
+    #: Each set paragraph, by its number: what setting it again in the same box tree needs (:func:`set_again`).
+    kept: dict[int, _Kept] = field(default_factory=dict, repr=False)
 
     def leave(self, reason: str) -> None:
         self.left[reason] = self.left.get(reason, 0) + 1
@@ -446,31 +448,85 @@ def compose_boxes(root_box: Any, html: Any, context: Any, params: Params | None 
         for run in runs:
             weights[run.key] = weights.get(run.key, 0) + len(run.text)
         space = shape.width(" ", max(weights, key=weights.__getitem__)) if weights else 1.0
-        constraint = (constraints or {}).get(number)
-        memo = (tuple(paragraph.pieces), tuple(widths), params, constraint)
-        if memo in shape.set:
-            lines, passes = shape.set[memo]
-        else:
-            items = finish(paragraph_items(paragraph.pieces, shape.width, paragraph.width))
-            breaking = break_paragraph(
-                items, widths, dataclasses.replace(params, emergency_stretch=params.emergency_stretch or space),
-                no_hyphen_lines=constraint.no_hyphen if constraint else (),
-                lines=constraint.lines if constraint else None)
-            lines = _set_lines(paragraph, items, breaking, shape, widths, params, space)
-            passes = breaking.passes
-            if len(shape.set) > 20_000:
-                shape.set.clear()
-            shape.set[memo] = lines, passes
-        _rewrite(paragraph, lines)
+        kept = _Kept(paragraph, widths, space, params, {id(o[1]): (o[1], list(o[1].children))
+                                                        for o in paragraph.owners if o is not None},
+                     paragraph.line.style)
+        report.kept[number] = kept
+        _set(report, number, kept, (constraints or {}).get(number), shape)
         report.composed += 1
-        report.widths.extend((line.text, line.width) for line in lines)
-        report.set[paragraph.block.element] = SetParagraph(
-            number, len(lines), frozenset(k for k, line in enumerate(lines) if line.hyphen))
-        if passes > 1:
-            widest = 1 + max((line.word_spacing for line in lines[:-1]), default=0.0) / space
-            words = " ".join(" ".join(p.text.split()) for p in paragraph.pieces if isinstance(p, Run))
-            report.strained.append((passes, widest, words[:60]))
     return report
+
+
+@dataclass
+class _Kept:
+    """A set paragraph as it was before it was set: enough to set it again in place."""
+
+    paragraph: _Paragraph
+    widths: list[float]
+    space: float
+    params: Params
+    children: dict[int, tuple[Any, list[Any]]]  #: each parent of its text boxes, and its children before
+    line_style: Any
+    span: tuple[int, int] = (0, 0)  #: its lines in :attr:`ComposeReport.widths`
+    strained: tuple[int, float, str] | None = None
+
+
+def _set(report: ComposeReport, number: int, kept: _Kept, constraint: Constraint | None, shape: Shaper) -> None:
+    """Set one paragraph (under ``constraint``), rewrite its boxes, and note it in ``report``."""
+    paragraph, widths, space, params = kept.paragraph, kept.widths, kept.space, kept.params
+    memo = (tuple(paragraph.pieces), tuple(widths), params, constraint)
+    if memo in shape.set:
+        lines, passes = shape.set[memo]
+    else:
+        items = finish(paragraph_items(paragraph.pieces, shape.width, paragraph.width))
+        breaking = break_paragraph(
+            items, widths, dataclasses.replace(params, emergency_stretch=params.emergency_stretch or space),
+            no_hyphen_lines=constraint.no_hyphen if constraint else (),
+            lines=constraint.lines if constraint else None)
+        lines = _set_lines(paragraph, items, breaking, shape, widths, params, space)
+        passes = breaking.passes
+        if len(shape.set) > 20_000:
+            shape.set.clear()
+        shape.set[memo] = lines, passes
+    _rewrite(paragraph, lines)
+    start = len(report.widths)
+    report.widths.extend((line.text, line.width) for line in lines)
+    kept.span = start, len(report.widths)
+    report.set[paragraph.block.element] = SetParagraph(
+        number, len(lines), frozenset(k for k, line in enumerate(lines) if line.hyphen))
+    kept.strained = None
+    if passes > 1:
+        widest = 1 + max((line.word_spacing for line in lines[:-1]), default=0.0) / space
+        words = " ".join(" ".join(p.text.split()) for p in paragraph.pieces if isinstance(p, Run))
+        kept.strained = passes, widest, words[:60]
+        report.strained.append(kept.strained)
+
+
+def set_again(report: ComposeReport, constraints: Mapping[int, Constraint]) -> None:
+    """Set the paragraphs numbered in ``constraints`` again, under them, in the box tree they were set in.
+
+    Each paragraph's boxes are put back as they were built and set anew, as
+    :func:`compose_boxes` would set them given these constraints; ``report``
+    then says what it would have said (its lines, widths and strained
+    paragraphs in document order).
+    """
+    shape = shaper()
+    for number in sorted(constraints, reverse=True):  # the later spans first: the earlier stay where they are
+        kept = report.kept[number]
+        for parent, children in kept.children.values():
+            parent.children = list(children)
+        kept.paragraph.line.style = kept.line_style
+        start, end = kept.span
+        again = ComposeReport()
+        _set(again, number, kept, constraints[number], shape)
+        report.widths[start:end] = again.widths
+        report.set.update(again.set)
+        offset = len(again.widths) - (end - start)
+        for other in report.kept.values():
+            if other.span[0] >= end:
+                other.span = other.span[0] + offset, other.span[1] + offset
+        kept.span = start, start + len(again.widths)
+    report.strained = [k.strained for _, k in sorted(report.kept.items()) if k.strained is not None]
 
 
 def _flow_lines(box: Any) -> Iterator[Any]:
@@ -482,7 +538,7 @@ def _flow_lines(box: Any) -> Iterator[Any]:
             yield from _flow_lines(child)
 
 
-def recto_foot_hyphens(document: Any, report: ComposeReport) -> dict[int, Constraint]:
+def recto_foot_hyphens(pages: Iterable[Any], report: ComposeReport) -> dict[int, Constraint]:
     """The set paragraphs that end a right-hand page with a hyphen, and what setting them again must keep.
 
     A word broken at the foot of a recto is finished overleaf, out of the
@@ -491,8 +547,7 @@ def recto_foot_hyphens(document: Any, report: ComposeReport) -> dict[int, Constr
     """
     seen: dict[Any, int] = {}
     found: dict[int, Constraint] = {}
-    for page in document.pages:
-        page_box = page._page_box  # the laid-out tree is what tells where lines fell
+    for page_box in pages:  # the laid-out page boxes: they tell where lines fell
         last = None
         for line in _flow_lines(page_box):
             if line.element in report.set:
@@ -510,4 +565,4 @@ def recto_foot_hyphens(document: Any, report: ComposeReport) -> dict[int, Constr
 
 
 __all__ = ["ComposeReport", "Constraint", "SetParagraph", "Shaper", "compose_boxes", "measure_text",
-           "recto_foot_hyphens", "shaper"]
+           "recto_foot_hyphens", "set_again", "shaper"]

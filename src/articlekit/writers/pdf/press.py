@@ -6,10 +6,13 @@ the justified paragraphs (:func:`.paragraphs.compose_boxes`).  The style
 cascade and the box tree are made once, and the document is laid out once.
 
 :func:`print_run` is the article PDF's and the edition book's whole run: one
-layout, and a second only where the first showed it is needed — a note whose
-back-references would list a page twice, or a line ending in a hyphen at the
-foot of a right-hand page (its paragraph set again, barred from the hyphen there
-and keeping its number of lines, so no page moves).
+layout, and more only where the first showed it is needed.  A note whose
+back-references would list a page twice has the document made again from its
+HTML and laid out a second time.  A line ending in a hyphen at the foot of a
+right-hand page has its paragraph set again, barred from the hyphen there and
+keeping its number of lines, in the laid-out box tree, and only the pages it
+changes are made again (:mod:`.pagination`): the pages a second layout
+would make, at the cost of a few.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,11 +43,13 @@ from ...fonts import BookFace, find_book_face, find_code_face
 from ...read.glyphs import describe_missing
 from ...read.safety import Policy
 from ...styles import default_styles_dir
+from . import pagination
+from .backlinks import list_pages_once
 from .fetcher import SOURCE_ROOT, RestrictedFetcher
 from .instances import pinned_instances
 from .measure import CellFaces, probe_html, read_faces
 from .page import base_stylesheet, page_geometry, parse_page_size
-from .paragraphs import ComposeReport, Constraint, compose_boxes, recto_foot_hyphens
+from .paragraphs import ComposeReport, Constraint, compose_boxes, recto_foot_hyphens, set_again
 from .spacing import exact_adjustments
 from .structure import complete_tagging
 from .tables import TOKEN_CLASS
@@ -52,12 +57,25 @@ from .tables import TOKEN_CLASS
 _NOTDEF = ".notdef glyph rendered"
 
 
-def render(html: weasyprint.HTML, font_config: FontConfiguration, constraints: Mapping[int, Constraint] | None = None,
-           **options: Any) -> tuple[weasyprint.Document, ComposeReport]:
-    """Lay ``html`` out once, its justified paragraphs set by the composer; the document and what was set.
+@dataclass
+class Layout:
+    """A document built, its paragraphs set and its pages made, but not finished (see :mod:`.pagination`)."""
 
-    ``constraints`` are passed on to :func:`.paragraphs.compose_boxes`.
-    """
+    html: weasyprint.HTML
+    font_config: FontConfiguration
+    options: dict[str, Any]
+    profiles: dict[str, Any]
+    context: Any
+    root_box: Any
+    report: ComposeReport
+    footnotes: list[Any]
+    pages: list[Any]  #: the page boxes, not finished
+    remade: int = 0  #: pages made again after the first pass
+
+
+def _build(html: weasyprint.HTML, font_config: FontConfiguration, constraints: Mapping[int, Constraint] | None,
+           options: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any], Any, Any, ComposeReport]:
+    """WeasyPrint's options, colour profiles, layout context and box tree for ``html``, its paragraphs set."""
     merged = dict(weasyprint.DEFAULT_OPTIONS)
     merged.update(options)
     counter_style, profiles = CounterStyle(), {}
@@ -71,11 +89,68 @@ def render(html: weasyprint.HTML, font_config: FontConfiguration, constraints: M
         html.etree_element, context.style_for, context.get_image_from_uri, html.base_url,
         context.target_collector, counter_style, context.footnotes)
     report = compose_boxes(root_box, html, context, constraints=constraints)
-    page_boxes = layout_document(html, root_box, context)
+    return merged, profiles, context, root_box, report
+
+
+def _document(html: weasyprint.HTML, page_boxes: Iterable[Any], font_config: FontConfiguration,
+              profiles: dict[str, Any], options: Mapping[str, Any]) -> weasyprint.Document:
     document = Document([Page(page_box) for page_box in page_boxes], DocumentMetadata(**get_html_metadata(html)),
-                        html.url_fetcher, font_config, profiles, merged["output_intent"])
+                        html.url_fetcher, font_config, profiles, options["output_intent"])
     document._html = html
-    return document, report
+    return document
+
+
+def render(html: weasyprint.HTML, font_config: FontConfiguration, constraints: Mapping[int, Constraint] | None = None,
+           **options: Any) -> tuple[weasyprint.Document, ComposeReport]:
+    """Lay ``html`` out once, its justified paragraphs set by the composer; the document and what was set.
+
+    ``constraints`` are passed on to :func:`.paragraphs.compose_boxes`.
+    """
+    merged, profiles, context, root_box, report = _build(html, font_config, constraints, options)
+    return _document(html, layout_document(html, root_box, context), font_config, profiles, merged), report
+
+
+def lay_out(html: weasyprint.HTML, font_config: FontConfiguration, **options: Any) -> Layout:
+    """Build ``html``, set its paragraphs and make its pages, leaving them unfinished (:mod:`.pagination`)."""
+    merged, profiles, context, root_box, report = _build(html, font_config, None, options)
+    footnotes = pagination.start(context, root_box)
+    pages = pagination.paginate(html, root_box, context, footnotes)
+    return Layout(html, font_config, merged, profiles, context, root_box, report, footnotes, pages)
+
+
+def set_again_in_place(layout: Layout, constraints: Mapping[int, Constraint], edited: Iterable[Any] = ()) -> None:
+    """Set the constrained paragraphs again in the laid-out box tree and make again only the pages that change.
+
+    The pages holding a line of them, or of the ``edited`` elements (notes
+    whose back-links were edited, :mod:`.backlinks`), are made again; the
+    page maker then remakes each following page whose starting state (where
+    it resumes, its counters, its side) came out different, and keeps the
+    rest.  The pages are those a whole new layout of the document, set under
+    the same constraints, would make.
+    """
+    elements = {element for element, paragraph in layout.report.set.items() if paragraph.number in constraints}
+    changed = pagination.pages_holding(layout.pages, elements | set(edited))
+    set_again(layout.report, constraints)
+    pagination.mark_changed(layout.context, changed)
+    before = list(layout.pages)
+    layout.pages = pagination.paginate(layout.html, layout.root_box, layout.context, layout.footnotes, layout.pages)
+    layout.remade += sum(1 for i, page in enumerate(layout.pages) if i >= len(before) or page is not before[i])
+
+
+def finish(layout: Layout) -> weasyprint.Document:
+    """The laid-out document, its pages finished (margin boxes, string sets, bookmarks)."""
+    pages = pagination.finish(layout.context, layout.pages)
+    return _document(layout.html, pages, layout.font_config, layout.profiles, layout.options)
+
+
+def page_anchors(page_boxes: Iterable[Any]) -> dict[str, int]:
+    """Each anchor of unfinished pages and the page (numbered from 1) it fell on, as :func:`reference_pages`."""
+    pages: dict[str, int] = {}
+    for number, page_box in enumerate(page_boxes, start=1):
+        for box in page_box.descendants():
+            if anchor := box.style["anchor"]:
+                pages.setdefault(anchor, number)
+    return pages
 
 
 def reference_pages(document: weasyprint.Document) -> dict[str, int]:
@@ -91,22 +166,40 @@ Refs = TypeVar("Refs")
 
 
 def print_run(html: Callable[[Refs | None], weasyprint.HTML], font_config: FontConfiguration,
-              page_references: Callable[[dict[str, int]], Refs | None],
+              page_references: Callable[[dict[str, int]], Refs | None], *,
+              page_labels: Mapping[str, str] | None = None,
               **options: Any) -> tuple[weasyprint.Document, ComposeReport]:
     """Lay a print document out, once or twice; the document, and what the composer set.
 
     ``html(None)`` is the document before any layout; ``page_references``
     reads the pages of the first layout and returns what the document needs
     to be made again with (``html(refs)``: the pages its notes list), or
-    ``None`` if they need nothing.
+    ``None`` if they need nothing.  With ``page_labels`` (each plural page
+    label and its singular, "pp." → "p."), the notes' back-links are instead
+    edited in the laid-out box tree (:mod:`.backlinks`) where they are as the
+    print HTML writes them.  The paragraphs ending a right-hand page in a
+    hyphen are set again with the second layout, or in place
+    (:func:`set_again_in_place`).
     """
-    document, report = render(html(None), font_config, **options)
-    refs = page_references(reference_pages(document))
-    constraints = recto_foot_hyphens(document, report)
-    if refs is None and not constraints:
-        return document, report
-    document, report = render(html(refs), font_config, constraints=constraints, **options)
-    return document, report
+    if not pagination.SUPPORTED:  # pages not to be made in two steps: a second layout where one is needed
+        document, report = render(html(None), font_config, **options)
+        refs = page_references(reference_pages(document))
+        constraints = recto_foot_hyphens([page._page_box for page in document.pages], report)
+        if refs is None and not constraints:
+            return document, report
+        return render(html(refs), font_config, constraints=constraints, **options)
+    layout = lay_out(html(None), font_config, **options)
+    anchors = page_anchors(layout.pages)
+    refs = page_references(anchors)
+    constraints = recto_foot_hyphens(layout.pages, layout.report)
+    edited: set[Any] | None = set()
+    if refs is not None:
+        edited = list_pages_once(layout.root_box, anchors, page_labels, layout.report.set) if page_labels else None
+        if edited is None:
+            return render(html(refs), font_config, constraints=constraints, **options)
+    if constraints or edited:
+        set_again_in_place(layout, constraints, edited)
+    return finish(layout), layout.report
 
 
 @contextmanager
@@ -208,6 +301,52 @@ def shared_faces(faces: str, font_dirs: frozenset[Path]) -> tuple[FontConfigurat
     return cache[faces]
 
 
+class _Watch:
+    """A fetcher's stand-in that notes whether parsing a stylesheet asked it for anything."""
+
+    def __init__(self, fetcher: RestrictedFetcher) -> None:
+        self.fetcher = fetcher
+        self.asked = False
+
+    def __call__(self, url: str) -> Any:
+        self.asked = True
+        return self.fetcher(url)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.fetcher, name)
+
+
+#: Parsed stylesheets kept per thread, at most this many.
+SHEETS_KEPT = 64
+
+
+def shared_sheet(text: str, base_url: str, fetcher: RestrictedFetcher,
+                 font_config: FontConfiguration) -> weasyprint.CSS:
+    """``text`` parsed as a WeasyPrint stylesheet, once per thread when parsing it fetches nothing.
+
+    Parsing a stylesheet (tinycss2, then WeasyPrint's checks of every
+    declaration) cost tens of milliseconds per article for the same house
+    sheet.  Parsing fetches only ``@import`` sheets and ``@font-face`` files, with
+    the article's fetcher (its policy, and its record of what it refused); any
+    other address in a sheet is only resolved against ``base_url`` and fetched
+    at layout time by the document's own fetcher.  So a sheet whose parsing
+    asked the fetcher for nothing is kept, by its text, base and font
+    configuration, and one that did is parsed again for every article, its
+    fetches made and refused under that article's policy.
+    """
+    cache: dict[tuple[str, str, int], weasyprint.CSS] = _SHARED.__dict__.setdefault("sheets", {})
+    key = (text, base_url, id(font_config))
+    if (sheet := cache.get(key)) is not None:
+        return sheet
+    watch = _Watch(fetcher)
+    sheet = weasyprint.CSS(string=text, base_url=base_url, url_fetcher=watch, font_config=font_config)
+    if not watch.asked:
+        if len(cache) >= SHEETS_KEPT:
+            del cache[next(iter(cache))]
+        cache[key] = sheet
+    return sheet
+
+
 def _dir_url(path: Path) -> str:
     return path.resolve().as_uri() + "/"
 
@@ -237,6 +376,9 @@ class PressJob:
     document_id: str
     packet: bytes  #: the XMP packet
     labels: Mapping[str, str] = field(default_factory=dict)  #: what each link target is, for tagging
+    #: Each plural page label of the notes' back-links and its singular ("pp." → "p."): with them a note
+    #: lists each page once by an edit of the laid-out boxes, not a second layout (:mod:`.backlinks`).
+    page_labels: Mapping[str, str] = field(default_factory=dict)
     formulas: frozenset[str] = frozenset()  #: the TeX of every formula, for tagging
     outlines: bool = False  #: open the PDF on its outline whatever it holds
     ignored: frozenset[str] = frozenset()  #: warning codes the house silences
@@ -259,10 +401,8 @@ def _stylesheets(job: PressJob, fetcher: RestrictedFetcher, base: str) -> tuple[
     font_config, faces_sheet = shared_faces(faces, fonts)
     return font_config, [
         faces_sheet,
-        weasyprint.CSS(string=job.base_css.removeprefix(faces), base_url=base, url_fetcher=fetcher,
-                       font_config=font_config),
-        *(weasyprint.CSS(string=sheet.text, base_url=_dir_url(sheet.folder), url_fetcher=fetcher,
-                         font_config=font_config) for sheet in job.sheets),
+        shared_sheet(job.base_css.removeprefix(faces), base, fetcher, font_config),
+        *(shared_sheet(sheet.text, _dir_url(sheet.folder), fetcher, font_config) for sheet in job.sheets),
     ]
 
 
@@ -367,7 +507,8 @@ def press_pdf(job: PressJob, html: Callable[[Refs | None], str],
         def source(refs: Refs | None) -> weasyprint.HTML:
             return weasyprint.HTML(string=html(refs), base_url=base, url_fetcher=fetcher)
 
-        document, composed = print_run(source, font_config, page_references, **render_options)
+        document, composed = print_run(source, font_config, page_references, page_labels=job.page_labels,
+                                       **render_options)
         _report_loose(job, composed)
         pages = reference_pages(document)
 
@@ -386,4 +527,4 @@ def press_pdf(job: PressJob, html: Callable[[Refs | None], str],
 
 __all__ = ["PressJob", "Stylesheet", "Write", "cell_faces", "finisher", "fixed_clock", "house_cell_faces",
            "install_xmp", "press_pdf", "print_run", "raise_problems", "reference_pages", "render", "shared_faces",
-           "weasyprint_problems"]
+           "shared_sheet", "weasyprint_problems"]

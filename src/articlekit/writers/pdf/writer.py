@@ -147,6 +147,15 @@ def shares_a_page(article: Article, pages: dict[str, int]) -> bool:
     return False
 
 
+def page_labels(*articles: Article) -> dict[str, str]:
+    """The plural page label of the articles' back-links and its singular ("pp." → "p."), where one is one."""
+    pairs: dict[str, set[str]] = {}
+    for article in articles:
+        words = labels_for(article)
+        pairs.setdefault(words["pages"], set()).add(words["page"])
+    return {plural: next(iter(singular)) for plural, singular in pairs.items() if len(singular) == 1}
+
+
 def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
     """The article as PDF bytes; raises :class:`ArticlekitError` for a bad option or an unprintable text."""
     options = options or WriteOptions()
@@ -177,7 +186,7 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
         book=book, code_face=code_face, base_css=base_css, sheets=(Stylesheet(house_css, house_path.parent),),
         variant=variant, variant_name=options.pdf_variant, document_id=document_id, packet=b"",
         labels=link_labels(article), formulas=frozenset(tex.strip() for _display, tex in article.formulas),
-        ignored=article.ignored_warnings, portable=True,
+        ignored=article.ignored_warnings, portable=True, page_labels=page_labels(article),
     )
     # The tables' columns are measured in the faces these stylesheets give their cells, at this trim's type size.
     faces = functools.partial(cell_faces, job, m.lang, text_setting(m.lang))
@@ -202,4 +211,5 @@ def to_pdf(article: Article, options: WriteOptions | None = None) -> bytes:
 
 
 __all__ = ["VARIANTS", "PdfVariantError", "article_xmp", "base_stylesheet", "build_time", "conformance_of",
-           "document_id_of", "link_labels", "reference_pages", "shares_a_page", "to_pdf", "variant_of", "w3c_time"]
+           "document_id_of", "link_labels", "page_labels", "reference_pages", "shares_a_page", "to_pdf", "variant_of",
+           "w3c_time"]

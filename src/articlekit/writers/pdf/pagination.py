@@ -1,0 +1,139 @@
+"""WeasyPrint's pagination, in two steps, so that a few pages can be made again without the rest.
+
+``weasyprint.layout.layout_document`` makes the pages (``make_all_pages``,
+repeated until page-based counters settle) and then finishes them in place:
+string sets and bookmark labels, fixed boxes, margin boxes, backgrounds.  Here
+the two steps are apart: :func:`paginate` makes pages and can be called again
+on the same box tree and context with the pages it made, remaking only those
+marked changed (and those after them whose starting state then differs: the
+page maker compares each page's resume point, counters and side with what
+it had); :func:`finish` is the second step, run once on the final pages.
+
+A page WeasyPrint does not remake is the very page box of the earlier pass,
+so the earlier pass must not have been finished; the box tree is never
+changed by layout (pages hold copies of its boxes), so what is changed in it
+between the passes is all that changes.
+
+The steps copy WeasyPrint 70's own (``layout/__init__.py``); :data:`SUPPORTED`
+says whether the WeasyPrint installed is the one they were copied from,
+and the press lays a changed document out anew where it is not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import weasyprint
+from weasyprint.formatting_structure import boxes
+
+try:
+    from weasyprint.layout import initialize_page_maker, layout_fixed_boxes
+    from weasyprint.layout.background import layout_backgrounds
+    from weasyprint.layout.page import make_all_pages, make_margin_boxes
+except ImportError:  # pragma: no cover - another WeasyPrint: the press lays a changed document out again
+    _FOUND = False
+else:
+    _FOUND = True
+
+#: Whether the installed WeasyPrint paginates as the steps here assume (they copy its version 70).
+SUPPORTED = _FOUND and weasyprint.__version__.split(".")[0] == "70"
+
+
+def start(context: Any, root_box: Any) -> list[Any]:
+    """Make the page maker's first entry; the footnotes as built, which every pass starts from."""
+    initialize_page_maker(context, root_box)
+    return list(context.footnotes)
+
+
+def paginate(html: Any, root_box: Any, context: Any, footnotes: list[Any], pages: list[Any] | None = None,
+             max_loops: int = 8) -> list[Any]:
+    """The page boxes of ``root_box``, not finished; with ``pages``, those not marked changed are kept.
+
+    ``footnotes`` is what :func:`start` returned.  The loop is
+    ``layout_document``'s: pages are made again while a page-based counter
+    (a ``target-counter``, the number of pages) changed what a page holds.
+    """
+    pages = list(pages or ())
+    total = len(pages)
+    for _ in range(max_loops):
+        context.footnotes = footnotes.copy()
+        before = total
+        pages = list(make_all_pages(context, root_box, html, pages))
+        total = len(pages)
+        content = wanted = False
+        for _, _, _, page_state, remake_state in context.page_maker:
+            page_state[1]["pages"] = [total]
+            if remake_state["content_changed"]:
+                content = True
+            if remake_state["pages_wanted"]:
+                wanted = before != total
+        if not content and not wanted:
+            break
+    return pages
+
+
+def mark_changed(context: Any, numbers: Iterable[int]) -> None:
+    """Have the next :func:`paginate` make these pages (numbered from 0) again."""
+    for number in numbers:
+        context.page_maker[number][-1]["content_changed"] = True
+
+
+def finish(context: Any, pages: list[Any]) -> list[Any]:
+    """``layout_document``'s second step, on the final pages: string sets, bookmarks, fixed and margin boxes."""
+    watch: dict[str, list[Any]] = {"": [], "::before": [], "::after": []}
+    for i, page in enumerate(pages):
+        page_counter_values = context.page_maker[i + 1][3][1]
+        for child in page.descendants():
+            if child.bookmark_label:  # one bookmark per original box
+                tag = child.element_tag
+                checklist = watch["::before" if tag.endswith("::before") else "::after" if tag.endswith("::after")
+                                  else ""]
+                if child.element in checklist:
+                    child.bookmark_label = ""
+                else:
+                    checklist.append(child.element)
+            if child.missing_link:
+                for (box, kind), item in context.target_collector.counter_lookup_items.items():
+                    if child.missing_link == box and kind != "content":
+                        if kind == "bookmark-label" and not child.bookmark_label:
+                            continue
+                        item.parse_again(page_counter_values)
+                        if kind == "bookmark-label":
+                            child.bookmark_label = box.bookmark_label
+            string_sets = child.string_set
+            if string_sets and string_sets != "none":
+                for string_name, text in string_sets:
+                    context.string_set[string_name][i + 1].append(text)
+    for i, page in enumerate(pages):
+        root, footnote_area, note_area = page.children
+        root.children = [*layout_fixed_boxes(context, pages[:i], page), *root.children,
+                         *layout_fixed_boxes(context, pages[i + 1:], page)]
+        context.current_page = i + 1
+        state = context.page_maker[context.current_page][3]
+        children = [root]
+        if footnote_area.children:
+            children.append(footnote_area)
+        if note_area.children:
+            children.append(note_area)
+        children.extend(make_margin_boxes(context, page, state))
+        page.children = tuple(children)
+        layout_backgrounds(page, context.get_image_from_uri)
+    return pages
+
+
+def pages_holding(pages: list[Any], elements: set[Any]) -> list[int]:
+    """The pages (numbered from 0) on which a line of one of ``elements`` fell."""
+    def holds(box: Any) -> bool:
+        for child in getattr(box, "children", None) or ():
+            if isinstance(child, boxes.LineBox):
+                if child.element in elements:
+                    return True
+            elif holds(child):
+                return True
+        return False
+
+    return [i for i, page in enumerate(pages) if holds(page)]
+
+
+__all__ = ["SUPPORTED", "finish", "mark_changed", "pages_holding", "paginate", "start"]
