@@ -16,12 +16,12 @@ without building.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Sequence
 
-from ...errors import ArticleError, ArticleErrors, ArticlekitError
+from ...errors import ArticleError, ArticleErrors
 from ...model import Article, Deposit, Metadata
+from ..moment import reproducible_moment
 
 #: The registries a record can be made for, with the name messages use.
 REGISTRIES = {"crossref": "Crossref deposit", "doaj": "DOAJ record"}
@@ -117,13 +117,7 @@ def deposit_time(date: dt.date) -> dt.datetime:
     deposit only when its timestamp is later than the last one for the DOI, so a
     correction is deposited with ``SOURCE_DATE_EPOCH`` set to the time of the change.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-        except (ValueError, OverflowError, OSError):
-            raise ArticlekitError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from None
-    return dt.datetime.combine(date, dt.time(0, 0), tzinfo=dt.UTC)
+    return reproducible_moment(date)
 
 
 __all__ = ["ISSN", "MAX_DEPOSIT_BYTES", "ORCID_URL", "REGISTRIES", "deposit_time", "issns", "journal_title",

@@ -15,16 +15,15 @@ reading systems keep the reader's place and annotations.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from typing import Any
 
 from ebooklib import epub
 
-from ...errors import ArticlekitError
 from ...model import Article, Person
 from ...render.identity import identity_uuid
 from ...render.summary import description
+from ..moment import reproducible_moment
 
 #: The accessibility standard the books are made to meet.
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
@@ -80,12 +79,7 @@ def build_moment(article: Article) -> dt.datetime:
 
 def moment_for(date: dt.date) -> dt.datetime:
     """``SOURCE_DATE_EPOCH`` when set, else midnight UTC of ``date`` (an article's, an edition's)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        if not epoch.isdigit():
-            raise ArticlekitError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970")
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    return dt.datetime.combine(date, dt.time(0, 0), dt.UTC)
+    return reproducible_moment(date)
 
 
 def stable_identifier(article: Article) -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import os
 from pathlib import Path
 
 import weasyprint
@@ -37,6 +36,7 @@ from ...render.html_body import ref_letter as _letter
 from ...render.identity import identity_uuid
 from ...styles import default_styles_dir, find_style
 from ...tree import iter_blocks, stringify
+from ..moment import reproducible_moment
 from .document import PrintDocument, print_document, text_setting
 from .page import base_stylesheet, page_geometry, parse_page_size
 from .press import PressJob, Stylesheet, cell_faces, press_pdf, reference_pages
@@ -61,13 +61,7 @@ def variant_of(name: str) -> str | None:
 
 def build_time(article: Article) -> dt.datetime:
     """The timestamp stamped into the PDF: ``SOURCE_DATE_EPOCH`` if set, else the article's date at 00:00 UTC."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-        except (ValueError, OverflowError, OSError):
-            raise ArticlekitError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from None
-    return dt.datetime.combine(article.metadata.date, dt.time(0, 0), tzinfo=dt.UTC)
+    return reproducible_moment(article.metadata.date)
 
 
 def w3c_time(moment: dt.datetime) -> str:
