@@ -128,6 +128,19 @@ def test_the_page_ranges_are_the_pages_of_each_article(built: tuple[Path, list[A
         assert before.last < after.first
 
 
+def test_a_section_named_by_its_part_title_is_not_named_again(built: tuple[Path, list[ArticlePages]]) -> None:
+    """The GDPR article runs under "Research" and opens the Research part: its first page says so once (the
+    trade war article, second under "Commentary", keeps its own section line)."""
+    pdf, pages = built
+    first = {p.slug: p.first for p in pages}
+    opening = page_text(pdf, first["data-protection-after-the-gdpr"])
+    def above(text: str, title: str) -> str:  # what the page prints over the article's title
+        return text.split(title)[0].replace(" ", "")
+
+    assert above(opening, "Data protection") == "RESEARCH", opening[:200]
+    assert above(page_text(pdf, first["the-trade-war-and-southeast-asia"]), "Caught in") == "COMMENTARY"
+
+
 def test_notes_restart_at_1_in_each_article_and_link_both_ways(
         edition: Edition, built: tuple[Path, list[ArticlePages]]) -> None:
     pdf, pages = built

@@ -65,6 +65,8 @@ from .writer import (
 )
 from .xmp import XmpData, instance_uuid, xmp_packet
 
+#: The title block's line naming the article's section (``title-block.html.j2``).
+_SECTION_LABEL = re.compile(r'<p class="section-label">[^<]*</p>\s*')
 #: A start tag; a quoted attribute value may hold a ">" (HTML allows it unescaped).
 _TAG = re.compile(r"""<[A-Za-z](?:[^>"']|"[^"]*"|'[^']*')*>""")
 _ID_ATTR = re.compile(r'\b(id|aria-labelledby|aria-describedby)="([^"]*)"')
@@ -213,6 +215,9 @@ class _Book:
                  f' data-setting="{text_setting(m.lang)}" data-running-head="{escape(running_head(article))}"')
         part = (f'<h1 class="part-title" id="{prefix}part">{escape(part_title)}</h1>\n'
                 if part_title else "")
+        if part_title and m.section and m.section.strip().casefold() == part_title.strip().casefold():
+            # The part title already names the section the article runs under: not said twice.
+            body = _SECTION_LABEL.sub("", body, count=1)
         end = f'<span class="article-end" id="{prefix}end"></span>'
         # The outline names the article by its plain title (the printed one ties its last words).
         body = body.replace('<h1 class="title"', f'<h1 class="title" data-bookmark="{escape(m.title_text)}"', 1)
