@@ -44,10 +44,21 @@ class Shaper:
         #: Paragraphs already set, by their runs, measure and constraint: a second layout (or the same
         #: paragraph in an edition and its offprint) takes their lines again instead of breaking them anew.
         self.set: dict[Hashable, tuple[list[Any], int]] = {}
+        self._keys: dict[int, tuple[Any, Hashable]] = {}
 
     def key(self, style: Any) -> Hashable:
+        """The key of ``style``'s font properties: styles that set text alike share their widths.
+
+        Made once per style object (kept with the style, so its id is not reused while the key is).
+        """
+        known = self._keys.get(id(style))
+        if known is not None and known[0] is style:
+            return known[1]
         key = (id(style.font_config), *(_hashable(style[k]) for k in _FONT_KEYS))
         self.styles.setdefault(key, style)
+        if len(self._keys) > 50_000:
+            self._keys.clear()
+        self._keys[id(style)] = (style, key)
         return key
 
     def width(self, text: str, key: Hashable) -> float:
