@@ -15,13 +15,11 @@ without building.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Sequence
 
 from ...errors import ArticleError, ArticleErrors
 from ...model import Article, Deposit, Metadata
-from ..moment import reproducible_moment
 
 #: The registries a record can be made for, with the name messages use.
 REGISTRIES = {"crossref": "Crossref deposit", "doaj": "DOAJ record"}
@@ -110,15 +108,5 @@ def require_all(articles: Sequence[Article], registry: str, deposit: Deposit | N
         raise ArticleErrors(list(problems.values()))
 
 
-def deposit_time(date: dt.date) -> dt.datetime:
-    """When the record was made, reproducibly: ``SOURCE_DATE_EPOCH`` if set, else ``date`` at 00:00 UTC.
-
-    A record made twice from the same inputs is the same bytes.  Crossref takes a
-    deposit only when its timestamp is later than the last one for the DOI, so a
-    correction is deposited with ``SOURCE_DATE_EPOCH`` set to the time of the change.
-    """
-    return reproducible_moment(date)
-
-
-__all__ = ["ISSN", "MAX_DEPOSIT_BYTES", "ORCID_URL", "REGISTRIES", "deposit_time", "issns", "journal_title",
+__all__ = ["ISSN", "MAX_DEPOSIT_BYTES", "ORCID_URL", "REGISTRIES", "issns", "journal_title",
            "require", "require_all", "requirements", "resource_url"]

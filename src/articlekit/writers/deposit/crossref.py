@@ -14,8 +14,10 @@ The document, in the order the schema requires::
 
 ``doi_batch_id`` is a digest of the rest of the document, so the same inputs give
 the same id and different ones a different id; ``timestamp`` is
-:func:`~articlekit.writers.deposit.deposit_time` (``SOURCE_DATE_EPOCH``, else the
-publication date), as the PDF's dates are.
+:func:`~articlekit.writers.moment.reproducible_moment` (``SOURCE_DATE_EPOCH``, else the
+publication date), as the PDF's dates are: Crossref takes a deposit only when its
+timestamp is later than the last one for the DOI, so a correction is deposited
+with ``SOURCE_DATE_EPOCH`` set to the time of the change.
 
 5.4.0 takes the same elements in the same places for everything written here:
 articlekit writes no ``reference_distribution_opts`` (whose allowed places differ
@@ -39,7 +41,8 @@ from ..elements import Element
 from ..jats import build_tree
 from ..jats.front import license_url
 from ..jats.xml import MML
-from . import MAX_DEPOSIT_BYTES, deposit_time, issns, journal_title, require, require_all, resource_url
+from ..moment import reproducible_moment
+from . import MAX_DEPOSIT_BYTES, issns, journal_title, require, require_all, resource_url
 from .faces import JATS1, faces_into, jats_abstract
 from .languages import ISO_639_2B
 
@@ -99,7 +102,7 @@ class DepositBuilder:
                  f"{self.ns} https://www.crossref.org/schemas/crossref{self.schema}.xsd")
         head = self.el(root, "head")
         batch_id = self.el(head, "doi_batch_id", "articlekit")
-        self.el(head, "timestamp", deposit_time(date).strftime("%Y%m%d%H%M%S"))
+        self.el(head, "timestamp", reproducible_moment(date).strftime("%Y%m%d%H%M%S"))
         depositor = self.el(head, "depositor")
         self.el(depositor, "depositor_name", self.deposit.depositor)
         self.el(depositor, "email_address", self.deposit.email)

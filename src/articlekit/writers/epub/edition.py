@@ -40,6 +40,7 @@ from ...render.html_body import HtmlOptions
 from ...render.identity import IDENTITY_NAMESPACE
 from ...render.title_block import joined
 from ...styles import read_style
+from ..moment import reproducible_moment
 from . import (
     NAV,
     SPLIT_BYTES,
@@ -57,7 +58,7 @@ from . import (
     title_page,
     write_book,
 )
-from .package import RELATOR_OF, Contributor, PackageMetadata, accessibility, add_to_book, contributor, moment_for
+from .package import RELATOR_OF, Contributor, PackageMetadata, accessibility, add_to_book, contributor
 from .resources import EXTENSIONS, ImageResource, collect_images, sniff_media_type
 from .xhtml import (
     EPUB_TYPE,
@@ -418,7 +419,7 @@ def _add_collections(edition: Edition, book: epub.EpubBook) -> None:
 def build_edition_epub(edition: Edition, options: WriteOptions, *, split_bytes: int = SPLIT_BYTES) -> bytes:
     """The edition as EPUB bytes."""
     labels = labels_for_lang(edition.lang)
-    moment = moment_for(edition.date)
+    moment = reproducible_moment(edition.date)
     cover_image = _cover_image(edition)
 
     front: list[Document] = []

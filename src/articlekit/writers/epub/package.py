@@ -74,12 +74,7 @@ def build_moment(article: Article) -> dt.datetime:
     midnight UTC of the article's date: never the clock, so every build of the
     same source gives the same bytes.
     """
-    return moment_for(article.metadata.date)
-
-
-def moment_for(date: dt.date) -> dt.datetime:
-    """``SOURCE_DATE_EPOCH`` when set, else midnight UTC of ``date`` (an article's, an edition's)."""
-    return reproducible_moment(date)
+    return reproducible_moment(article.metadata.date)
 
 
 def stable_identifier(article: Article) -> str:

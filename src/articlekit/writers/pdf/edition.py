@@ -47,6 +47,7 @@ from ...render.identity import IDENTITY_NAMESPACE
 from ...render.title_block import joined
 from ...styles import default_styles_dir, find_style
 from ...tree import inline_children
+from ..moment import reproducible_moment
 from .document import HYPHEN, PrintDocument, TitleRenderer, print_document, running_authors, shorten, text_setting
 from .measure import CellFaces
 from .offprints import article_metadata, offprint
@@ -54,7 +55,6 @@ from .page import base_stylesheet, page_geometry, parse_page_size
 from .press import PressJob, Stylesheet, Write, cell_faces, press_pdf, reference_pages
 from .writer import (
     article_xmp,
-    build_time,
     conformance_of,
     document_id_of,
     link_labels,
@@ -364,10 +364,7 @@ def _xmp(edition: Edition, created: str, conformance: dict[str, str], document_i
 
 def edition_time(edition: Edition) -> dt.datetime:
     """``SOURCE_DATE_EPOCH`` if set, else the edition's date at 00:00 UTC (as for an article)."""
-    first = edition.articles[0].article if edition.articles else None
-    if first is None:
-        return dt.datetime.combine(edition.date, dt.time(0, 0), tzinfo=dt.UTC)
-    return build_time(dataclasses.replace(first, metadata=dataclasses.replace(first.metadata, date=edition.date)))
+    return reproducible_moment(edition.date)
 
 
 def _page_ranges(edition: Edition, pages: Mapping[str, int]) -> list[ArticlePages]:
