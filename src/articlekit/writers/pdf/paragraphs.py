@@ -314,8 +314,9 @@ def _set_lines(paragraph: _Paragraph, items: list[Any], breaking: Breaking, shap
         target = widths[min(k, len(widths) - 1)]
         natural = _measured(paragraph, parts, shape)
         tracking = 0.0
+        letters = sum(len(text) for _p, text in parts)
+        size = max(float(paragraph.styles[p]["font_size"]) for p, _t in parts) if parts else 0.0
         if not last and breaking.passes > 1:
-            letters = sum(len(text) for _p, text in parts)
             loose = target - natural - spaces * space * costs.space_stretch * TRACKED_SPACES
             tight = target - natural + spaces * space * costs.space_shrink
             excess = loose if loose > 0 else (tight if tight < 0 else 0.0)
@@ -323,28 +324,29 @@ def _set_lines(paragraph: _Paragraph, items: list[Any], breaking: Breaking, shap
                 # Tracking widens every character, the spaces too, and so each gap by twice its amount (the
                 # letter before the space and the space itself): of the excess, the letters other than the
                 # spaces' neighbours take what the spaces are not to.
-                size = max(float(paragraph.styles[p]["font_size"]) for p, _t in parts)
                 tracking = max(-costs.tracking, min(costs.tracking, excess / (letters - 2 * spaces) / size))
                 natural = _measured(paragraph, parts, shape, tracking)
-        letters = sum(len(text) for _p, text in parts)
         if not spaces and natural > target and letters:
             # A line within one word (a hash broken anywhere) measured a little wider than its letters did one by
             # one (kerning across them): tracked in, within the same ±1 %, rather than past the text block.
-            size = max(float(paragraph.styles[p]["font_size"]) for p, _t in parts)
             tracking = max(-costs.tracking, tracking + (target - natural - _SLACK) / letters / size)
             natural = _measured(paragraph, parts, shape, tracking)
         spacing = 0.0 if not spaces else (target - natural) / spaces - _SLACK
         if last:  # the last line keeps its natural spaces, unless it had to be shrunk to fit
             spacing = min(0.0, spacing)
+        width = natural
         for _ in range(2 if spacing else 0):
             # Read the line back as it will be laid out: Pango does not always add word spacing linearly
             # (a negative spacing is taken only in part next to some glyphs).
-            off = target - _SLACK * spaces - _measured(paragraph, parts, shape, tracking, spacing)
+            width = _measured(paragraph, parts, shape, tracking, spacing)
+            off = target - _SLACK * spaces - width
             if (last and off > 0) or abs(off) < 0.01:
                 break
             spacing += off / spaces
+        else:
+            if spacing:  # corrected after its last reading: read again
+                width = _measured(paragraph, parts, shape, tracking, spacing)
         text = "".join(t for _p, t in parts)
-        width = _measured(paragraph, parts, shape, tracking, spacing) if spacing else natural
         out.append(_SetLine(start, end, hyphen, spacing, tracking, last, text, width))
     return out
 
