@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
@@ -32,6 +33,9 @@ from ..read.bounds import DEFAULT_MAX_BYTES
 from ..writers import FORMATS, available_formats
 from ..writers.pdf.page import PageSizeError, parse_page_size
 from .progress import Progress, warning_line
+
+if TYPE_CHECKING:
+    from ..editions import EditionReport
 
 _FORMAT_HELP = "; ".join(f"{f.name}: {f.description}" for f in FORMATS.values())
 
@@ -72,7 +76,8 @@ def _report(report: BuildReport, quiet: bool) -> int:
     return _exit_code([_print_result(res, quiet) for res in report.results])
 
 
-def _print_result(res: ArticleResult, quiet: bool) -> int:
+def _print_result(res: ArticleResult | EditionReport, quiet: bool) -> int:
+    """Print a build's warnings and errors (on stderr) and, unless ``quiet``, what it wrote; its exit code."""
     for w in res.warnings:
         click.echo(warning_line(w), err=True)
     for e in res.errors:
@@ -301,16 +306,10 @@ def edition_cmd(edition: Path, formats: tuple[str, ...], out_dir: Path, offprint
     report = build_edition(edition, ",".join(formats), out_dir, offprints=offprints, options=options,
                            sources_dir=sources_dir, strict=strict, force=force, jobs=jobs,
                            progress=None if quiet else click.echo)
-    for w in report.warnings:
-        click.echo(warning_line(w), err=True)
-    for e in report.errors:
-        click.echo(str(e), err=True)
-    if not quiet:
-        for out in report.outputs:
-            click.echo(f"wrote {out}")
+    code = _print_result(report, quiet)
     if report_path is not None:
         atomic_write(report_path, json.dumps(report.as_dict(), indent=2, ensure_ascii=False).encode() + b"\n")
-    raise SystemExit(_exit_code([e.exit_code for e in report.errors]))
+    raise SystemExit(code)
 
 
 class Terminated(KeyboardInterrupt):
