@@ -68,6 +68,11 @@ class Breaking:
     passes: int
     demerits: float = 0.0
 
+    @property
+    def hyphens(self) -> int:
+        """How many of its lines end in a hyphen."""
+        return sum(line.hyphenated for line in self.lines)
+
 
 @dataclass(slots=True)
 class _Node:
@@ -148,14 +153,12 @@ def _best(items: Sequence[Item], widths: Sequence[float], params: Params, barred
           lines: int | None) -> Breaking:
     first = _run(items, widths, params, Rung(1, params.tolerance), barred, lines)
     if first is not None:
-        hyphens = sum(line.hyphenated for line in first.lines)
-        if hyphens <= params.hyphen_share * (len(first.lines) - 1):
+        if first.hyphens <= params.hyphen_share * (len(first.lines) - 1):
             return first
         # More hyphens than the house allows: the breaking is not within every limit, so the first tracked
         # rung is tried, and taken if it needs fewer.
         tracked = _run(items, widths, params, LADDER[0], barred, lines)
-        return tracked if tracked is not None and sum(line.hyphenated for line in tracked.lines) < hyphens \
-            else first
+        return tracked if tracked is not None and tracked.hyphens < first.hyphens else first
     for rung in (*LADDER, OVERFULL):
         found = _run(items, widths, params, rung, barred, lines)
         if found is not None:
