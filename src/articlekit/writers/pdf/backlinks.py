@@ -18,13 +18,25 @@ the caller lays the document out anew.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from weasyprint.formatting_structure import boxes
 
+#: What a note's back-links open with, and what stands between two of them (:meth:`.document.PrintRenderer.backlinks`
+#: writes them so; the edit below expects them so).
 ARROW = "\u2191\u00a0"
 SEPARATOR = ", "
+
+T = TypeVar("T")
+
+
+def first_on_each_page(items: Iterable[T], page: Callable[[T], Hashable]) -> list[T]:
+    """The first of ``items`` on each page, in order: a note lists each page of its references once."""
+    first: dict[Hashable, T] = {}
+    for item in items:
+        first.setdefault(page(item), item)
+    return list(first.values())
 
 
 def _spans(box: Any, line: Any = None) -> Iterator[tuple[Any, Any]]:
@@ -58,10 +70,7 @@ def list_pages_once(root_box: Any, pages: Mapping[str, int], labels: Mapping[str
                 or any(not isinstance(a, boxes.InlineBox) or a.element_tag != "a" for a in links) \
                 or any(not isinstance(s, boxes.TextBox) or s.text != SEPARATOR for s in separators):
             return None
-        first_on_page: dict[int | None, Any] = {}
-        for a in links:
-            first_on_page.setdefault(pages.get(a.element.get("href", "").removeprefix("#")), a)
-        kept = list(first_on_page.values())
+        kept = first_on_each_page(links, lambda a: pages.get(a.element.get("href", "").removeprefix("#")))
         if len(kept) == len(links):
             continue
         if len(links) > 1 and len(kept) == 1:
@@ -78,4 +87,4 @@ def list_pages_once(root_box: Any, pages: Mapping[str, int], labels: Mapping[str
     return {element for _, _, element in edits}
 
 
-__all__ = ["list_pages_once"]
+__all__ = ["ARROW", "SEPARATOR", "first_on_each_page", "list_pages_once"]

@@ -35,6 +35,7 @@ from ...render.summary import description
 from ...render.title_block import TitleBlockOptions, joined, render_title_block
 from ...render.title_block import title_block as shared_title_block
 from ...tree import inline_children, stringify
+from .backlinks import ARROW, SEPARATOR, first_on_each_page
 from .breaks import (
     HYPHEN,
     NO_HYPHENS_NEEDED,
@@ -263,17 +264,15 @@ class PrintRenderer(HtmlRenderer):
         """
         refs = list(enumerate(note.ref_ids))
         if self.ref_pages is not None:
-            first_on_page: dict[int | None, tuple[int, str]] = {}
-            for i, ref in refs:
-                first_on_page.setdefault(self.ref_pages.get(ref), (i, ref))
-            refs = list(first_on_page.values())
+            ref_pages = self.ref_pages
+            refs = first_on_each_page(refs, lambda ref: ref_pages.get(ref[1]))
         many = len(note.ref_ids) > 1
         links = []
         for i, ref in refs:
             label = self.labels.back_to_reference(note.number, _letter(i) if many else None, parenthesised=True)
             links.append(f'<a class="backlink" href="#{ref}" role="doc-backlink" aria-label="{label}"></a>')
         pages = self.labels["pages" if len(links) > 1 else "page"]
-        return f'<span class="backlinks">\u2191\u00a0{pages}\u00a0{", ".join(links)}</span>'
+        return f'<span class="backlinks">{ARROW}{pages}\u00a0{SEPARATOR.join(links)}</span>'
 
     def note_item(self, note: Note) -> str:
         """A note whose back-links cannot sit alone on a line: a word joiner ties them to its last word.
