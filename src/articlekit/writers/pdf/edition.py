@@ -491,6 +491,5 @@ def print_edition(edition: Edition, options: WriteOptions | None = None, *, offp
     return EditionPrint(data, _page_ranges(edition, pages), made)
 
 
-
 __all__ = ["EditionPrint", "edition_to_pdf", "edition_uuid", "numbering", "prefix_ids", "print_edition"]
 

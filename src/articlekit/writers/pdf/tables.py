@@ -30,11 +30,9 @@ import re
 from collections.abc import Iterator, Sequence
 from copy import deepcopy
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
-import pyphen
-
+from ...compose.material import dictionary
 from ...read.tables import GRID_KEY
 from ...tree import inline_children, iter_table_rows, stringify
 from .breaks import BREAK_HERE, NO_HYPHENS_NEEDED, WORD_JOINER
@@ -82,13 +80,6 @@ def break_token(text: str) -> str:
         word = _LEADING_HYPHENS.sub(lambda m: WORD_JOINER.join(m[1]) + WORD_JOINER, word)
         return _TOKEN_BREAK.sub(BREAK_HERE, word)
     return re.sub(r"\S+", one, text)
-
-
-@cache
-def _dictionary(lang: str, left: int, right: int) -> pyphen.Pyphen | None:
-    """The hyphenation dictionary WeasyPrint sets ``lang`` with, with its limits, or None (no hyphenation)."""
-    found = pyphen.language_fallback(lang.replace("-", "_")) if lang else None
-    return pyphen.Pyphen(lang=found, left=left, right=right) if found else None
 
 
 @dataclass(frozen=True)
@@ -147,7 +138,7 @@ def _parts(text: str, kind: str, faces: CellFaces, wide: bool, cell: str, lang: 
         start = next((i for i, ch in enumerate(part) if ch.isalpha()), len(part))
         end = len(part) - next((i for i, ch in enumerate(reversed(part)) if ch.isalpha()), len(part))
         core = part[start:end]
-        dic = _dictionary(lang, limits[1], limits[2]) if limits and len(core) >= limits[0] else None
+        dic = dictionary(lang, limits[1], limits[2]) if limits and len(core) >= limits[0] else None
         if dic is None or lang.split("-")[0] in NO_HYPHENS_NEEDED:
             yield part
             continue
