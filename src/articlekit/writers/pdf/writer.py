@@ -74,10 +74,6 @@ def _style_dirs(article: Article, options: WriteOptions) -> tuple[Path, ...]:
     return tuple(dict.fromkeys(d.resolve() for d in dirs))
 
 
-def _dir_url(path: Path) -> str:
-    return path.resolve().as_uri() + "/"
-
-
 def document_id_of(article: Article) -> str:
     """The article PDF's document id (the EPUB's identifier comes from the same key): never random."""
     return f"uuid:{identity_uuid(article)}"
