@@ -503,8 +503,4 @@ def _sha256_or_none(path: Path) -> str | None:
         return None
 
 
-def _problem(e: BaseException) -> Problem:
-    return Problem.of(e) if isinstance(e, ArticlekitError) else Problem(str(e), 2)
-
-
 __all__ = ["BatchReport", "BatchResult", "FormatResult", "build_many", "usable_cpus"]
