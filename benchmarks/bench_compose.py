@@ -80,7 +80,8 @@ def ten_thousand_words(words: int = 10_000) -> str:
     parts, defs, k = [], [], 0
     while k * size < words:
         k += 1
-        parts.append(f"## Part {k}\n\n" + re.sub(r"\[\^(\d+)\]", rf"[^p{k}n\1]", main.strip()) + _TABLE.format(n=k))
+        body = re.sub(r"\[\^(\d+)\]", rf"[^p{k}n\1]", main.strip())
+        parts.append(f"## Part {k}\n\n{body}\n" + _TABLE.format(n=k))  # a blank line before the table
         defs.append(re.sub(r"^\[\^(\d+)\]:", rf"[^p{k}n\1]:", notes.strip(), flags=re.M))
     return f"---\n{front}---\n\n" + "\n\n".join(parts) + "\n\n" + "\n\n".join(defs) + "\n"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from articlekit.compose import INFINITY, Atom, Box, Glue, Params, Penalty, Run, break_paragraph, finish
+from articlekit.compose.breaking import sparing
 from articlekit.compose.material import HYPHEN, hyphenation_points, paragraph_items
 
 
@@ -93,6 +94,46 @@ def test_an_infeasible_paragraph_takes_the_emergency_pass_then_overflows() -> No
     wide = finish([Box(50, 0), Glue(2, 1, 0.5), Box(5, 1)])  # a word wider than the line
     breaking = break_paragraph(wide, [20])
     assert breaking.passes == 3 and breaking.lines
+
+
+def _mixed(*spec: int | tuple[int, int]) -> list[Box | Glue | Penalty]:
+    """Words of the given widths, a pair being a word with a hyphenation point (a hyphen of 1, penalty 300)."""
+    items: list[Box | Glue | Penalty] = []
+    for i, w in enumerate(spec):
+        if i:
+            items.append(Glue(2, 1, 2 / 3))
+        items += [Box(w[0], (i, 0)), Penalty(1, 300, True, (i, 1)), Box(w[1], (i, 1))] if isinstance(w, tuple) \
+            else [Box(w, i)]
+    return finish(items)
+
+
+def test_a_hyphen_weighed_more_is_traded_for_looser_lines_only_together_with_a_tolerance() -> None:
+    """Sparing a hyphen takes both a heavier hyphen and room for looser lines: either alone keeps it."""
+    items = _mixed(3, (3, 4), 4, 3, (3, 4), (4, 5), (4, 5), 5, 5)
+    plain = break_paragraph(items, [28], Params())
+    assert plain.hyphens == 1 and plain.passes == 1
+    assert break_paragraph(items, [28], Params(tolerance=2.0)).hyphens == 1
+    assert break_paragraph(items, [28], Params(hyphen_weight=4)).hyphens == 1
+    spared = break_paragraph(items, [28], Params(tolerance=2.0, hyphen_weight=4))
+    assert spared.hyphens == 0 and spared.passes == 1
+    assert max(line.ratio for line in spared.lines) > max(line.ratio for line in plain.lines)
+
+
+def test_a_tracked_first_pass_finds_lines_an_untracked_one_cannot() -> None:
+    """Tracking (the boxes' own stretch) lets the first pass of a sparing setting fit a line spaces alone cannot."""
+    items = finish([Box(10, 0, 1.5, 1.5), Glue(2, 1, 2 / 3), Box(10, 1, 1.5, 1.5), Glue(2, 1, 2 / 3),
+                    Box(10, 2, 1.5, 1.5)])
+    assert break_paragraph(items, [25], Params(tolerance=1.0)).passes == 2  # 3 more on one space: past 1.0
+    tracked = break_paragraph(items, [25], Params(tolerance=1.0, tracked=True))
+    assert tracked.passes == 1 and tracked.tracked
+    assert not break_paragraph(items, [22], Params(tolerance=1.0)).tracked
+
+
+def test_the_sparing_settings_weigh_a_hyphen_more_each_time() -> None:
+    settings = sparing(Params())
+    weights = [s.hyphen_weight for s in settings]
+    assert weights == sorted(weights) and weights[0] > 1
+    assert settings[-1].tolerance > Params().tolerance and settings[-1].tracked
 
 
 def test_a_forced_break_is_never_skipped() -> None:

@@ -19,7 +19,7 @@ result says which pass it took, so the caller can report what it had to allow.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .items import INFINITY, Box, Glue, Item, Penalty, finish
 
@@ -43,6 +43,13 @@ class Params:
     hyphen_share: float = 0.12
     #: Most hyphenated lines in a row (a hard limit, except in the last pass).
     max_hyphen_run: int = 2
+    #: What a hyphen's penalty is multiplied by (more than 1 where a document spends fewer hyphens: :data:`SPARING`).
+    hyphen_weight: float = 1.0
+    #: Whether the first pass may track letters too, as the last-resort pass does (a setting of :data:`SPARING`).
+    tracked: bool = False
+    #: The widest space (times the normal one) a paragraph set again to spare hyphens (:data:`SPARING`) may have:
+    #: under the 2 normal spaces past which a line is reported as loose.
+    sparing_gap: float = 1.95
     #: Stretch added to every line in the emergency pass, in the items' unit (TeX's ``\emergencystretch``).
     emergency_stretch: float = 0.0
     #: The power of a line's stretch ratio in its badness in the emergency passes (3, TeX's, in the first): a
@@ -67,6 +74,8 @@ class Breaking:
     lines: tuple[Line, ...]
     passes: int
     demerits: float = 0.0
+    #: Whether its lines may be tracked (by up to ±1 %) as well as spaced.
+    tracked: bool = False
 
     @property
     def hyphens(self) -> int:
@@ -151,7 +160,7 @@ def break_paragraph(items: Sequence[Item], widths: Sequence[float], params: Para
 
 def _best(items: Sequence[Item], widths: Sequence[float], params: Params, barred: frozenset[int],
           lines: int | None) -> Breaking:
-    first = _run(items, widths, params, Rung(1, params.tolerance), barred, lines)
+    first = _run(items, widths, params, Rung(1, params.tolerance, tracking=params.tracked), barred, lines)
     if first is not None:
         if first.hyphens <= params.hyphen_share * (len(first.lines) - 1):
             return first
@@ -182,18 +191,18 @@ def _windowed(items: Sequence[Item], widths: Sequence[float], params: Params) ->
     follow it for half a window.
     """
     chosen: list[Line] = []
-    start, first, passes, total = 0, True, 1, 0.0
+    start, first, passes, total, tracked = 0, True, 1, 0.0, False
     while True:
         last = start + WINDOW >= len(items)
         window = list(items[start:]) if last else finish(list(items[start:start + WINDOW]))
         found = _best(window, widths if first else widths[-1:], params, frozenset(), None)
-        passes, total = max(passes, found.passes), total + found.demerits
+        passes, total, tracked = max(passes, found.passes), total + found.demerits, tracked or found.tracked
         keep = list(found.lines) if last else [line for line in found.lines if line.end < WINDOW // 2]
         if not keep:
             keep = list(found.lines[:1])
         chosen.extend(Line(line.start + start, line.end + start, line.ratio, line.hyphenated) for line in keep)
         if last:
-            return Breaking(tuple(chosen), passes, total)
+            return Breaking(tuple(chosen), passes, total, tracked)
         start, first = start + keep[-1].end + 1, False
 
 
@@ -215,6 +224,8 @@ class Rung:
     final_hyphen: bool = False
     #: Breaks marked as last-resort (:attr:`.items.Penalty.last_resort`: a letter inside an address).
     last_resort: bool = False
+    #: Whether each box may be tracked (by its stretch and shrink); by default from the second pass on.
+    tracking: bool | None = None
 
 
 #: The last-resort pass climbs this ladder, so the widest space is the least the words allow: tracking
@@ -235,10 +246,25 @@ LADDER = (
 OVERFULL = Rung(3, float("inf"), emergency=True, final_hyphen=True, last_resort=True)
 
 
+#: How a paragraph is set with fewer hyphens, in turn, where a document has more than its share of
+#: hyphenated lines (see :func:`sparing`): each setting (a tolerance, what a hyphen's penalty is multiplied by,
+#: whether letters may be tracked) weighs a hyphen more than the one before, and the later ones allow
+#: tracking and looser lines, so a text of long words (German, Indonesian) at a narrow measure trades
+#: hyphens for space only as far as it must.  Whoever sets paragraphs by them checks the spaces they give
+#: (the print writer holds them under :attr:`Params.sparing_gap`).
+SPARING = ((1.15, 2.0, False), (1.05, 3.0, True), (1.35, 4.0, True), (1.6, 5.0, True))
+
+
+def sparing(params: Params) -> tuple[Params, ...]:
+    """The settings :data:`SPARING` makes of ``params``, each sparing hyphens more than the one before."""
+    return tuple(replace(params, tolerance=tolerance, hyphen_weight=weight, tracked=tracked)
+                 for tolerance, weight, tracked in SPARING)
+
+
 def _run(items: Sequence[Item], widths: Sequence[float], params: Params, rung: Rung,
          no_hyphen_lines: frozenset[int], lines: int | None = None) -> Breaking | None:
     passes, tolerance, final_hyphen, last_resort = rung.passes, rung.tolerance, rung.final_hyphen, rung.last_resort
-    tracking = passes >= 2
+    tracking = passes >= 2 if rung.tracking is None else rung.tracking
     sums = _sums(items, tracking)
     sum_width, sum_stretch, sum_shrink, sum_spaces = sums.width, sums.stretch, sums.shrink, sums.spaces
     starts = _starts(items)
@@ -249,6 +275,7 @@ def _run(items: Sequence[Item], widths: Sequence[float], params: Params, rung: R
     horizon = (lines + 1) if lines is not None else max(no_hyphen_lines, default=0) + 1
     max_run = params.max_hyphen_run
     line_penalty = params.line_penalty
+    hyphen_weight = params.hyphen_weight
     active: list[_Node] = [_Node(-1, 0, 1, 0, 0.0, None)]
     line_starts = {-1: starts[-1]}
     final = len(items) - 1
@@ -317,7 +344,7 @@ def _run(items: Sequence[Item], widths: Sequence[float], params: Params, rung: R
                     badness = 1e7
             demerits = (line_penalty + badness) ** 2
             if penalty > 0:
-                demerits += penalty * penalty
+                demerits += (penalty * hyphen_weight) ** 2 if flagged else penalty * penalty
             elif penalty < 0 and not forced:
                 demerits -= penalty * penalty
             if flagged and node.hyphenated:
@@ -356,7 +383,7 @@ def _run(items: Sequence[Item], widths: Sequence[float], params: Params, rung: R
         start = line_starts[previous.position]
         chosen.append(Line(start, node.position, node.ratio, node.hyphenated))
         node = previous
-    return Breaking(tuple(reversed(chosen)), passes, best_total)
+    return Breaking(tuple(reversed(chosen)), passes, best_total, tracking)
 
 
-__all__ = ["LADDER", "OVERFULL", "Breaking", "Line", "Params", "Rung", "break_paragraph"]
+__all__ = ["LADDER", "OVERFULL", "SPARING", "Breaking", "Line", "Params", "Rung", "break_paragraph", "sparing"]

@@ -33,7 +33,8 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.layout.page import PageType, page_width, resolve_percentages, set_page_type_computed_styles
 
 from ...compose import Atom, Breaking, Params, Run, break_paragraph, finish, paragraph_items
-from ...compose.material import HYPHEN, Costs
+from ...compose.breaking import sparing
+from ...compose.material import HARD_HYPHENS, HYPHEN, Costs
 from .measure import Shaper, measure_text, shaper
 
 #: Languages set by WeasyPrint's own breaking: Chinese and Japanese break between characters, which the
@@ -116,6 +117,8 @@ class _Paragraph:
     #: For each piece: the text box it is, with its parent, or None (an atom).
     owners: list[tuple[Any, Any] | None] = field(default_factory=list)
     styles: list[Any] = field(default_factory=list)
+    #: The ``<article>`` element it is in (each of an edition's articles keeps its own share of hyphens).
+    part: Any = None
 
     def add(self, piece: Run | Atom, style: Any, owner: tuple[Any, Any] | None = None) -> None:
         """A piece of the paragraph, in ``style``; ``owner`` is the text box it is, with its parent."""
@@ -149,11 +152,12 @@ def _page_name(style: Any) -> str:
 
 
 def _paragraphs(box: Any, width: float | None, pages: _Pages, report: ComposeReport,
-                page: str = "") -> Iterator[_Paragraph]:
+                page: str = "", part: Any = None) -> Iterator[_Paragraph]:
     """The justified paragraphs under ``box``, each with the width of its lines (``None``: not to be set)."""
     for child in getattr(box, "children", None) or ():
         if not isinstance(child, boxes.BlockContainerBox):
             continue
+        within = child.element if child.element_tag == "article" else part
         style = child.style
         name = _page_name(style) or page
         inner = width
@@ -175,9 +179,9 @@ def _paragraphs(box: Any, width: float | None, pages: _Pages, report: ComposeRep
                 if inner is None:
                     report.leave("container")
                 else:
-                    yield _Paragraph(child, lines[0], inner)
+                    yield _Paragraph(child, lines[0], inner, part=within)
             continue
-        yield from _paragraphs(child, inner, pages, report, name)
+        yield from _paragraphs(child, inner, pages, report, name, within)
 
 
 def _flatten(paragraph: _Paragraph, box: Any, shape: Shaper) -> None:
@@ -316,7 +320,7 @@ def _set_lines(paragraph: _Paragraph, items: list[Any], breaking: Breaking, shap
         tracking = 0.0
         letters = sum(len(text) for _p, text in parts)
         size = max(float(paragraph.styles[p]["font_size"]) for p, _t in parts) if parts else 0.0
-        if not last and breaking.passes > 1:
+        if not last and breaking.tracked:
             loose = target - natural - spaces * space * costs.space_stretch * TRACKED_SPACES
             tight = target - natural + spaces * space * costs.space_shrink
             excess = loose if loose > 0 else (tight if tight < 0 else 0.0)
@@ -431,6 +435,7 @@ def compose_boxes(root_box: Any, html: Any, context: Any, params: Params | None 
     pages = _Pages(html, context)
     params = params or Params()
     top = _page_name(root_box.style)
+    chosen: dict[int, tuple[list[_SetLine], int]] = {}
     for number, paragraph in enumerate(list(_paragraphs(root_box, pages.width(top), pages, report, top))):
         try:
             _flatten(paragraph, paragraph.line, shape)
@@ -454,9 +459,68 @@ def compose_boxes(root_box: Any, html: Any, context: Any, params: Params | None 
                                                         for o in paragraph.owners if o is not None},
                      paragraph.line.style)
         report.kept[number] = kept
-        _set(report, number, kept, (constraints or {}).get(number), shape)
+        chosen[number] = _choose(kept, None, shape)
         report.composed += 1
+    parts: dict[int, dict[int, _Kept]] = {}
+    for number, kept in report.kept.items():
+        parts.setdefault(id(kept.paragraph.part), {})[number] = kept
+    for part in parts.values():
+        _spare_hyphens(part, chosen, params, shape)
+    for number, constraint in (constraints or {}).items():
+        if number in report.kept:
+            chosen[number] = _choose(report.kept[number], constraint, shape)
+    for number, kept in report.kept.items():
+        _apply(report, number, kept, *chosen[number])
     return report
+
+
+def _spare_hyphens(kept: Mapping[int, _Kept], chosen: dict[int, tuple[list[_SetLine], int]], params: Params,
+                   shape: Shaper) -> None:
+    """Set paragraphs again with fewer hyphens until an article's share of hyphenated lines is the house's.
+
+    Each paragraph is first set as well as it can be on its own (its spaces the
+    tightest its words allow); where more than :attr:`.Params.hyphen_share` of
+    the article's justified lines (every line but each paragraph's last) then
+    end in a hyphen, the paragraphs that would lose the most hyphens are set
+    again by the first setting of :func:`.compose.breaking.sparing` (a hyphen
+    weighed more), one at a time until the share is met, then by the next one
+    (looser lines allowed too).  So the spaces are loosened in as few
+    paragraphs, and as little, as the share needs; a document within it is set
+    as before.  A paragraph keeps its sparing setting in ``kept`` (a page
+    ending it in a hyphen sets it again under the same).
+    """
+    lines = sum(len(chosen[n][0]) - 1 for n in kept)
+    hyphens = sum(_hyphens(chosen[n][0]) for n in kept)
+    allowed = int(params.hyphen_share * lines)
+    for setting in sparing(params):
+        if hyphens <= allowed:
+            return
+        gains = []
+        for number, one in kept.items():
+            before = _hyphens(chosen[number][0])
+            if not before:
+                continue
+            again = _choose(dataclasses.replace(one, params=setting), None, shape)
+            if _hyphens(again[0]) < before and _widest(one, again[0]) <= params.sparing_gap:
+                gains.append((before - _hyphens(again[0]), -_widest(one, again[0]), number, again))
+        for gain, _wide, number, again in sorted(gains, reverse=True):
+            if hyphens <= allowed:
+                return
+            kept[number].params = setting
+            chosen[number] = again
+            hyphens -= gain
+
+
+def _hyphens(lines: list[_SetLine]) -> int:
+    """How many of ``lines`` end in a hyphen, added at the break or the word's own (``well-`` | ``known``)."""
+    return sum(line.hyphen or line.text.rstrip()[-1:] in HARD_HYPHENS for line in lines[:-1])
+
+
+def _widest(kept: _Kept, lines: list[_SetLine]) -> float:
+    """The widest space of a paragraph's justified lines, times its normal space: spacing and tracking (which
+    widens a space by its own and the letter's before it) together."""
+    size = float(kept.line_style["font_size"])
+    return 1 + max((line.word_spacing + 2 * line.tracking * size for line in lines[:-1]), default=0.0) / kept.space
 
 
 @dataclass
@@ -473,23 +537,27 @@ class _Kept:
     strained: tuple[int, float, str] | None = None
 
 
-def _set(report: ComposeReport, number: int, kept: _Kept, constraint: Constraint | None, shape: Shaper) -> None:
-    """Set one paragraph (under ``constraint``), rewrite its boxes, and note it in ``report``."""
+def _choose(kept: _Kept, constraint: Constraint | None, shape: Shaper) -> tuple[list[_SetLine], int]:
+    """A paragraph's lines (under ``constraint``), set and measured, and the composer's pass that found them."""
     paragraph, widths, space, params = kept.paragraph, kept.widths, kept.space, kept.params
     memo = (tuple(paragraph.pieces), tuple(widths), params, constraint)
     if memo in shape.set:
-        lines, passes = shape.set[memo]
-    else:
-        items = finish(paragraph_items(paragraph.pieces, shape.width, paragraph.width))
-        breaking = break_paragraph(
-            items, widths, dataclasses.replace(params, emergency_stretch=params.emergency_stretch or space),
-            no_hyphen_lines=constraint.no_hyphen if constraint else (),
-            lines=constraint.lines if constraint else None)
-        lines = _set_lines(paragraph, items, breaking, shape, widths, params, space)
-        passes = breaking.passes
-        if len(shape.set) > 20_000:
-            shape.set.clear()
-        shape.set[memo] = lines, passes
+        return shape.set[memo]
+    items = finish(paragraph_items(paragraph.pieces, shape.width, paragraph.width))
+    breaking = break_paragraph(
+        items, widths, dataclasses.replace(params, emergency_stretch=params.emergency_stretch or space),
+        no_hyphen_lines=constraint.no_hyphen if constraint else (),
+        lines=constraint.lines if constraint else None)
+    lines = _set_lines(paragraph, items, breaking, shape, widths, params, space)
+    if len(shape.set) > 20_000:
+        shape.set.clear()
+    shape.set[memo] = lines, breaking.passes
+    return lines, breaking.passes
+
+
+def _apply(report: ComposeReport, number: int, kept: _Kept, lines: list[_SetLine], passes: int) -> None:
+    """Rewrite a paragraph's boxes as ``lines``, and note it in ``report``."""
+    paragraph, space = kept.paragraph, kept.space
     _rewrite(paragraph, lines)
     start = len(report.widths)
     report.widths.extend((line.text, line.width) for line in lines)
@@ -502,6 +570,11 @@ def _set(report: ComposeReport, number: int, kept: _Kept, constraint: Constraint
         words = " ".join(" ".join(p.text.split()) for p in paragraph.pieces if isinstance(p, Run))
         kept.strained = passes, widest, words[:60]
         report.strained.append(kept.strained)
+
+
+def _set(report: ComposeReport, number: int, kept: _Kept, constraint: Constraint | None, shape: Shaper) -> None:
+    """Set one paragraph (under ``constraint``), rewrite its boxes, and note it in ``report``."""
+    _apply(report, number, kept, *_choose(kept, constraint, shape))
 
 
 def set_again(report: ComposeReport, constraints: Mapping[int, Constraint]) -> None:
