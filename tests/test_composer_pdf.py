@@ -260,6 +260,33 @@ def test_the_recto_feet_are_set_again_on_the_pages_they_change_with_the_bytes_of
     assert len(remade) == 1
 
 
+def test_a_spared_paragraph_set_again_keeps_its_setting_in_place_and_in_a_second_layout(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A paragraph set to spare hyphens and then barred from one (as at a recto's foot) is set under both, the
+    same in the laid-out tree as in a second whole layout: the same bytes."""
+    from articlekit.writers.pdf import pagination
+
+    spared: list[float] = []
+    recto_foot_hyphens = press.recto_foot_hyphens
+
+    def bar_a_spared_hyphen(pages: object, report: press.ComposeReport) -> dict[int, object]:
+        found: dict[int, object] = dict(recto_foot_hyphens(pages, report))  # type: ignore[arg-type]
+        for number, kept in sorted(report.kept.items()):
+            setting = report.set[kept.paragraph.block.element]
+            if kept.params.hyphen_weight > 1 and setting.hyphenated:
+                found[number] = paragraphs.Constraint(setting.lines, frozenset({min(setting.hyphenated)}))
+                spared.append(kept.params.hyphen_weight)
+                break
+        return found
+
+    monkeypatch.setattr(press, "recto_foot_hyphens", bar_a_spared_hyphen)
+    article = articlekit.load(CASES["id"])
+    in_place = articlekit.to_pdf(article)
+    monkeypatch.setattr(pagination, "SUPPORTED", False)  # another WeasyPrint: a second whole layout
+    assert articlekit.to_pdf(article) == in_place
+    assert len(spared) == 2 and spared[0] == spared[1] > 1
+
+
 def test_each_lines_width_is_the_composers(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The width the composer measured each line at is the width read back from the PDF (within half a point)."""
     reports: list[press.ComposeReport] = []
