@@ -39,7 +39,8 @@ class Params:
     #: A hyphen on the last full line, where a rung of the last-resort pass allows one (TeX's is 5000).
     final_hyphen_demerits: float = 1e6
     #: The share of a paragraph's lines (its last aside) that may end in a hyphen before the first pass's
-    #: breaking counts as outside the limits, and the tracked rung is tried for one with fewer.
+    #: breaking counts as outside the limits, and the tracked rung is tried for one with fewer; the print
+    #: writer holds each article to the same share, setting paragraphs again by :func:`sparing`.
     hyphen_share: float = 0.12
     #: Most hyphenated lines in a row (a hard limit, except in the last pass).
     max_hyphen_run: int = 2
