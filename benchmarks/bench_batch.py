@@ -132,7 +132,8 @@ def run_floor(sources: list[Path], jobs: int) -> float:
     from articlekit.styles import find_style
     from articlekit.writers.pdf.document import print_document
     from articlekit.writers.pdf.page import page_geometry, parse_page_size
-    from articlekit.writers.pdf.writer import _dir_url, base_stylesheet
+    from articlekit.writers.pdf.press import _dir_url
+    from articlekit.writers.pdf.writer import base_stylesheet
 
     book = find_book_face()
     geometry = page_geometry(parse_page_size("a4"))

@@ -24,8 +24,11 @@ fingerprint of the libraries that made it (:mod:`.incremental`).
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -38,6 +41,7 @@ from ..errors import ArticlekitError, ArticleWarning, OutputError, flatten
 from ..manifest import OutputFolder, sha256_file
 from ..options import WriteOptions
 from ..read.bounds import DEFAULT_MAX_BYTES
+from ..toolchain import fingerprint
 from ..writers import FORMATS, get_format, get_writer
 from .incremental import Fingerprints, made_from, recorded_warnings, up_to_date
 from .worker import LINKED_FORMATS, Job, Problem, Rendered, render_job, start_worker
@@ -224,14 +228,20 @@ def build_many(
         pending, refused = _plan(folder, out, jobs_list, incremental and not force, report, progress)
         workers = 1 if executor is None and len(pending) <= 1 else (jobs or usable_cpus())
         report.jobs = min(workers, len(pending)) if executor is None else workers
+        preparing = _prepare_pdf_writer(pending) if executor is None and workers == 1 and (jobs or usable_cpus()) > 1 \
+            else None
         # A local pool is replaced by a fresh one after each worker's share of articles (see
         # ARTICLES_PER_WORKER); a given executor runs the whole batch.
         share = workers * worker_articles
         rounds = [pending[i:i + share] for i in range(0, len(pending), share)] if executor is None else [pending]
-        for batch in rounds:
-            run_on = executor if executor is not None else _local_pool(workers, len(batch), fmts)
-            _run_round(batch, run_on, None if executor is None else _Sender(options), own=executor is None,
-                       folder=folder, out=out, refused=refused, report=report, progress=progress)
+        try:
+            for batch in rounds:
+                run_on = executor if executor is not None else _local_pool(workers, len(batch), fmts)
+                _run_round(batch, run_on, None if executor is None else _Sender(options), own=executor is None,
+                           folder=folder, out=out, refused=refused, report=report, progress=progress)
+        finally:
+            if preparing is not None:
+                preparing.join()
         order = {p: i for i, p in enumerate(paths)}
         report.results.sort(key=lambda r: order.get(r.source, -1))
         if crossref_batch and "crossref" in fmts:
@@ -359,6 +369,39 @@ def _plan(folder: OutputFolder, out: Path, jobs: list[Job], incremental: bool,
         else:
             _done(report, _refusal(job, refused[src]), progress)
     return pending, refused
+
+
+#: The module that makes PDFs, and WeasyPrint with it: about half a second to import.
+_PDF_WRITER = "articlekit.writers.pdf.writer"
+
+
+def _prepare_pdf_writer(pending: list[Job]) -> threading.Thread | None:
+    """Import the PDF writer in a thread while this process reads the one article to be built in it.
+
+    A batch of one article is built in this process (no pool to start), one
+    format after the other, the PDF last; its writer, WeasyPrint, takes about
+    half a second to import.  The thread imports it while the article is read
+    (pandoc runs in its own process) and its other formats are made, so that
+    a second CPU, or the time this process waits on pandoc, is not idle; then
+    it looks up the versions each format's fingerprint names (one more pandoc
+    call), which the worker asks for once the formats are made.  Only what is
+    the same in every thread: the font configuration and Pango's font maps
+    the PDF is made with belong to the thread that makes it.
+    """
+    if len(pending) != 1 or "pdf" not in pending[0].formats:
+        return None
+    formats = pending[0].formats
+
+    def prepare() -> None:
+        # Whatever fails here fails again where it is needed, and is reported there.
+        with contextlib.suppress(Exception):
+            importlib.import_module(_PDF_WRITER)
+            for fmt in formats:
+                fingerprint(fmt)
+
+    thread = threading.Thread(target=prepare, name="articlekit-prepare-pdf", daemon=True)
+    thread.start()
+    return thread
 
 
 def _local_pool(workers: int, jobs: int, fmts: tuple[str, ...]) -> Executor:

@@ -9,6 +9,7 @@ it was before, and no temporary file.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -337,7 +338,25 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code instead of raising."""
+    """Run the command line; return the exit code instead of raising.
+
+    With no ``argv`` this is the process's own command line (the
+    ``articlekit`` script, ``python -m articlekit``), which ends once it
+    returns: everything made so far is then frozen out of the garbage
+    collector (:func:`gc.freeze`).  The collections the interpreter makes as
+    it exits would otherwise walk every object a PDF build leaves behind (the
+    box trees, styles and fonts it keeps for the next article) only to free
+    memory the exit frees anyway: a quarter of a second after one article,
+    more after a long one.  Exit handlers still run and every file is written
+    and closed before this returns.
+    """
+    code = _main(argv)
+    if argv is None:
+        gc.freeze()
+    return code
+
+
+def _main(argv: list[str] | None) -> int:
     libraries_to_debug()
     try:
         with _sigterm_as_interrupt():

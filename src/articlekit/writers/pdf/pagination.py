@@ -53,11 +53,14 @@ and the press lays a changed document out anew where it is not.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from typing import Any
 
 import weasyprint
+from weasyprint.css.targets import anchor_name_from_token
 from weasyprint.formatting_structure import boxes
+from weasyprint.urls import get_url_tuple
 
 try:
     from weasyprint.layout import initialize_page_maker, layout_fixed_boxes
@@ -73,9 +76,127 @@ SUPPORTED = _FOUND and weasyprint.__version__.split(".")[0] == "70"
 
 
 def start(context: Any, root_box: Any) -> list[Any]:
-    """Make the page maker's first entry; the footnotes as built, which every pass starts from."""
+    """Make the page maker's first entry; the footnotes as built, which every pass starts from.
+
+    The context's target collector is also given :class:`_SettledTargets`'
+    way of spreading a target's page (after :func:`_name_targets`): pages
+    are then made again only where a ``target-counter()`` prints something new.
+    """
     initialize_page_maker(context, root_box)
+    collector = context.target_collector
+    _name_targets(collector)
+    collector.cache_target_page_counters = _SettledTargets(collector)
     return list(context.footnotes)
+
+
+def _name_targets(collector: Any) -> None:
+    """Key by its anchor what a ``target-counter(attr(…), …)`` content awaits, as for a ``url(#…)`` one.
+
+    WeasyPrint 70 files the counters such a content needs from its target
+    under the anchor named by the token as written, which for ``attr()`` is no
+    anchor (``None``), and in the same list as the counters it needs from its
+    own page (the list is one object).  So the content is never told when its
+    target's page is known; it is set again instead as a content counting
+    its own page: each page holding one (a note's back-links) is made three
+    times, the first two with what the last one corrects.  A content made
+    only of strings and target counters, all of one anchor the collector
+    knows, is filed under that anchor, with no counters of its own page;
+    its text is the same, read from the same target.
+    """
+    for (box, kind), lookup in collector.counter_lookup_items.items():
+        if kind != "content" or set(lookup.missing_target_counters) != {None}:
+            continue
+        content = box.style["content"]
+        if not isinstance(content, tuple) or box.element is None:
+            continue
+        names: set[str | None] = set()
+        for type_, value in content:
+            if type_ == "string":
+                continue
+            if type_ not in ("target-counter()", "target-counters()"):
+                break
+            token = value[0]
+            if token[0] == "attr()":
+                attribute, value_type, fallback = token[1]
+                text = box.element.get(attribute, fallback)
+                token = ("string", text) if value_type == "string" else \
+                    ("url", get_url_tuple(text, box.style.base_url))
+            names.add(anchor_name_from_token(token))
+        else:
+            if len(names) == 1 and (name := names.pop()) in collector.target_lookup_items:
+                lookup.missing_target_counters = {name: list(lookup.missing_target_counters[None])}
+                lookup.missing_counters = []
+
+
+class _SettledTargets:
+    """``TargetCollector.cache_target_page_counters`` of WeasyPrint 70, remaking fewer pages for the same result.
+
+    When a page holding an anchor is made, WeasyPrint gives the anchor's page
+    counters to every ``content`` that names the anchor in a
+    ``target-counter()`` (a note's back-link names its reference), and then:
+
+    * a content on a page not made yet is marked pending, and the page that
+      holds it is made, its content set again, and made a second time;
+    * a content on a page already made has that page made again whenever the
+      anchor's page counters differ in any way, ``pages`` included (which
+      every page made again after the first pass does).
+
+    Here a pending content with no page-based counters of its own (it depends
+    only on the anchors it names) is set at once, so a later page holding it
+    is made once, with what its second making would have printed; one that
+    was on the anchor's own page, after the anchor, was already laid out
+    before it was set, and :meth:`settle` has that page made again, as
+    WeasyPrint would.  A content whose named counters are what it was last
+    set with is left alone, as the page made again would be the same page.
+    Everything else is WeasyPrint's.  The contents are indexed by the anchors
+    they name once, not searched at every anchor of every page.
+    """
+
+    def __init__(self, collector: Any) -> None:
+        self.collector = collector
+        self.naming: dict[str, list[Any]] = {}
+        for (_box, kind), lookup in collector.counter_lookup_items.items():
+            if kind == "content":
+                for anchor in lookup.missing_target_counters:
+                    self.naming.setdefault(anchor, []).append(lookup)
+        self.set_early: list[tuple[Any, int]] = []  #: contents set before their page was made, and the anchor's page
+
+    def __call__(self, anchor_name: str, page_counter_values: dict[str, Any], page_maker_index: int,
+                 page_maker: list[Any]) -> None:
+        collector = self.collector
+        if collector.collecting:  # only while paginating
+            return
+        target = collector.target_lookup_items.get(anchor_name)
+        if not target or target.state != "up-to-date":
+            return
+        target.page_maker_index = page_maker_index
+        if target.cached_page_counter_values == page_counter_values:
+            return
+        before = target.cached_page_counter_values
+        target.cached_page_counter_values = copy.deepcopy(page_counter_values)
+        for lookup in self.naming.get(anchor_name, ()):
+            missing = lookup.missing_target_counters[anchor_name]
+            if all(before.get(name) == page_counter_values.get(name) for name in missing):
+                continue  # what it prints from this anchor is what it printed
+            if lookup.page_maker_index is None or lookup.page_maker_index >= len(page_maker):
+                if lookup.missing_counters or lookup.pending:
+                    lookup.pending = True
+                else:
+                    lookup.parse_again(lookup.cached_page_counter_values)
+                    self.set_early.append((lookup, page_maker_index))
+                continue
+            for name in missing:
+                if page_counter_values.get(name) is not None:
+                    page_maker[lookup.page_maker_index][-1]["content_changed"] = True
+                    lookup.parse_again(lookup.cached_page_counter_values)
+                    break
+
+    def settle(self, page_maker: list[Any]) -> None:
+        """After a pass: have each page made again that holds a content set after the page was laid out."""
+        for lookup, anchor_page in self.set_early:
+            if lookup.page_maker_index is not None and lookup.page_maker_index <= anchor_page:
+                page_maker[lookup.page_maker_index][-1]["content_changed"] = True
+        self.set_early.clear()
 
 
 def paginate(html: Any, root_box: Any, context: Any, footnotes: list[Any], pages: list[Any] | None = None,
@@ -92,6 +213,8 @@ def paginate(html: Any, root_box: Any, context: Any, footnotes: list[Any], pages
         context.footnotes = footnotes.copy()
         before = total
         pages = list(make_all_pages(context, root_box, html, pages))
+        if isinstance(settled := context.target_collector.cache_target_page_counters, _SettledTargets):
+            settled.settle(context.page_maker)
         total = len(pages)
         content = wanted = False
         for _, _, _, page_state, remake_state in context.page_maker:

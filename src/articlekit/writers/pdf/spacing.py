@@ -32,14 +32,13 @@ _ACTIVE: ContextVar[bool] = ContextVar("articlekit_exact_adjustments", default=F
 
 
 class _Adjustment(int):
-    """A whole number that prints as the exact value it was made from (to three decimals)."""
+    """A whole number that prints as the exact value it was made from (to three decimals).
+
+    Made by :func:`_int`, once for every glyph of a tracked line: ``int.__new__``
+    truncates a float as ``int()`` does, without a ``__new__`` of its own to call.
+    """
 
     exact: float
-
-    def __new__(cls, value: Any) -> _Adjustment:
-        made = super().__new__(cls, builtins.int(value))
-        made.exact = float(value)
-        return made
 
     def __format__(self, spec: str) -> str:
         if spec:
@@ -48,10 +47,15 @@ class _Adjustment(int):
         return "0" if text in ("-0", "") else text
 
 
+_new_int = builtins.int.__new__
+
+
 def _int(value: Any = 0, *args: Any) -> int:
-    if args or not _ACTIVE.get() or not isinstance(value, float):
+    if args or not isinstance(value, float) or not _ACTIVE.get():
         return builtins.int(value, *args)
-    return _Adjustment(value)
+    made = _new_int(_Adjustment, value)
+    made.exact = float(value)
+    return made
 
 
 weasy_text.int = _int  # type: ignore[attr-defined]
