@@ -3,6 +3,8 @@
     python benchmarks/bench_compose.py            # every sample and fixture article, the long one, the 10,000-word one
     python benchmarks/bench_compose.py --runs 5   # more timed runs per article
     python benchmarks/bench_compose.py --against /path/to/an/older/checkout   # before and after, side by side
+    python benchmarks/bench_compose.py --only fr 10k --paused-floor   # two articles; the floor timed as to_pdf runs
+    python benchmarks/bench_compose.py --cpu      # CPU seconds of this process, not wall-clock ones
 
 For each article, in one warm process (each article built once before it is timed):
 
@@ -14,7 +16,11 @@ For each article, in one warm process (each article built once before it is time
 * **to_pdf s**: the median of the timed runs of the whole PDF writer;
 * **floor s**: one whole layout of the final document (its HTML, its paragraphs
   set as in the PDF; timed apart after each run, outside to_pdf) plus writing the
-  PDF, the part no writer on WeasyPrint can avoid; **ratio** is to_pdf over floor;
+  PDF, the part no writer on WeasyPrint can avoid; **ratio** is to_pdf over floor.  The
+  floor's layout is timed with Python's garbage collector as the caller left it; with
+  ``--paused-floor`` it is timed with the collector off, as a print run that pauses it
+  (``press.collection_paused``) lays out, so that what the pause saves is not counted as
+  less work beyond the floor;
 * **composed / left**: justified paragraphs set by the composer, and those left to
   WeasyPrint's own breaking (Korean, a table cell …), with their reasons;
 * **strained**: paragraphs that needed the composer's emergency pass;
@@ -35,6 +41,7 @@ asserts nothing.
 from __future__ import annotations
 
 import argparse
+import gc
 import re
 import statistics
 import sys
@@ -49,6 +56,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 FIXTURES = ROOT / "tests" / "fixtures"
+#: What the timed runs and the floor are timed with: wall-clock seconds, or with ``--cpu`` this process's CPU seconds.
+CLOCK = [time.perf_counter]
 CASES = {
     "first": ROOT / "sources" / "how-north-korea-controls-its-internet.md",
     "gdpr": ROOT / "sources" / "data-protection-after-the-gdpr.md",
@@ -110,7 +119,7 @@ def read_back(data: bytes) -> dict[str, float]:
             "run": longest}
 
 
-def measure(source: Path, runs: int) -> dict[str, Any]:
+def measure(source: Path, runs: int, paused_floor: bool = False) -> dict[str, Any]:
     import articlekit
     from articlekit.writers.pdf import press
 
@@ -146,9 +155,9 @@ def measure(source: Path, runs: int) -> dict[str, Any]:
         write = made.write_pdf
 
         def timed_write(*a: Any, **k: Any) -> Any:
-            start = time.perf_counter()
+            start = CLOCK[0]()
             data = write(*a, **k)
-            state["write_s"] = time.perf_counter() - start
+            state["write_s"] = CLOCK[0]() - start
             return data
 
         made.write_pdf = timed_write
@@ -160,9 +169,16 @@ def measure(source: Path, runs: int) -> dict[str, Any]:
         if state["refs"] is not None:  # the notes list each page once: the HTML that says so
             html = state["html"](state["refs"])
         _, _, context, root_box, _ = originals["_build"](html, font_config, state["constraints"], options)
-        start = time.perf_counter()
-        list(press.layout_document(html, root_box, context))
-        return time.perf_counter() - start
+        pause = paused_floor and gc.isenabled()
+        if pause:
+            gc.disable()
+        try:
+            start = CLOCK[0]()
+            list(press.layout_document(html, root_box, context))
+            return CLOCK[0]() - start
+        finally:
+            if pause:
+                gc.enable()
 
     press._build, press._document, press.set_again_in_place = build, document, set_again_in_place
     press.print_run = print_run
@@ -171,9 +187,9 @@ def measure(source: Path, runs: int) -> dict[str, Any]:
         totals, floors, layouts = [], [], ""
         for _ in range(runs):
             state.update(layouts=0, remade=0)
-            start = time.perf_counter()
+            start = CLOCK[0]()
             data = articlekit.to_pdf(article)
-            totals.append(time.perf_counter() - start)
+            totals.append(CLOCK[0]() - start)
             layouts = str(state["layouts"]) + (f"+{state['remade']}p" if state["remade"] else "")
             floors.append(floor_layout() + state["write_s"])
     finally:
@@ -273,7 +289,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", nargs="*", help="case names")
     parser.add_argument("--against", type=Path, help="a checkout of another revision, to compare with")
+    parser.add_argument("--cpu", action="store_true",
+                        help="time in this process's CPU seconds, not wall-clock ones (steadier on a shared machine)")
+    parser.add_argument("--paused-floor", action="store_true",
+                        help="time the floor's layout with the garbage collector paused, as the print run pauses it")
     args = parser.parse_args()
+    if args.cpu:
+        CLOCK[0] = time.process_time
     from bench_pdf import long_source
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -292,7 +314,7 @@ def main() -> None:
               f"{'composed':>8} {'left':>5} {'strained':>8} {'widest':>6} {'>1.6x':>5} {'hyph %':>6} {'run':>3}")
         reasons: Counter[str] = Counter()
         for name, source in cases.items():
-            r = measure(source, args.runs)
+            r = measure(source, args.runs, args.paused_floor)
             reasons.update(r["left"])
             print(f"{name:<7} {r['words']:>6} {r['layouts']:>7} {r['to_pdf']:>8.2f} {r['floor']:>7.2f} "
                   f"{r['to_pdf'] / r['floor']:>5.2f} {r['composed']:>8} {sum(r['left'].values()):>5} "

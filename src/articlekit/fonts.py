@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 #: OFL book faces, in order of preference, each installable with ``pip install fontpkg-<slug>``.
@@ -82,14 +82,21 @@ class BookFace:
     family: str
     faces: tuple[FontFace, ...]
 
-    @property
+    @cached_property
     def dirs(self) -> frozenset[Path]:
-        """The folders holding the font files: the only font folders the PDF writer may read."""
+        """The folders holding the font files: the only font folders the PDF writer may read.
+
+        Resolved once per face (the PDF writer asks several times for every article).
+        """
         return frozenset(f.path.resolve().parent for f in self.faces)
+
+    @cached_property
+    def _css(self) -> str:
+        return "".join(f.css() for f in self.faces)
 
     def css(self) -> str:
         """``@font-face`` rules pointing at the installed files (``file:`` URLs)."""
-        return "".join(f.css() for f in self.faces)
+        return self._css
 
 
 @lru_cache(maxsize=8)
