@@ -15,7 +15,9 @@ For each article, in one warm process (each article built once before it is time
   ``1+16p`` is one layout and 16 pages);
 * **to_pdf s**: the median of the timed runs of the whole PDF writer;
 * **floor s**: one whole layout of the final document (its HTML, its paragraphs
-  set as in the PDF; timed apart after each run, outside to_pdf) plus writing the
+  set as in the PDF; made by the print run's own page maker, ``writers/pdf/pagination.py``,
+  which makes a page holding a note's back-links once where WeasyPrint's makes it three
+  times; timed apart after each run, outside to_pdf) plus writing the
   PDF, the part no writer on WeasyPrint can avoid; **ratio** is to_pdf over floor.  The
   floor's layout is timed with Python's garbage collector as the caller left it; with
   ``--paused-floor`` it is timed with the collector off, as a print run that pauses it
@@ -121,7 +123,7 @@ def read_back(data: bytes) -> dict[str, float]:
 
 def measure(source: Path, runs: int, paused_floor: bool = False) -> dict[str, Any]:
     import articlekit
-    from articlekit.writers.pdf import press
+    from articlekit.writers.pdf import pagination, press
 
     article = articlekit.load(source)
     state: dict[str, Any] = {"layouts": 0, "remade": 0, "write_s": 0.0, "report": None, "built": None,
@@ -174,7 +176,11 @@ def measure(source: Path, runs: int, paused_floor: bool = False) -> dict[str, An
             gc.disable()
         try:
             start = CLOCK[0]()
-            list(press.layout_document(html, root_box, context))
+            if pagination.SUPPORTED:  # the print run's own page maker, as its one layout makes the pages
+                pagination.finish(context, pagination.paginate(html, root_box, context,
+                                                                pagination.start(context, root_box)))
+            else:
+                list(press.layout_document(html, root_box, context))
             return CLOCK[0]() - start
         finally:
             if pause:
