@@ -136,6 +136,28 @@ def test_the_sparing_settings_weigh_a_hyphen_more_each_time() -> None:
     assert settings[-1].tolerance > Params().tolerance and settings[-1].tracked
 
 
+def test_a_part_of_a_word_that_fits_a_line_is_never_a_line_of_its_own() -> None:
+    """A line within a word, between two of its breaks, is set flush left only where the word is wider than a line.
+
+    Here "10.5281/zenodo" (three parts of 4 after plain breaks) fits any line: set flush left on a line of its
+    own, its middle part would leave most of the line empty.
+    """
+    items: list[Box | Glue | Penalty] = []
+    for w in (5, 5, 4, 3):
+        items += [Box(w, "w"), Glue(2, 1, 2 / 3)]
+    for k in range(3):
+        if k:
+            items.append(Penalty(0, 30, False, ("part", k)))
+        items.append(Box(4, ("part", k)))
+    for w in (5, 7, 5, 5, 5, 5, 6, 5, 4, 6):
+        items += [Glue(2, 1, 2 / 3), Box(w, "after")]
+    items = finish(items)
+    breaking = break_paragraph(items, [29])
+    for line in breaking.lines:
+        within = not any(isinstance(item, Glue) for item in items[line.start:line.end])
+        assert not (within and isinstance(items[line.end], Penalty) and items[line.end].penalty < INFINITY)
+
+
 def test_a_forced_break_is_never_skipped() -> None:
     items = finish([Box(5, 0), Penalty(0, -INFINITY), Box(5, 1)])
     assert len(break_paragraph(items, [100]).lines) == 2

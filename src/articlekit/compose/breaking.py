@@ -262,6 +262,20 @@ def sparing(params: Params) -> tuple[Params, ...]:
                  for tolerance, weight, tracked in SPARING)
 
 
+def _word_widths(items: Sequence[Item], sum_width: Sequence[float]) -> list[float]:
+    """For each item, the width of the run of items between the glues around it (its word, and what is tied to it)."""
+    n = len(items)
+    widths = [0.0] * n
+    start = 0
+    for i in range(n + 1):
+        if i == n or isinstance(items[i], Glue):
+            width = sum_width[i] - sum_width[start]
+            for k in range(start, i):
+                widths[k] = width
+            start = i + 1
+    return widths
+
+
 def _run(items: Sequence[Item], widths: Sequence[float], params: Params, rung: Rung,
          no_hyphen_lines: frozenset[int], lines: int | None = None) -> Breaking | None:
     passes, tolerance, final_hyphen, last_resort = rung.passes, rung.tolerance, rung.final_hyphen, rung.last_resort
@@ -283,6 +297,9 @@ def _run(items: Sequence[Item], widths: Sequence[float], params: Params, rung: R
     # A break at a penalty that adds no hyphen (an address's, a long identifier's): a line between two such
     # breaks with no space in it is set flush left (see below).
     plain = [isinstance(item, Penalty) and not item.flagged for item in items]
+    # The width of the word each item is in (from the space before it to the space after it): a line within a word
+    # is set flush left only where the word is wider than a line, and could not be set whole.
+    word = _word_widths(items, sum_width)
 
     for b, item in enumerate(items):
         if isinstance(item, Box):
@@ -307,7 +324,7 @@ def _run(items: Sequence[Item], widths: Sequence[float], params: Params, rung: R
             target = widths[line if line < last_width else last_width]
             natural = sum_width[b] - sum_width[start] + width
             spaceless = (plain_here and node.position >= 0 and plain[node.position]
-                         and sum_spaces[b] == sum_spaces[start] and natural <= target)
+                         and sum_spaces[b] == sum_spaces[start] and natural <= target and word[b] > target)
             if spaceless:
                 # A line within one word, begun and ended at its unhyphenated breaks (an address or an
                 # identifier longer than the line), has no space to stretch: it is set flush left, and

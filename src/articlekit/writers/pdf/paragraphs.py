@@ -25,6 +25,7 @@ left to WeasyPrint, and counted in :class:`ComposeReport`.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -512,8 +513,12 @@ def _spare_hyphens(kept: Mapping[int, _Kept], chosen: dict[int, tuple[list[_SetL
 
 
 def _hyphens(lines: list[_SetLine]) -> int:
-    """How many of ``lines`` end in a hyphen, added at the break or the word's own (``well-`` | ``known``)."""
-    return sum(line.hyphen or line.text.rstrip()[-1:] in HARD_HYPHENS for line in lines[:-1])
+    """How many of ``lines`` end in a hyphen, added at the break or a word's own after a letter (``well-`` |
+    ``known``; not an identifier's after a figure, ``0000-0002-`` | ``1825``)."""
+    return sum(line.hyphen or bool(_OWN_HYPHEN.search(line.text.rstrip("\u200b\u2060 "))) for line in lines[:-1])
+
+
+_OWN_HYPHEN = re.compile(rf"[^\W\d_][{HARD_HYPHENS}]$")
 
 
 def _widest(kept: _Kept, lines: list[_SetLine]) -> float:
