@@ -33,7 +33,7 @@ from typing import Any
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.page import PageType, page_width, resolve_percentages, set_page_type_computed_styles
 
-from ...compose import Atom, Breaking, Params, Run, break_paragraph, finish, paragraph_items
+from ...compose import Atom, Breaking, Item, Params, Run, break_paragraph, finish, paragraph_items
 from ...compose.breaking import sparing
 from ...compose.material import HARD_HYPHENS, HYPHEN, Costs
 from .measure import Shaper, measure_text, shaper
@@ -501,9 +501,10 @@ def _spare_hyphens(kept: Mapping[int, _Kept], chosen: dict[int, tuple[list[_SetL
             before = _hyphens(chosen[number][0])
             if not before:
                 continue
-            again = _choose(dataclasses.replace(one, params=setting), None, shape)
-            if _hyphens(again[0]) < before and _widest(one, again[0]) <= params.sparing_gap:
-                gains.append((before - _hyphens(again[0]), -_widest(one, again[0]), number, again))
+            again = _choose(one, None, shape, setting)
+            fewer, wide = _hyphens(again[0]), _widest(one, again[0])
+            if fewer < before and wide <= params.sparing_gap:
+                gains.append((before - fewer, -wide, number, again))
         for gain, _wide, number, again in sorted(gains, reverse=True):
             if hyphens <= allowed:
                 return
@@ -540,15 +541,22 @@ class _Kept:
     line_style: Any
     span: tuple[int, int] = (0, 0)  #: its lines in :attr:`ComposeReport.widths`
     strained: tuple[int, float, str] | None = None
+    #: Its boxes, glue and penalties, made the first time it is set (whatever the settings, they are the same).
+    items: list[Item] | None = field(default=None, repr=False)
 
 
-def _choose(kept: _Kept, constraint: Constraint | None, shape: Shaper) -> tuple[list[_SetLine], int]:
-    """A paragraph's lines (under ``constraint``), set and measured, and the composer's pass that found them."""
-    paragraph, widths, space, params = kept.paragraph, kept.widths, kept.space, kept.params
+def _choose(kept: _Kept, constraint: Constraint | None, shape: Shaper,
+            params: Params | None = None) -> tuple[list[_SetLine], int]:
+    """A paragraph's lines (under ``constraint``, by ``params`` or its own), set and measured, and the composer's
+    pass that found them."""
+    paragraph, widths, space = kept.paragraph, kept.widths, kept.space
+    params = params or kept.params
     memo = (tuple(paragraph.pieces), tuple(widths), params, constraint)
     if memo in shape.set:
         return shape.set[memo]
-    items = finish(paragraph_items(paragraph.pieces, shape.width, paragraph.width))
+    if kept.items is None:
+        kept.items = finish(paragraph_items(paragraph.pieces, shape.width, paragraph.width))
+    items = kept.items
     breaking = break_paragraph(
         items, widths, dataclasses.replace(params, emergency_stretch=params.emergency_stretch or space),
         no_hyphen_lines=constraint.no_hyphen if constraint else (),
