@@ -24,7 +24,7 @@ from articlekit.labels import labels_for
 from articlekit.writers.pdf import paragraphs, press
 from articlekit.writers.pdf.document import running_authors
 from articlekit.writers.pdf.page import page_geometry, parse_page_size
-from conftest import FIXTURES
+from conftest import FIXTURES, InPlace
 from seed import SAMPLE
 from test_overflow import pdftotext, words_outside
 from tools.pdf_lines import Line, pdf_lines
@@ -238,26 +238,19 @@ def test_no_right_hand_page_ends_in_a_hyphen(tmp: Path, monkeypatch: pytest.Monk
 
 
 def test_the_recto_feet_are_set_again_on_the_pages_they_change_with_the_bytes_of_a_whole_layout(
-        tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp: Path, monkeypatch: pytest.MonkeyPatch, in_place: list[InPlace]) -> None:
     """The paragraphs barred from a hyphen are set again in the laid-out tree and only the pages about them are
     made again: the PDF is, byte for byte, the one a second whole layout of the document makes."""
     from articlekit.writers.pdf import pagination
 
     pdf = _built("long", tmp)
-    remade: list[tuple[int, int]] = []
-    set_again_in_place = press.set_again_in_place
-
-    def count(layout: press.Layout, constraints: object, *edited: object) -> None:
-        set_again_in_place(layout, constraints, *edited)  # type: ignore[arg-type]
-        remade.append((layout.remade, len(layout.pages)))
-
-    monkeypatch.setattr(press, "set_again_in_place", count)
+    in_place.clear()  # the article built whole before, perhaps in this test: only what follows counts
     article = articlekit.load(tmp / "long-article.md")
     assert articlekit.to_pdf(article) == pdf.read_bytes()
-    assert len(remade) == 1 and 0 < remade[0][0] < remade[0][1] / 2
+    assert len(in_place) == 1 and 0 < in_place[0].remade < in_place[0].pages / 2
     monkeypatch.setattr(pagination, "SUPPORTED", False)  # another WeasyPrint: a second whole layout
     assert articlekit.to_pdf(article) == pdf.read_bytes()
-    assert len(remade) == 1
+    assert len(in_place) == 1
 
 
 def test_a_spared_paragraph_set_again_keeps_its_setting_in_place_and_in_a_second_layout(

@@ -21,6 +21,7 @@ import pytest
 from articlekit.editions.loader import load_edition
 from articlekit.model.edition import ArticlePages, Edition
 from articlekit.writers.pdf.edition import edition_to_pdf, prefix_ids
+from conftest import InPlace
 from seed import ROOT
 from validators import require
 from validators_pdf import pdfua_check
@@ -216,12 +217,12 @@ def test_rebuilding_gives_the_same_bytes(edition: Edition, built: tuple[Path, li
 
 
 def test_notes_sharing_a_page_are_edited_in_place_in_the_book_too(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_place: list[InPlace]) -> None:
     """Articles whose notes have two references on a page (English, Korean, Spanish): each lists that page once
     by an edit of the book's laid-out boxes, and the book is byte for byte the one a second layout makes."""
     import shutil
 
-    from articlekit.writers.pdf import pagination, press
+    from articlekit.writers.pdf import pagination
 
     fixtures = ROOT / "tests" / "fixtures"
     (tmp_path / "editions").mkdir()
@@ -233,17 +234,9 @@ def test_notes_sharing_a_page_are_edited_in_place_in_the_book_too(
     book.write_text("title: Shared pages\nvolume: '1'\nissue: '1'\ndate: 2018-06-30\npublisher: Test\nlang: en\n"
                     "sections:\n  - title: One\n    articles: [kitchen-sink, hangul, cafe-de-altura]\n",
                     encoding="utf-8")
-    edited: list[int] = []
-    set_again_in_place = press.set_again_in_place
-
-    def count(layout: press.Layout, constraints: object, notes: set[object]) -> None:
-        edited.append(len(notes))
-        set_again_in_place(layout, constraints, notes)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(press, "set_again_in_place", count)
     edition = load_edition(book)
     data, pages = edition_to_pdf(edition)
-    assert edited == [3]
+    assert [edit.notes for edit in in_place] == [3]
     monkeypatch.setattr(pagination, "SUPPORTED", False)
     assert edition_to_pdf(edition) == (data, pages)
 

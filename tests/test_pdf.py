@@ -32,6 +32,7 @@ from articlekit.writers.pdf.document import running_authors, shorten, text_setti
 from articlekit.writers.pdf.fetcher import RestrictedFetcher
 from articlekit.writers.pdf.page import PageSizeError, page_geometry, parse_page_size
 from articlekit.writers.pdf.writer import PdfVariantError, to_pdf
+from conftest import InPlace
 from seed import SAMPLE, SEED, SLUG, note_texts
 from validators import require, require_cjk_font
 
@@ -678,23 +679,15 @@ def test_kitchen_sink_table_is_whole_on_one_page_and_tagged(sink_pdf: Path) -> N
 
 @pytest.mark.parametrize("name", ["kitchen-sink", "hangul"])
 def test_a_note_lists_each_page_once_by_an_edit_of_the_laid_out_boxes(
-        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        name: str, monkeypatch: pytest.MonkeyPatch, in_place: list[InPlace]) -> None:
     """A note with two references on a page lists that page once ("p. 2", not "pp. 2, 2") without a second
     layout: its back-links are edited in the laid-out box tree, and the PDF is byte for byte the one a second
     layout of the HTML that lists each page once makes."""
-    from articlekit.writers.pdf import pagination, press
+    from articlekit.writers.pdf import pagination
 
-    edited: list[int] = []
-    set_again_in_place = press.set_again_in_place
-
-    def count(layout: press.Layout, constraints: object, notes: set[object]) -> None:
-        edited.append(len(notes))
-        set_again_in_place(layout, constraints, notes)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(press, "set_again_in_place", count)
     article = articlekit.load(ARTICLES / f"{name}.md")
     data = to_pdf(article)
-    assert edited and edited[0] >= 1
+    assert in_place and in_place[0].notes >= 1
     monkeypatch.setattr(pagination, "SUPPORTED", False)  # another WeasyPrint: the HTML made again, laid out again
     assert to_pdf(article) == data
 
